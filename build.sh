@@ -1,0 +1,74 @@
+#!/bin/sh
+# The project's one entry point.
+#   ./build.sh run [serve options]   build, then run the daemon in the foreground on the default socket
+#   ./build.sh test                  install test prerequisites, build, run the whole test suite
+#   ./build.sh package               build the jars only (bin/claude-bridge and bin/claude then work)
+#   ./build.sh bench                 build, then run the benchmarks of docs/BENCHMARKS.md
+set -eu
+cd "$(dirname "$0")"
+root=$(pwd)
+
+find_jdk() { # JAVA_HOME of a JDK 25+, or fail clearly
+  for h in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25-jdk-arm64 \
+           /usr/lib/jvm/java-25-openjdk-amd64 /usr/lib/jvm/java-25-openjdk-arm64; do
+    [ -n "$h" ] && [ -x "$h/bin/javac" ] || continue
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$h/release" 2>/dev/null)
+    [ -n "$v" ] && [ "$v" -ge 25 ] && { echo "$h"; return 0; }
+  done
+  echo "build.sh: a JDK 25 or newer is needed (Temurin 25 is expected at /usr/lib/jvm/temurin-25-jdk-amd64); set JAVA_HOME to one" >&2
+  return 1
+}
+JAVA_HOME=$(find_jdk)
+export JAVA_HOME
+export PATH="$JAVA_HOME/bin:$PATH"
+# Maven 3.8 on JDK 25 warns about sun.misc.Unsafe in its own libraries; not ours to fix
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+command -v mvn >/dev/null || { echo "build.sh: Maven is needed (apt-get install maven)" >&2; exit 1; }
+
+mvn_q() { mvn -B -q "$@" 2>&1 | grep -v '^WARNING: ' || true; }
+
+# Everything the tests need beyond the JDK and Maven. Root installs Debian packages; the real Claude
+# Code CLI goes into .tools/ (never onto the host's PATH), pinned so results are comparable.
+CLAUDE_CODE_VERSION=2.1.197
+prerequisites() {
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    missing=
+    for p in tmux util-linux procps hyperfine; do
+      dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+    done
+    if [ -n "$missing" ]; then
+      echo "build.sh: installing$missing"
+      apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+    fi
+  fi
+  if [ ! -x .tools/claude-code/node_modules/.bin/claude ] && command -v npm >/dev/null; then
+    echo "build.sh: installing @anthropic-ai/claude-code@$CLAUDE_CODE_VERSION into .tools/claude-code"
+    npm install --silent --no-fund --no-audit --prefix .tools/claude-code "@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION" >/dev/null 2>&1 \
+      || echo "build.sh: could not install the Claude Code CLI; the real-CLI tests will say they are skipped" >&2
+  fi
+}
+
+cmd=${1:-package}
+[ $# -gt 0 ] && shift
+case $cmd in
+  package)
+    mvn_q package -DskipTests
+    ;;
+  run)
+    [ -f daemon/target/claude-bridge.jar ] && [ -f client/target/claude-bridge-client.jar ] || mvn_q package -DskipTests
+    exec bin/claude-bridge serve "$@"
+    ;;
+  test)
+    prerequisites
+    mvn -B verify -Dclaude.real="$root/.tools/claude-code/node_modules/.bin/claude" "$@"
+    ;;
+  bench)
+    prerequisites
+    mvn_q package -DskipTests
+    exec bench/run.sh "$@"
+    ;;
+  *)
+    echo "usage: ./build.sh [run|test|package|bench]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,165 @@
+package dev.claudebridge.client;
+
+import dev.claudebridge.protocol.BridgeError;
+import dev.claudebridge.protocol.ErrorCode;
+import dev.claudebridge.protocol.Exit;
+import dev.claudebridge.protocol.Frame;
+import dev.claudebridge.protocol.FrameReader;
+import dev.claudebridge.protocol.FrameWriter;
+import dev.claudebridge.protocol.Hello;
+import dev.claudebridge.protocol.ProtocolException;
+import dev.claudebridge.protocol.Queued;
+import dev.claudebridge.protocol.Request;
+import dev.claudebridge.protocol.TooLongFrameException;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/** One call through the bridge: handshake, request, then streams until the host process ends. */
+final class BridgeCall {
+    /** A shell's status for a process killed by SIGPIPE: what a local claude gets when its reader goes away. */
+    static final int BROKEN_PIPE_STATUS = 128 + 13;
+    private static final long QUEUE_NOTICE_AFTER_NANOS = 1_000_000_000L;
+
+    private final Connection connection;
+    private final Invocation invocation;
+    private final FrameWriter writer;
+    private final FrameReader reader;
+    private final OutputStream stdout = new FileOutputStream(FileDescriptor.out);
+    private final OutputStream stderr = new FileOutputStream(FileDescriptor.err);
+    private final PrintStream messages = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+
+    private BridgeCall(Connection connection, Invocation invocation) {
+        this.connection = connection;
+        this.invocation = invocation;
+        this.writer = new FrameWriter(new BufferedOutputStream(connection.out(), Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
+        this.reader = new FrameReader(new BufferedInputStream(connection.in(), Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
+    }
+
+    /** Runs the call and returns the status this process should exit with. */
+    static int run(Invocation invocation) {
+        ConnectException last = null;
+        for (String socket : invocation.sockets()) {
+            try (Connection c = SocketConnector.connect(socket)) {
+                return new BridgeCall(c, invocation).converse();
+            } catch (ConnectException e) {
+                // only bridge_unavailable moves on to the next listed bridge; a permission problem is the user's to fix
+                last = e;
+                if (e.code() != ErrorCode.BRIDGE_UNAVAILABLE) {
+                    break;
+                }
+            }
+        }
+        System.err.print(last.getMessage());
+        System.err.flush();
+        return last.code().exitStatus();
+    }
+
+    private int converse() {
+        long sentAt;
+        try {
+            writer.write(new Hello(Hello.VERSION, "claude-bridge-client").toFrame());
+            Optional<Frame> first = reader.read();
+            if (first.isEmpty()) {
+                return lost("the bridge closed the connection during the handshake");
+            }
+            if (first.get().type() == dev.claudebridge.protocol.FrameType.ERROR) {
+                return error(BridgeError.fromFrame(first.get()));
+            }
+            Hello hello;
+            try {
+                hello = Hello.fromFrame(first.get());
+            } catch (ProtocolException e) {
+                messages.print(Messages.protocolMismatch("the socket's peer is not a claude-bridge daemon"));
+                return ErrorCode.PROTOCOL_MISMATCH.exitStatus();
+            }
+            if (hello.version() != Hello.VERSION) {
+                messages.print(Messages.protocolMismatch("daemon (" + hello.software() + ") speaks version "
+                        + hello.version() + ", this client speaks " + Hello.VERSION));
+                return ErrorCode.PROTOCOL_MISMATCH.exitStatus();
+            }
+            Frame request;
+            try {
+                request = new Request(invocation.argv(), invocation.env(), invocation.cwd(), Optional.empty(),
+                        invocation.clientName()).toFrame();
+            } catch (TooLongFrameException e) {
+                messages.print(Messages.badArgument("the arguments and environment are larger than the "
+                        + Frame.MAX_PAYLOAD + "-byte request limit"));
+                return ErrorCode.BAD_REQUEST.exitStatus();
+            }
+            writer.write(request);
+            sentAt = System.nanoTime();
+        } catch (IOException e) {
+            return lost(String.valueOf(e.getMessage()));
+        } catch (ProtocolException e) {
+            messages.print(Messages.protocolMismatch(e.getMessage()));
+            return ErrorCode.PROTOCOL_MISMATCH.exitStatus();
+        }
+        SignalForwarder.install(writer);
+        StdinPump.start(writer);
+        return stream(sentAt);
+    }
+
+    private int stream(long sentAt) {
+        boolean started = false;
+        while (true) {
+            Frame frame;
+            try {
+                Optional<Frame> next = reader.read();
+                if (next.isEmpty()) {
+                    return lost("the bridge closed the connection");
+                }
+                frame = next.get();
+            } catch (IOException | ProtocolException e) {
+                return lost(String.valueOf(e.getMessage()));
+            }
+            switch (frame.type()) {
+                case STDOUT:
+                case STDERR:
+                    try {
+                        OutputStream target = frame.type() == dev.claudebridge.protocol.FrameType.STDOUT ? stdout : stderr;
+                        target.write(frame.payload());
+                    } catch (IOException e) {
+                        // our reader went away: closing the connection ends the host process, as SIGPIPE would
+                        connection.close();
+                        return BROKEN_PIPE_STATUS;
+                    }
+                    break;
+                case QUEUED:
+                    if (!started && System.nanoTime() - sentAt > QUEUE_NOTICE_AFTER_NANOS) {
+                        Queued q = Queued.fromFrame(frame);
+                        messages.print("claude-bridge: waiting for a free slot (position " + q.position() + " of "
+                                + q.length() + ")\n");
+                    }
+                    break;
+                case STARTED:
+                    started = true;
+                    break;
+                case EXIT:
+                    return Exit.fromFrame(frame).shellStatus();
+                case ERROR:
+                    return error(BridgeError.fromFrame(frame));
+                default:
+                    messages.print(Messages.protocolMismatch("unexpected " + frame.type() + " frame from the daemon"));
+                    return ErrorCode.PROTOCOL_MISMATCH.exitStatus();
+            }
+        }
+    }
+
+    private int error(BridgeError e) {
+        String text = e.message().endsWith("\n") ? e.message() : e.message() + "\n";
+        messages.print("claude-bridge: " + text);
+        return e.exitStatus();
+    }
+
+    private int lost(String detail) {
+        messages.print(Messages.connectionLost(detail));
+        return ErrorCode.CONNECTION_LOST.exitStatus();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.claudebridge.daemon.exec;
+
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A running host process that leads its own session and process group, so the whole tree it starts
+ * can be signalled and ended together. Its pipes are plain Java streams: each end is reopened through
+ * /proc/self/fd, which gives a stream over the same pipe without reflection into java.io.
+ */
+public final class HostProcess {
+    private final int pid;
+    private final OutputStream stdin;
+    private final InputStream stdout;
+    private final InputStream stderr;
+    private final CompletableFuture<Termination> termination = new CompletableFuture<>();
+
+    private HostProcess(int pid, OutputStream stdin, InputStream stdout, InputStream stderr) {
+        this.pid = pid;
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /**
+     * Starts the process.
+     *
+     * @throws SpawnException when it cannot be started; the message is the system's reason
+     */
+    public static HostProcess start(ProcessSpec spec) {
+        int[] in = Posix.pipe();
+        int[] out = Posix.pipe();
+        int[] err = Posix.pipe();
+        try {
+            int pid = Posix.spawn(bytes(spec.command()), environment(spec.env()),
+                    spec.cwd().toString().getBytes(StandardCharsets.UTF_8), in[0], out[1], err[1]);
+            HostProcess p = new HostProcess(pid, new FileOutputStream(proc(in[1])), new FileInputStream(proc(out[0])),
+                    new FileInputStream(proc(err[0])));
+            Thread.ofPlatform().daemon().name("waitpid-" + pid)
+                    .start(() -> p.termination.complete(Termination.ofWaitStatus(Posix.waitpid(pid))));
+            return p;
+        } catch (IOException e) {
+            throw new SpawnException("cannot open the process's pipes: " + e.getMessage());
+        } finally {
+            for (int fd : new int[] {in[0], in[1], out[0], out[1], err[0], err[1]}) {
+                Posix.close(fd);
+            }
+        }
+    }
+
+    public int pid() {
+        return pid;
+    }
+
+    public OutputStream stdin() {
+        return stdin;
+    }
+
+    public InputStream stdout() {
+        return stdout;
+    }
+
+    public InputStream stderr() {
+        return stderr;
+    }
+
+    /** Completes when the process has ended and been reaped. */
+    public CompletableFuture<Termination> termination() {
+        return termination;
+    }
+
+    /** Delivers a signal to the whole process group, as a terminal would. */
+    public void signalGroup(int signal) {
+        Posix.kill(-pid, signal);
+    }
+
+    /** Whether any process of the group is still alive (a zombie leader counts until reaped). */
+    public boolean groupAlive() {
+        return Posix.kill(-pid, 0);
+    }
+
+    /**
+     * Ends the process and everything it started: SIGTERM to the group and to every descendant (some
+     * may have left the group), then SIGKILL to whatever is left after the grace period.
+     */
+    public void terminateTree(Duration grace) {
+        List<ProcessHandle> descendants = ProcessHandle.of(pid).map(h -> h.descendants().toList()).orElse(List.of());
+        signalGroup(Posix.SIGTERM);
+        descendants.forEach(d -> Posix.kill((int) d.pid(), Posix.SIGTERM));
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (System.nanoTime() < deadline && (groupAlive() || descendants.stream().anyMatch(ProcessHandle::isAlive))) {
+            // no event says "the group is empty", so poll it; a group that obeys SIGTERM is gone in a few ms
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        signalGroup(Posix.SIGKILL);
+        descendants.stream().filter(ProcessHandle::isAlive).forEach(d -> Posix.kill((int) d.pid(), Posix.SIGKILL));
+    }
+
+    private static String proc(int fd) {
+        return "/proc/self/fd/" + fd;
+    }
+
+    private static byte[][] bytes(List<String> strings) {
+        byte[][] out = new byte[strings.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = strings.get(i).getBytes(StandardCharsets.UTF_8);
+        }
+        return out;
+    }
+
+    private static byte[][] environment(Map<String, String> env) {
+        return bytes(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList());
+    }
+}

@@ -1,0 +1,215 @@
+package dev.claudebridge.daemon.exec;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The few libc calls the JDK's ProcessBuilder cannot make for us: a new session for the child, signals
+ * to a process group, and waitpid's full status (ProcessBuilder folds "killed by SIGINT" and "exit 130"
+ * together). Linux/glibc 2.34+ (for posix_spawn_file_actions_addclosefrom_np).
+ */
+final class Posix {
+    static final int SIGHUP = 1;
+    static final int SIGINT = 2;
+    static final int SIGKILL = 9;
+    static final int SIGTERM = 15;
+    static final int ESRCH = 3;
+    static final int EINTR = 4;
+    static final int ECHILD = 10;
+    static final int O_CLOEXEC = 0x80000;
+
+    // glibc's posix_spawn flags
+    private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+    private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+    private static final short POSIX_SPAWN_SETSID = 0x80;
+    // generous upper bounds of glibc's opaque types (80, 336 and 128 bytes on x86_64 and aarch64)
+    private static final long FILE_ACTIONS_SIZE = 256;
+    private static final long SPAWNATTR_SIZE = 512;
+    private static final long SIGSET_SIZE = 128;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle SPAWN = fn("posix_spawn", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle FA_INIT = fn("posix_spawn_file_actions_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle FA_DESTROY = fn("posix_spawn_file_actions_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle FA_DUP2 = fn("posix_spawn_file_actions_adddup2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle FA_CHDIR = fn("posix_spawn_file_actions_addchdir_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle FA_CLOSEFROM = fn("posix_spawn_file_actions_addclosefrom_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle ATTR_INIT = fn("posix_spawnattr_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle ATTR_DESTROY = fn("posix_spawnattr_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle ATTR_FLAGS = fn("posix_spawnattr_setflags", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
+    private static final MethodHandle ATTR_SIGMASK = fn("posix_spawnattr_setsigmask", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle ATTR_SIGDEF = fn("posix_spawnattr_setsigdefault", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SIGEMPTYSET = fn("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle SIGFILLSET = fn("sigfillset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle PIPE2 = fn("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle CLOSE = fn("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle KILL = fn("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle WAITPID = fn("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle STRERROR = fn("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+    private Posix() {
+    }
+
+    private static MethodHandle fn(String name, FunctionDescriptor d, Linker.Option... options) {
+        MemorySegment sym = LIBC.find(name).orElseThrow(() -> new UnsupportedOperationException(
+                "libc has no " + name + ": claude-bridge needs Linux with glibc 2.34 or newer"));
+        return LINKER.downcallHandle(sym, d, options);
+    }
+
+    /** A pipe whose both ends are close-on-exec: {@code [read, write]}. */
+    static int[] pipe() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment fds = a.allocate(JAVA_INT, 2);
+            MemorySegment state = a.allocate(CAPTURE);
+            int r = (int) PIPE2.invokeExact(state, fds, O_CLOEXEC);
+            if (r != 0) {
+                throw new SpawnException("pipe2: " + strerror(errno(state)));
+            }
+            return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static void close(int fd) {
+        try {
+            int ignored = (int) CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Starts {@code argv[0]} (an absolute path) as the leader of a new session and process group, with
+     * default signal dispositions and an empty signal mask, the given descriptors as 0, 1 and 2, and every
+     * other descriptor closed.
+     *
+     * @return the child's pid
+     * @throws SpawnException with strerror's text when the program cannot be started
+     */
+    static int spawn(byte[][] argv, byte[][] envp, byte[] cwd, int stdin, int stdout, int stderr) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment fa = a.allocate(FILE_ACTIONS_SIZE, 16);
+            MemorySegment attr = a.allocate(SPAWNATTR_SIZE, 16);
+            MemorySegment sigs = a.allocate(SIGSET_SIZE, 16);
+            check((int) FA_INIT.invokeExact(fa), "posix_spawn_file_actions_init");
+            check((int) ATTR_INIT.invokeExact(attr), "posix_spawnattr_init");
+            try {
+                check((int) FA_DUP2.invokeExact(fa, stdin, 0), "adddup2");
+                check((int) FA_DUP2.invokeExact(fa, stdout, 1), "adddup2");
+                check((int) FA_DUP2.invokeExact(fa, stderr, 2), "adddup2");
+                check((int) FA_CLOSEFROM.invokeExact(fa, 3), "addclosefrom_np");
+                check((int) FA_CHDIR.invokeExact(fa, cString(a, cwd)), "addchdir_np");
+                check((int) SIGEMPTYSET.invokeExact(sigs), "sigemptyset");
+                check((int) ATTR_SIGMASK.invokeExact(attr, sigs), "setsigmask");
+                check((int) SIGFILLSET.invokeExact(sigs), "sigfillset");
+                check((int) ATTR_SIGDEF.invokeExact(attr, sigs), "setsigdefault");
+                check((int) ATTR_FLAGS.invokeExact(attr, (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)), "setflags");
+                MemorySegment pid = a.allocate(JAVA_INT);
+                int r = (int) SPAWN.invokeExact(pid, cString(a, argv[0]), fa, attr, cStrings(a, argv), cStrings(a, envp));
+                if (r != 0) {
+                    throw new SpawnException(strerror(r));
+                }
+                return pid.get(JAVA_INT, 0);
+            } finally {
+                int ignored1 = (int) FA_DESTROY.invokeExact(fa);
+                int ignored2 = (int) ATTR_DESTROY.invokeExact(attr);
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Sends a signal; {@code pid < 0} names a process group. Returns false when no such process exists. */
+    static boolean kill(int pid, int signal) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(CAPTURE);
+            int r = (int) KILL.invokeExact(state, pid, signal);
+            return r == 0;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Blocks until the child ends and returns its raw wait status. Call from a platform thread. */
+    static int waitpid(int pid) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment status = a.allocate(JAVA_INT);
+            MemorySegment state = a.allocate(CAPTURE);
+            while (true) {
+                int r = (int) WAITPID.invokeExact(state, pid, status, 0);
+                if (r == pid) {
+                    return status.get(JAVA_INT, 0);
+                }
+                int e = errno(state);
+                if (e != EINTR) {
+                    throw new SpawnException("waitpid(" + pid + "): " + strerror(e));
+                }
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static String strerror(int errno) {
+        try {
+            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            return s.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+
+    private static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    private static void check(int r, String what) {
+        if (r != 0) {
+            throw new SpawnException(what + ": " + strerror(r));
+        }
+    }
+
+    private static MemorySegment cString(Arena a, byte[] s) {
+        MemorySegment m = a.allocate(s.length + 1L);
+        MemorySegment.copy(s, 0, m, JAVA_BYTE_LAYOUT, 0, s.length);
+        m.set(JAVA_BYTE_LAYOUT, s.length, (byte) 0);
+        return m;
+    }
+
+    private static MemorySegment cStrings(Arena a, byte[][] strings) {
+        MemorySegment array = a.allocate(ADDRESS, strings.length + 1L);
+        for (int i = 0; i < strings.length; i++) {
+            array.setAtIndex(ADDRESS, i, cString(a, strings[i]));
+        }
+        array.setAtIndex(ADDRESS, strings.length, MemorySegment.NULL);
+        return array;
+    }
+
+    private static final java.lang.foreign.ValueLayout.OfByte JAVA_BYTE_LAYOUT = java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.claudebridge.daemon.policy;
+
+import dev.claudebridge.protocol.ErrorCode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Maps a container path to the host path it stands for. The longest matching container prefix wins
+ * (by whole path components: {@code /workspace2} is not under {@code /workspace}); {@code ..} is
+ * resolved before matching, and symlinks after, so neither can lead outside the host side of the mapping.
+ */
+public final class PathMapper {
+    private final List<PathMapping> mappings;
+
+    public PathMapper(List<PathMapping> mappings) {
+        this.mappings = mappings.stream()
+                .sorted(Comparator.comparingInt((PathMapping m) -> m.container().getNameCount()).reversed())
+                .toList();
+    }
+
+    public List<PathMapping> mappings() {
+        return mappings;
+    }
+
+    public boolean isEmpty() {
+        return mappings.isEmpty();
+    }
+
+    /**
+     * The existing host directory for a container working directory.
+     *
+     * @throws PolicyException ({@code cwd_not_mapped}) when no mapping covers it, when it escapes its
+     *     mapping through a symlink, or when the host directory does not exist
+     */
+    public Path mapDirectory(String containerPath) {
+        Path host = mapLexically(containerPath);
+        PathMapping m = covering(Path.of(containerPath).normalize()).orElseThrow();
+        Path real;
+        Path root;
+        try {
+            real = host.toRealPath();
+            root = m.host().toRealPath();
+        } catch (IOException e) {
+            throw new PolicyException(ErrorCode.CWD_NOT_MAPPED, "the working directory " + containerPath + " maps to "
+                    + host + ", which does not exist on the host");
+        }
+        if (!real.startsWith(root)) {
+            throw new PolicyException(ErrorCode.CWD_NOT_MAPPED, "the working directory " + containerPath
+                    + " leads outside its mapping " + m + " through a symbolic link (to " + real + ")");
+        }
+        if (!Files.isDirectory(real)) {
+            throw new PolicyException(ErrorCode.CWD_NOT_MAPPED, "the working directory " + containerPath
+                    + " maps to " + real + ", which is not a directory");
+        }
+        return real;
+    }
+
+    /**
+     * The host path for a container path, without touching the file system.
+     *
+     * @throws PolicyException ({@code cwd_not_mapped}) when the path is relative or no mapping covers it
+     */
+    public Path mapLexically(String containerPath) {
+        Path p = Path.of(containerPath);
+        if (!p.isAbsolute()) {
+            throw new PolicyException(ErrorCode.CWD_NOT_MAPPED, "the working directory must be absolute, got " + containerPath);
+        }
+        Path normal = p.normalize();
+        PathMapping m = covering(normal).orElseThrow(() -> new PolicyException(ErrorCode.CWD_NOT_MAPPED,
+                "the working directory " + containerPath + " is not under any mapped path; mapped: "
+                        + (mappings.isEmpty() ? "(none)" : mappings.stream().map(PathMapping::toString).toList())
+                        + ". Run claude from inside a mapped directory, or ask the operator to add a mapping (--map CONTAINER=HOST)."));
+        return m.host().resolve(m.container().relativize(normal).toString()).normalize();
+    }
+
+    private Optional<PathMapping> covering(Path normal) {
+        return mappings.stream().filter(m -> normal.startsWith(m.container())).findFirst();
+    }
+}

@@ -1,0 +1,132 @@
+package dev.claudebridge.daemon.transport;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agents' Unix-domain socket. Binding is safe against the usual accidents: a path too long for
+ * sun_path is refused with its length, a live bridge already on the path is refused, a stale socket
+ * file is replaced, and the socket appears at its path only once its file mode is set (it is bound
+ * under a temporary name, chmod-ed, then renamed into place). Closing removes the file.
+ */
+public final class UnixSocketListener implements AutoCloseable {
+    /** sun_path holds 108 bytes on Linux, one of them the terminating NUL. */
+    public static final int MAX_PATH_BYTES = 107;
+    private static final Logger LOG = LoggerFactory.getLogger(UnixSocketListener.class);
+
+    private final Path path;
+    private final ServerSocketChannel server;
+    private final Object fileKey;
+    private final Thread.Builder connections = Thread.ofVirtual().name("conn-", 1);
+
+    private UnixSocketListener(Path path, ServerSocketChannel server, Object fileKey) {
+        this.path = path;
+        this.server = server;
+        this.fileKey = fileKey;
+    }
+
+    /**
+     * Binds the socket.
+     *
+     * @throws ListenerException when the path is unusable or another bridge is listening on it
+     */
+    public static UnixSocketListener bind(Path path, Set<PosixFilePermission> mode) {
+        Path abs = path.toAbsolutePath();
+        int len = abs.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (len > MAX_PATH_BYTES) {
+            throw new ListenerException("socket path is " + len + " bytes, more than the " + MAX_PATH_BYTES + " a Unix socket allows: " + abs);
+        }
+        try {
+            Files.createDirectories(abs.getParent());
+            clearStale(abs);
+            Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+            Files.deleteIfExists(tmp);
+            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(tmp), 256);
+            Files.setPosixFilePermissions(tmp, mode);
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Object key = Files.readAttributes(abs, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            return new UnixSocketListener(abs, server, key);
+        } catch (IOException e) {
+            throw new ListenerException("cannot listen on " + abs + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void clearStale(Path abs) throws IOException {
+        if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!"socket".equals(fileType(abs))) {
+            throw new ListenerException(abs + " exists and is not a socket; remove it or choose another --socket");
+        }
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(abs))) {
+            throw new ListenerException("another bridge is already listening on " + abs
+                    + "; stop it first, or choose another --socket");
+        } catch (IOException refused) {
+            LOG.info("replacing stale socket file {}", abs);
+            Files.delete(abs);
+        }
+    }
+
+    private static String fileType(Path p) throws IOException {
+        Object mode = Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        return ((Integer) mode & 0170000) == 0140000 ? "socket" : "other";
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /**
+     * Accepts connections until closed, handing each to {@code handler} on its own virtual thread.
+     */
+    public void serve(Consumer<SocketChannel> handler) {
+        while (server.isOpen()) {
+            SocketChannel ch;
+            try {
+                ch = server.accept();
+            } catch (AsynchronousCloseException e) {
+                return;
+            } catch (IOException e) {
+                if (!server.isOpen()) {
+                    return;
+                }
+                LOG.warn("accept on {} failed: {}", path, e.toString());
+                continue;
+            }
+            connections.start(() -> handler.accept(ch));
+        }
+    }
+
+    /** Stops accepting and removes the socket file, if it is still the one this listener made. */
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.debug("closing {}: {}", path, e.toString());
+        }
+        try {
+            Object key = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            if (key != null && key.equals(fileKey)) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            // already gone
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package dev.claudebridge.protocol;
+
+/** A QUEUED frame: the request waits at this 1-based position (uint32) of a queue this long (uint32). */
+public record Queued(long position, long length) {
+    public Frame toFrame() {
+        return new Frame(FrameType.QUEUED, new Payload.Writer().u32(position).u32(length).toByteArray());
+    }
+
+    public static Queued fromFrame(Frame frame) {
+        Payload.Reader r = new Payload.Reader(frame.payload());
+        return new Queued(r.u32("position"), r.u32("queue length"));
+    }
+}

@@ -1,0 +1,13 @@
+package dev.claudebridge.protocol;
+
+/** A RESIZE frame: the caller's terminal now has this many columns and rows (two uint16). */
+public record Resize(int columns, int rows) {
+    public Frame toFrame() {
+        return new Frame(FrameType.RESIZE, new Payload.Writer().u16(columns).u16(rows).toByteArray());
+    }
+
+    public static Resize fromFrame(Frame frame) {
+        Payload.Reader r = new Payload.Reader(frame.payload());
+        return new Resize(r.u16("columns"), r.u16("rows"));
+    }
+}
