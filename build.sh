@@ -1,10 +1,10 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # The project's one entry point.
 #   ./build.sh run [serve options]   build, then run the daemon in the foreground on the default socket
 #   ./build.sh test                  install test prerequisites, build, run the whole test suite
 #   ./build.sh package               build the jars only (bin/claude-bridge and bin/claude then work)
 #   ./build.sh bench                 build, then run the benchmarks of docs/BENCHMARKS.md
-set -eu
+set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
 
@@ -25,7 +25,7 @@ export PATH="$JAVA_HOME/bin:$PATH"
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 command -v mvn >/dev/null || { echo "build.sh: Maven is needed (apt-get install maven)" >&2; exit 1; }
 
-mvn_q() { mvn -B -q "$@" 2>&1 | grep -v '^WARNING: ' || true; }
+mvn_q() { mvn -B -q "$@" 2>&1 | { grep -v "^WARNING: " || true; }; }
 
 # Everything the tests need beyond the JDK and Maven. Root installs Debian packages; the real Claude
 # Code CLI goes into .tools/ (never onto the host's PATH), pinned so results are comparable.
