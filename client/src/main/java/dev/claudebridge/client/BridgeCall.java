@@ -5,6 +5,7 @@ import dev.claudebridge.protocol.ErrorCode;
 import dev.claudebridge.protocol.Exit;
 import dev.claudebridge.protocol.Frame;
 import dev.claudebridge.protocol.FrameReader;
+import dev.claudebridge.protocol.FrameType;
 import dev.claudebridge.protocol.FrameWriter;
 import dev.claudebridge.protocol.Hello;
 import dev.claudebridge.protocol.ProtocolException;
@@ -69,7 +70,7 @@ final class BridgeCall {
             if (first.isEmpty()) {
                 return lost("the bridge closed the connection during the handshake");
             }
-            if (first.get().type() == dev.claudebridge.protocol.FrameType.ERROR) {
+            if (first.get().type() == FrameType.ERROR) {
                 return error(BridgeError.fromFrame(first.get()));
             }
             Hello hello;
@@ -109,46 +110,56 @@ final class BridgeCall {
     private int stream(long sentAt) {
         boolean started = false;
         while (true) {
-            Frame frame;
             try {
                 Optional<Frame> next = reader.read();
                 if (next.isEmpty()) {
                     return lost("the bridge closed the connection");
                 }
-                frame = next.get();
-            } catch (IOException | ProtocolException e) {
+                Frame frame = next.get();
+                switch (frame.type()) {
+                    case STDOUT:
+                    case STDERR:
+                        if (!copy(frame)) {
+                            return BROKEN_PIPE_STATUS;
+                        }
+                        break;
+                    case QUEUED:
+                        if (!started && System.nanoTime() - sentAt > QUEUE_NOTICE_AFTER_NANOS) {
+                            Queued q = Queued.fromFrame(frame);
+                            messages.print("claude-bridge: waiting for a free slot (position " + q.position() + " of "
+                                    + q.length() + ")\n");
+                        }
+                        break;
+                    case STARTED:
+                        started = true;
+                        break;
+                    case EXIT:
+                        return Exit.fromFrame(frame).shellStatus();
+                    case ERROR:
+                        return error(BridgeError.fromFrame(frame));
+                    default:
+                        throw new ProtocolException("unexpected " + frame.type() + " frame from the daemon");
+                }
+            } catch (IOException e) {
                 return lost(String.valueOf(e.getMessage()));
+            } catch (ProtocolException e) {
+                // a frame this client cannot decode: the daemon speaks something else
+                messages.print(Messages.protocolMismatch(e.getMessage()));
+                connection.close();
+                return ErrorCode.PROTOCOL_MISMATCH.exitStatus();
             }
-            switch (frame.type()) {
-                case STDOUT:
-                case STDERR:
-                    try {
-                        OutputStream target = frame.type() == dev.claudebridge.protocol.FrameType.STDOUT ? stdout : stderr;
-                        target.write(frame.payload());
-                    } catch (IOException e) {
-                        // our reader went away: closing the connection ends the host process, as SIGPIPE would
-                        connection.close();
-                        return BROKEN_PIPE_STATUS;
-                    }
-                    break;
-                case QUEUED:
-                    if (!started && System.nanoTime() - sentAt > QUEUE_NOTICE_AFTER_NANOS) {
-                        Queued q = Queued.fromFrame(frame);
-                        messages.print("claude-bridge: waiting for a free slot (position " + q.position() + " of "
-                                + q.length() + ")\n");
-                    }
-                    break;
-                case STARTED:
-                    started = true;
-                    break;
-                case EXIT:
-                    return Exit.fromFrame(frame).shellStatus();
-                case ERROR:
-                    return error(BridgeError.fromFrame(frame));
-                default:
-                    messages.print(Messages.protocolMismatch("unexpected " + frame.type() + " frame from the daemon"));
-                    return ErrorCode.PROTOCOL_MISMATCH.exitStatus();
-            }
+        }
+    }
+
+    /** Writes program output to our stdout or stderr; false when our reader has gone away. */
+    private boolean copy(Frame frame) {
+        try {
+            (frame.type() == FrameType.STDOUT ? stdout : stderr).write(frame.payload());
+            return true;
+        } catch (IOException e) {
+            // closing the connection ends the host process, as SIGPIPE would end a local one
+            connection.close();
+            return false;
         }
     }
 

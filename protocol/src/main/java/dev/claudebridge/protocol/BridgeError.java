@@ -24,6 +24,7 @@ public record BridgeError(String code, int exitStatus, String message) {
     }
 
     public static BridgeError fromFrame(Frame frame) {
+        Payload.expect(frame, FrameType.ERROR);
         Payload.Reader r = new Payload.Reader(frame.payload());
         int status = r.u8("exit status");
         String code = r.utf8(r.u16("code length"), "code");

@@ -28,6 +28,7 @@ public record Exit(boolean signaled, int value) {
     }
 
     public static Exit fromFrame(Frame frame) {
+        Payload.expect(frame, FrameType.EXIT);
         Payload.Reader r = new Payload.Reader(frame.payload());
         int kind = r.u8("exit kind");
         if (kind > 1) {

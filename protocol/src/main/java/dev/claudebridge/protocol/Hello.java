@@ -19,7 +19,9 @@ public record Hello(int version, String software) {
     private static final int MAX_SOFTWARE = 256;
 
     public Frame toFrame() {
-        byte[] name = Payload.utf8(software.length() > MAX_SOFTWARE ? software.substring(0, MAX_SOFTWARE) : software);
+        String cut = software.codePointCount(0, software.length()) > MAX_SOFTWARE
+                ? software.substring(0, software.offsetByCodePoints(0, MAX_SOFTWARE)) : software;
+        byte[] name = Payload.utf8(cut);
         return new Frame(FrameType.HELLO, new Payload.Writer().bytes(MAGIC).u8(version).bytes(name).toByteArray());
     }
 

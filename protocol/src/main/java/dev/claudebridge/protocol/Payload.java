@@ -25,6 +25,13 @@ final class Payload {
         }
     }
 
+    /** Refuses a frame of another type than the message being decoded. */
+    static void expect(Frame frame, FrameType type) {
+        if (frame.type() != type) {
+            throw new CorruptedFrameException("expected a " + type + " frame, got " + frame.type());
+        }
+    }
+
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

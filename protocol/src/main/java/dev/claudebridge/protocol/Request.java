@@ -35,6 +35,11 @@ public record Request(List<String> argv, Map<String, String> env, String cwd, Op
     static final int CLIENT = 0x05;
 
     public Request {
+        for (String name : env.keySet()) {
+            if (name.isEmpty() || name.indexOf('=') >= 0) {
+                throw new IllegalArgumentException("an environment variable name cannot be empty or contain '=': " + abbreviate(name));
+            }
+        }
         argv = List.copyOf(argv);
         env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
     }

@@ -28,6 +28,7 @@ public enum Signal {
      * @throws CorruptedFrameException for a number outside this list: a client may not send arbitrary signals
      */
     public static Signal fromFrame(Frame frame) {
+        Payload.expect(frame, FrameType.SIGNAL);
         int n = new Payload.Reader(frame.payload()).u8("signal number");
         for (Signal s : values()) {
             if (s.number == n) {

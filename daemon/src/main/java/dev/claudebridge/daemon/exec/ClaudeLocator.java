@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -141,18 +142,28 @@ public final class ClaudeLocator {
         return h.startsWith("/") ? Optional.of(Path.of(h)) : Optional.empty();
     }
 
-    /** nvm's node versions, newest name last in lexical order, so reversed. */
+    /** nvm's node versions, newest first (compared numerically: v20 is newer than v9). */
     private static List<Path> nvmBins(Path home) {
         Path versions = home.resolve(".nvm/versions/node");
         if (!Files.isDirectory(versions)) {
             return List.of();
         }
         try (Stream<Path> s = Files.list(versions)) {
-            return s.sorted((a, b) -> b.getFileName().toString().compareTo(a.getFileName().toString()))
+            return s.sorted(Comparator.comparing((Path v) -> versionKey(v.getFileName().toString())).reversed())
                     .map(v -> v.resolve("bin")).toList();
         } catch (IOException e) {
             return List.of();
         }
+    }
+
+    /** "v20.11.1" as a zero-padded string that sorts like the version. */
+    private static String versionKey(String name) {
+        StringBuilder key = new StringBuilder();
+        for (String part : name.replaceFirst("^v", "").split("\\.")) {
+            key.append(String.format("%010d.", part.chars().allMatch(Character::isDigit) && !part.isEmpty()
+                    ? Long.parseLong(part.length() > 9 ? part.substring(0, 9) : part) : 0));
+        }
+        return key.toString();
     }
 
     private static byte[] readHead(Path p) throws IOException {

@@ -82,9 +82,9 @@ public final class HostProcess {
         Posix.kill(-pid, signal);
     }
 
-    /** Whether any process of the group is still alive (a zombie leader counts until reaped). */
+    /** Whether any process of the group is still running (zombies do not count). */
     public boolean groupAlive() {
-        return Posix.kill(-pid, 0);
+        return ProcStat.groupRunning(pid);
     }
 
     /**
@@ -96,7 +96,7 @@ public final class HostProcess {
         signalGroup(Posix.SIGTERM);
         descendants.forEach(d -> Posix.kill((int) d.pid(), Posix.SIGTERM));
         long deadline = System.nanoTime() + grace.toNanos();
-        while (System.nanoTime() < deadline && (groupAlive() || descendants.stream().anyMatch(ProcessHandle::isAlive))) {
+        while (System.nanoTime() < deadline && (groupAlive() || descendants.stream().anyMatch(d -> ProcStat.running(d.pid())))) {
             // no event says "the group is empty", so poll it; a group that obeys SIGTERM is gone in a few ms
             try {
                 Thread.sleep(5);
@@ -106,7 +106,7 @@ public final class HostProcess {
             }
         }
         signalGroup(Posix.SIGKILL);
-        descendants.stream().filter(ProcessHandle::isAlive).forEach(d -> Posix.kill((int) d.pid(), Posix.SIGKILL));
+        descendants.stream().filter(d -> ProcStat.running(d.pid())).forEach(d -> Posix.kill((int) d.pid(), Posix.SIGKILL));
     }
 
     private static String proc(int fd) {

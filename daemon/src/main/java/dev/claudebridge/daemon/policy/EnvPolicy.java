@@ -20,7 +20,13 @@ public final class EnvPolicy {
     public static final List<String> NEVER = List.of(
             "LD_*", "DYLD_*", "NODE_OPTIONS", "NODE_PATH", "PATH", "HOME", "SHELL", "BASH_ENV", "ENV", "PROMPT_COMMAND",
             "ANTHROPIC_*", "CLAUDE_CONFIG_DIR", "CLAUDE_CODE_OAUTH_TOKEN", "AWS_*", "GOOGLE_APPLICATION_CREDENTIALS",
-            "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR");
+            "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR",
+            // hooks through which the tools claude runs (git, java, python, editors, pagers) would run caller code
+            "GIT_SSH", "GIT_SSH_COMMAND", "GIT_CONFIG*", "GIT_EXEC_PATH", "GIT_ASKPASS", "GIT_PROXY_COMMAND", "GIT_EXTERNAL_DIFF",
+            "GIT_PAGER", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_TEMPLATE_DIR", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS",
+            "JDK_JAVA_OPTIONS", "PYTHONSTARTUP", "PYTHONPATH", "PYTHONHOME", "PERL5OPT", "PERL5LIB", "PERLLIB", "RUBYOPT",
+            "RUBYLIB", "GCONV_PATH", "EDITOR", "VISUAL", "PAGER", "MANPAGER", "LESSOPEN", "LESSCLOSE", "BROWSER",
+            "SSH_ASKPASS", "SUDO_ASKPASS", "NPM_CONFIG_*", "IFS");
 
     private final List<String> allow;
 

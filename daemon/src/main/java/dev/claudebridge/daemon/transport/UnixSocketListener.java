@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * under a temporary name, chmod-ed, then renamed into place). Closing removes the file.
  */
 public final class UnixSocketListener implements AutoCloseable {
-    /** sun_path holds 108 bytes on Linux, one of them the terminating NUL. */
-    public static final int MAX_PATH_BYTES = 107;
+    /** sun_path holds 108 bytes on Linux; the kernel takes 107 without the NUL, the JDK's binding 106. */
+    public static final int MAX_PATH_BYTES = 106;
     private static final Logger LOG = LoggerFactory.getLogger(UnixSocketListener.class);
 
     private final Path path;
@@ -53,14 +53,22 @@ public final class UnixSocketListener implements AutoCloseable {
         try {
             Files.createDirectories(abs.getParent());
             clearStale(abs);
-            Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+            // a temporary name no longer than the final one (".cb" + pid fits unless the name is tiny)
+            String tmpName = ".cb" + ProcessHandle.current().pid();
+            Path tmp = abs.resolveSibling(tmpName.length() <= abs.getFileName().toString().length() ? tmpName : ".c");
             Files.deleteIfExists(tmp);
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(tmp), 256);
-            Files.setPosixFilePermissions(tmp, mode);
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            Object key = Files.readAttributes(abs, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-            return new UnixSocketListener(abs, server, key);
+            try {
+                server.bind(UnixDomainSocketAddress.of(tmp), 256);
+                Files.setPosixFilePermissions(tmp, mode);
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Object key = Files.readAttributes(abs, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+                return new UnixSocketListener(abs, server, key);
+            } catch (IOException | RuntimeException e) {
+                server.close();
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
         } catch (IOException e) {
             throw new ListenerException("cannot listen on " + abs + ": " + e.getMessage(), e);
         }
@@ -106,9 +114,18 @@ public final class UnixSocketListener implements AutoCloseable {
                     return;
                 }
                 LOG.warn("accept on {} failed: {}", path, e.toString());
+                pause(); // e.g. out of descriptors: do not spin
                 continue;
             }
             connections.start(() -> handler.accept(ch));
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,0 +1,63 @@
+package dev.claudebridge.daemon.exec;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Liveness from /proc. A killed process stays a zombie until its parent reaps it, and an orphan's new
+ * parent (init, or a container's PID 1 that never reaps) may take its time: kill(pid, 0) still succeeds
+ * for zombies, so "still running" must be read from the process state instead.
+ */
+final class ProcStat {
+    private ProcStat() {
+    }
+
+    /** Whether the process exists and is not a zombie. */
+    static boolean running(long pid) {
+        String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
+        return stat != null && state(stat) != 'Z' && state(stat) != 'X';
+    }
+
+    /** Whether any live (non-zombie) process belongs to the process group. */
+    static boolean groupRunning(long pgid) {
+        if (!Posix.kill((int) -pgid, 0)) {
+            return false;
+        }
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> isNumber(p.getFileName().toString()))) {
+            for (Path p : procs) {
+                String stat = read(p.resolve("stat"));
+                if (stat != null && pgrp(stat) == pgid && state(stat) != 'Z' && state(stat) != 'X') {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    // /proc/PID/stat: "pid (comm) state ppid pgrp ..."; comm may contain spaces and parentheses
+    private static char state(String stat) {
+        int i = stat.lastIndexOf(')');
+        return i + 2 < stat.length() ? stat.charAt(i + 2) : 'X';
+    }
+
+    private static long pgrp(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return f.length > 2 ? Long.parseLong(f[2]) : -1;
+    }
+
+    private static boolean isNumber(String s) {
+        return !s.isEmpty() && s.chars().allMatch(Character::isDigit);
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}
