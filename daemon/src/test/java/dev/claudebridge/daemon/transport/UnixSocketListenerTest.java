@@ -122,8 +122,8 @@ class UnixSocketListenerTest {
 
         assertThatThrownBy(() -> bind(path, OWNER_GROUP))
                 .isInstanceOf(ListenerException.class)
-                .hasMessageContaining("108 bytes")
-                .hasMessageContaining("107");
+                .hasMessageContaining((UnixSocketListener.MAX_PATH_BYTES + 1) + " bytes")
+                .hasMessageContaining(Integer.toString(UnixSocketListener.MAX_PATH_BYTES));
         assertThat(Files.exists(path, LinkOption.NOFOLLOW_LINKS)).isFalse();
     }
 
