@@ -20,13 +20,10 @@ done
 modules=$("$jdk/bin/jdeps" --print-module-deps --ignore-missing-deps "$jar")
 case ",$modules," in *,jdk.unsupported,*) ;; *) modules="$modules,jdk.unsupported" ;; esac
 
-# --add-options: on Java 22+ System.load from the class path prints "restricted method" warnings on
-#   stderr unless native access is enabled, and the client's stderr must be exactly the host claude's.
-#   Baking the flag into the runtime keeps the launcher unchanged.
 # --generate-cds-archive: the default class-data archive (with and without compressed oops, so hosts
 #   with big heaps keep it too); without it the client starts in ~90 ms instead of ~35 ms.
 set -- --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress zip-6 \
-  --add-options=--enable-native-access=ALL-UNNAMED --generate-cds-archive
+  --generate-cds-archive
 # jlink is the slow step (~4 s): reuse the runtime when the JDK and the options are the same as last time.
 stamp="$* $(cat "$jdk/release")"
 if [ -x "$dir/runtime/bin/java" ] && [ "$(cat "$dir/.runtime-stamp" 2>/dev/null)" = "$stamp" ]; then

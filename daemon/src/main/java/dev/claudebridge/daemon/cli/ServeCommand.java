@@ -6,10 +6,13 @@ import dev.claudebridge.daemon.policy.EnvPolicy;
 import dev.claudebridge.daemon.policy.PathMapper;
 import dev.claudebridge.daemon.policy.PathMapping;
 import dev.claudebridge.daemon.session.BridgeSettings;
+import dev.claudebridge.daemon.session.Peer;
 import dev.claudebridge.daemon.session.SessionEngine;
 import dev.claudebridge.daemon.transport.ListenerException;
 import dev.claudebridge.daemon.transport.UnixSocketListener;
+import jdk.net.UnixDomainPrincipal;
 import java.nio.channels.Channels;
+import jdk.net.ExtendedSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -83,9 +86,10 @@ final class ServeCommand implements Callable<Integer> {
         }
         LOG.info("claude-bridge {} listening on {} (mode {}); mappings: {}", Main.version(), listener.path(), socketMode,
                 mappings.isEmpty() ? "none (each request runs in an empty private directory)" : mappings);
+        LOG.info("try it: CLAUDE_BRIDGE_SOCKET={} bin/claude --version", listener.path());
         SessionEngine engine = new SessionEngine(() -> settings, "claude-bridge/" + Main.version());
         Thread shutdown = new Thread(() -> {
-            LOG.info("shutting down: closing {} and ending {} running request(s)", listener.path(), engine.runningCount());
+            LOG.info("shutting down: closing {} and ending {} running request(s)", listener.path(), engine.live().size());
             listener.close();
             engine.terminateAll(killGrace);
         }, "shutdown");
@@ -96,9 +100,19 @@ final class ServeCommand implements Callable<Integer> {
 
     private static void serve(SessionEngine engine, SocketChannel ch, Path socketPath) {
         try (ch) {
-            engine.serve(Channels.newInputStream(ch), Channels.newOutputStream(ch), socketPath.getFileName().toString());
+            engine.serve(Channels.newInputStream(ch), Channels.newOutputStream(ch), peer(ch, socketPath));
         } catch (java.io.IOException e) {
             // closing a connection the peer already dropped
+        }
+    }
+
+    private static Peer peer(SocketChannel ch, Path socketPath) {
+        String listener = socketPath.getFileName().toString();
+        try {
+            UnixDomainPrincipal p = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            return new Peer(listener, p.user().getName(), p.group().getName());
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return new Peer(listener, "", "");
         }
     }
 

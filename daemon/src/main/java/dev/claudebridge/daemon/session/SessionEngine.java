@@ -1,67 +1,96 @@
 package dev.claudebridge.daemon.session;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Runs sessions over whatever transport hands it a pair of streams, and keeps the set of running
- * ones so that shutdown can end them.
+ * Runs sessions over whatever transport hands it a pair of streams, and keeps the set of live ones
+ * for the status page and for shutdown.
  */
 public final class SessionEngine {
     private final Supplier<BridgeSettings> settings;
-    private final Set<Session> running = ConcurrentHashMap.newKeySet();
-    private final AtomicLong ids = new AtomicLong();
     private final String software;
+    private final Admission admission;
+    private final SessionListener listener;
+    private final Set<Session> live = ConcurrentHashMap.newKeySet();
+    private final AtomicLong sequence = new AtomicLong();
+    private final String prefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36), 36);
 
     /**
      * @param settings the current policy snapshot, read once at the start of each session
      * @param software this daemon's name and version, sent in the HELLO
+     * @param admission decides when a request may start
+     * @param listeners told of every session's progress (audit, metrics, status)
      */
-    public SessionEngine(Supplier<BridgeSettings> settings, String software) {
+    public SessionEngine(Supplier<BridgeSettings> settings, String software, Admission admission, List<SessionListener> listeners) {
         this.settings = settings;
         this.software = software;
+        this.admission = admission;
+        this.listener = new Listeners(List.copyOf(listeners));
     }
 
-    /**
-     * Serves one connection to its end; closes nothing but what it opened (the caller closes the
-     * transport when this returns).
-     *
-     * @param peer a description of the caller for logs (socket path, later peer credentials)
-     */
-    public void serve(InputStream in, OutputStream out, String peer) {
-        Session s = new Session(Long.toString(ids.incrementAndGet(), 36) + "-" + Long.toString(System.currentTimeMillis() % 46656, 36),
-                settings.get(), software, in, out, peer);
-        running.add(s);
+    public SessionEngine(Supplier<BridgeSettings> settings, String software) {
+        this(settings, software, Admission.UNLIMITED, List.of());
+    }
+
+    /** Serves one connection to its end; the transport closes the streams when this returns. */
+    public void serve(InputStream in, OutputStream out, Peer peer) {
+        SessionInfo info = new SessionInfo(prefix + "-" + sequence.incrementAndGet(), peer);
+        Session s = new Session(info, settings.get(), software, admission, listener, in, out);
+        live.add(s);
         try {
             s.run();
         } finally {
-            running.remove(s);
+            live.remove(s);
         }
     }
 
-    public int runningCount() {
-        return running.size();
+    /** The sessions connected right now (handshaking, queued or running). */
+    public List<SessionInfo> live() {
+        return live.stream().map(Session::info).toList();
     }
 
     /** Ends every running host process tree (TERM, then KILL after the grace). */
     public void terminateAll(Duration grace) {
-        running.parallelStream().forEach(s -> s.terminate(grace));
+        live.parallelStream().forEach(s -> s.terminate(grace));
     }
 
-    /** Closes the given stream quietly; for transports. */
+    /** Closes quietly; for transports and pumps tearing down. */
     public static void closeQuietly(AutoCloseable c) {
         try {
             c.close();
-        } catch (IOException e) {
-            // the peer is gone already
         } catch (Exception e) {
-            // nothing useful to do while tearing down
+            // the peer or the process is gone already
+        }
+    }
+
+    /** Fans one event out to every listener, in order. */
+    private record Listeners(List<SessionListener> all) implements SessionListener {
+        @Override
+        public void accepted(SessionInfo s) {
+            all.forEach(l -> l.accepted(s));
+        }
+
+        @Override
+        public void starting(SessionInfo s) {
+            all.forEach(l -> l.starting(s));
+        }
+
+        @Override
+        public void started(SessionInfo s) {
+            all.forEach(l -> l.started(s));
+        }
+
+        @Override
+        public void finished(SessionInfo s) {
+            all.forEach(l -> l.finished(s));
         }
     }
 }

@@ -1,0 +1,147 @@
+package dev.claudebridge.daemon.session;
+
+import dev.claudebridge.daemon.exec.HostProcess;
+import dev.claudebridge.daemon.exec.Termination;
+import dev.claudebridge.protocol.Exit;
+import dev.claudebridge.protocol.Frame;
+import dev.claudebridge.protocol.FrameReader;
+import dev.claudebridge.protocol.FrameType;
+import dev.claudebridge.protocol.FrameWriter;
+import dev.claudebridge.protocol.ProtocolException;
+import dev.claudebridge.protocol.Signal;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running phase of a session: the process's output pumped into STDOUT/STDERR frames, the caller's
+ * STDIN/SIGNAL frames into the process, and the exit. Output pumps and the input copy run on platform
+ * threads because they block in pipe reads and writes, which would pin virtual threads; their number is
+ * bounded by the number of running processes.
+ */
+final class ProcessRelay {
+    private static final Logger LOG = LoggerFactory.getLogger("request");
+    /** After the leader exits, how long its descendants may keep the output pipes open before being ended. */
+    private static final long DRAIN_AFTER_EXIT_MS = 500;
+
+    private final String id;
+    private final FrameReader reader;
+    private final FrameWriter writer;
+    private final SessionInfo info;
+    private final Duration killGrace;
+    private volatile boolean finished;
+    private volatile boolean callerGone;
+
+    ProcessRelay(SessionInfo info, FrameReader reader, FrameWriter writer, Duration killGrace) {
+        this.id = info.id();
+        this.info = info;
+        this.reader = reader;
+        this.writer = writer;
+        this.killGrace = killGrace;
+    }
+
+    /**
+     * Relays until the process has ended and its EXIT frame is sent.
+     *
+     * @throws IOException when the caller went away (the process tree has then been ended)
+     */
+    Termination relay(HostProcess p) throws IOException {
+        writer.write(Frame.empty(FrameType.STARTED));
+        Thread out = pump(p.stdout(), FrameType.STDOUT, info.outCounter());
+        Thread err = pump(p.stderr(), FrameType.STDERR, info.errCounter());
+        Thread.ofPlatform().daemon().name("input-" + id).start(() -> copyInput(p));
+        Termination t = p.termination().join();
+        if (!joined(out, err, DRAIN_AFTER_EXIT_MS) || p.groupAlive()) {
+            // the leader is gone but something it started lives on (or holds its pipes): end it, orphan nothing
+            p.terminateTree(killGrace);
+        }
+        joined(out, err, killGrace.toMillis() + 1000);
+        finished = true;
+        if (callerGone) {
+            throw new IOException("caller disconnected");
+        }
+        writer.write(new Exit(t.signaled(), t.value()).toFrame());
+        return t;
+    }
+
+    /** Frames from the caller while the process runs: stdin, EOF, signals. EOF of the socket means the caller is gone. */
+    private void copyInput(HostProcess p) {
+        OutputStream stdin = p.stdin();
+        boolean stdinOpen = true;
+        try {
+            while (true) {
+                Optional<Frame> next = reader.read();
+                if (next.isEmpty()) {
+                    break;
+                }
+                Frame f = next.get();
+                switch (f.type()) {
+                    case STDIN -> {
+                        info.inCounter().addAndGet(f.payload().length);
+                        if (stdinOpen) {
+                            try {
+                                stdin.write(f.payload());
+                                stdin.flush();
+                            } catch (IOException e) {
+                                stdinOpen = false; // the process closed its stdin; later input is dropped, as a pipe would
+                            }
+                        }
+                    }
+                    case STDIN_EOF -> {
+                        stdinOpen = false;
+                        SessionEngine.closeQuietly(stdin);
+                    }
+                    case SIGNAL -> p.signalGroup(Signal.fromFrame(f).number());
+                    case RESIZE -> {
+                        // pipe mode has no terminal to resize
+                    }
+                    default -> throw new ProtocolException("unexpected " + f.type() + " frame while the process runs");
+                }
+            }
+        } catch (IOException | ProtocolException e) {
+            if (!finished) {
+                LOG.debug("request {}: input ended: {}", id, e.toString());
+            }
+        }
+        SessionEngine.closeQuietly(stdin);
+        if (!finished) {
+            callerGone = true;
+            if (p.termination().isDone() && !p.groupAlive()) {
+                return;
+            }
+            LOG.info("id={} caller disconnected; ending the host process tree", id);
+            p.terminateTree(killGrace);
+        }
+    }
+
+    private Thread pump(InputStream from, FrameType type, AtomicLong counter) {
+        return Thread.ofPlatform().daemon().name(type.name().toLowerCase() + "-" + id).start(() -> {
+            byte[] buf = new byte[Frame.MAX_DATA_PAYLOAD / 2];
+            try (from) {
+                int n;
+                while ((n = from.read(buf)) >= 0) {
+                    writer.write(type, buf, 0, n);
+                    counter.addAndGet(n);
+                }
+            } catch (IOException e) {
+                // the caller is gone (copyInput ends the tree) or the pipe broke: stop pumping
+            }
+        });
+    }
+
+    private static boolean joined(Thread a, Thread b, long millis) {
+        long deadline = System.currentTimeMillis() + millis;
+        try {
+            a.join(Math.max(1, deadline - System.currentTimeMillis()));
+            b.join(Math.max(1, deadline - System.currentTimeMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !a.isAlive() && !b.isAlive();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.claudebridge.daemon.session;
+
+import dev.claudebridge.daemon.exec.Termination;
+import dev.claudebridge.protocol.Request;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The live record of one request, filled in as it goes: what listeners (audit, metrics, the status
+ * page) see. Written by the session's threads, read by anyone; each field is published on its own.
+ */
+public final class SessionInfo {
+    private final String id;
+    private final Peer peer;
+    private final Instant accepted = Instant.now();
+    private final AtomicLong bytesIn = new AtomicLong();
+    private final AtomicLong bytesOut = new AtomicLong();
+    private final AtomicLong bytesErr = new AtomicLong();
+    private volatile Request request;
+    private volatile Path hostCwd;
+    private volatile List<String> envPassed = List.of();
+    private volatile Instant admitted;
+    private volatile Instant started;
+    private volatile Instant ended;
+    private volatile String outcome = "";
+    private volatile String detail = "";
+    private volatile Termination termination;
+
+    SessionInfo(String id, Peer peer) {
+        this.id = id;
+        this.peer = peer;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Peer peer() {
+        return peer;
+    }
+
+    public Instant accepted() {
+        return accepted;
+    }
+
+    /** The request, once it has been read and decoded. */
+    public Optional<Request> request() {
+        return Optional.ofNullable(request);
+    }
+
+    /** The host directory the process runs in, once decided. */
+    public Optional<Path> hostCwd() {
+        return Optional.ofNullable(hostCwd);
+    }
+
+    /** Names (never values) of the caller's variables that crossed. */
+    public List<String> envPassed() {
+        return envPassed;
+    }
+
+    public Optional<Instant> admitted() {
+        return Optional.ofNullable(admitted);
+    }
+
+    public Optional<Instant> started() {
+        return Optional.ofNullable(started);
+    }
+
+    public Optional<Instant> ended() {
+        return Optional.ofNullable(ended);
+    }
+
+    /** How it ended: "exit", "signal", or an error code's wire name; "" while running. */
+    public String outcome() {
+        return outcome;
+    }
+
+    /** The human-readable reason for a refusal or failure; "" otherwise. */
+    public String detail() {
+        return detail;
+    }
+
+    public Optional<Termination> termination() {
+        return Optional.ofNullable(termination);
+    }
+
+    /** Bytes of stdin received from the caller. */
+    public long bytesIn() {
+        return bytesIn.get();
+    }
+
+    /** Bytes of stdout sent to the caller. */
+    public long bytesOut() {
+        return bytesOut.get();
+    }
+
+    /** Bytes of stderr sent to the caller. */
+    public long bytesErr() {
+        return bytesErr.get();
+    }
+
+    void request(Request r) {
+        this.request = r;
+    }
+
+    void hostCwd(Path p) {
+        this.hostCwd = p;
+    }
+
+    void envPassed(List<String> names) {
+        this.envPassed = List.copyOf(names);
+    }
+
+    void markAdmitted() {
+        this.admitted = Instant.now();
+    }
+
+    void markStarted() {
+        this.started = Instant.now();
+    }
+
+    void end(String outcome, String detail, Termination t) {
+        this.outcome = outcome;
+        this.detail = detail;
+        this.termination = t;
+        this.ended = Instant.now();
+    }
+
+    AtomicLong inCounter() {
+        return bytesIn;
+    }
+
+    AtomicLong outCounter() {
+        return bytesOut;
+    }
+
+    AtomicLong errCounter() {
+        return bytesErr;
+    }
+}
