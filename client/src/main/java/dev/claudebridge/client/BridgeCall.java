@@ -11,6 +11,8 @@ import dev.claudebridge.protocol.Hello;
 import dev.claudebridge.protocol.ProtocolException;
 import dev.claudebridge.protocol.Queued;
 import dev.claudebridge.protocol.Request;
+import dev.claudebridge.protocol.Resize;
+import dev.claudebridge.protocol.Terminal;
 import dev.claudebridge.protocol.TooLongFrameException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -35,6 +37,8 @@ final class BridgeCall {
     private final OutputStream stdout = new FileOutputStream(FileDescriptor.out);
     private final OutputStream stderr = new FileOutputStream(FileDescriptor.err);
     private final PrintStream messages = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+    private Optional<Terminal> terminal = Optional.empty();
+    private volatile Optional<NativeTerminal.RawMode> rawMode = Optional.empty();
 
     private BridgeCall(Connection connection, Invocation invocation) {
         this.connection = connection;
@@ -48,7 +52,12 @@ final class BridgeCall {
         ConnectException last = null;
         for (String socket : invocation.sockets()) {
             try (Connection c = SocketConnector.connect(socket)) {
-                return new BridgeCall(c, invocation).converse();
+                BridgeCall call = new BridgeCall(c, invocation);
+                try {
+                    return call.converse();
+                } finally {
+                    call.restoreTerminal(); // on every way out: the caller's shell gets its terminal back as it was
+                }
             } catch (ConnectException e) {
                 // only bridge_unavailable moves on to the next listed bridge; a permission problem is the user's to fix
                 last = e;
@@ -77,20 +86,21 @@ final class BridgeCall {
             try {
                 hello = Hello.fromFrame(first.get());
             } catch (ProtocolException e) {
-                messages.print(Messages.protocolMismatch("the socket's peer is not a claude-bridge daemon"));
+                say(Messages.protocolMismatch("the socket's peer is not a claude-bridge daemon"));
                 return ErrorCode.PROTOCOL_MISMATCH.exitStatus();
             }
             if (hello.version() != Hello.VERSION) {
-                messages.print(Messages.protocolMismatch("daemon (" + hello.software() + ") speaks version "
+                say(Messages.protocolMismatch("daemon (" + hello.software() + ") speaks version "
                         + hello.version() + ", this client speaks " + Hello.VERSION));
                 return ErrorCode.PROTOCOL_MISMATCH.exitStatus();
             }
             Frame request;
             try {
-                request = new Request(invocation.argv(), invocation.env(), invocation.cwd(), Optional.empty(),
+                terminal = NativeTerminal.interactive(invocation.env().getOrDefault("TERM", "xterm-256color"));
+                request = new Request(invocation.argv(), invocation.env(), invocation.cwd(), terminal,
                         invocation.clientName()).toFrame();
             } catch (TooLongFrameException e) {
-                messages.print(Messages.badArgument("the arguments and environment are larger than the "
+                say(Messages.badArgument("the arguments and environment are larger than the "
                         + Frame.MAX_PAYLOAD + "-byte request limit"));
                 return ErrorCode.BAD_REQUEST.exitStatus();
             }
@@ -99,7 +109,7 @@ final class BridgeCall {
         } catch (IOException e) {
             return lost(String.valueOf(e.getMessage()));
         } catch (ProtocolException e) {
-            messages.print(Messages.protocolMismatch(e.getMessage()));
+            say(Messages.protocolMismatch(e.getMessage()));
             return ErrorCode.PROTOCOL_MISMATCH.exitStatus();
         }
         SignalForwarder.install(writer);
@@ -126,12 +136,13 @@ final class BridgeCall {
                     case QUEUED:
                         if (!started && System.nanoTime() - sentAt > QUEUE_NOTICE_AFTER_NANOS) {
                             Queued q = Queued.fromFrame(frame);
-                            messages.print("claude-bridge: waiting for a free slot (position " + q.position() + " of "
+                            say("claude-bridge: waiting for a free slot (position " + q.position() + " of "
                                     + q.length() + ")\n");
                         }
                         break;
                     case STARTED:
                         started = true;
+                        terminal.ifPresent(t -> enterTerminalMode());
                         break;
                     case EXIT:
                         return Exit.fromFrame(frame).shellStatus();
@@ -144,7 +155,7 @@ final class BridgeCall {
                 return lost(String.valueOf(e.getMessage()));
             } catch (ProtocolException e) {
                 // a frame this client cannot decode: the daemon speaks something else
-                messages.print(Messages.protocolMismatch(e.getMessage()));
+                say(Messages.protocolMismatch(e.getMessage()));
                 connection.close();
                 return ErrorCode.PROTOCOL_MISMATCH.exitStatus();
             }
@@ -165,12 +176,40 @@ final class BridgeCall {
 
     private int error(BridgeError e) {
         String text = e.message().endsWith("\n") ? e.message() : e.message() + "\n";
-        messages.print("claude-bridge: " + text);
+        say("claude-bridge: " + text);
         return e.exitStatus();
     }
 
     private int lost(String detail) {
-        messages.print(Messages.connectionLost(detail));
+        say(Messages.connectionLost(detail));
         return ErrorCode.CONNECTION_LOST.exitStatus();
+    }
+
+    /** Prints a message of the client's own, on a terminal in its normal mode. */
+    private void say(String text) {
+        restoreTerminal();
+        messages.print(text);
+    }
+
+    /** Raw mode for the remote terminal, and window-size changes forwarded as RESIZE frames. */
+    private void enterTerminalMode() {
+        rawMode = NativeTerminal.enterRaw();
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("WINCH"), sig -> {
+                try {
+                    Terminal now = NativeTerminal.size("");
+                    writer.write(new Resize(now.columns(), now.rows()).toFrame());
+                } catch (IOException e) {
+                    // connection gone: the main thread reports it
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            // no SIGWINCH on this JVM: the window keeps its first size
+        }
+    }
+
+    void restoreTerminal() {
+        rawMode.ifPresent(NativeTerminal.RawMode::restore);
+        rawMode = Optional.empty();
     }
 }

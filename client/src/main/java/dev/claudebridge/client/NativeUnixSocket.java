@@ -29,21 +29,6 @@ final class NativeUnixSocket implements Connection {
 
     private static native int connect0(byte[] path, FileDescriptor fd);
 
-    static boolean load() {
-        String dir = System.getProperty("claudebridge.native", "");
-        if (dir.isEmpty() || !"Linux".equals(System.getProperty("os.name"))) {
-            return false;
-        }
-        String arch = System.getProperty("os.arch");
-        String lib = dir + "/linux-" + ("amd64".equals(arch) ? "x86_64" : arch) + "/libclaudebridge.so";
-        try {
-            System.load(lib);
-            return true;
-        } catch (UnsatisfiedLinkError | SecurityException e) {
-            return false;
-        }
-    }
-
     /**
      * Connects to the socket at {@code path}.
      *

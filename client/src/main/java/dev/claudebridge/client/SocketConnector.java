@@ -13,7 +13,7 @@ import java.nio.file.Path;
 
 /** Opens the connection to a bridge socket, through the JNI helper when present, else the JDK. */
 final class SocketConnector {
-    private static final boolean NATIVE = NativeUnixSocket.load();
+    private static final boolean NATIVE = NativeLibrary.LOADED;
 
     private SocketConnector() {
     }

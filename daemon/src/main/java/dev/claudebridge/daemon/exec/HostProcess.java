@@ -22,12 +22,56 @@ public final class HostProcess {
     private final InputStream stdout;
     private final InputStream stderr;
     private final CompletableFuture<Termination> termination = new CompletableFuture<>();
+    /** The pseudo-terminal master in terminal mode, else -1. */
+    private final int master;
 
-    private HostProcess(int pid, OutputStream stdin, InputStream stdout, InputStream stderr) {
+    private HostProcess(int pid, OutputStream stdin, InputStream stdout, InputStream stderr, int master) {
         this.pid = pid;
         this.stdin = stdin;
         this.stdout = stdout;
         this.stderr = stderr;
+        this.master = master;
+        Thread.ofPlatform().daemon().name("waitpid-" + pid).start(() -> termination.complete(Termination.ofWaitStatus(Posix.waitpid(pid))));
+    }
+
+    /**
+     * Starts the process on a new pseudo-terminal of the given size, as its controlling terminal.
+     * Output and input both go through the terminal: {@link #stdout()} reads everything the process
+     * writes, {@link #stderr()} is empty.
+     *
+     * @throws SpawnException when it cannot be started
+     */
+    public static HostProcess startOnTerminal(ProcessSpec spec, int columns, int rows) {
+        Posix.Pty pty = Posix.openPty();
+        try {
+            Posix.setWindowSize(pty.master(), columns, rows);
+            int pid = Posix.spawnOnTerminal(bytes(spec.command()), environment(spec.env()),
+                    spec.cwd().toString().getBytes(StandardCharsets.UTF_8), pty.slavePath().getBytes(StandardCharsets.UTF_8));
+            return new HostProcess(pid, PtyStreams.output(pty.master()), PtyStreams.input(pty.master()),
+                    InputStream.nullInputStream(), pty.master());
+        } catch (RuntimeException e) {
+            Posix.close(pty.master());
+            throw e;
+        }
+    }
+
+    /** Whether this process runs on a pseudo-terminal. */
+    public boolean onTerminal() {
+        return master >= 0;
+    }
+
+    /** Tells the terminal its new size (the kernel signals SIGWINCH); ignored in pipe mode. */
+    public void resize(int columns, int rows) {
+        if (master >= 0) {
+            Posix.setWindowSize(master, columns, rows);
+        }
+    }
+
+    /** Releases the terminal, once the process and its output are done. Idempotent enough: called once by the relay. */
+    public void close() {
+        if (master >= 0) {
+            Posix.close(master);
+        }
     }
 
     /**
@@ -42,11 +86,8 @@ public final class HostProcess {
         try {
             int pid = Posix.spawn(bytes(spec.command()), environment(spec.env()),
                     spec.cwd().toString().getBytes(StandardCharsets.UTF_8), in[0], out[1], err[1]);
-            HostProcess p = new HostProcess(pid, new FileOutputStream(proc(in[1])), new FileInputStream(proc(out[0])),
-                    new FileInputStream(proc(err[0])));
-            Thread.ofPlatform().daemon().name("waitpid-" + pid)
-                    .start(() -> p.termination.complete(Termination.ofWaitStatus(Posix.waitpid(pid))));
-            return p;
+            return new HostProcess(pid, new FileOutputStream(proc(in[1])), new FileInputStream(proc(out[0])),
+                    new FileInputStream(proc(err[0])), -1);
         } catch (IOException e) {
             throw new SpawnException("cannot open the process's pipes: " + e.getMessage());
         } finally {

@@ -2,6 +2,7 @@ package dev.claudebridge.daemon.exec;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
@@ -61,6 +62,20 @@ final class Posix {
     private static final MethodHandle KILL = fn("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle WAITPID = fn("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle STRERROR = fn("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle FA_OPEN = fn("posix_spawn_file_actions_addopen", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle OPENPT = fn("posix_openpt", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle GRANTPT = fn("grantpt", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle UNLOCKPT = fn("unlockpt", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle PTSNAME_R = fn("ptsname_r", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle IOCTL_PTR = fn("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle READ = fn("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
+    private static final MethodHandle WRITE = fn("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
+    static final int O_RDWR = 2;
+    static final int O_NOCTTY = 0x100;
+    static final int EIO = 5;
+    static final int EAGAIN = 11;
+    private static final long TIOCSWINSZ = 0x5414;
 
     private Posix() {
     }
@@ -103,6 +118,32 @@ final class Posix {
      * @throws SpawnException with strerror's text when the program cannot be started
      */
     static int spawn(byte[][] argv, byte[][] envp, byte[] cwd, int stdin, int stdout, int stderr) {
+        return spawn(argv, envp, cwd, (a, fa) -> {
+            check((int) FA_DUP2.invokeExact(fa, stdin, 0), "adddup2");
+            check((int) FA_DUP2.invokeExact(fa, stdout, 1), "adddup2");
+            check((int) FA_DUP2.invokeExact(fa, stderr, 2), "adddup2");
+        });
+    }
+
+    /**
+     * Like {@link #spawn(byte[][], byte[][], byte[], int, int, int)}, with the terminal at {@code ttyPath} as
+     * descriptors 0, 1 and 2. Opened after setsid and without O_NOCTTY, it becomes the child's
+     * controlling terminal, so the line discipline turns a typed Ctrl-C into SIGINT for its foreground group.
+     */
+    static int spawnOnTerminal(byte[][] argv, byte[][] envp, byte[] cwd, byte[] ttyPath) {
+        return spawn(argv, envp, cwd, (a, fa) -> {
+            check((int) FA_OPEN.invokeExact(fa, 0, cString(a, ttyPath), O_RDWR, 0), "addopen");
+            check((int) FA_DUP2.invokeExact(fa, 0, 1), "adddup2");
+            check((int) FA_DUP2.invokeExact(fa, 0, 2), "adddup2");
+        });
+    }
+
+    /** Adds the descriptor set-up of a spawn to its file actions. */
+    private interface Stdio {
+        void add(Arena a, MemorySegment fileActions) throws Throwable;
+    }
+
+    private static int spawn(byte[][] argv, byte[][] envp, byte[] cwd, Stdio stdio) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment fa = a.allocate(FILE_ACTIONS_SIZE, 16);
             MemorySegment attr = a.allocate(SPAWNATTR_SIZE, 16);
@@ -110,9 +151,7 @@ final class Posix {
             check((int) FA_INIT.invokeExact(fa), "posix_spawn_file_actions_init");
             check((int) ATTR_INIT.invokeExact(attr), "posix_spawnattr_init");
             try {
-                check((int) FA_DUP2.invokeExact(fa, stdin, 0), "adddup2");
-                check((int) FA_DUP2.invokeExact(fa, stdout, 1), "adddup2");
-                check((int) FA_DUP2.invokeExact(fa, stderr, 2), "adddup2");
+                stdio.add(a, fa);
                 check((int) FA_CLOSEFROM.invokeExact(fa, 3), "addclosefrom_np");
                 check((int) FA_CHDIR.invokeExact(fa, cString(a, cwd)), "addchdir_np");
                 check((int) SIGEMPTYSET.invokeExact(sigs), "sigemptyset");
@@ -164,6 +203,102 @@ final class Posix {
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /** Opens a new pseudo-terminal master (close-on-exec) and returns it with its slave's path. */
+    static Pty openPty() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(CAPTURE);
+            int fd = (int) OPENPT.invokeExact(state, O_RDWR | O_NOCTTY | O_CLOEXEC);
+            if (fd < 0) {
+                throw new SpawnException("posix_openpt: " + strerror(errno(state)));
+            }
+            try {
+                if ((int) GRANTPT.invokeExact(state, fd) != 0 || (int) UNLOCKPT.invokeExact(state, fd) != 0) {
+                    throw new SpawnException("grantpt/unlockpt: " + strerror(errno(state)));
+                }
+                MemorySegment name = a.allocate(256);
+                int r = (int) PTSNAME_R.invokeExact(fd, name, 256L);
+                if (r != 0) {
+                    throw new SpawnException("ptsname_r: " + strerror(r));
+                }
+                return new Pty(fd, name.getString(0));
+            } catch (RuntimeException e) {
+                close(fd);
+                throw e;
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** A pseudo-terminal master descriptor and the path of its slave. */
+    record Pty(int master, String slavePath) {
+    }
+
+    /** Sets a terminal's window size; the kernel sends SIGWINCH to its foreground process group. */
+    static void setWindowSize(int fd, int columns, int rows) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment ws = a.allocate(8, 2); // struct winsize { rows, cols, xpixel, ypixel } of unsigned short
+            ws.set(JAVA_SHORT, 0, (short) rows);
+            ws.set(JAVA_SHORT, 2, (short) columns);
+            MemorySegment state = a.allocate(CAPTURE);
+            int r = (int) IOCTL_PTR.invokeExact(state, fd, TIOCSWINSZ, ws);
+            if (r != 0) {
+                throw new SpawnException("ioctl(TIOCSWINSZ): " + strerror(errno(state)));
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * read(2) into {@code buf}; returns the count, or -1 at end of input (EOF, or EIO: a pseudo-terminal
+     * master reads EIO once no process has the slave open). Blocks: call from a platform thread.
+     */
+    static int read(int fd, MemorySegment buf, MemorySegment state) {
+        try {
+            while (true) {
+                long n = (long) READ.invokeExact(state, fd, buf, buf.byteSize());
+                if (n >= 0) {
+                    return n == 0 ? -1 : (int) n;
+                }
+                int e = errno(state);
+                if (e == EIO) {
+                    return -1;
+                }
+                if (e != EINTR && e != EAGAIN) {
+                    throw new java.io.UncheckedIOException(new java.io.IOException("read: " + strerror(e)));
+                }
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** write(2) of the whole buffer. */
+    static void writeFully(int fd, MemorySegment buf, long len, MemorySegment state) {
+        try {
+            long off = 0;
+            while (off < len) {
+                long n = (long) WRITE.invokeExact(state, fd, buf.asSlice(off), len - off);
+                if (n < 0) {
+                    int e = errno(state);
+                    if (e == EINTR || e == EAGAIN) {
+                        continue;
+                    }
+                    throw new java.io.UncheckedIOException(new java.io.IOException("write: " + strerror(e)));
+                }
+                off += n;
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Room for the errno of calls made with {@link #read} and {@link #writeFully}. */
+    static MemorySegment errnoState(Arena a) {
+        return a.allocate(CAPTURE);
     }
 
     static String strerror(int errno) {

@@ -13,6 +13,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -46,7 +48,10 @@ record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch) im
         List<String> command = new ArrayList<>(claude.prefix());
         command.addAll(request.argv());
         List<String> passed = List.copyOf(settings.env().passed(request.env()).keySet());
-        ProcessSpec spec = new ProcessSpec(command, settings.env().processEnvironment(settings.daemonEnv(), request.env()), cwd);
+        Map<String, String> env = new TreeMap<>(settings.env().processEnvironment(settings.daemonEnv(), request.env()));
+        // a terminal's type comes with the terminal: the host's own TERM would describe another one
+        request.terminal().ifPresent(t -> env.put("TERM", t.term().isEmpty() ? "xterm-256color" : t.term()));
+        ProcessSpec spec = new ProcessSpec(command, env, cwd);
         return new Plan(spec, passed, scratch);
     }
 

@@ -8,6 +8,7 @@ import dev.claudebridge.protocol.FrameReader;
 import dev.claudebridge.protocol.FrameType;
 import dev.claudebridge.protocol.FrameWriter;
 import dev.claudebridge.protocol.ProtocolException;
+import dev.claudebridge.protocol.Resize;
 import dev.claudebridge.protocol.Signal;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +61,9 @@ final class ProcessRelay {
             // the leader is gone but something it started lives on (or holds its pipes): end it, orphan nothing
             p.terminateTree(killGrace);
         }
-        joined(out, err, killGrace.toMillis() + 1000);
+        if (joined(out, err, killGrace.toMillis() + 1000)) {
+            p.close(); // only once no pump can still be reading the terminal
+        }
         finished = true;
         if (callerGone) {
             throw new IOException("caller disconnected");
@@ -93,12 +96,14 @@ final class ProcessRelay {
                         }
                     }
                     case STDIN_EOF -> {
+                        // on a terminal, end of input is the user's Ctrl-D, typed as a byte; the terminal stays open
                         stdinOpen = false;
                         SessionEngine.closeQuietly(stdin);
                     }
                     case SIGNAL -> p.signalGroup(Signal.fromFrame(f).number());
                     case RESIZE -> {
-                        // pipe mode has no terminal to resize
+                        Resize r = Resize.fromFrame(f);
+                        p.resize(r.columns(), r.rows()); // no-op in pipe mode
                     }
                     default -> throw new ProtocolException("unexpected " + f.type() + " frame while the process runs");
                 }

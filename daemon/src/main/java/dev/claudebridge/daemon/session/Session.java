@@ -86,7 +86,9 @@ final class Session {
                 info.envPassed(plan.envPassed());
                 info.markAdmitted();
                 listener.starting(info);
-                HostProcess p = HostProcess.start(plan.spec());
+                HostProcess p = request.get().terminal()
+                        .map(t -> HostProcess.startOnTerminal(plan.spec(), t.columns(), t.rows()))
+                        .orElseGet(() -> HostProcess.start(plan.spec()));
                 process = p;
                 info.markStarted();
                 listener.started(info);
