@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +69,8 @@ final class Proc {
             if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly().waitFor();
-                throw new AssertionError(command + " still running after " + limit + "; stderr so far: " + err.getNow(""));
+                String said = err.completeOnTimeout("", 2, TimeUnit.SECONDS).join();
+                throw new AssertionError(command + " still running after " + limit + ", killed; its stderr: " + said);
             }
             return new Result(p.exitValue(), out.join(), err.join());
         } catch (InterruptedException e) {

@@ -60,10 +60,8 @@ class ReleaseArchiveTest {
         assertThat(runtime.resolve("man")).doesNotExist();
         // the CDS archive really maps: -Xshare:on fails instead of silently running without it
         Proc.of(runtime.resolve("bin/java").toString(), "-Xshare:on", "-XX:+UseSerialGC", "-version").cleanEnv().run(LIMIT).ok();
-        long bytes = size(runtime);
-        System.out.printf("client runtime: %.1f MB unpacked, client archive %.1f MB%n", bytes / 1e6,
-                Files.size(DIST.clientArchive()) / 1e6);
-        assertThat(bytes).as("runtime size").isLessThan(90_000_000L);
+        // 72 MB today (docs/DEPLOY.md): a module or plugin added by mistake shows here
+        assertThat(size(runtime)).as("runtime size in bytes").isLessThan(90_000_000L);
     }
 
     @Test
