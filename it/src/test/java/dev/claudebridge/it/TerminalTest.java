@@ -1,0 +1,139 @@
+package dev.claudebridge.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Interactive use: the client in a real terminal (tmux) gets a real PTY on the host. The fake program
+ * checks what a user would: it is on a tty, of the right size and type; echo-off input works; Ctrl-C
+ * interrupts; resizing signals it; and the caller's terminal is left exactly as it was.
+ */
+class TerminalTest {
+    private static Bridge bridge;
+    private Tmux tmux;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Assumptions.assumeTrue(Tmux.available(), "tmux is not installed (./build.sh test installs it): skipped");
+        Path dir = Bridge.tempDir();
+        Path fake = dir.resolve("fake-tty");
+        try (var in = TerminalTest.class.getResourceAsStream("/fake-tty.sh")) {
+            Files.write(fake, in.readAllBytes());
+        }
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        bridge = Bridge.start(dir, Map.of(), Bridge.withClaude(fake));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (bridge != null) {
+            bridge.close();
+        }
+    }
+
+    @BeforeEach
+    void terminal() {
+        tmux = new Tmux(100, 30, Map.of("CLAUDE_BRIDGE_SOCKET", bridge.socket.toString(),
+                "CLAUDE_BRIDGE_CACHE", bridge.dir.resolve("cache").toString(), "TERM", "xterm-256color", "PS1", "$ "));
+    }
+
+    @AfterEach
+    void close() {
+        tmux.close();
+    }
+
+    private String claude(String args) {
+        return Bridge.CLIENT + " " + args;
+    }
+
+    @Test
+    void theHostProcessGetsATerminalOfTheCallersSizeAndType() {
+        tmux.line("echo local $TERM; " + claude("info") + "; echo status=$?");
+        String screen = tmux.awaitPattern("status=\\d", 30);
+        String localTerm = screen.replaceAll("(?s).*\nlocal (\\S+)\n.*", "$1");
+        assertThat(screen).containsPattern("/dev/pts/\\d+").contains("30 100").contains("TERM=" + localTerm).contains("status=0");
+    }
+
+    @Test
+    void anEchoOffPasswordPromptWorks() {
+        tmux.line(claude("pw"));
+        tmux.awaitPattern("(?m)^password:", 30);
+        tmux.line("s3cret");
+        String screen = tmux.awaitText("got [", 10);
+        assertThat(screen).contains("got [s3cret]");
+        // echo was off while it was typed: the secret appears only in the program's own reply
+        assertThat(screen.split("s3cret", -1)).hasSize(2);
+    }
+
+    @Test
+    void ctrlCInterruptsThroughTheLineDiscipline() {
+        tmux.line(claude("intr") + "; echo status=$?");
+        tmux.awaitPattern("(?m)^waiting", 30);
+        tmux.keys("C-c");
+        String screen = tmux.awaitPattern("status=\\d", 10);
+        assertThat(screen).contains("got-INT").contains("status=42");
+    }
+
+    @Test
+    void resizingTheWindowReachesTheProgram() {
+        tmux.line(claude("winch"));
+        tmux.awaitText("size 30 100", 30);
+        tmux.resize(120, 40);
+        String screen = tmux.awaitText("size 40 120", 10);
+        assertThat(screen).contains("size 40 120");
+        tmux.keys("C-c");
+    }
+
+    @Test
+    void theCallersTerminalModeIsRestoredAfterwards() {
+        tmux.line("stty -g > " + bridge.dir.resolve("before-" + hashCode()));
+        tmux.line(claude("exit 3") + "; echo status=$?; stty -g > " + bridge.dir.resolve("after-" + hashCode()));
+        tmux.awaitText("status=3", 30);
+        Path before = bridge.dir.resolve("before-" + hashCode());
+        Path after = bridge.dir.resolve("after-" + hashCode());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(after) && System.nanoTime() < deadline) {
+            Bridge.sleep(50);
+        }
+        assertThat(read(after)).isEqualTo(read(before)).isNotBlank();
+    }
+
+    @Test
+    void killingAnInteractiveClientEndsTheHostTreeWithinTwoSeconds() throws Exception {
+        Path pids = bridge.dir.resolve("tty-tree-" + System.nanoTime());
+        tmux.line(claude("tree " + pids) + " & echo client=$!");
+        String screen = tmux.awaitPattern("client=\\d", 30);
+        long client = Long.parseLong(screen.replaceAll("(?s).*client=(\\d+).*", "$1"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(pids) && System.nanoTime() < deadline) {
+            Bridge.sleep(50);
+        }
+        long[] tree = Arrays.stream(Files.readString(pids).trim().split(" ")).mapToLong(Long::parseLong).toArray();
+        ProcessHandle.of(client).orElseThrow().destroyForcibly();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (System.nanoTime() < end && Arrays.stream(tree).anyMatch(Proc::running)) {
+            Bridge.sleep(20);
+        }
+        assertThat(Arrays.stream(tree).filter(Proc::running).boxed().toList()).as("host processes still running").isEmpty();
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p).trim();
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+}
