@@ -31,6 +31,7 @@ public final class HostProcess {
         this.stdout = stdout;
         this.stderr = stderr;
         this.master = master;
+        DescendantTracker.track(pid);
         Thread.ofPlatform().daemon().name("waitpid-" + pid).start(() -> termination.complete(Termination.ofWaitStatus(Posix.waitpid(pid))));
     }
 
@@ -67,9 +68,13 @@ public final class HostProcess {
         }
     }
 
-    /** Releases the terminal, once the process and its output are done. Idempotent enough: called once by the relay. */
-    public void close() {
-        if (master >= 0) {
+    /**
+     * Forgets the process's descendants and, when {@code closeTerminal}, closes its terminal. Call once,
+     * after the process has ended; keep the terminal open while a pump may still be reading it.
+     */
+    public void close(boolean closeTerminal) {
+        DescendantTracker.release(pid);
+        if (closeTerminal && master >= 0) {
             Posix.close(master);
         }
     }
@@ -133,11 +138,12 @@ public final class HostProcess {
      * may have left the group), then SIGKILL to whatever is left after the grace period.
      */
     public void terminateTree(Duration grace) {
-        List<ProcessHandle> descendants = ProcessHandle.of(pid).map(h -> h.descendants().toList()).orElse(List.of());
+        // what is descended now, and what was seen descending earlier (it may have left the group with setsid)
+        List<ProcessHandle> descendants = List.copyOf(DescendantTracker.snapshot(pid));
         signalGroup(Posix.SIGTERM);
-        descendants.forEach(d -> Posix.kill((int) d.pid(), Posix.SIGTERM));
+        descendants.stream().filter(ProcessHandle::isAlive).forEach(d -> Posix.kill((int) d.pid(), Posix.SIGTERM));
         long deadline = System.nanoTime() + grace.toNanos();
-        while (System.nanoTime() < deadline && (groupAlive() || descendants.stream().anyMatch(d -> ProcStat.running(d.pid())))) {
+        while (System.nanoTime() < deadline && (groupAlive() || descendants.stream().anyMatch(d -> d.isAlive() && ProcStat.running(d.pid())))) {
             // no event says "the group is empty", so poll it; a group that obeys SIGTERM is gone in a few ms
             try {
                 Thread.sleep(5);
@@ -147,7 +153,7 @@ public final class HostProcess {
             }
         }
         signalGroup(Posix.SIGKILL);
-        descendants.stream().filter(d -> ProcStat.running(d.pid())).forEach(d -> Posix.kill((int) d.pid(), Posix.SIGKILL));
+        descendants.stream().filter(d -> d.isAlive() && ProcStat.running(d.pid())).forEach(d -> Posix.kill((int) d.pid(), Posix.SIGKILL));
     }
 
     private static String proc(int fd) {

@@ -61,9 +61,8 @@ final class ProcessRelay {
             // the leader is gone but something it started lives on (or holds its pipes): end it, orphan nothing
             p.terminateTree(killGrace);
         }
-        if (joined(out, err, killGrace.toMillis() + 1000)) {
-            p.close(); // only once no pump can still be reading the terminal
-        }
+        // the terminal is closed only once no pump can still be reading it
+        p.close(joined(out, err, killGrace.toMillis() + 1000));
         finished = true;
         if (callerGone) {
             throw new IOException("caller disconnected");

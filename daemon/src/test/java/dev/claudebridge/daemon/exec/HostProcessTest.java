@@ -257,13 +257,28 @@ class HostProcessTest {
     }
 
     @Test
-    @Disabled("bug: once the leader has exited and been reaped, terminateTree finds no descendants "
+    @Disabled("limitation: a process that leaves the group (setsid) and whose parent exits before the tracker's next "
+            + "200 ms scan is not known as a descendant; the test closes stdin at once. Ending trees by cgroup would close this. Was: "
             + "(ProcessHandle.of(pid) is empty), so a process that left the group (setsid) is orphaned; "
             + "Session.execute calls terminateTree exactly then")
     void terminateTreeAfterTheLeaderExitedEndsWhatLeftTheGroup() throws Exception {
         HostProcess p = sh("setsid sleep 60 & echo $!; read line; exit 0");
         long grandchild = grandchildPid(p);
         awaitOwnSession(grandchild);
+        p.stdin().close();
+        assertThat(p.termination().get(10, SECONDS)).isEqualTo(new Termination(false, 0));
+
+        p.terminateTree(Duration.ofMillis(500));
+
+        assertThat(ProcFs.awaitDead(grandchild, Duration.ofSeconds(2))).as("grandchild ended").isTrue();
+    }
+
+    @Test
+    void aProcessThatLeftTheGroupIsStillEndedAfterItsParentExited() throws Exception {
+        HostProcess p = sh("setsid sleep 60 & echo $!; read line; exit 0");
+        long grandchild = grandchildPid(p);
+        awaitOwnSession(grandchild);
+        Thread.sleep(600); // longer than the tracker's scan interval: it has now seen the escapee
         p.stdin().close();
         assertThat(p.termination().get(10, SECONDS)).isEqualTo(new Termination(false, 0));
 
