@@ -52,10 +52,10 @@ cmd=${1:-package}
 [ $# -gt 0 ] && shift
 case $cmd in
   package)
-    mvn_q package -DskipTests
+    mvn_q package -Dmaven.test.skip=true
     ;;
   run)
-    [ -f daemon/target/claude-bridge.jar ] && [ -f client/target/claude-bridge-client.jar ] || mvn_q package -DskipTests
+    mvn_q package -Dmaven.test.skip=true -pl client,daemon -am
     exec bin/claude-bridge serve "$@"
     ;;
   test)
@@ -64,7 +64,7 @@ case $cmd in
     ;;
   bench)
     prerequisites
-    mvn_q package -DskipTests
+    mvn_q package -Dmaven.test.skip=true -pl client,daemon -am
     exec bench/run.sh "$@"
     ;;
   *)
