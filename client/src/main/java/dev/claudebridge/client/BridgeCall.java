@@ -12,6 +12,7 @@ import dev.claudebridge.protocol.ProtocolException;
 import dev.claudebridge.protocol.Queued;
 import dev.claudebridge.protocol.Request;
 import dev.claudebridge.protocol.Resize;
+import dev.claudebridge.protocol.StdinCredit;
 import dev.claudebridge.protocol.Terminal;
 import dev.claudebridge.protocol.TooLongFrameException;
 import java.io.BufferedInputStream;
@@ -38,6 +39,7 @@ final class BridgeCall {
     private final OutputStream stderr = new FileOutputStream(FileDescriptor.err);
     private final PrintStream messages = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
     private Optional<Terminal> terminal = Optional.empty();
+    private final Credit credit = new Credit();
     private volatile Optional<NativeTerminal.RawMode> rawMode = Optional.empty();
 
     private BridgeCall(Connection connection, Invocation invocation) {
@@ -113,7 +115,7 @@ final class BridgeCall {
             return ErrorCode.PROTOCOL_MISMATCH.exitStatus();
         }
         SignalForwarder.install(writer);
-        StdinPump.start(writer);
+        StdinPump.start(writer, credit);
         return stream(sentAt);
     }
 
@@ -139,6 +141,9 @@ final class BridgeCall {
                             say("claude-bridge: waiting for a free slot (position " + q.position() + " of "
                                     + q.length() + ")\n");
                         }
+                        break;
+                    case STDIN_CREDIT:
+                        credit.grant(StdinCredit.fromFrame(frame).bytes());
                         break;
                     case STARTED:
                         started = true;

@@ -9,18 +9,21 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Copies this process's stdin to STDIN frames, then sends STDIN_EOF. Blocking writes to the socket
- * are the backpressure: when the host process stops reading, this thread stops reading too.
+ * Copies this process's stdin to STDIN frames, then sends STDIN_EOF. It sends no more than the daemon's
+ * STDIN_CREDIT allows: when the host process stops reading, credit stops coming and this thread stops
+ * reading too, while the connection stays free for signals.
  */
 final class StdinPump implements Runnable {
     private final FrameWriter writer;
+    private final Credit credit;
 
-    private StdinPump(FrameWriter writer) {
+    private StdinPump(FrameWriter writer, Credit credit) {
         this.writer = writer;
+        this.credit = credit;
     }
 
-    static void start(FrameWriter writer) {
-        Thread t = new Thread(new StdinPump(writer), "stdin-pump");
+    static void start(FrameWriter writer, Credit credit) {
+        Thread t = new Thread(new StdinPump(writer, credit), "stdin-pump");
         t.setDaemon(true);
         t.start();
     }
@@ -41,10 +44,16 @@ final class StdinPump implements Runnable {
                     writer.write(Frame.empty(FrameType.STDIN_EOF));
                     return;
                 }
-                writer.write(FrameType.STDIN, buf, 0, n);
+                for (int off = 0; off < n; ) {
+                    int len = credit.take(n - off);
+                    writer.write(FrameType.STDIN, buf, off, len);
+                    off += len;
+                }
             }
         } catch (IOException e) {
             // the connection is gone; the main thread reports it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

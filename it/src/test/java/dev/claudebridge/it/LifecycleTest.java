@@ -44,6 +44,28 @@ class LifecycleTest {
     }
 
     @Test
+    void aSignalGetsThroughWhileTheProcessIgnoresAFloodOfStdin() throws Exception {
+        Process client = bridge.client(bridge.dir, "trap").start();
+        // the fake never reads stdin: 8 MiB fill every buffer between here and its pipe
+        Thread feeder = Thread.ofVirtual().start(() -> {
+            try (var in = client.getOutputStream()) {
+                in.write(new byte[8 * 1024 * 1024]);
+            } catch (IOException e) {
+                // the client exited first
+            }
+        });
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).isEqualTo("ready");
+            Bridge.sleep(500); // let the flood back up
+            kill("INT", client.pid());
+            assertThat(out.readLine()).isEqualTo("got-INT");
+        }
+        assertThat(client.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(client.exitValue()).isEqualTo(12);
+        feeder.join(10_000);
+    }
+
+    @Test
     void killingTheClientEndsTheWholeHostTreeWithinTwoSeconds() throws Exception {
         Path pids = bridge.dir.resolve("tree.pids");
         Process client = bridge.client(bridge.dir, "tree", pids.toString()).start();

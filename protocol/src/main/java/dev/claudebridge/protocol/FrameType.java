@@ -25,7 +25,9 @@ public enum FrameType {
     /** Daemon to client: the request waits in the queue at this position. */
     QUEUED(0x14),
     /** Daemon to client: the process has started; no more queue notices follow. */
-    STARTED(0x15);
+    STARTED(0x15),
+    /** Daemon to client: the client may send this many more bytes of STDIN (flow control, like SSH's window). */
+    STDIN_CREDIT(0x16);
 
     private static final FrameType[] BY_CODE = new FrameType[256];
 

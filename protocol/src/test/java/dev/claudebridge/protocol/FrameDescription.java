@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 final class FrameDescription {
     private static final Set<String> STRINGS = Set.of("software", "arg", "env", "cwd", "tty.term", "client", "text", "code", "message");
     private static final Set<String> NAMES = Set.of("type", "signal", "kind");
-    private static final Set<String> NUMBERS = Set.of("version", "tty.columns", "tty.rows", "number", "columns", "rows", "position",
+    private static final Set<String> NUMBERS = Set.of("version", "credit", "tty.columns", "tty.rows", "number", "columns", "rows", "position",
             "length", "value", "status");
     private static final Pattern LINE = Pattern.compile("([a-z.]+): (.*)");
 
@@ -124,6 +124,7 @@ final class FrameDescription {
                 add(f, "columns", r.columns());
                 add(f, "rows", r.rows());
             }
+            case STDIN_CREDIT -> add(f, "credit", StdinCredit.fromFrame(frame).bytes());
             case QUEUED -> {
                 Queued q = Queued.fromFrame(frame);
                 add(f, "position", q.position());
@@ -169,6 +170,8 @@ final class FrameDescription {
                 return Signal.valueOf(one(fields, "signal")).toFrame();
             case RESIZE:
                 return new Resize(number(fields, "columns"), number(fields, "rows")).toFrame();
+            case STDIN_CREDIT:
+                return new StdinCredit(Long.parseLong(one(fields, "credit"))).toFrame();
             case QUEUED:
                 return new Queued(Long.parseLong(one(fields, "position")), Long.parseLong(one(fields, "length"))).toFrame();
             case EXIT:

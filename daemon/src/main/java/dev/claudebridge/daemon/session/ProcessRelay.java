@@ -10,9 +10,9 @@ import dev.claudebridge.protocol.FrameWriter;
 import dev.claudebridge.protocol.ProtocolException;
 import dev.claudebridge.protocol.Resize;
 import dev.claudebridge.protocol.Signal;
+import dev.claudebridge.protocol.StdinCredit;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,6 +53,7 @@ final class ProcessRelay {
      */
     Termination relay(HostProcess p) throws IOException {
         writer.write(Frame.empty(FrameType.STARTED));
+        writer.write(new StdinCredit(StdinCredit.INITIAL).toFrame());
         Thread out = pump(p.stdout(), FrameType.STDOUT, info.outCounter());
         Thread err = pump(p.stderr(), FrameType.STDERR, info.errCounter());
         Thread.ofPlatform().daemon().name("input-" + id).start(() -> copyInput(p));
@@ -73,8 +74,7 @@ final class ProcessRelay {
 
     /** Frames from the caller while the process runs: stdin, EOF, signals. EOF of the socket means the caller is gone. */
     private void copyInput(HostProcess p) {
-        OutputStream stdin = p.stdin();
-        boolean stdinOpen = true;
+        StdinWriter stdin = new StdinWriter(p.stdin(), "stdin-" + id, this::credit);
         try {
             while (true) {
                 Optional<Frame> next = reader.read();
@@ -85,20 +85,10 @@ final class ProcessRelay {
                 switch (f.type()) {
                     case STDIN -> {
                         info.inCounter().addAndGet(f.payload().length);
-                        if (stdinOpen) {
-                            try {
-                                stdin.write(f.payload());
-                                stdin.flush();
-                            } catch (IOException e) {
-                                stdinOpen = false; // the process closed its stdin; later input is dropped, as a pipe would
-                            }
-                        }
+                        stdin.write(f.payload());
                     }
-                    case STDIN_EOF -> {
-                        // on a terminal, end of input is the user's Ctrl-D, typed as a byte; the terminal stays open
-                        stdinOpen = false;
-                        SessionEngine.closeQuietly(stdin);
-                    }
+                    // on a terminal, end of input is the user's Ctrl-D, typed as a byte; closing is then a no-op
+                    case STDIN_EOF -> stdin.finish();
                     case SIGNAL -> p.signalGroup(Signal.fromFrame(f).number());
                     case RESIZE -> {
                         Resize r = Resize.fromFrame(f);
@@ -111,8 +101,10 @@ final class ProcessRelay {
             if (!finished) {
                 LOG.debug("request {}: input ended: {}", id, e.toString());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        SessionEngine.closeQuietly(stdin);
+        stdin.abort();
         if (!finished) {
             callerGone = true;
             if (p.termination().isDone() && !p.groupAlive()) {
@@ -120,6 +112,14 @@ final class ProcessRelay {
             }
             LOG.info("id={} caller disconnected; ending the host process tree", id);
             p.terminateTree(killGrace);
+        }
+    }
+
+    private void credit(int bytes) {
+        try {
+            writer.write(new StdinCredit(bytes).toFrame());
+        } catch (IOException e) {
+            // the caller is gone; copyInput notices and ends the tree
         }
     }
 

@@ -1,0 +1,92 @@
+package dev.claudebridge.daemon.session;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import dev.claudebridge.protocol.ProtocolException;
+import dev.claudebridge.protocol.StdinCredit;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
+
+/**
+ * Feeds the caller's stdin to the process on a thread of its own, so that a process which does not
+ * read its input cannot stall the caller's other frames: a SIGNAL still arrives, and a vanished caller
+ * is still noticed. The caller may only send what it has credit for ({@link StdinCredit}); each chunk
+ * written to the process is credited back, so at most {@link StdinCredit#INITIAL} bytes wait here.
+ */
+final class StdinWriter {
+    private static final byte[] EOF = new byte[0];
+
+    private final BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+    private final OutputStream stdin;
+    private final IntConsumer credit;
+    private final AtomicLong queued = new AtomicLong();
+    private volatile boolean open = true;
+    private boolean finished;
+
+    /**
+     * @param credit called with the byte count of each chunk written to (or dropped by) the process, to
+     *     be granted back to the caller
+     */
+    StdinWriter(OutputStream stdin, String name, IntConsumer credit) {
+        this.stdin = stdin;
+        this.credit = credit;
+        Thread.ofPlatform().daemon().name(name).start(this::run);
+    }
+
+    /**
+     * Queues data for the process. Dropped (but still credited) once the process has closed its stdin.
+     *
+     * @throws ProtocolException when the caller sent more than its credit
+     */
+    void write(byte[] data) {
+        if (queued.addAndGet(data.length) > StdinCredit.INITIAL) {
+            throw new ProtocolException("the caller sent more STDIN than its credit of " + StdinCredit.INITIAL + " bytes");
+        }
+        queue.add(data);
+    }
+
+    /** Closes the process's stdin after what is queued (the caller's EOF). */
+    synchronized void finish() throws InterruptedException {
+        if (!finished) {
+            finished = true;
+            queue.put(EOF);
+        }
+    }
+
+    /** Drops what is queued and closes the process's stdin (the caller is gone). */
+    synchronized void abort() {
+        open = false;
+        queue.clear();
+        if (!finished) {
+            finished = true;
+            queue.offer(EOF);
+        }
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                byte[] data = queue.take();
+                if (data == EOF) {
+                    break;
+                }
+                if (open) {
+                    try {
+                        stdin.write(data);
+                        stdin.flush();
+                    } catch (IOException e) {
+                        open = false; // the process closed its stdin; later input is dropped, as a pipe would
+                    }
+                }
+                queued.addAndGet(-data.length);
+                credit.accept(data.length);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            SessionEngine.closeQuietly(stdin);
+        }
+    }
+}
