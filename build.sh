@@ -30,10 +30,11 @@ mvn_q() { mvn -B -q "$@" 2>&1 | { grep -v "^WARNING: " || true; }; }
 # Everything the tests need beyond the JDK and Maven. Root installs Debian packages; the real Claude
 # Code CLI goes into .tools/ (never onto the host's PATH), pinned so results are comparable.
 CLAUDE_CODE_VERSION=2.1.197
+PLAYWRIGHT_VERSION=1.65.1 # playwright-core only (no browsers downloaded): drives Debian's chromium in the dashboard test
 prerequisites() {
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     missing=
-    for p in tmux util-linux procps hyperfine; do
+    for p in tmux util-linux procps hyperfine chromium python3-prometheus-client; do
       dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
     done
     if [ -n "$missing" ]; then
@@ -45,6 +46,11 @@ prerequisites() {
     echo "build.sh: installing @anthropic-ai/claude-code@$CLAUDE_CODE_VERSION into .tools/claude-code"
     npm install --silent --no-fund --no-audit --prefix .tools/claude-code "@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION" >/dev/null 2>&1 \
       || echo "build.sh: could not install the Claude Code CLI; the real-CLI tests will say they are skipped" >&2
+  fi
+  if [ ! -d .tools/playwright/node_modules/playwright-core ] && command -v npm >/dev/null; then
+    echo "build.sh: installing playwright-core@$PLAYWRIGHT_VERSION into .tools/playwright"
+    npm install --silent --no-fund --no-audit --prefix .tools/playwright "playwright-core@$PLAYWRIGHT_VERSION" >/dev/null 2>&1 \
+      || echo "build.sh: could not install playwright-core; the dashboard browser test will say it is skipped" >&2
   fi
 }
 

@@ -64,6 +64,97 @@ final class Bridge implements AutoCloseable {
         }
     }
 
+    /** Another stand-in claude from the test resources, copied into {@code dir} as {@code name}. */
+    static Path script(Path dir, String resource, String name) {
+        try (InputStream in = Bridge.class.getResourceAsStream(resource)) {
+            Path p = dir.resolve(name);
+            Files.write(p, in.readAllBytes());
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The daemon's open file descriptors, from /proc. */
+    long openFds() {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(daemon.pid()), "fd"))) {
+            return fds.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What each of the daemon's file descriptors points at, for failure messages. */
+    List<String> fdTargets() {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(daemon.pid()), "fd"))) {
+            return fds.map(p -> {
+                try {
+                    return p.getFileName() + " -> " + Files.readSymbolicLink(p);
+                } catch (IOException e) {
+                    return p.getFileName() + " (gone)";
+                }
+            }).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The daemon's threads, from /proc. */
+    long threads() {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(daemon.pid()), "task"))) {
+            return tasks.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The daemon's child processes that are still running (zombies do not count). */
+    List<Long> children() {
+        return daemon.children().map(ProcessHandle::pid).filter(Proc::running).toList();
+    }
+
+    /**
+     * The admin endpoint's base URL ({@code http://127.0.0.1:PORT}), read from the daemon's log; start
+     * the daemon with {@code --admin-listen 127.0.0.1:0} so that it picks a free port and logs it.
+     */
+    String adminUrl() {
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("admin endpoint on (http://[^ ]+)");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            java.util.regex.Matcher m = line.matcher(log());
+            if (m.find()) {
+                return m.group(1);
+            }
+            if (!daemon.isAlive()) {
+                break;
+            }
+            sleep(20);
+        }
+        throw new IllegalStateException("the daemon logged no admin endpoint:\n" + log());
+    }
+
+    /** The policy tests' stand-in claude ({@code policy-claude.sh}), copied into {@code dir}. */
+    static Path policyClaude(Path dir) {
+        try (InputStream in = Bridge.class.getResourceAsStream("/policy-claude.sh")) {
+            Path p = dir.resolve("policy-claude");
+            Files.write(p, in.readAllBytes());
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes a configuration file into {@code dir}. */
+    static Path writeConfig(Path dir, String name, String yaml) {
+        try {
+            return Files.writeString(dir.resolve(name), yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Starts a daemon running the fake claude, with extra serve options. */
     static Bridge start(String... serveArgs) {
         Path dir = tempDir();
@@ -77,9 +168,35 @@ final class Bridge implements AutoCloseable {
     }
 
     static Bridge start(Path dir, Map<String, String> env, List<String> serveArgs) {
+        return start(dir, name -> false, env, serveArgs);
+    }
+
+    /**
+     * Like {@link #start(Path, Map, List)}, without the inherited variables whose names match {@code drop}
+     * (e.g. a developer's own ANTHROPIC_* settings, which a test of the real CLI must not use).
+     */
+    static Bridge start(Path dir, java.util.function.Predicate<String> drop, Map<String, String> env, List<String> serveArgs) {
         List<String> cmd = new ArrayList<>(List.of(DAEMON.toString(), "serve", "--socket", dir.resolve("b.sock").toString()));
         cmd.addAll(serveArgs);
+        if (!serveArgs.contains("--config") && !serveArgs.contains("--audit-log")) {
+            cmd.addAll(List.of("--audit-log", dir.resolve("audit.log").toString())); // never the system's /var/log
+        }
+        return launch(dir, drop, env, cmd);
+    }
+
+    /**
+     * A daemon configured by a file alone (no --socket: the file's listeners apply); its first listener
+     * must be {@code dir/b.sock}, which is what the fixture waits for.
+     */
+    static Bridge startWithConfig(Path dir, Map<String, String> env, Path config, String... serveArgs) {
+        List<String> cmd = new ArrayList<>(List.of(DAEMON.toString(), "serve", "--config", config.toString(), "--admin-listen", "off"));
+        cmd.addAll(List.of(serveArgs));
+        return launch(dir, name -> false, env, cmd);
+    }
+
+    private static Bridge launch(Path dir, java.util.function.Predicate<String> drop, Map<String, String> env, List<String> cmd) {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile());
+        pb.environment().keySet().removeIf(drop);
         pb.environment().putAll(env);
         try {
             Bridge b = new Bridge(dir, pb.start());
@@ -106,6 +223,11 @@ final class Bridge implements AutoCloseable {
             sleep(20);
         }
         throw new IllegalStateException("daemon did not listen within 30 s:\n" + log());
+    }
+
+    /** The audit log of a daemon started without --config ({@code dir/audit.log}). */
+    Path auditLog() {
+        return dir.resolve("audit.log");
     }
 
     long daemonPid() {

@@ -37,6 +37,11 @@ final class Tmux implements AutoCloseable {
         keys("Enter");
     }
 
+    /** Types text literally, without pressing Enter. */
+    void type(String text) {
+        run(List.of("tmux", "-L", server, "send-keys", "-l", text));
+    }
+
     /** Presses keys by tmux name (C-c, Enter, Escape, Down). */
     void keys(String... names) {
         List<String> cmd = new ArrayList<>(List.of("tmux", "-L", server, "send-keys"));

@@ -1,29 +1,37 @@
 package dev.claudebridge.daemon.cli;
 
-import dev.claudebridge.daemon.exec.ClaudeCommand;
-import dev.claudebridge.daemon.exec.ClaudeLocator;
-import dev.claudebridge.daemon.policy.EnvPolicy;
-import dev.claudebridge.daemon.policy.PathMapper;
-import dev.claudebridge.daemon.policy.PathMapping;
-import dev.claudebridge.daemon.session.BridgeSettings;
+import dev.claudebridge.daemon.admin.AdminAddress;
+import dev.claudebridge.daemon.admin.AdminSide;
+import dev.claudebridge.daemon.admin.WritableFileCheck;
+import dev.claudebridge.daemon.admission.AdmissionControl;
+import dev.claudebridge.daemon.admission.Connections;
+import dev.claudebridge.daemon.admission.Limits;
+import dev.claudebridge.daemon.admission.ProfileLimits;
+import dev.claudebridge.daemon.admission.Shutdown;
+import dev.claudebridge.daemon.audit.AuditListener;
+import dev.claudebridge.daemon.audit.AuditLog;
+import dev.claudebridge.daemon.config.AdminConfig;
+import dev.claudebridge.daemon.config.BridgeConfig;
+import dev.claudebridge.daemon.config.ConfigException;
+import dev.claudebridge.daemon.config.ProfileConfig;
 import dev.claudebridge.daemon.session.Peer;
 import dev.claudebridge.daemon.session.SessionEngine;
 import dev.claudebridge.daemon.transport.ListenerException;
-import dev.claudebridge.daemon.transport.UnixSocketListener;
 import jdk.net.UnixDomainPrincipal;
-import java.nio.channels.Channels;
 import jdk.net.ExtendedSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code claude-bridge serve}: listen on the agents' socket and run their requests. */
@@ -31,113 +39,109 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
-    @Option(names = "--socket", paramLabel = "PATH",
-            description = "Unix socket to listen on. Default: /var/run/claude-code-bridge.sock as root, else $XDG_RUNTIME_DIR/claude-code-bridge.sock.")
-    Path socket;
+    @Mixin
+    ConfigOptions configOptions = new ConfigOptions();
 
-    @Option(names = "--socket-mode", paramLabel = "MODE", defaultValue = "0660",
-            description = "File mode of the socket (octal). Default: ${DEFAULT-VALUE}.")
-    String socketMode;
+    @Option(names = "--pid-file", paramLabel = "PATH", description = "Where to write the daemon's pid (for claude-bridge reload). Default: SOCKET.pid beside the first socket.")
+    Optional<Path> pidFile = Optional.empty();
 
-    @Option(names = "--claude", paramLabel = "PATH", description = "The host's claude executable. Default: PATH, then the usual install places.")
-    Path claude;
+    @Option(names = "--admin-listen", paramLabel = "HOST:PORT",
+            description = "Admin endpoint: dashboard at /, /metrics, /api/status, /healthz, /readyz. Port 0 picks a free port; off disables it. "
+                    + "Default: admin.listen of the configuration, else " + AdminAddress.DEFAULT + " (if that is taken, the daemon runs without it and warns).")
+    String adminListen;
 
-    @Option(names = "--map", paramLabel = "CONTAINER=HOST",
-            description = "Map a container path prefix to a host directory (repeatable). With none, each request runs in an empty private directory.")
-    List<String> maps = new ArrayList<>();
+    @Option(names = "--admin-socket", paramLabel = "PATH",
+            description = "Also serve the admin endpoint on this Unix socket (mode 0600). Default: admin.socket of the configuration, else none.")
+    Path adminSocket;
 
-    @Option(names = "--allow-env", paramLabel = "NAME",
-            description = "Also pass this caller variable (repeatable; NAME* for a prefix). Default list: TERM, COLORTERM, LANG, LC_*, TZ, NO_COLOR, FORCE_COLOR.")
-    List<String> allowEnv = new ArrayList<>();
-
-    @Option(names = "--kill-grace", paramLabel = "DURATION", defaultValue = "PT1S",
-            description = "Time between SIGTERM and SIGKILL when a process tree is ended (ISO-8601). Default: 1s.")
-    Duration killGrace;
+    @Mixin
+    AdmissionOptions admissionOptions = new AdmissionOptions();
 
     @Override
     public Integer call() {
-        List<PathMapping> mappings = new ArrayList<>();
-        for (String m : maps) {
-            try {
-                mappings.add(PathMapping.parse(m));
-            } catch (IllegalArgumentException e) {
-                System.err.println("claude-bridge: --map " + m + ": " + e.getMessage());
-                return 2;
-            }
-        }
-        List<String> allow = new ArrayList<>(EnvPolicy.DEFAULT_ALLOW);
-        allow.addAll(allowEnv);
-        ClaudeLocator locator = new ClaudeLocator(Optional.ofNullable(claude), System.getenv());
-        BridgeSettings settings = new BridgeSettings(locator, new PathMapper(mappings), new EnvPolicy(allow), System.getenv(), killGrace);
-        Path path = socket != null ? socket : defaultSocket();
-        UnixSocketListener listener;
+        BridgeConfig config;
         try {
-            listener = UnixSocketListener.bind(path, PosixFilePermissions.fromString(rwx(socketMode)));
-        } catch (ListenerException | IllegalArgumentException e) {
+            config = configOptions.load(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("claude-bridge: the configuration is not valid:\n" + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException e) {
             System.err.println("claude-bridge: " + e.getMessage());
+            return 2;
+        }
+        Optional<AdminAddress> adminAddress;
+        try {
+            adminAddress = AdminAddress.parse(adminListen != null ? adminListen : config.admin().listen());
+        } catch (IllegalArgumentException e) {
+            System.err.println("claude-bridge: " + (adminListen != null ? "--admin-listen" : "admin.listen") + ": " + e.getMessage());
+            return 2;
+        }
+        Optional<Path> adminSocketPath = adminSocket != null ? Optional.of(adminSocket) : config.admin().socket();
+        Reloader settings = new Reloader(configOptions, System.getenv(), config);
+        settings.installSignalHandler(); // before the socket exists: a SIGHUP must never end the daemon
+        Duration killGrace = config.claude().killGrace();
+        AuditLog auditLog;
+        try {
+            auditLog = AuditLog.open(config.audit().path(), config.audit().maxSize(), config.audit().keep());
+        } catch (java.io.IOException e) {
+            System.err.println("claude-bridge: cannot open the audit log " + config.audit().path() + ": " + e
+                    + " (set audit.path in the configuration, or --audit-log)");
             return 1;
         }
-        Optional<ClaudeCommand> found = locator.locate();
-        if (found.isPresent()) {
-            LOG.info("claude found at {} (runs as {})", found.get().foundAt(), found.get().prefix());
-        } else {
-            LOG.warn("claude was not found on this host (looked in {}); requests will be answered with claude_not_found until it is installed",
-                    locator.candidates());
+        ListenerSet listener;
+        try {
+            listener = ListenerSet.bind(config.listeners());
+        } catch (ListenerException | IllegalArgumentException e) {
+            System.err.println("claude-bridge: " + e.getMessage());
+            auditLog.close();
+            return 1;
         }
-        LOG.info("claude-bridge {} listening on {} (mode {}); mappings: {}", Main.version(), listener.path(), socketMode,
-                mappings.isEmpty() ? "none (each request runs in an empty private directory)" : mappings);
-        LOG.info("try it: CLAUDE_BRIDGE_SOCKET={} bin/claude --version", listener.path());
-        SessionEngine engine = new SessionEngine(() -> settings, "claude-bridge/" + Main.version());
-        Thread shutdown = new Thread(() -> {
-            LOG.info("shutting down: closing {} and ending {} running request(s)", listener.path(), engine.live().size());
-            listener.close();
-            engine.terminateAll(killGrace);
-        }, "shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdown);
-        listener.serve(ch -> serve(engine, ch, listener.path()));
-        return 0;
-    }
-
-    private static void serve(SessionEngine engine, SocketChannel ch, Path socketPath) {
-        try (ch) {
-            engine.serve(Channels.newInputStream(ch), Channels.newOutputStream(ch), peer(ch, socketPath));
+        PidFile pids = pidFile.map(PidFile::new).orElseGet(() -> PidFile.besideSocket(listener.path()));
+        try {
+            pids.write(ProcessHandle.current().pid(), configOptions.source(System.getenv()).path());
         } catch (java.io.IOException e) {
-            // closing a connection the peer already dropped
+            LOG.warn("cannot write the pid file {} ({}); claude-bridge reload will not find this daemon, kill -HUP still works", pids.path(), e.toString());
         }
+        Startup.log(settings.get(), listener.paths(), auditLog.path());
+        Supplier<Limits> limits = admissionOptions.limits(settings);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("limits").factory());
+        AdmissionControl admission = new AdmissionControl(limits, admissionOptions.profiles(settings), timer);
+        AdminSide admin = new AdminSide(Main.version(), settings);
+        admin.queue(admission::waiting);
+        admin.readiness().add(new WritableFileCheck("audit", auditLog::path));
+        Connections connections = new Connections(limits, timer);
+        LOG.info("admission: {}; {}", limits.get(), admissionOptions.profile(ProfileLimits.of(
+                config.profile(BridgeConfig.DEFAULT_PROFILE).orElseGet(() -> ProfileConfig.defaults(BridgeConfig.DEFAULT_PROFILE)))));
+        SessionEngine engine = new SessionEngine(settings, "claude-bridge/" + Main.version(), admission,
+                List.of(new AuditListener(auditLog, settings), admin.listener()));
+        Shutdown shutdown = new Shutdown(listener::close, admission, engine, admissionOptions.shutdownGrace(config), killGrace);
+        try {
+            // an address someone asked for must be had; the default one, taken by another daemon, only costs a warning
+            admin.start(adminAddress, adminSocketPath, adminListen != null || adminSocket != null || !config.admin().equals(AdminConfig.defaults()));
+        } catch (ListenerException e) {
+            System.err.println("claude-bridge: " + e.getMessage());
+            listener.close();
+            return 1;
+        }
+        shutdown.installSignalHandlers();
+        listener.serve((ch, socketPath) -> {
+            Peer peer = peer(ch, socketPath);
+            connections.serve(ch, peer.toString(), (in, out) -> engine.serve(in, out, peer));
+        });
+        int status = shutdown.awaitStopped();
+        auditLog.close();
+        pids.remove(ProcessHandle.current().pid());
+        admin.close();
+        return status;
     }
 
     private static Peer peer(SocketChannel ch, Path socketPath) {
-        String listener = socketPath.getFileName().toString();
+        String listener = socketPath.toString();
         try {
             UnixDomainPrincipal p = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
             return new Peer(listener, p.user().getName(), p.group().getName());
         } catch (java.io.IOException | UnsupportedOperationException e) {
             return new Peer(listener, "", "");
         }
-    }
-
-    static Path defaultSocket() {
-        if ("root".equals(System.getProperty("user.name"))) {
-            return Path.of("/var/run/claude-code-bridge.sock");
-        }
-        String runtime = System.getenv("XDG_RUNTIME_DIR");
-        if (runtime != null && !runtime.isBlank()) {
-            return Path.of(runtime, "claude-code-bridge.sock");
-        }
-        return Path.of(System.getProperty("java.io.tmpdir"), "claude-code-bridge-" + System.getProperty("user.name") + ".sock");
-    }
-
-    /** "0660" to "rw-rw----". */
-    static String rwx(String octal) {
-        int mode = Integer.parseInt(octal, 8);
-        if (mode < 0 || mode > 0777) {
-            throw new IllegalArgumentException("--socket-mode must be an octal mode such as 0660, got " + octal);
-        }
-        StringBuilder sb = new StringBuilder();
-        String letters = "rwx";
-        for (int i = 8; i >= 0; i--) {
-            sb.append((mode & (1 << i)) != 0 ? letters.charAt((8 - i) % 3) : '-');
-        }
-        return sb.toString();
     }
 }

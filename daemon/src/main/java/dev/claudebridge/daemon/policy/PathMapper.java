@@ -77,7 +77,8 @@ public final class PathMapper {
         return m.host().resolve(m.container().relativize(normal).toString()).normalize();
     }
 
-    private Optional<PathMapping> covering(Path normal) {
+    /** The mapping that covers a normalized absolute container path (the longest prefix). */
+    public Optional<PathMapping> covering(Path normal) {
         return mappings.stream().filter(m -> normal.startsWith(m.container())).findFirst();
     }
 }

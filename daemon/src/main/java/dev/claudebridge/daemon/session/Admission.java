@@ -18,6 +18,14 @@ public interface Admission {
 
     /** A running slot; closing it lets the next request in. */
     interface Permit extends AutoCloseable {
+        /**
+         * The process has started. Admission may end it early (a runtime or idle limit, a shutdown) by
+         * calling {@code stop} with a reason, which the session shows on the caller's stderr before it
+         * ends the process tree. The default ignores it.
+         */
+        default void running(java.util.function.Consumer<String> stop) {
+        }
+
         @Override
         void close();
     }

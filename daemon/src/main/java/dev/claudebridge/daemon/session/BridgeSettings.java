@@ -1,24 +1,41 @@
 package dev.claudebridge.daemon.session;
 
+import dev.claudebridge.daemon.config.BridgeConfig;
 import dev.claudebridge.daemon.exec.ClaudeLocator;
-import dev.claudebridge.daemon.policy.EnvPolicy;
-import dev.claudebridge.daemon.policy.PathMapper;
+import dev.claudebridge.daemon.policy.PeerIds;
+import dev.claudebridge.daemon.policy.Profile;
+import dev.claudebridge.daemon.policy.ProfileBinder;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The immutable policy snapshot a session runs under. A reload would swap the snapshot; a running
- * session keeps the one it started with.
+ * The immutable policy snapshot a session runs under: the configuration and the profiles compiled
+ * from it. A reload swaps the whole snapshot; a running session keeps the one it started with.
  *
+ * @param config the configuration it was built from
  * @param claude finds the host's claude (re-resolved per request, so an update on the host is picked up)
- * @param paths container-to-host working-directory mappings
- * @param env which caller variables cross
  * @param daemonEnv the environment the host process inherits
- * @param killGrace how long a process tree gets between SIGTERM and SIGKILL
+ * @param profiles binds callers to their profile (path mappings, env list, argument policy, limits)
  */
-public record BridgeSettings(ClaudeLocator claude, PathMapper paths, EnvPolicy env, Map<String, String> daemonEnv,
-        Duration killGrace) {
+public record BridgeSettings(BridgeConfig config, ClaudeLocator claude, Map<String, String> daemonEnv, ProfileBinder profiles) {
     public BridgeSettings {
         daemonEnv = Map.copyOf(daemonEnv);
+    }
+
+    /** Compiles a configuration; reads the host's users and groups for the peer rules. */
+    public static BridgeSettings of(BridgeConfig config, Map<String, String> daemonEnv) {
+        return new BridgeSettings(config, new ClaudeLocator(config.claude().path(), daemonEnv), daemonEnv,
+                new ProfileBinder(config, PeerIds.system()));
+    }
+
+    /** How long a process tree gets between SIGTERM and SIGKILL. */
+    public Duration killGrace() {
+        return config.claude().killGrace();
+    }
+
+    /** The caller's profile, if any profile admits it. */
+    public Optional<Profile> profileFor(Peer peer) {
+        return profiles.find(peer.listener(), peer.user(), peer.group());
     }
 }

@@ -2,7 +2,12 @@ package dev.claudebridge.daemon.session;
 
 import dev.claudebridge.daemon.exec.ClaudeCommand;
 import dev.claudebridge.daemon.exec.ProcessSpec;
+import dev.claudebridge.daemon.policy.ArgvParser;
+import dev.claudebridge.daemon.policy.ParsedArgs;
 import dev.claudebridge.daemon.policy.PolicyException;
+import dev.claudebridge.daemon.policy.Profile;
+import dev.claudebridge.daemon.policy.ProfileBinder;
+import dev.claudebridge.daemon.policy.RequestSizes;
 import dev.claudebridge.protocol.ErrorCode;
 import dev.claudebridge.protocol.Request;
 import java.io.IOException;
@@ -13,27 +18,36 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * What a request will run on the host, decided by the settings snapshot: the claude command, the
- * mapped working directory (or a private scratch directory when no mapping is configured), and the
- * environment. Closing it removes the scratch directory.
+ * What a request will run on the host, decided by the caller's profile: size limits, the argument
+ * policy, the claude command, the mapped working directory (or a private scratch directory when the
+ * profile maps nothing), path options mapped like it, and the environment. Closing it removes the
+ * scratch directory.
  */
 record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch) implements AutoCloseable {
     /**
-     * @throws PolicyException when claude is missing or the working directory is not mapped
+     * @param profile the caller's profile; empty refuses the request ({@code access_denied})
+     * @throws PolicyException when the request breaks the profile's policy, claude is missing, or a path is not mapped
      */
-    static Plan of(BridgeSettings settings, Request request, String id) {
+    static Plan of(BridgeSettings settings, Optional<Profile> profile, Peer peer, Request request, String id) {
+        Profile p = profile.orElseThrow(() -> ProfileBinder.denied(peer.listener(), peer.user(), peer.group()));
+        RequestSizes.check(request, p.config().request(), p.name());
+        if (p.config().sandbox()) {
+            throw new PolicyException(ErrorCode.POLICY_DENIED, "sandbox", "profile '" + p.name()
+                    + "' requires the host-side sandbox, which this version of the bridge does not provide; the request was not run");
+        }
+        ParsedArgs parsed = ArgvParser.parse(request.argv());
+        p.arguments().check(parsed);
         ClaudeCommand claude = settings.claude().locate().orElseThrow(() -> new PolicyException(ErrorCode.CLAUDE_NOT_FOUND,
                 "claude is not installed on the host (the bridge looked in " + settings.claude().candidates()
                         + "). Install Claude Code on the host, or start the daemon with --claude PATH."));
+        List<String> argv = p.optionPaths().rewrite(request.argv(), parsed, request.cwd());
         Optional<Path> scratch = Optional.empty();
         Path cwd;
-        if (settings.paths().isEmpty()) {
+        if (p.paths().isEmpty()) {
             // no mapping configured: the caller's directory means nothing on the host, so run in an empty private one
             try {
                 cwd = Files.createTempDirectory("claude-bridge-" + id + "-",
@@ -43,15 +57,12 @@ record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch) im
             }
             scratch = Optional.of(cwd);
         } else {
-            cwd = settings.paths().mapDirectory(request.cwd());
+            cwd = p.paths().mapDirectory(request.cwd());
         }
         List<String> command = new ArrayList<>(claude.prefix());
-        command.addAll(request.argv());
-        List<String> passed = List.copyOf(settings.env().passed(request.env()).keySet());
-        Map<String, String> env = new TreeMap<>(settings.env().processEnvironment(settings.daemonEnv(), request.env()));
-        // a terminal's type comes with the terminal: the host's own TERM would describe another one
-        request.terminal().ifPresent(t -> env.put("TERM", t.term().isEmpty() ? "xterm-256color" : t.term()));
-        ProcessSpec spec = new ProcessSpec(command, env, cwd);
+        command.addAll(argv);
+        List<String> passed = List.copyOf(p.env().passed(request.env()).keySet());
+        ProcessSpec spec = new ProcessSpec(command, p.env().processEnvironment(settings.daemonEnv(), request.env()), cwd);
         return new Plan(spec, passed, scratch);
     }
 
@@ -59,7 +70,7 @@ record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch) im
     public void close() {
         scratch.ifPresent(dir -> {
             try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             } catch (IOException e) {
                 // a leftover temp directory is harmless
             }

@@ -75,12 +75,14 @@ final class Session {
             if (!handshake()) {
                 return;
             }
+            Optional<dev.claudebridge.daemon.policy.Profile> profile = settings.profileFor(info.peer());
+            profile.ifPresent(p -> info.profile(p.config()));
             Optional<Request> request = readRequest();
             if (request.isEmpty()) {
                 return;
             }
             info.request(request.get());
-            try (Plan plan = Plan.of(settings, request.get(), info.id());
+            try (Plan plan = Plan.of(settings, profile, info.peer(), request.get(), info.id());
                     Admission.Permit permit = admission.admit(info, this::queued)) {
                 info.hostCwd(plan.spec().cwd());
                 info.envPassed(plan.envPassed());
@@ -92,10 +94,12 @@ final class Session {
                 process = p;
                 info.markStarted();
                 listener.started(info);
+                permit.running(this::stop);
                 Termination t = new ProcessRelay(info, reader, writer, settings.killGrace()).relay(p);
                 info.end(t.signaled() ? "signal" : "exit", "", t);
             }
         } catch (PolicyException e) {
+            info.rule(e.rule());
             refuse(e.code(), e.getMessage());
         } catch (SpawnException e) {
             refuse(ErrorCode.SPAWN_FAILED, "could not start claude on the host: " + e.getMessage());
@@ -159,6 +163,28 @@ final class Session {
         if (p != null) {
             p.terminateTree(grace);
         }
+    }
+
+    /**
+     * Ends the process early for a limit or a shutdown: the reason goes to the caller's stderr first (it
+     * must precede the EXIT frame), waiting at most a second for a caller that does not read.
+     */
+    private void stop(String reason) {
+        String eol = info.request().flatMap(Request::terminal).isPresent() ? "\r\n" : "\n"; // a raw-mode terminal needs the \r
+        byte[] line = ("claude-bridge: " + reason + eol).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Thread tell = Thread.ofVirtual().start(() -> {
+            try {
+                writer.write(dev.claudebridge.protocol.FrameType.STDERR, line, 0, line.length);
+            } catch (IOException e) {
+                // the caller is gone; the process is ended all the same
+            }
+        });
+        try {
+            tell.join(Duration.ofSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        terminate(settings.killGrace());
     }
 
     SessionInfo info() {

@@ -1,5 +1,6 @@
 package dev.claudebridge.daemon.session;
 
+import dev.claudebridge.daemon.config.ProfileConfig;
 import dev.claudebridge.daemon.exec.Termination;
 import dev.claudebridge.protocol.Request;
 import java.nio.file.Path;
@@ -28,6 +29,8 @@ public final class SessionInfo {
     private volatile String outcome = "";
     private volatile String detail = "";
     private volatile Termination termination;
+    private volatile ProfileConfig profile;
+    private volatile String rule = "";
 
     SessionInfo(String id, Peer peer) {
         this.id = id;
@@ -83,6 +86,16 @@ public final class SessionInfo {
         return detail;
     }
 
+    /** The profile the caller was bound to (by socket or peer credentials), once known. */
+    public Optional<ProfileConfig> profile() {
+        return Optional.ofNullable(profile);
+    }
+
+    /** The policy rule that refused the request (e.g. {@code --dangerously-skip-permissions}, {@code max-args}); "" otherwise. */
+    public String rule() {
+        return rule;
+    }
+
     public Optional<Termination> termination() {
         return Optional.ofNullable(termination);
     }
@@ -100,6 +113,14 @@ public final class SessionInfo {
     /** Bytes of stderr sent to the caller. */
     public long bytesErr() {
         return bytesErr.get();
+    }
+
+    void profile(ProfileConfig p) {
+        this.profile = p;
+    }
+
+    void rule(String r) {
+        this.rule = r;
     }
 
     void request(Request r) {

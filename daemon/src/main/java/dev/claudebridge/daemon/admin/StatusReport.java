@@ -1,0 +1,51 @@
+package dev.claudebridge.daemon.admin;
+
+import java.util.List;
+
+/**
+ * What {@code /api/status} answers, the dashboard shows and {@code claude-bridge status} prints.
+ * Fields are only ever added, so an older {@code status} command can read a newer daemon.
+ *
+ * @param version this daemon's version
+ * @param startedAt when the daemon started (ISO-8601)
+ * @param uptimeSeconds seconds since then
+ * @param now the daemon's clock when this report was made (ISO-8601)
+ * @param ready whether every check passes
+ * @param checks each readiness check, in order
+ * @param claude what the last probe of the host's claude found
+ * @param listeners the agents' sockets
+ * @param admin where the admin endpoints listen
+ * @param profiles per-profile counts
+ * @param running live requests (queued, starting and running), oldest first
+ * @param queued how many requests wait for a running slot
+ * @param totals counts since the daemon started
+ * @param recent the last finished requests, newest first
+ * @param failures the last failed requests, newest first
+ */
+public record StatusReport(String version, String startedAt, long uptimeSeconds, String now, boolean ready,
+        List<Readiness.CheckResult> checks, Claude claude, List<Listener> listeners, List<String> admin,
+        List<Profile> profiles, List<RequestView> running, long queued, Totals totals, List<RequestView> recent,
+        List<RequestView> failures) {
+
+    /** The host's claude: where it was found, and its {@code --version} ("" when unknown). */
+    public record Claude(boolean found, String path, String version, boolean answering, String detail) {
+    }
+
+    /**
+     * One agents' socket.
+     *
+     * @param kind "unix" (later: "tcp", "websocket")
+     * @param address its path or address
+     * @param profile the profile of connections arriving on it
+     */
+    public record Listener(String kind, String address, String profile) {
+    }
+
+    /** Requests of one profile: running and queued now, finished and failed since the start. */
+    public record Profile(String name, long running, long queued, long finished, long failed) {
+    }
+
+    /** Counts since the daemon started. */
+    public record Totals(long connections, long finished, long failed, long bytesIn, long bytesOut, long bytesErr) {
+    }
+}

@@ -1,0 +1,61 @@
+package dev.claudebridge.daemon.admission;
+
+import dev.claudebridge.daemon.session.Admission;
+import dev.claudebridge.daemon.session.SessionInfo;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The bridge's admission: a request passes its profile's rate limit, then waits for a slot in the
+ * fair queue, then runs under the watchdog. Limits are read afresh for each request, so a reload
+ * applies to the next one and running requests keep what they started with.
+ */
+public final class AdmissionControl implements Admission {
+    private final Function<SessionInfo, ProfileLimits> profiles;
+    private final RateLimiter rates = new RateLimiter();
+    private final FairQueue queue;
+    private final Watchdog watchdog;
+
+    /**
+     * @param limits the current global limits
+     * @param profiles the limits of the profile a session belongs to
+     * @param timer runs the runtime and idle checks; its tasks are short
+     */
+    public AdmissionControl(Supplier<Limits> limits, Function<SessionInfo, ProfileLimits> profiles, ScheduledExecutorService timer) {
+        this.profiles = profiles;
+        this.queue = new FairQueue(limits);
+        this.watchdog = new Watchdog(timer, limits);
+    }
+
+    @Override
+    public Permit admit(SessionInfo session, QueueNotice notice) {
+        ProfileLimits p = profiles.apply(session);
+        if (queue.closed()) {
+            throw FairQueue.shuttingDown();
+        }
+        rates.take(p);
+        FairQueue.Slot slot = queue.acquire(ClientKey.of(p.profile(), session), p, notice);
+        return watchdog.watch(session.id(), () -> session.bytesIn() + session.bytesOut() + session.bytesErr(), p, slot::close);
+    }
+
+    /** Refuses the waiting requests and every later one with {@code shutting_down}; running ones go on. */
+    public void shutDown() {
+        queue.shutDown();
+    }
+
+    /** Ends every running request, telling each caller why; returns how many were told. */
+    public int stopRunning(String reason) {
+        return watchdog.stopAll(reason);
+    }
+
+    /** Requests running now. */
+    public int running() {
+        return queue.running();
+    }
+
+    /** Requests waiting for a slot now. */
+    public int waiting() {
+        return queue.waiting();
+    }
+}

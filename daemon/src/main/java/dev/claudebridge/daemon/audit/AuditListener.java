@@ -1,0 +1,62 @@
+package dev.claudebridge.daemon.audit;
+
+import dev.claudebridge.daemon.config.AuditConfig;
+import dev.claudebridge.daemon.policy.PolicyException;
+import dev.claudebridge.daemon.session.BridgeSettings;
+import dev.claudebridge.daemon.session.SessionInfo;
+import dev.claudebridge.daemon.session.SessionListener;
+import dev.claudebridge.protocol.ErrorCode;
+import java.io.IOException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a "start" record before each process starts (refusing the request when it cannot, unless
+ * {@code audit.fail-closed} is false) and an "end" record for every session, whatever its outcome.
+ */
+public final class AuditListener implements SessionListener {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditListener.class);
+    /** The rule named when the audit log refuses a request. */
+    public static final String RULE = "audit.fail-closed";
+
+    private final AuditLog log;
+    private final Supplier<BridgeSettings> settings;
+
+    /**
+     * @param settings the current snapshot, for fail-closed, the argument cut length and the id lookup
+     */
+    public AuditListener(AuditLog log, Supplier<BridgeSettings> settings) {
+        this.log = log;
+        this.settings = settings;
+    }
+
+    @Override
+    public void starting(SessionInfo s) {
+        BridgeSettings now = settings.get();
+        AuditConfig c = now.config().audit();
+        try {
+            log.append(AuditRecord.of("start", s, now.profiles().ids(), c.maxArgLength()));
+        } catch (IOException | RuntimeException e) {
+            if (c.failClosed()) {
+                LOG.error("audit log {} cannot be written ({}); refusing request {} (audit.fail-closed is true)", log.path(), e.toString(), s.id());
+                throw new PolicyException(ErrorCode.AUDIT_UNAVAILABLE, RULE, "the bridge's audit log (" + log.path() + ") cannot be written: "
+                        + e.getMessage() + ". The bridge refuses to run requests it cannot record; the operator must free space or fix"
+                        + " the log's permissions (or set audit.fail-closed: false to run unaudited).");
+            }
+            LOG.error("audit log {} cannot be written ({}); request {} runs unaudited because audit.fail-closed is false",
+                    log.path(), e.toString(), s.id());
+        }
+    }
+
+    @Override
+    public void finished(SessionInfo s) {
+        BridgeSettings now = settings.get();
+        try {
+            log.append(AuditRecord.of("end", s, now.profiles().ids(), now.config().audit().maxArgLength()));
+        } catch (IOException | RuntimeException e) {
+            LOG.error("audit log {} cannot be written ({}); the end of request {} ({}) is not recorded", log.path(), e.toString(), s.id(),
+                    s.outcome());
+        }
+    }
+}

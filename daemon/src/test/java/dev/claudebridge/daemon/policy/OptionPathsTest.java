@@ -1,0 +1,101 @@
+package dev.claudebridge.daemon.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.claudebridge.protocol.ErrorCode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Path options are mapped like the working directory: through the mappings, relative to the cwd, no way out. */
+class OptionPathsTest {
+    @TempDir
+    Path tmp;
+    private Path ws;
+    private OptionPaths paths;
+
+    @BeforeEach
+    void mapping() throws IOException {
+        ws = Files.createDirectories(tmp.resolve("ws")).toRealPath();
+        Files.createDirectories(ws.resolve("proj/lib"));
+        Files.createDirectories(tmp.resolve("outside"));
+        Files.createSymbolicLink(ws.resolve("escape"), tmp.resolve("outside"));
+        Files.createSymbolicLink(ws.resolve("inner"), ws.resolve("proj"));
+        paths = new OptionPaths(new PathMapper(List.of(new PathMapping(Path.of("/workspace"), ws))), "default");
+    }
+
+    private List<String> rewrite(String... argv) {
+        return paths.rewrite(List.of(argv), ArgvParser.parse(List.of(argv)), "/workspace/proj");
+    }
+
+    private PolicyException refused(String... argv) {
+        PolicyException e = catchThrowableOfType(PolicyException.class, () -> rewrite(argv));
+        assertThat(e).as(String.join(" ", argv)).isNotNull();
+        assertThat(e.code()).isEqualTo(ErrorCode.POLICY_DENIED);
+        assertThat(e.rule()).isEqualTo(OptionPaths.RULE);
+        return e;
+    }
+
+    @Test
+    void absoluteAndRelativePathsMapToTheHost() {
+        assertThat(rewrite("--add-dir", "/workspace/proj/lib", "lib", "../proj", "-p", "hi"))
+                .containsExactly("--add-dir", ws + "/proj/lib", ws + "/proj/lib", ws + "/proj", "-p", "hi");
+        assertThat(rewrite("--add-dir=lib")).containsExactly("--add-dir=" + ws + "/proj/lib");
+        assertThat(rewrite("--settings", "s.json", "--plugin-dir=/workspace/plugins", "--debug-file", "logs/d.log"))
+                .containsExactly("--settings", ws + "/proj/s.json", "--plugin-dir=" + ws + "/plugins", "--debug-file", ws + "/proj/logs/d.log");
+        assertThat(rewrite("--system-prompt-file", "p.md", "--append-system-prompt-file", "/workspace/a.md"))
+                .containsExactly("--system-prompt-file", ws + "/proj/p.md", "--append-system-prompt-file", ws + "/a.md");
+        assertThat(rewrite("agents", "--cwd", ".", "--add-dir", "lib")).containsExactly("agents", "--cwd", ws + "/proj", "--add-dir", ws + "/proj/lib");
+    }
+
+    @Test
+    void symlinksInsideTheMappingAreResolved() {
+        assertThat(rewrite("--add-dir", "/workspace/inner/lib")).containsExactly("--add-dir", ws + "/proj/lib");
+    }
+
+    @Test
+    void inlineJsonIsPassedAsItIs() {
+        String json = "{\"mcpServers\":{\"x\":{\"command\":\"/bin/true\"}}}";
+        assertThat(rewrite("--mcp-config", json, "mcp.json")).containsExactly("--mcp-config", json, ws + "/proj/mcp.json");
+        assertThat(rewrite("--settings", " {\"model\":\"x\"}")).containsExactly("--settings", " {\"model\":\"x\"}");
+    }
+
+    @Test
+    void fileSpecsKeepRelativePathsButNotEscapes() {
+        assertThat(rewrite("--file", "file_1:doc.txt", "file_2:/workspace/img.png"))
+                .containsExactly("--file", "file_1:doc.txt", "file_2:" + ws + "/img.png");
+        assertThat(refused("--file", "file_1:../../../etc/cron.d/x").getMessage()).contains("outside the mapped paths");
+    }
+
+    @Test
+    void pathsOutsideTheMappingsAreRefused() {
+        assertThat(refused("--add-dir", "/etc").getMessage()).contains("'/etc'").contains("--add-dir").contains("/workspace=");
+        refused("--add-dir", "lib", "../../..");
+        refused("--add-dir=/workspace/../etc");
+        refused("--mcp-config", "/root/.claude.json");
+        refused("--settings=../../home/user/.claude/settings.json");
+        refused("--debug-file", "/etc/cron.d/evil");
+        refused("--plugin-dir", "~/.claude/plugins");
+    }
+
+    @Test
+    void symlinksLeadingOutAreRefused() {
+        assertThat(refused("--add-dir", "/workspace/escape").getMessage()).contains("symbolic link");
+        refused("--debug-file", "/workspace/escape/new/file.log");
+    }
+
+    @Test
+    void withoutMappingsNoPathOptionCanBePassed() {
+        OptionPaths none = new OptionPaths(new PathMapper(List.of()), "default");
+        List<String> argv = List.of("--add-dir", "x");
+        PolicyException e = catchThrowableOfType(PolicyException.class, () -> none.rewrite(argv, ArgvParser.parse(argv), "/w"));
+        assertThat(e.getMessage()).contains("maps no container paths");
+        List<String> plain = List.of("-p", "hi", "--model", "sonnet");
+        assertThat(none.rewrite(plain, ArgvParser.parse(plain), "/w")).isEqualTo(plain);
+    }
+}

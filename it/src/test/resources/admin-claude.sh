@@ -1,0 +1,11 @@
+#!/bin/sh
+# A stand-in for the host's claude in the admin tests: answers --version (readiness), and holds a
+# request open until the test says so, so the dashboard can be watched while it runs.
+case $1 in
+  --version) echo "9.9.9 (Claude Code stand-in)" ;;
+  hold)      # hold MARKER STATUS: print, wait (at most 60 s) for MARKER to exist, exit STATUS
+             echo "holding"; n=0; while [ ! -e "$2" ] && [ $n -lt 1200 ]; do sleep 0.05; n=$((n+1)); done; exit "${3:-0}" ;;
+  exit)      exit "$2" ;;
+  say)       shift; printf '%s\n' "$*"; printf 'err:%s\n' "$*" >&2 ;;
+  *)         echo "admin-claude: unknown mode $1" >&2; exit 99 ;;
+esac
