@@ -3,7 +3,7 @@ package dev.claudebridge.daemon.session;
 /**
  * Who is on the other end of a connection, as far as the transport can tell.
  *
- * @param listener the name of the listener it arrived on (the socket's file name for Unix sockets)
+ * @param listener the listener it arrived on (the socket's path for Unix sockets)
  * @param user the peer's user from SO_PEERCRED (a name, or the numeric uid when the host has no such
  *     user, as for most container users), or "" when the transport cannot tell
  * @param group the peer's primary group, likewise
