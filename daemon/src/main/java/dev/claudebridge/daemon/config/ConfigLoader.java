@@ -217,7 +217,7 @@ public final class ConfigLoader {
                     s.integer("max-args", dl.maxArgs(), 0, 100_000), s.size("max-argv-bytes", dl.maxArgvBytes(), 0, dl.maxRequestBytes()),
                     s.integer("max-env-vars", dl.maxEnvVars(), 0, 100_000), s.size("max-env-bytes", dl.maxEnvBytes(), 0, dl.maxRequestBytes()),
                     (int) s.size("max-cwd-bytes", dl.maxCwdBytes(), 1, 65536));
-            int maxRunning = s.integer("max-running", d.maxRunning(), 1, 100_000);
+            int maxRunning = s.integer("max-running", d.maxRunning(), 0, 100_000);
             Duration queueTimeout = s.duration("queue-timeout", d.queueTimeout());
             Duration maxRuntime = s.duration("max-runtime", d.maxRuntime());
             boolean sandbox = s.bool("sandbox", d.sandbox());

@@ -13,7 +13,7 @@ import java.util.List;
  * @param envAllow caller variables passed on top of the built-in default list (NAME, or NAME* for a prefix)
  * @param allowArgs denied-by-default arguments this profile may use, e.g. {@code --dangerously-skip-permissions}
  * @param allowSubcommands denied-by-default subcommands this profile may use, e.g. {@code "mcp add"}
- * @param maxRunning processes of this profile running at once (issue 6)
+ * @param maxRunning processes of this profile running at once; 0: only the global cap applies
  * @param queueTimeout longest wait in the queue (issue 6)
  * @param rate token bucket per profile (issue 6)
  * @param maxRuntime longest run of one process; zero: unlimited (issue 6)
@@ -31,7 +31,7 @@ public record ProfileConfig(String name, PeerMatch match, List<PathMapping> mapp
     }
 
     public static ProfileConfig defaults(String name) {
-        return new ProfileConfig(name, PeerMatch.NONE, List.of(), List.of(), List.of(), List.of(), 4, Duration.ofMinutes(10),
+        return new ProfileConfig(name, PeerMatch.NONE, List.of(), List.of(), List.of(), List.of(), 0, Duration.ofMinutes(10),
                 RateConfig.defaults(), Duration.ZERO, RequestLimits.defaults(), false);
     }
 
@@ -67,7 +67,9 @@ public record ProfileConfig(String name, PeerMatch match, List<PathMapping> mapp
      */
     public record RateConfig(int perMinute, int burst) {
         public static RateConfig defaults() {
-            return new RateConfig(60, 20);
+            // generous enough that an orchestrator starting 200 agents at once is queued, not refused;
+            // tight enough to stop a runaway loop from spending the host's subscription
+            return new RateConfig(120, 200);
         }
     }
 }

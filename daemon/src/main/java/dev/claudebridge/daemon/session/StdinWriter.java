@@ -55,14 +55,12 @@ final class StdinWriter {
         }
     }
 
-    /** Drops what is queued and closes the process's stdin (the caller is gone). */
+    /** Drops what is queued and closes the process's stdin (the caller is gone, or the session is over). */
     synchronized void abort() {
         open = false;
         queue.clear();
-        if (!finished) {
-            finished = true;
-            queue.offer(EOF);
-        }
+        finished = true;
+        queue.offer(EOF); // always: clear() may just have dropped the EOF that finish() queued
     }
 
     private void run() {
