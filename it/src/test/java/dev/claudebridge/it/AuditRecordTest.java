@@ -34,7 +34,8 @@ class AuditRecordTest {
                   default: { mappings: ["%s=%s"], env-allow: [MY_VAR], rate: { per-minute: 0 } }
                 audit: { path: %s, max-arg-length: 16, max-size: 8KiB, keep: 2 }
                 """.formatted(Bridge.policyClaude(dir), dir.resolve("b.sock"), ws, ws, dir.resolve("audit.log")));
-        bridge = Bridge.startWithConfig(dir, Map.of(), config);
+        // the stand-in does not read stdin: it lingers long enough for the caller's stdin to reach the daemon and be counted
+        bridge = Bridge.startWithConfig(dir, Map.of("POLICY_SLEEP", "0.5"), config);
         audit = new AuditLines(dir.resolve("audit.log"));
     }
 
