@@ -200,16 +200,24 @@ final class BridgeCall {
     private void enterTerminalMode() {
         rawMode = NativeTerminal.enterRaw();
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("WINCH"), sig -> {
-                try {
-                    Terminal now = NativeTerminal.size("");
-                    writer.write(new Resize(now.columns(), now.rows()).toFrame());
-                } catch (IOException e) {
-                    // connection gone: the main thread reports it
-                }
-            });
+            sun.misc.Signal.handle(new sun.misc.Signal("WINCH"), sig -> sendSize());
         } catch (IllegalArgumentException e) {
             // no SIGWINCH on this JVM: the window keeps its first size
+        }
+        // the window may have changed while the request waited in the queue
+        Terminal now = NativeTerminal.size("");
+        Terminal sent = terminal.orElseThrow();
+        if (now.columns() != sent.columns() || now.rows() != sent.rows()) {
+            sendSize();
+        }
+    }
+
+    private void sendSize() {
+        try {
+            Terminal now = NativeTerminal.size("");
+            writer.write(new Resize(now.columns(), now.rows()).toFrame());
+        } catch (IOException e) {
+            // connection gone: the main thread reports it
         }
     }
 

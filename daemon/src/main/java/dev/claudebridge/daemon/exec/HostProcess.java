@@ -7,9 +7,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A running host process that leads its own session and process group, so the whole tree it starts
@@ -24,6 +27,7 @@ public final class HostProcess {
     private final CompletableFuture<Termination> termination = new CompletableFuture<>();
     /** The pseudo-terminal master in terminal mode, else -1. */
     private final int master;
+    private final AtomicInteger terminalHolds = new AtomicInteger(2);
 
     private HostProcess(int pid, OutputStream stdin, InputStream stdout, InputStream stderr, int master) {
         this.pid = pid;
@@ -68,13 +72,18 @@ public final class HostProcess {
         }
     }
 
-    /**
-     * Forgets the process's descendants and, when {@code closeTerminal}, closes its terminal. Call once,
-     * after the process has ended; keep the terminal open while a pump may still be reading it.
-     */
-    public void close(boolean closeTerminal) {
+    /** Forgets the process's descendants; call once, after the process has ended. */
+    public void forgetDescendants() {
         DescendantTracker.release(pid);
-        if (closeTerminal && master >= 0) {
+    }
+
+    /**
+     * Gives up one of the two holds on the terminal: the output side's (once no pump can still read it)
+     * and the input side's (once no stdin write or resize can still reach it). The second closes the
+     * master, so its descriptor number cannot be reused under a late keystroke. No-op in pipe mode.
+     */
+    public void releaseTerminal() {
+        if (master >= 0 && terminalHolds.decrementAndGet() == 0) {
             Posix.close(master);
         }
     }
@@ -138,13 +147,16 @@ public final class HostProcess {
      * may have left the group), then SIGKILL to whatever is left after the grace period.
      */
     public void terminateTree(Duration grace) {
-        // what is descended now, and what was seen descending earlier (it may have left the group with setsid)
-        List<ProcessHandle> descendants = List.copyOf(DescendantTracker.snapshot(pid));
+        // what is descended now, what was seen descending earlier (it may have left the group with setsid),
+        // and whatever else is in the group: one scan of the process table, then only these are watched
+        Set<Long> members = new HashSet<>();
+        DescendantTracker.snapshot(pid).stream().filter(ProcessHandle::isAlive).forEach(d -> members.add(d.pid()));
+        members.addAll(ProcStat.groupMembers(pid));
         signalGroup(Posix.SIGTERM);
-        descendants.stream().filter(ProcessHandle::isAlive).forEach(d -> Posix.kill((int) d.pid(), Posix.SIGTERM));
+        members.forEach(m -> Posix.kill(m.intValue(), Posix.SIGTERM));
         long deadline = System.nanoTime() + grace.toNanos();
-        while (System.nanoTime() < deadline && (groupAlive() || descendants.stream().anyMatch(d -> d.isAlive() && ProcStat.running(d.pid())))) {
-            // no event says "the group is empty", so poll it; a group that obeys SIGTERM is gone in a few ms
+        while (System.nanoTime() < deadline && members.stream().anyMatch(ProcStat::running)) {
+            // no event says "the tree is gone", so poll it; a tree that obeys SIGTERM is gone in a few ms
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
@@ -152,8 +164,8 @@ public final class HostProcess {
                 break;
             }
         }
-        signalGroup(Posix.SIGKILL);
-        descendants.stream().filter(d -> d.isAlive() && ProcStat.running(d.pid())).forEach(d -> Posix.kill((int) d.pid(), Posix.SIGKILL));
+        signalGroup(Posix.SIGKILL); // also whatever joined the group meanwhile
+        members.stream().filter(ProcStat::running).forEach(m -> Posix.kill(m.intValue(), Posix.SIGKILL));
     }
 
     private static String proc(int fd) {

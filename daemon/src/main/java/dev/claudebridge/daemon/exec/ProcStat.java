@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Liveness from /proc. A killed process stays a zombie until its parent reaps it, and an orphan's new
@@ -22,20 +24,23 @@ final class ProcStat {
 
     /** Whether any live (non-zombie) process belongs to the process group. */
     static boolean groupRunning(long pgid) {
-        if (!Posix.kill((int) -pgid, 0)) {
-            return false;
-        }
+        return Posix.kill((int) -pgid, 0) && !groupMembers(pgid).isEmpty();
+    }
+
+    /** The live (non-zombie) processes of a process group, from one scan of /proc. */
+    static Set<Long> groupMembers(long pgid) {
+        Set<Long> members = new HashSet<>();
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> isNumber(p.getFileName().toString()))) {
             for (Path p : procs) {
                 String stat = read(p.resolve("stat"));
                 if (stat != null && pgrp(stat) == pgid && state(stat) != 'Z' && state(stat) != 'X') {
-                    return true;
+                    members.add(Long.parseLong(p.getFileName().toString()));
                 }
             }
-            return false;
         } catch (IOException e) {
-            return true;
+            // /proc unreadable: the caller falls back to signalling the group as a whole
         }
+        return members;
     }
 
     // /proc/PID/stat: "pid (comm) state ppid pgrp ..."; comm may contain spaces and parentheses

@@ -1,6 +1,7 @@
 package dev.claudebridge.daemon.session;
 
 import dev.claudebridge.daemon.exec.HostProcess;
+import dev.claudebridge.daemon.exec.SpawnException;
 import dev.claudebridge.daemon.exec.Termination;
 import dev.claudebridge.protocol.Exit;
 import dev.claudebridge.protocol.Frame;
@@ -62,8 +63,12 @@ final class ProcessRelay {
             // the leader is gone but something it started lives on (or holds its pipes): end it, orphan nothing
             p.terminateTree(killGrace);
         }
-        // the terminal is closed only once no pump can still be reading it
-        p.close(joined(out, err, killGrace.toMillis() + 1000));
+        p.forgetDescendants();
+        if (joined(out, err, killGrace.toMillis() + 1000)) {
+            p.releaseTerminal(); // no pump can still be reading it
+        } else {
+            LOG.warn("id={} output pumps did not finish; keeping its terminal open rather than risk a reused descriptor", id);
+        }
         finished = true;
         if (callerGone) {
             throw new IOException("caller disconnected");
@@ -92,7 +97,11 @@ final class ProcessRelay {
                     case SIGNAL -> p.signalGroup(Signal.fromFrame(f).number());
                     case RESIZE -> {
                         Resize r = Resize.fromFrame(f);
-                        p.resize(r.columns(), r.rows()); // no-op in pipe mode
+                        try {
+                            p.resize(r.columns(), r.rows()); // no-op in pipe mode
+                        } catch (SpawnException e) {
+                            LOG.debug("request {}: resize failed: {}", id, e.getMessage()); // the process is gone
+                        }
                     }
                     default -> throw new ProtocolException("unexpected " + f.type() + " frame while the process runs");
                 }
@@ -107,12 +116,13 @@ final class ProcessRelay {
         stdin.abort();
         if (!finished) {
             callerGone = true;
-            if (p.termination().isDone() && !p.groupAlive()) {
-                return;
+            if (!p.termination().isDone() || p.groupAlive()) {
+                LOG.info("id={} caller disconnected; ending the host process tree", id);
+                p.terminateTree(killGrace);
             }
-            LOG.info("id={} caller disconnected; ending the host process tree", id);
-            p.terminateTree(killGrace);
         }
+        stdin.awaitEnd(1000);
+        p.releaseTerminal(); // no stdin write or resize can reach it any more
     }
 
     private void credit(int bytes) {

@@ -24,6 +24,7 @@ final class StdinWriter {
     private final AtomicLong queued = new AtomicLong();
     private volatile boolean open = true;
     private boolean finished;
+    private final Thread thread;
 
     /**
      * @param credit called with the byte count of each chunk written to (or dropped by) the process, to
@@ -32,7 +33,16 @@ final class StdinWriter {
     StdinWriter(OutputStream stdin, String name, IntConsumer credit) {
         this.stdin = stdin;
         this.credit = credit;
-        Thread.ofPlatform().daemon().name(name).start(this::run);
+        this.thread = Thread.ofPlatform().daemon().name(name).start(this::run);
+    }
+
+    /** Waits (up to {@code millis}) for the writer thread to end after {@link #finish} or {@link #abort}. */
+    void awaitEnd(long millis) {
+        try {
+            thread.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
