@@ -75,8 +75,7 @@ public final class ClaudeProbe implements ReadinessCheck {
         ClaudeLocator l = locator.get();
         Optional<ClaudeCommand> found = l.locate();
         if (found.isEmpty()) {
-            return new State(false, "", "", false, "claude not found (looked in " + l.candidates().size() + " places: "
-                    + shorten(l.candidates().toString(), 300) + ")", now);
+            return new State(false, "", "", false, "claude not found (looked " + l.searchDescription() + ")", now);
         }
         String path = found.get().foundAt().toString();
         List<String> cmd = new ArrayList<>(found.get().prefix());

@@ -54,6 +54,13 @@ public final class ClaudeLocator {
         return List.copyOf(out);
     }
 
+    /** Where the search looks, in a few words for messages (the full list is {@link #candidates()}). */
+    public String searchDescription() {
+        return configured.map(p -> "only at " + p + " (--claude)").orElse(
+                "on the daemon's PATH, in ~/.local/bin, ~/.claude/local, ~/.npm-global/bin, nvm's node versions, "
+                        + "/usr/local/bin, /usr/bin and /opt/homebrew/bin");
+    }
+
     /** The command that runs claude, or empty when no install was found. */
     public Optional<ClaudeCommand> locate() {
         for (Path candidate : candidates()) {

@@ -42,7 +42,7 @@ record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch) im
         ParsedArgs parsed = ArgvParser.parse(request.argv());
         p.arguments().check(parsed);
         ClaudeCommand claude = settings.claude().locate().orElseThrow(() -> new PolicyException(ErrorCode.CLAUDE_NOT_FOUND,
-                "claude is not installed on the host (the bridge looked in " + settings.claude().candidates()
+                "claude is not installed on the host (the bridge looked " + settings.claude().searchDescription()
                         + "). Install Claude Code on the host, or start the daemon with --claude PATH."));
         List<String> argv = p.optionPaths().rewrite(request.argv(), parsed, request.cwd());
         Optional<Path> scratch = Optional.empty();
