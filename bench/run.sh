@@ -134,9 +134,13 @@ rss_idle_start=$(awk '/^VmRSS/ {print $2}' "/proc/$fake_pid/status")
 
 # --- the client's java command, read from bin/claude itself (run with a stand-in java that prints its
 # --- arguments), so that the variants below cannot drift from the launcher --------------------------
-printf '#!/bin/sh\nfor a; do printf "%%s\\n" "$a"; done\n' >"$tmp/argv"
-chmod +x "$tmp/argv"
-launcher_args() { CLAUDE_BRIDGE_JAVA=$tmp/argv CLAUDE_BRIDGE_CACHE=$1 "$client"; } # CACHE_DIR
+# (the stand-in sits in a JDK-like directory with JDK 25's `release` file: the launcher picks its cache
+# flags by release, and a cache directory without an AOT cache gives the class-data-archive flags)
+mkdir -p "$tmp/argvjdk/bin"
+cp "$jdk25/release" "$tmp/argvjdk/release"
+printf '#!/bin/sh\nfor a; do printf "%%s\\n" "$a"; done\n' >"$tmp/argvjdk/bin/java"
+chmod +x "$tmp/argvjdk/bin/java"
+launcher_args() { CLAUDE_BRIDGE_JAVA=$tmp/argvjdk/bin/java CLAUDE_BRIDGE_CACHE=$1 "$client" | grep -v '^-Dclaudebridge\.training$'; } # CACHE_DIR
 without() { launcher_args "$2" | grep -Ev -- "$1" || true; } # REGEX CACHE_DIR: minus the matching arguments
 program_at() { # the index of -jar or -cp, where the JVM flags end and the program begins
   local i

@@ -243,6 +243,8 @@ class HostileInputTest {
         Bridge.Result next = Bridge.run(bridge.client(ws, "-p", "still-serving"), new byte[0]);
         assertThat(next.status()).as(next.toString()).isZero();
         assertThat(next.out()).contains("arg=still-serving");
+        // the end record follows the caller's exit: wait for it, so the next case counts from a settled log
+        audit.awaitEnds(ends + 2);
     }
 
     private static String tail(String log) {
