@@ -26,6 +26,11 @@ final class Bridge implements AutoCloseable {
     static final Path HOME = Path.of(System.getProperty("bridge.home", "..")).toAbsolutePath().normalize();
     static final Path CLIENT = HOME.resolve("bin/claude");
     static final Path DAEMON = HOME.resolve("bin/claude-bridge");
+    /**
+     * One client class cache for the whole suite, as one container would have: its AOT cache is trained
+     * once (in the background, a couple of JVMs' worth of CPU) rather than once per test class.
+     */
+    static final Path CLIENT_CACHE = HOME.resolve("it/target/client-cache");
 
     private static final java.util.concurrent.Executor THREADS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
@@ -252,7 +257,7 @@ final class Bridge implements AutoCloseable {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
         pb.environment().put("CLAUDE_BRIDGE_SOCKET", socket.toString());
-        pb.environment().put("CLAUDE_BRIDGE_CACHE", dir.resolve("cache").toString());
+        pb.environment().put("CLAUDE_BRIDGE_CACHE", CLIENT_CACHE.toString());
         return pb;
     }
 

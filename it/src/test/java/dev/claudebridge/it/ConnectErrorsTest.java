@@ -40,7 +40,7 @@ class ConnectErrorsTest {
     private ProcessBuilder client(String socket, String... args) {
         ProcessBuilder pb = new ProcessBuilder(Bridge.CLIENT.toString()).directory(dir.toFile());
         pb.command().addAll(java.util.List.of(args));
-        pb.environment().put("CLAUDE_BRIDGE_CACHE", dir.resolve("cache").toString());
+        pb.environment().put("CLAUDE_BRIDGE_CACHE", Bridge.CLIENT_CACHE.toString());
         if (socket == null) {
             pb.environment().remove("CLAUDE_BRIDGE_SOCKET");
         } else {

@@ -77,7 +77,9 @@ class LifecycleTest {
             Bridge.sleep(20);
         }
         // the child ignores SIGTERM, so this also proves the SIGKILL after the grace period
-        assertThat(Arrays.stream(tree).filter(Proc::running).boxed().toList()).as("host processes still running").isEmpty();
+        String log = bridge.log();
+        assertThat(Arrays.stream(tree).filter(Proc::running).boxed().toList())
+                .as("host processes still running; daemon log:\n" + log.substring(Math.max(0, log.length() - 3000))).isEmpty();
         Files.deleteIfExists(pids);
     }
 

@@ -59,7 +59,7 @@ class RealClaudeTerminalTest {
                 || name.toLowerCase(Locale.ROOT).endsWith("_proxy"), env,
                 List.of("--claude", claude, "--map", project + "=" + project, "--admin-listen", "off"));
         tmux = new Tmux(COLUMNS, ROWS, Map.of("CLAUDE_BRIDGE_SOCKET", bridge.socket.toString(),
-                "CLAUDE_BRIDGE_CACHE", dir.resolve("cache").toString(), "TERM", "xterm-256color", "PS1", "$ "));
+                "CLAUDE_BRIDGE_CACHE", Bridge.CLIENT_CACHE.toString(), "TERM", "xterm-256color", "PS1", "$ "));
     }
 
     @AfterEach
