@@ -53,8 +53,18 @@ final class ProcessRelay {
      * @throws IOException when the caller went away (the process tree has then been ended)
      */
     Termination relay(HostProcess p) throws IOException {
-        writer.write(Frame.empty(FrameType.STARTED));
-        writer.write(new StdinCredit(StdinCredit.INITIAL).toFrame());
+        try {
+            writer.write(Frame.empty(FrameType.STARTED));
+            writer.write(new StdinCredit(StdinCredit.INITIAL).toFrame());
+        } catch (IOException e) {
+            // the caller vanished between the spawn and its first frame: no pump or input thread runs yet
+            LOG.info("id={} caller gone before the process could be announced; ending the host process tree", id);
+            p.terminateTree(killGrace);
+            p.forgetDescendants();
+            p.releaseTerminal();
+            p.releaseTerminal();
+            throw e;
+        }
         Thread out = pump(p.stdout(), FrameType.STDOUT, info.outCounter());
         Thread err = pump(p.stderr(), FrameType.STDERR, info.errCounter());
         Thread.ofPlatform().daemon().name("input-" + id).start(() -> copyInput(p));

@@ -95,8 +95,15 @@ final class Session {
                 info.markStarted();
                 listener.started(info);
                 permit.running(this::stop);
-                Termination t = new ProcessRelay(info, reader, writer, settings.killGrace()).relay(p);
-                info.end(t.signaled() ? "signal" : "exit", "", t);
+                try {
+                    Termination t = new ProcessRelay(info, reader, writer, settings.killGrace()).relay(p);
+                    info.end(t.signaled() ? "signal" : "exit", "", t);
+                } finally {
+                    // whatever went wrong, nothing of this request outlives it (and its slot is not freed before)
+                    if (!p.termination().isDone() || p.groupAlive()) {
+                        p.terminateTree(settings.killGrace());
+                    }
+                }
             }
         } catch (PolicyException e) {
             info.rule(e.rule());
