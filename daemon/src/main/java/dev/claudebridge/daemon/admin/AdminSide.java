@@ -63,31 +63,7 @@ public final class AdminSide implements AutoCloseable {
 
     /** Feeds the status page and the metrics; give it to the session engine. */
     public SessionListener listener() {
-        return new SessionListener() {
-            @Override
-            public void accepted(SessionInfo s) {
-                tracker.accepted(s);
-                metrics.accepted(s);
-            }
-
-            @Override
-            public void starting(SessionInfo s) {
-                tracker.starting(s);
-                metrics.starting(s);
-            }
-
-            @Override
-            public void started(SessionInfo s) {
-                tracker.started(s);
-                metrics.started(s);
-            }
-
-            @Override
-            public void finished(SessionInfo s) {
-                tracker.finished(s);
-                metrics.finished(s);
-            }
-        };
+        return SessionListener.all(List.of(tracker, metrics));
     }
 
     /** Where other parts add their readiness checks (e.g. the audit log's). */

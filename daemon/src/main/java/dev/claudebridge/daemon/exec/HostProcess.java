@@ -60,11 +60,6 @@ public final class HostProcess {
         }
     }
 
-    /** Whether this process runs on a pseudo-terminal. */
-    public boolean onTerminal() {
-        return master >= 0;
-    }
-
     /** Tells the terminal its new size (the kernel signals SIGWINCH); ignored in pipe mode. */
     public void resize(int columns, int rows) {
         if (master >= 0) {

@@ -33,7 +33,7 @@ public final class SessionEngine {
         this.settings = settings;
         this.software = software;
         this.admission = admission;
-        this.listener = new Listeners(List.copyOf(listeners));
+        this.listener = SessionListener.all(listeners);
     }
 
     public SessionEngine(Supplier<BridgeSettings> settings, String software) {
@@ -68,29 +68,6 @@ public final class SessionEngine {
             c.close();
         } catch (Exception e) {
             // the peer or the process is gone already
-        }
-    }
-
-    /** Fans one event out to every listener, in order. */
-    private record Listeners(List<SessionListener> all) implements SessionListener {
-        @Override
-        public void accepted(SessionInfo s) {
-            all.forEach(l -> l.accepted(s));
-        }
-
-        @Override
-        public void starting(SessionInfo s) {
-            all.forEach(l -> l.starting(s));
-        }
-
-        @Override
-        public void started(SessionInfo s) {
-            all.forEach(l -> l.started(s));
-        }
-
-        @Override
-        public void finished(SessionInfo s) {
-            all.forEach(l -> l.finished(s));
         }
     }
 }

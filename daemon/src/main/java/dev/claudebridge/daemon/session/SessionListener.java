@@ -1,5 +1,7 @@
 package dev.claudebridge.daemon.session;
 
+import java.util.List;
+
 /**
  * Hooks into a session's life, for the audit log, metrics and the status page. Called on the session's
  * own thread; implementations must be quick and thread-safe.
@@ -23,5 +25,33 @@ public interface SessionListener {
 
     /** The session is over, whatever the outcome (refused, failed, exited, caller gone). */
     default void finished(SessionInfo session) {
+    }
+
+    /** One listener that tells each of {@code listeners} every event, in order. */
+    static SessionListener all(List<SessionListener> listeners) {
+        return new FanOut(List.copyOf(listeners));
+    }
+
+    /** The fan-out behind {@link #all}. */
+    record FanOut(List<SessionListener> listeners) implements SessionListener {
+        @Override
+        public void accepted(SessionInfo s) {
+            listeners.forEach(l -> l.accepted(s));
+        }
+
+        @Override
+        public void starting(SessionInfo s) {
+            listeners.forEach(l -> l.starting(s));
+        }
+
+        @Override
+        public void started(SessionInfo s) {
+            listeners.forEach(l -> l.started(s));
+        }
+
+        @Override
+        public void finished(SessionInfo s) {
+            listeners.forEach(l -> l.finished(s));
+        }
     }
 }
