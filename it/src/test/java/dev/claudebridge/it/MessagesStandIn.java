@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -16,21 +18,52 @@ import java.util.regex.Pattern;
 
 /**
  * A local stand-in for the Anthropic Messages API, so the real Claude Code CLI can get a reply without
- * the internet: every {@code POST /v1/messages} is answered with {@link #REPLY}, streamed as server-sent
- * events in the API's format when the request asks for a stream. Everything else gets a harmless answer.
- * Listens on 127.0.0.1 only; every request is logged to stdout and kept for assertions.
+ * the internet. Listens on 127.0.0.1 only; every request is logged to stdout and kept for assertions.
+ *
+ * <p>Each {@code POST /v1/messages} of the agent loop (a request that offers tools) takes the next
+ * scripted {@link Turn} ({@link #script}); when the script is used up, and for claude's side requests
+ * (titles, quota checks: no tools offered), the answer is {@link #REPLY}. A turn is text or a tool call,
+ * streamed as server-sent events in the API's format when the request asks for a stream. Everything
+ * else gets a harmless answer.
  */
 final class MessagesStandIn implements AutoCloseable {
     static final String REPLY = "Hello from the stand-in";
     private static final Pattern MODEL = Pattern.compile("\"model\"\\s*:\\s*\"([^\"]*)\"");
     private static final Pattern STREAM = Pattern.compile("\"stream\"\\s*:\\s*true");
+    private static final Pattern TOOLS = Pattern.compile("\"tools\"\\s*:\\s*\\[\\s*\\{");
+    private static final int DELTA = 16 * 1024; // text is streamed in deltas of this many characters
 
     /** One request as received; {@code apiKey} is its x-api-key header, empty when absent. */
-    record Received(String method, String path, String apiKey, String body) {
+    record Received(String method, String path, String apiKey, String authorization, String body) {
+        /** Whether this was a request of the agent loop (it offered tools), not a side request. */
+        boolean agentLoop() {
+            return TOOLS.matcher(body).find();
+        }
+    }
+
+    /** One scripted answer of the model. */
+    sealed interface Turn {
+        /** A text answer that ends the turn. */
+        static Turn text(String text) {
+            return new Text(text);
+        }
+
+        /** A call of one of claude's tools, e.g. {@code toolUse("Bash", "{\"command\":\"pwd\"}")}; input is JSON. */
+        static Turn toolUse(String name, String inputJson) {
+            return new ToolUse(name, inputJson);
+        }
+    }
+
+    record Text(String text) implements Turn {
+    }
+
+    record ToolUse(String name, String inputJson) implements Turn {
     }
 
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Deque<Turn> script = new ArrayDeque<>();
+    private int toolIds;
 
     MessagesStandIn() {
         try {
@@ -48,8 +81,29 @@ final class MessagesStandIn implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** Replaces the script: the next agent-loop requests are answered with these turns, in order. */
+    synchronized MessagesStandIn script(Turn... turns) {
+        script.clear();
+        script.addAll(List.of(turns));
+        return this;
+    }
+
     List<Received> received() {
         return List.copyOf(received);
+    }
+
+    /** The bodies of the agent-loop requests received so far (tool results come back in them). */
+    List<String> agentLoopBodies() {
+        return received.stream().filter(Received::agentLoop).map(Received::body).toList();
+    }
+
+    private synchronized Turn next(boolean agentLoop) {
+        Turn t = agentLoop ? script.poll() : null;
+        return t == null ? Turn.text(REPLY) : t;
+    }
+
+    private synchronized String nextToolId() {
+        return "toolu_standin_" + (++toolIds);
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -57,15 +111,19 @@ final class MessagesStandIn implements AutoCloseable {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = ex.getRequestURI().getPath();
             String key = ex.getRequestHeaders().getFirst("x-api-key");
-            received.add(new Received(ex.getRequestMethod(), ex.getRequestURI().toString(), key == null ? "" : key, body));
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            Received r = new Received(ex.getRequestMethod(), ex.getRequestURI().toString(), key == null ? "" : key,
+                    auth == null ? "" : auth, body);
+            received.add(r);
             System.out.println("stand-in: " + ex.getRequestMethod() + " " + ex.getRequestURI() + " (" + body.length() + " bytes)");
             if (ex.getRequestMethod().equals("POST") && path.equals("/v1/messages")) {
                 Matcher m = MODEL.matcher(body);
                 String model = m.find() ? m.group(1) : "claude-stand-in";
+                Turn turn = next(r.agentLoop());
                 if (STREAM.matcher(body).find()) {
-                    stream(ex, model);
+                    stream(ex, model, turn);
                 } else {
-                    json(ex, 200, message(model, "[{\"type\":\"text\",\"text\":\"" + REPLY + "\"}]", "\"end_turn\"", 5));
+                    json(ex, 200, message(model, "[" + block(turn, true) + "]", stopReason(turn), 5));
                 }
             } else if (ex.getRequestMethod().equals("POST") && path.equals("/v1/messages/count_tokens")) {
                 json(ex, 200, "{\"input_tokens\":10}");
@@ -74,27 +132,80 @@ final class MessagesStandIn implements AutoCloseable {
             } else {
                 json(ex, 404, "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"not in the stand-in\"}}");
             }
+        } catch (IOException e) {
+            System.out.println("stand-in: " + e); // the CLI hung up mid-answer (an aborted request)
         }
     }
 
-    /** The Messages streaming format: one text block, delivered as events flushed one by one. */
-    private static void stream(HttpExchange ex, String model) throws IOException {
+    private String block(Turn turn, boolean whole) {
+        return switch (turn) {
+            case Text t -> "{\"type\":\"text\",\"text\":\"" + (whole ? escape(t.text()) : "") + "\"}";
+            case ToolUse u -> "{\"type\":\"tool_use\",\"id\":\"" + nextToolId() + "\",\"name\":\"" + escape(u.name()) + "\",\"input\":"
+                    + (whole ? u.inputJson() : "{}") + "}";
+        };
+    }
+
+    private static String stopReason(Turn turn) {
+        return turn instanceof ToolUse ? "\"tool_use\"" : "\"end_turn\"";
+    }
+
+    /** The Messages streaming format: one content block, delivered as events flushed one by one. */
+    private void stream(HttpExchange ex, String model, Turn turn) throws IOException {
         ex.getResponseHeaders().set("Content-Type", "text/event-stream");
         ex.getResponseHeaders().set("Cache-Control", "no-cache");
         ex.sendResponseHeaders(200, 0); // chunked, as the real API streams
         OutputStream out = ex.getResponseBody();
         event(out, "message_start", "{\"type\":\"message_start\",\"message\":" + message(model, "[]", "null", 1) + "}");
-        event(out, "content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
+        event(out, "content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":" + block(turn, false) + "}");
         event(out, "ping", "{\"type\":\"ping\"}");
-        event(out, "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"" + REPLY + "\"}}");
+        switch (turn) {
+            case Text t -> {
+                String text = t.text();
+                for (int i = 0; i < text.length(); ) {
+                    int end = Math.min(text.length(), i + DELTA);
+                    if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
+                        end--;
+                    }
+                    event(out, "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\""
+                            + escape(text.substring(i, end)) + "\"}}");
+                    i = end;
+                }
+            }
+            case ToolUse u -> event(out, "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+                    + "{\"type\":\"input_json_delta\",\"partial_json\":\"" + escape(u.inputJson()) + "\"}}");
+        }
         event(out, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
-        event(out, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":5}}");
+        event(out, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":" + stopReason(turn)
+                + ",\"stop_sequence\":null},\"usage\":{\"output_tokens\":5}}");
         event(out, "message_stop", "{\"type\":\"message_stop\"}");
     }
 
     private static String message(String model, String content, String stopReason, int outputTokens) {
         return "{\"id\":\"msg_standin\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model + "\",\"content\":" + content
                 + ",\"stop_reason\":" + stopReason + ",\"stop_sequence\":null,\"usage\":{\"input_tokens\":10,\"output_tokens\":" + outputTokens + "}}";
+    }
+
+    /** A JSON string's contents. */
+    static String escape(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.toString();
     }
 
     private static void event(OutputStream out, String name, String data) throws IOException {
