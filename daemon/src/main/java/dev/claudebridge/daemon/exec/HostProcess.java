@@ -47,11 +47,18 @@ public final class HostProcess {
      * @throws SpawnException when it cannot be started
      */
     public static HostProcess startOnTerminal(ProcessSpec spec, int columns, int rows) {
+        try (WorkingDirectory dir = WorkingDirectory.open(spec.cwd())) {
+            return startOnTerminal(spec, dir, columns, rows);
+        }
+    }
+
+    /** Like {@link #startOnTerminal(ProcessSpec, int, int)}, in the open directory {@code dir} (spec.cwd() is not used). */
+    public static HostProcess startOnTerminal(ProcessSpec spec, WorkingDirectory dir, int columns, int rows) {
         Posix.Pty pty = Posix.openPty();
         try {
             Posix.setWindowSize(pty.master(), columns, rows);
-            int pid = Posix.spawnOnTerminal(bytes(spec.command()), environment(spec.env()),
-                    spec.cwd().toString().getBytes(StandardCharsets.UTF_8), pty.slavePath().getBytes(StandardCharsets.UTF_8));
+            int pid = Posix.spawnOnTerminal(bytes(spec.command()), environment(spec.env()), dir.fd(),
+                    pty.slavePath().getBytes(StandardCharsets.UTF_8));
             return new HostProcess(pid, PtyStreams.output(pty.master()), PtyStreams.input(pty.master()),
                     InputStream.nullInputStream(), pty.master());
         } catch (RuntimeException e) {
@@ -89,12 +96,18 @@ public final class HostProcess {
      * @throws SpawnException when it cannot be started; the message is the system's reason
      */
     public static HostProcess start(ProcessSpec spec) {
+        try (WorkingDirectory dir = WorkingDirectory.open(spec.cwd())) {
+            return start(spec, dir);
+        }
+    }
+
+    /** Like {@link #start(ProcessSpec)}, in the open directory {@code dir} (spec.cwd() is not used). */
+    public static HostProcess start(ProcessSpec spec, WorkingDirectory dir) {
         int[] in = Posix.pipe();
         int[] out = Posix.pipe();
         int[] err = Posix.pipe();
         try {
-            int pid = Posix.spawn(bytes(spec.command()), environment(spec.env()),
-                    spec.cwd().toString().getBytes(StandardCharsets.UTF_8), in[0], out[1], err[1]);
+            int pid = Posix.spawn(bytes(spec.command()), environment(spec.env()), dir.fd(), in[0], out[1], err[1]);
             return new HostProcess(pid, new FileOutputStream(proc(in[1])), new FileInputStream(proc(out[0])),
                     new FileInputStream(proc(err[0])), -1);
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.claudebridge.daemon.session;
 import dev.claudebridge.daemon.exec.HostProcess;
 import dev.claudebridge.daemon.exec.SpawnException;
 import dev.claudebridge.daemon.exec.Termination;
+import dev.claudebridge.daemon.exec.WorkingDirectory;
 import dev.claudebridge.daemon.policy.PolicyException;
 import dev.claudebridge.protocol.BridgeError;
 import dev.claudebridge.protocol.ErrorCode;
@@ -83,15 +84,17 @@ final class Session {
             }
             info.request(request.get());
             try (Plan plan = Plan.of(settings, profile, info.peer(), request.get(), info.id());
-                    Admission.Permit permit = admission.admit(info, this::queued)) {
-                info.hostCwd(plan.spec().cwd());
+                    Admission.Permit permit = admission.admit(info, this::queued);
+                    WorkingDirectory dir = plan.pinPaths()) {
+                info.hostCwd(dir.path()); // the directory the process is started in, opened after any wait in the queue
                 info.envPassed(plan.envPassed());
                 info.markAdmitted();
                 listener.starting(info);
                 HostProcess p = request.get().terminal()
-                        .map(t -> HostProcess.startOnTerminal(plan.spec(), t.columns(), t.rows()))
-                        .orElseGet(() -> HostProcess.start(plan.spec()));
+                        .map(t -> HostProcess.startOnTerminal(plan.spec(), dir, t.columns(), t.rows()))
+                        .orElseGet(() -> HostProcess.start(plan.spec(), dir));
                 process = p;
+                dir.close(); // the child holds the directory now
                 info.markStarted();
                 listener.started(info);
                 permit.running(this::stop);
