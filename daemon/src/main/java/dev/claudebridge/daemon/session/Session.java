@@ -94,6 +94,7 @@ final class Session {
                         .map(t -> HostProcess.startOnTerminal(plan.spec(), dir, t.columns(), t.rows()))
                         .orElseGet(() -> HostProcess.start(plan.spec(), dir));
                 process = p;
+                dev.claudebridge.daemon.exec.TreeIdentity.of(p.pid()).ifPresent(info::tree);
                 dir.close(); // the child holds the directory now
                 info.markStarted();
                 listener.started(info);
