@@ -21,17 +21,21 @@ class DaemonLostTest {
     private final Path shared = Bridge.tempDir();
     private final Path audit = shared.resolve("audit.log");
 
+    private long[] tree = new long[0];
+
     @AfterEach
     void clean() {
+        // whatever the outcome, nothing this test started outlives it
+        Arrays.stream(tree).filter(Proc::running).forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
         Bridge.deleteTree(shared);
     }
 
     @Test
     void aRestartEndsTheTreeAKilledDaemonLeftAndClosesItsRecord() throws Exception {
         Path pids = shared.resolve("tree.pids");
-        long[] tree;
         try (Bridge first = start()) {
             PathRaceTest.Call call = PathRaceTest.Call.open(first.socket, List.of("tree", pids.toString()), first.dir.toString(), "doomed");
+            call.started.get(30, TimeUnit.SECONDS); // the daemon notes the tree before it tells the caller
             tree = awaitPids(pids);
             assertThat(Arrays.stream(tree).allMatch(Proc::running)).isTrue();
             first.daemon().destroyForcibly().waitFor(10, TimeUnit.SECONDS); // kill -9
@@ -48,6 +52,10 @@ class DaemonLostTest {
             assertThat(end.path("outcome").asText()).isEqualTo("daemon_lost");
             assertThat(end.path("decision").asText()).isEqualTo("allowed");
             assertThat(lines.of(end.path("id").asText())).extracting(n -> n.path("event").asText()).containsExactly("start", "end");
+            long logged = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); // the warning follows the record
+            while (!second.log().contains("daemon_lost") && System.nanoTime() < logged) {
+                Bridge.sleep(20);
+            }
             assertThat(second.log()).contains("daemon_lost");
             // and it serves
             assertThat(second.run("exit", "4").status()).isEqualTo(4);
@@ -60,7 +68,7 @@ class DaemonLostTest {
         Path pids = shared.resolve("tree.pids");
         try (Bridge first = start()) {
             PathRaceTest.Call call = PathRaceTest.Call.open(first.socket, List.of("tree", pids.toString()), first.dir.toString(), "alive");
-            long[] tree = awaitPids(pids);
+            tree = awaitPids(pids);
             try (Bridge second = start()) {
                 assertThat(second.run("exit", "0").status()).isZero();
                 assertThat(Arrays.stream(tree).allMatch(Proc::running)).as("the live daemon's tree").isTrue();
