@@ -20,5 +20,9 @@ case $mode in
            trap 'echo got-INT; exit 12' INT; trap 'echo got-TERM; exit 25' TERM; trap 'echo got-HUP; exit 11' HUP
            echo ready; while :; do sleep 0.05; done ;;
   write)   head -c "$1" /dev/zero ;;
+  seq)     exec seq "$1" ;;
+  stdio)   # what descriptors 0, 1 and 2 are, into the file $1 (they may be closed or /dev/null)
+           for fd in 0 1 2; do t=$(readlink /proc/$$/fd/$fd 2>/dev/null) || t=closed; echo "$fd $t"; done > "$1.tmp" 2>/dev/null
+           mv "$1.tmp" "$1" ;;
   *)       echo "fake-claude: unknown mode $mode" >&2; exit 99 ;;
 esac
