@@ -67,15 +67,20 @@ class OutputDrainTest {
     }
 
     @Test
-    void aClosedStdinSendsNothingOfTheJvmsOwnFiles() throws Exception {
-        // the client's JVM reuses a closed fd 0 for its modules file; that must not become the host's input
+    void aClosedStdinIsClosedForTheHostProcessAsForALocalOne() throws Exception {
+        // the client's JVM reuses a closed fd 0 for its modules file: none of it may become the host's input
         Path out = bridge.dir.resolve("cat-out");
         Process p = bridge.client(bridge.dir).command("sh", "-c", "exec \"$0\" cat <&- > " + out, Bridge.CLIENT.toString())
                 .redirectErrorStream(true).start();
-        byte[] messages = p.getInputStream().readAllBytes();
+        String bridged = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(new String(messages)).isZero();
+        Process local = new ProcessBuilder("sh", "-c", "exec cat <&- > /dev/null").redirectErrorStream(true).start();
+        String direct = new String(local.getInputStream().readAllBytes());
+        assertThat(local.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
         assertThat(Files.size(out)).as("bytes the host's cat received").isZero();
+        assertThat(p.exitValue()).as(bridged).isEqualTo(local.exitValue()).isNotZero();
+        assertThat(bridged).isEqualTo(direct).contains("Bad file descriptor");
     }
 
     /** The kinds of the host process's descriptors 0, 1 and 2 when the client runs with these redirections. */
