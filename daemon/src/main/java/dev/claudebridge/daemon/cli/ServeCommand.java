@@ -12,6 +12,7 @@ import dev.claudebridge.daemon.audit.AuditListener;
 import dev.claudebridge.daemon.audit.AuditLog;
 import dev.claudebridge.daemon.audit.DaemonLost;
 import dev.claudebridge.daemon.audit.RunningLedger;
+import dev.claudebridge.daemon.exec.TreeCgroups;
 import dev.claudebridge.daemon.exec.TreeIdentity;
 import dev.claudebridge.daemon.config.AdminConfig;
 import dev.claudebridge.daemon.config.BridgeConfig;
@@ -125,6 +126,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         Startup.log(settings.get(), listener.paths(), auditLog.path());
         Optional<RunningLedger> ledger = recoverPreviousRun(auditLog, config.audit().keep());
+        TreeCgroups.decide();
         Supplier<Limits> limits = admissionOptions.limits(settings);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("limits").factory());
         AdmissionControl admission = new AdmissionControl(limits, admissionOptions.profiles(settings), timer);

@@ -60,6 +60,11 @@ public final class TreeCgroups {
         return Holder.ACTIVE;
     }
 
+    /** Decides (and logs) how host trees are contained, starting the watcher in the cgroup mode; done at start-up. */
+    public static void decide() {
+        active();
+    }
+
     /** One line for the daemon's log: which mode ends host trees. */
     public static String describe() {
         return describe(active());
