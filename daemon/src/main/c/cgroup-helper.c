@@ -10,7 +10,7 @@
  *     shell would rewrite the environment (dash drops names it cannot parse, sets PWD and IFS).
  *
  *   claude-bridge-cgroup watch DIR
- *     Reads its standard input until end of file (the daemon holds the only write end, so end of file
+ *     Forks, the parent exiting at once; the child reads its standard input until end of file (the daemon holds the only write end, so end of file
  *     means the daemon is gone, however it ended), then kills every process in DIR and its descendant
  *     cgroups (cgroup.kill), waits for them to leave, and removes DIR's child cgroups and DIR itself.
  */
@@ -82,6 +82,15 @@ static int populated(const char *dir) {
 
 static int watch(const char *dir) {
     char buf[512];
+    /* the daemon reaps this process at once; the watcher itself is no child of the daemon, so it is not
+       taken for part of a host tree, and nothing needs to wait for it */
+    pid_t child = fork();
+    if (child < 0) {
+        return 1;
+    }
+    if (child > 0) {
+        return 0;
+    }
     for (;;) {
         ssize_t n = read(0, buf, sizeof buf);
         if (n == 0 || (n < 0 && errno != EINTR)) {

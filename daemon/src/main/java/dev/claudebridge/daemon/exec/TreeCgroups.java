@@ -187,7 +187,10 @@ public final class TreeCgroups {
         return Optional.of(new TreeCgroups(dir, helper.get(), pipe));
     }
 
-    /** Starts {@code helper watch dir} in a session of its own, its stdin a pipe whose write end only this process holds. */
+    /**
+     * Starts {@code helper watch dir} in a session of its own, its stdin a pipe whose write end only this
+     * process holds. The helper forks and its first process exits: the watcher is not the daemon's child.
+     */
     private static int startWatcher(Path helper, Path dir) {
         int[] p = Posix.pipe();
         int pid;
@@ -200,11 +203,11 @@ public final class TreeCgroups {
         } finally {
             Posix.close(p[0]);
         }
-        Thread.ofPlatform().daemon().name("cgroup-watcher").start(() -> {
-            Posix.waitpid(pid);
-            LOG.warn("the cgroup watcher (pid {}) ended while the daemon runs; host trees are still ended by the daemon, but no"
-                    + " longer when it dies (the next start ends them)", pid);
-        });
+        Termination forked = Termination.ofWaitStatus(Posix.waitpid(pid)); // the watcher runs on in a process of its own
+        if (!forked.equals(new Termination(false, 0))) {
+            Posix.close(p[1]);
+            throw new SpawnException("the watcher could not start (" + forked + ")");
+        }
         return p[1];
     }
 
