@@ -62,7 +62,7 @@ class ConnectionsTest {
     /** Accepts one connection and serves it on a virtual thread. */
     private Thread serveNext(Connections c, BiConsumer<InputStream, OutputStream> session) throws IOException {
         SocketChannel ch = server.accept();
-        return Thread.ofVirtual().start(() -> c.serve(ch, "test-peer", session));
+        return Thread.ofVirtual().start(() -> c.serve(ch, new dev.claudebridge.daemon.session.Peer("test", "tester", "testers"), session));
     }
 
     private SocketChannel connect() throws IOException {
