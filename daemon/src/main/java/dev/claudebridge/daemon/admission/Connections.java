@@ -73,7 +73,7 @@ public final class Connections {
         Limits l = limits.get();
         PeerIdentity id = peer.identity();
         try (ch) {
-            Shares.Refusal refused = connections.take(id, 1, new Shares.Caps(l.maxConnections(), l.clientMaxConnections()));
+            Shares.Refusal refused = connections.take(id, 1, new Shares.Caps(l.maxConnections(), l.clientConnectionCap()));
             if (refused != null) {
                 refuse(ch, id, l, refused);
                 return;
@@ -129,7 +129,7 @@ public final class Connections {
     /** Waits (up to the handshake timeout) for the caller's HELLO, then answers it with the refusal. */
     private void refuse(SocketChannel ch, PeerIdentity id, Limits l, Shares.Refusal why) {
         String message = why == Shares.Refusal.IDENTITY
-                ? "this caller (its container, or its uid) has " + Durations.count(l.clientMaxConnections(), "connection")
+                ? "this caller (its container, or its uid) has " + Durations.count(l.clientConnectionCap(), "connection")
                         + " open, its client-max-connections limit; try again later"
                 : "the bridge has " + Durations.count(connections.total(), "connection") + " open, its max-connections limit; try again later";
         refusals.note(id, why == Shares.Refusal.IDENTITY ? "client-max-connections" : "max-connections");

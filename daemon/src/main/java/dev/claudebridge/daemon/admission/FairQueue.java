@@ -67,7 +67,7 @@ final class FairQueue {
                 // after dispatch, room for this profile means none of its requests is waiting: no one is overtaken
                 return take(profile);
             }
-            Shares.Refusal full = places.take(key.identity(), 1, new Shares.Caps(l.maxQueued(), l.clientMaxQueued()));
+            Shares.Refusal full = places.take(key.identity(), 1, new Shares.Caps(l.maxQueued(), l.clientQueueCap()));
             if (full == Shares.Refusal.IDENTITY) {
                 throw new PolicyException(ErrorCode.QUEUE_FULL, "limits.client-max-queued", "this caller (its container, or its uid) has "
                         + Durations.count(places.of(key.identity()), "request") + " waiting, its client-max-queued limit; try again later");

@@ -33,11 +33,11 @@ final class AdmissionOptions {
     Optional<Integer> maxConnections = Optional.empty();
 
     @Option(names = "--client-max-connections", paramLabel = "N",
-            description = "Connections one caller (a container, or a host user) may hold open at once (limits.client-max-connections). Default: 64.")
+            description = "Connections one caller (a container, or a host user) may hold open at once (limits.client-max-connections). Default: auto, an eighth of max-connections.")
     Optional<Integer> clientMaxConnections = Optional.empty();
 
     @Option(names = "--client-max-queued", paramLabel = "N",
-            description = "Requests one caller may have waiting at once (limits.client-max-queued). Default: 50.")
+            description = "Requests one caller may have waiting at once (limits.client-max-queued). Default: auto, a quarter of max-queued.")
     Optional<Integer> clientMaxQueued = Optional.empty();
 
     @Option(names = "--handshake-memory", paramLabel = "SIZE", converter = SizeConverter.class,
