@@ -86,10 +86,12 @@ class IdentityFairnessTest {
 
     @Test
     void idleConnectionsOfOneCallerDoNotLockAContainerOut() throws Exception {
-        try (Bridge bridge = Bridge.start("--rate", "0", "--socket-mode", "0666")) {
-            // the default max-connections (512), held idle and renewed as the daemon drops them
+        // a handshake-timeout long enough that the idle connections outlast the calls below without renewal
+        try (Bridge bridge = Bridge.start("--rate", "0", "--socket-mode", "0666", "--handshake-timeout", "60s")) {
+            // the default max-connections (512), held idle (and renewed should the daemon drop them)
             List<SocketChannel> idle = new ArrayList<>();
             AtomicBoolean flooding = new AtomicBoolean(true);
+            java.util.concurrent.CountDownLatch full = new java.util.concurrent.CountDownLatch(1);
             Thread renew = Thread.ofVirtual().start(() -> {
                 while (flooding.get()) {
                     synchronized (idle) {
@@ -103,12 +105,16 @@ class IdentityFairnessTest {
                                 break; // the backlog is full for a moment
                             }
                         }
+                        if (idle.size() == 512) {
+                            full.countDown();
+                        }
                     }
                     Bridge.sleep(200);
                 }
             });
             try {
-                Bridge.sleep(2000);
+                assertThat(full.await(60, TimeUnit.SECONDS)).as("512 connections open").isTrue();
+                Bridge.sleep(1000); // the daemon has accepted them
                 Bridge.Result container = Bridge.run(Containers.inPidNamespace(bridge, bridge.dir, "quiet", "exit", "0"), new byte[0]);
                 Bridge.Result other = Bridge.run(Containers.asNobody(bridge, bridge.dir, "nobody", "exit", "0"), new byte[0]);
                 assertThat(container.status()).as("the container's call: %s\n%s", container, bridge.log()).isZero();
