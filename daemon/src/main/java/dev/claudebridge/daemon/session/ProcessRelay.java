@@ -69,7 +69,7 @@ final class ProcessRelay {
         Thread err = pump(p.stderr(), FrameType.STDERR, info.errCounter());
         Thread.ofPlatform().daemon().name("input-" + id).start(() -> copyInput(p));
         Termination t = p.termination().join();
-        if (!joined(out, err, DRAIN_AFTER_EXIT_MS) || p.groupAlive()) {
+        if (!joined(out, err, DRAIN_AFTER_EXIT_MS) || p.treeAlive()) {
             // the leader is gone but something it started lives on (or holds its pipes): end it, orphan nothing
             p.terminateTree(killGrace);
         }
