@@ -170,6 +170,34 @@ class SdkTest {
         assertThat(bridged.toolEnded()).as("the host tool ended").isTrue();
     }
 
+    @org.junit.jupiter.api.Test
+    void aPythonSdkStyleCallerGetsItsResultAndTheClientEndsOnEof() throws Exception {
+        Assumptions.assumeTrue(onPath("python3"), "python3 is not installed: skipped");
+        Run direct = runPython("complete", false, Turn.text("from python"));
+        Run bridged = runPython("complete", true, Turn.text("from python"));
+        assertThat(direct.summary().path("ended_by").asText()).as("direct %s", direct).isEqualTo("eof");
+        assertThat(bridged.summary().get("result")).as("bridged %s%ndirect %s", bridged, direct).isEqualTo(direct.summary().get("result"));
+        assertThat(bridged.summary().path("ended_by").asText()).isEqualTo("eof");
+        assertThat(bridged.summary().path("status").asInt()).isEqualTo(direct.summary().path("status").asInt()).isZero();
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPythonSdkStyleAbortEndsLikeTheDirectOneAndLeavesNoHostTree() throws Exception {
+        Assumptions.assumeTrue(onPath("python3"), "python3 is not installed: skipped");
+        Turn[] turns = {Turn.toolUse("Bash", "{\"command\":\"" + SLEEP + "\"}")};
+        Run direct = runPython("abort", false, turns);
+        Run bridged = runPython("abort", true, turns);
+        System.out.printf("python-style abort: bridged %s; direct %s%n", bridged.summary(), direct.summary());
+        assertThat(bridged.summary().path("ended_by").asText()).as("bridged %s%ndirect %s", bridged, direct)
+                .isEqualTo(direct.summary().path("ended_by").asText());
+        assertThat(bridged.toolEnded()).as("the host tool ended").isTrue();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(ABORT_BOUND_MS / 1000);
+        while (System.nanoTime() < until && ProcessHandle.of(bridge.daemonPid()).orElseThrow().descendants().anyMatch(h -> Proc.running(h.pid()))) {
+            Bridge.sleep(20);
+        }
+        assertThat(ProcessHandle.of(bridge.daemonPid()).orElseThrow().descendants().filter(h -> Proc.running(h.pid())).toList()).isEmpty();
+    }
+
     private static List<String> subtypes(Run r) {
         List<String> out = new ArrayList<>();
         r.summary().get("results").forEach(n -> out.add(n.path("subtype").asText()));
@@ -186,13 +214,24 @@ class SdkTest {
      */
     static Run run(String version, String scenario, boolean bridged, Turn... turns) throws Exception {
         Path sdk = sdk(version);
+        Path driver = Bridge.HOME.resolve("it/src/test/resources/sdk/driver.mjs");
+        String executable = bridged ? Bridge.CLIENT.toString() : claude.toString();
+        return drive(List.of("node", driver.toString(), sdk.toString(), scenario, executable, project.toString()),
+                version + " " + scenario, bridged, turns);
+    }
+
+    /** Runs {@code python_sdk_like.py} in a mode (complete, abort). */
+    static Run runPython(String mode, boolean bridged, Turn... turns) throws Exception {
+        Path driver = Bridge.HOME.resolve("it/src/test/resources/sdk/python_sdk_like.py");
+        String executable = bridged ? Bridge.CLIENT.toString() : claude.toString();
+        return drive(List.of("python3", driver.toString(), executable, project.toString(), mode), "python " + mode, bridged, turns);
+    }
+
+    private static Run drive(List<String> command, String scenario, boolean bridged, Turn... turns) throws Exception {
         awaitQuiet();
         api.script(turns);
         int before = api.agentLoopBodies().size();
-        Path driver = Bridge.HOME.resolve("it/src/test/resources/sdk/driver.mjs");
-        String executable = bridged ? Bridge.CLIENT.toString() : claude.toString();
-        ProcessBuilder pb = new ProcessBuilder("node", driver.toString(), sdk.toString(), scenario, executable, project.toString())
-                .directory(project.toFile());
+        ProcessBuilder pb = new ProcessBuilder(command).directory(project.toFile());
         pb.environment().keySet().removeIf(SdkTest::foreign);
         if (bridged) {
             pb.environment().putAll(Map.of("HOME", callerHome.toString(), "CLAUDE_BRIDGE_SOCKET", bridge.socket.toString(),
@@ -226,7 +265,7 @@ class SdkTest {
             }
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the driver finished").isTrue();
             String stderr = err.join();
-            assertThat(p.exitValue()).as("driver %s %s (%s): stderr %s", scenario, version, bridged ? "bridged" : "direct", stderr).isZero();
+            assertThat(p.exitValue()).as("driver %s (%s): stderr %s", scenario, bridged ? "bridged" : "direct", stderr).isZero();
             // a direct claude ended by SIGTERM leaves its Bash tool running: look once, without waiting for it
             boolean toolEnded = sleep == null || (bridged ? awaitEnd(sleep) : !Proc.running(sleep.pid()));
             List<String> bodies = api.agentLoopBodies();
