@@ -190,6 +190,9 @@ class SdkTest {
         System.out.printf("python-style abort: bridged %s; direct %s%n", bridged.summary(), direct.summary());
         assertThat(bridged.summary().path("ended_by").asText()).as("bridged %s%ndirect %s", bridged, direct)
                 .isEqualTo(direct.summary().path("ended_by").asText());
+        // on that SIGTERM the real claude exits 0 or 143 from run to run (measured directly both ways)
+        assertThat(direct.summary().path("status").asInt()).as("direct %s", direct).isIn(0, 143);
+        assertThat(bridged.summary().path("status").asInt()).as("bridged %s", bridged).isIn(0, 143);
         assertThat(bridged.toolEnded()).as("the host tool ended").isTrue();
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(ABORT_BOUND_MS / 1000);
         while (System.nanoTime() < until && ProcessHandle.of(bridge.daemonPid()).orElseThrow().descendants().anyMatch(h -> Proc.running(h.pid()))) {
