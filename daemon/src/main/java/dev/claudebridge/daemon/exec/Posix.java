@@ -69,6 +69,18 @@ final class Posix {
     private static final MethodHandle PTSNAME_R = fn("ptsname_r", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle IOCTL_PTR = fn("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
             CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle FA_CLOSE = fn("posix_spawn_file_actions_addclose", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle FCNTL_INT = fn("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final int F_SETPIPE_SZ = 1031;
+    private static final int O_WRONLY = 1;
+    private static final byte[] DEV_NULL_PATH = "/dev/null".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** In a child's descriptor table ({@link #spawn(byte[][], byte[][], byte[], int[])}): open /dev/null here. */
+    static final int CHILD_DEV_NULL = -1;
+    /** In a child's descriptor table: leave this descriptor closed. */
+    static final int CHILD_CLOSED = -2;
+    /** In a child's descriptor table: the terminal (with {@link #spawnOnTerminal(byte[][], byte[][], byte[], byte[], int)}). */
+    static final int CHILD_TERMINAL = -3;
     private static final MethodHandle READ = fn("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
     private static final MethodHandle WRITE = fn("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
     static final int O_RDWR = 2;
@@ -123,6 +135,53 @@ final class Posix {
             check((int) FA_DUP2.invokeExact(fa, stdout, 1), "adddup2");
             check((int) FA_DUP2.invokeExact(fa, stderr, 2), "adddup2");
         });
+    }
+
+    /**
+     * Like {@link #spawn(byte[][], byte[][], byte[], int, int, int)}, with each of descriptors 0, 1 and 2
+     * given by {@code stdio}: a descriptor of ours to duplicate, {@link #CHILD_DEV_NULL} or {@link #CHILD_CLOSED}.
+     */
+    static int spawn(byte[][] argv, byte[][] envp, byte[] cwd, int[] stdio) {
+        return spawn(argv, envp, cwd, (a, fa) -> {
+            for (int fd = 0; fd < 3; fd++) {
+                childFd(a, fa, fd, stdio[fd]);
+            }
+        });
+    }
+
+    private static void childFd(Arena a, MemorySegment fa, int fd, int source) throws Throwable {
+        if (source == CHILD_DEV_NULL) {
+            check((int) FA_OPEN.invokeExact(fa, fd, cString(a, DEV_NULL_PATH), fd == 0 ? 0 : O_WRONLY, 0), "addopen");
+        } else if (source == CHILD_CLOSED) {
+            check((int) FA_CLOSE.invokeExact(fa, fd), "addclose");
+        } else {
+            check((int) FA_DUP2.invokeExact(fa, source, fd), "adddup2");
+        }
+    }
+
+    /**
+     * {@link #spawnOnTerminal(byte[][], byte[][], byte[], byte[])} with descriptor 2 given by {@code stderr}:
+     * {@link #CHILD_TERMINAL}, a descriptor of ours, {@link #CHILD_DEV_NULL} or {@link #CHILD_CLOSED}.
+     */
+    static int spawnOnTerminal(byte[][] argv, byte[][] envp, byte[] cwd, byte[] ttyPath, int stderr) {
+        return spawn(argv, envp, cwd, (a, fa) -> {
+            check((int) FA_OPEN.invokeExact(fa, 0, cString(a, ttyPath), O_RDWR, 0), "addopen");
+            check((int) FA_DUP2.invokeExact(fa, 0, 1), "adddup2");
+            childFd(a, fa, 2, stderr == CHILD_TERMINAL ? 0 : stderr);
+        });
+    }
+
+    /**
+     * Asks for a pipe buffer of {@code bytes} (F_SETPIPE_SZ); returns the size granted, or -1 when the
+     * system refuses (over /proc/sys/fs/pipe-max-size or the user's pipe quota): the pipe keeps its size.
+     */
+    static int setPipeSize(int fd, int bytes) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(CAPTURE);
+            return (int) FCNTL_INT.invokeExact(state, fd, F_SETPIPE_SZ, bytes);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     /**
