@@ -59,7 +59,7 @@ start_engine() {
   local t=$(now)
   # Started by hand (no systemd). Every descriptor above 2 closed: a lock held by the caller must not
   # live on in the engine. setsid: the engine is not ended by a Ctrl-C meant for the tests.
-  setsid /usr/sbin/dockerd --pidfile "$STATE/dockerd.pidfile" >"$STATE/dockerd.log" 2>&1 </dev/null 9>&- &
+  setsid /usr/sbin/dockerd --pidfile "$STATE/dockerd.pidfile" >"$STATE/dockerd.log" 2>&1 </dev/null 7>&- 9>&- &
   local pid=$!
   echo "$pid" > "$STATE/dockerd.pid"
   local deadline=$(( $(now) + 120 ))
@@ -90,16 +90,17 @@ base_image() {
 
 jre_image() { # debian + a jlink runtime of the build's JDK 25: what the bridge image runs on here
   local java_home=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+  # what `jdeps --print-module-deps` finds in the daemon's jar (java.desktop, java.naming, java.net.http,
+  # java.sql, jdk.management, jdk.net, jdk.unsupported), taken whole as java.se, plus a few cheap extras
+  local modules=java.se,jdk.management,jdk.net,jdk.unsupported,jdk.httpserver,jdk.crypto.ec,jdk.zipfs
   local key
-  key=$(sha256sum "$java_home/release" | cut -c1-12)
+  key=$( { cat "$java_home/release"; echo "$modules"; } | sha256sum | cut -c1-12)
   [ "$("$DOCKER" image inspect -f '{{index .Config.Labels "jdk-release"}}' "$JRE_TAG" 2>/dev/null)" = "$key" ] \
     && { log "java image $JRE_TAG cached"; return 0; }
   [ -x "$java_home/bin/jlink" ] || skip "no JDK 25 with jlink at $java_home to make $JRE_TAG"
   local t=$(now) ctx
   ctx=$(mktemp -d)
-  # the daemon's modules (jdeps on the shaded jar gives java.base, java.logging, java.management,
-  # java.naming, java.net.http, jdk.httpserver, jdk.unsupported, ...); a few extra are cheap
-  "$java_home/bin/jlink" --add-modules java.base,java.logging,java.management,java.naming,java.net.http,java.sql,java.xml,jdk.httpserver,jdk.unsupported,jdk.crypto.ec,jdk.zipfs \
+  "$java_home/bin/jlink" --add-modules "$modules" \
     --strip-debug --no-header-files --no-man-pages --output "$ctx/java"
   cat > "$ctx/Dockerfile" <<DOCKERFILE
 FROM $BASE_TAG
@@ -122,6 +123,9 @@ smoke() { # can a container start here at all (cgroups, overlayfs, seccomp)?
 cmd_start() {
   local t=$(now)
   mkdir -p "$STATE" 2>/dev/null || { echo "docker-env: SKIP cannot write $STATE"; exit 0; }
+  # one start at a time: a second run waits, then finds the engine and the images there
+  exec 7>>"$STATE/start.lock"
+  flock 7
   rm -f "$STATE/status"
   install_packages
   start_engine
@@ -148,7 +152,8 @@ cmd_stop() {
   # others still using it hold the lock shared (build.sh does, for the whole test run)
   exec 8>>"$STATE/users.lock"
   if ! flock -n -x 8; then log "dockerd (pid $pid) still in use by another run: left running"; return 0; fi
-  if kill -0 "$pid" 2>/dev/null; then
+  # the pid file may outlive the engine: only a dockerd by that pid is ours to stop
+  if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ]; then
     kill -TERM "$pid"
     local deadline=$(( $(now) + 60 ))
     while kill -0 "$pid" 2>/dev/null && [ "$(now)" -lt "$deadline" ]; do sleep 0.5; done

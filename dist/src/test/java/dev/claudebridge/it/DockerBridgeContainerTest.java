@@ -91,13 +91,16 @@ class DockerBridgeContainerTest {
             assertThat(check(c.exec("bridge", "test", "-S", "/run/claude-bridge-agent-1/claude-code-bridge.sock")).status())
                     .as("the socket exists (what the old health check tested)").isZero();
             assertThat(c.exec("bridge", probe.toArray(String[]::new)).status()).as("the health check while claude cannot be found").isNotZero();
+            assertThat(c.inspect("bridge", "{{.State.Running}}")).as("the daemon runs meanwhile").isEqualTo("true");
+            assertThat(readyz(c)).as("why it is not ready").contains("FAIL claude").contains("ok   listening");
 
             // the native installer's link, in the mounted home: now the daemon is ready, and Docker calls it healthy
             Files.createDirectories(home.resolve(".local/bin"));
             Files.createSymbolicLink(home.resolve(".local/bin/claude"), claude.toRealPath());
             check(run(List.of("chown", "-R", "-h", BRIDGE_UID + ":" + BRIDGE_UID, home.resolve(".local").toString()), Map.of(), null, null, 60));
-            assertThat(DockerEnv.await(() -> c.exec("bridge", probe.toArray(String[]::new)).status() == 0, 120))
-                    .as("the health check once claude is there").isTrue();
+            boolean ready = DockerEnv.await(() -> c.exec("bridge", probe.toArray(String[]::new)).status() == 0, 240);
+            assertThat(ready).as("the health check once claude is there: %s%nbridge log:%n%s", ready ? "" : readyz(c),
+                    ready ? "" : c.compose(60, "logs", "--tail", "30", "bridge").out()).isTrue();
             t = System.nanoTime();
             assertThat(DockerEnv.await(() -> c.inspect("bridge", "{{.State.Health.Status}}").equals("healthy"), 180))
                     .as("Docker's health status").isTrue();
@@ -155,6 +158,11 @@ class DockerBridgeContainerTest {
             DockerEnv.removeImages(tag);
             DockerEnv.deleteTree(work);
         }
+    }
+
+    /** The daemon's own /readyz answer, asked inside the bridge container. */
+    private static String readyz(DockerCompose c) {
+        return c.exec("bridge", "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9777 && printf 'GET /readyz HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3").out();
     }
 
     /** The bridge's health check command, as Docker runs it (CMD form). */

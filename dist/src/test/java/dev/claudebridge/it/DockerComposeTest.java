@@ -213,10 +213,7 @@ class DockerComposeTest {
                 tty.keys("Enter");
                 screen = tty.awaitText(MessagesStandIn.REPLY, 60);
                 assertThat(screen).as(a + " reply rendered:\n" + screen).contains(MessagesStandIn.REPLY);
-                tty.keys("C-c");
-                tty.awaitText("again to exit", 20);
-                tty.keys("C-c");
-                screen = tty.awaitPattern("(?m)^status=\\d+", 60);
+                screen = tty.exitWithCtrlC();
                 assertThat(screen).as(a + " exit:\n" + screen).containsPattern("(?m)^status=0$");
             }
         }

@@ -104,6 +104,25 @@ final class DockerTerminal implements AutoCloseable {
         throw new AssertionError("claude's interface did not appear within 90 s:\n" + screen());
     }
 
+    /**
+     * Ctrl-C twice, as a user ends claude; returns the screen once the shell printed the status. The
+     * second press must come while claude still shows "again to exit" (a second or two): on a busy
+     * machine that can be missed, and the user (this loop) simply presses again.
+     */
+    String exitWithCtrlC() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        Pattern status = Pattern.compile("(?m)^status=\\d+");
+        String s = screen();
+        while (!status.matcher(s).find() && System.nanoTime() < deadline) {
+            keys("C-c");
+            if (awaitText("again to exit", 10).contains("again to exit")) {
+                keys("C-c");
+            }
+            s = await(x -> status.matcher(x).find(), 10);
+        }
+        return s;
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
