@@ -47,6 +47,13 @@ public final class HostProcess {
      * @throws SpawnException when it cannot be started
      */
     public static HostProcess startOnTerminal(ProcessSpec spec, int columns, int rows) {
+        try (WorkingDirectory dir = WorkingDirectory.open(spec.cwd())) {
+            return startOnTerminal(spec, dir, columns, rows);
+        }
+    }
+
+    /** Like {@link #startOnTerminal(ProcessSpec, int, int)}, in the open directory {@code dir} (spec.cwd() is not used). */
+    public static HostProcess startOnTerminal(ProcessSpec spec, WorkingDirectory dir, int columns, int rows) {
         Posix.Pty pty = Posix.openPty();
         int[] err = spec.stderr() == StdioTarget.PIPE ? Posix.pipe() : null;
         try {
@@ -56,8 +63,8 @@ public final class HostProcess {
                 case CLOSED -> Posix.CHILD_CLOSED;
                 default -> Posix.CHILD_TERMINAL;
             };
-            int pid = Posix.spawnOnTerminal(bytes(spec.command()), environment(spec.env()),
-                    spec.cwd().toString().getBytes(StandardCharsets.UTF_8), pty.slavePath().getBytes(StandardCharsets.UTF_8), stderr);
+            int pid = Posix.spawnOnTerminal(bytes(spec.command()), environment(spec.env()), dir.fd(),
+                    pty.slavePath().getBytes(StandardCharsets.UTF_8), stderr);
             return new HostProcess(pid, PtyStreams.output(pty.master()), PtyStreams.input(pty.master()),
                     err != null ? outputPipe(err[0]) : InputStream.nullInputStream(), pty.master());
         } catch (IOException e) {
@@ -103,11 +110,18 @@ public final class HostProcess {
      * @throws SpawnException when it cannot be started; the message is the system's reason
      */
     public static HostProcess start(ProcessSpec spec) {
+        try (WorkingDirectory dir = WorkingDirectory.open(spec.cwd())) {
+            return start(spec, dir);
+        }
+    }
+
+    /** Like {@link #start(ProcessSpec)}, in the open directory {@code dir} (spec.cwd() is not used). */
+    public static HostProcess start(ProcessSpec spec, WorkingDirectory dir) {
         int[] in = piped(spec.stdin()) ? Posix.pipe() : null;
         int[] out = piped(spec.stdout()) ? Posix.pipe() : null;
         int[] err = piped(spec.stderr()) ? Posix.pipe() : null;
         try {
-            int pid = Posix.spawn(bytes(spec.command()), environment(spec.env()), spec.cwd().toString().getBytes(StandardCharsets.UTF_8),
+            int pid = Posix.spawn(bytes(spec.command()), environment(spec.env()), dir.fd(),
                     new int[] {in != null ? in[0] : child(spec.stdin()), out != null ? out[1] : child(spec.stdout()),
                         err != null ? err[1] : child(spec.stderr())});
             return new HostProcess(pid, in != null ? new FileOutputStream(proc(in[1])) : OutputStream.nullOutputStream(),
