@@ -57,8 +57,9 @@ start_engine() {
   [ -x /usr/sbin/dockerd ] || skip "dockerd is not installed"
   mkdir -p "$STATE"
   local t=$(now)
-  # Started by hand (no systemd). Every descriptor above 2 closed: a lock held by the caller must not
-  # live on in the engine. setsid: the engine is not ended by a Ctrl-C meant for the tests.
+  # Started by hand (no systemd). The locks (fds 7 and 9: the start lock, build.sh's users lock) are
+  # closed for it, or the engine would hold them for ever. setsid: a Ctrl-C meant for the tests does
+  # not end the engine.
   setsid /usr/sbin/dockerd --pidfile "$STATE/dockerd.pidfile" >"$STATE/dockerd.log" 2>&1 </dev/null 7>&- 9>&- &
   local pid=$!
   echo "$pid" > "$STATE/dockerd.pid"
