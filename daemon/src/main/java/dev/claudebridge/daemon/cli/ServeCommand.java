@@ -21,6 +21,7 @@ import dev.claudebridge.daemon.config.ProfileConfig;
 import dev.claudebridge.daemon.session.Peer;
 import dev.claudebridge.daemon.session.SessionEngine;
 import dev.claudebridge.daemon.transport.ListenerException;
+import dev.claudebridge.daemon.transport.PeerCredentials;
 import jdk.net.UnixDomainPrincipal;
 import jdk.net.ExtendedSocketOptions;
 import java.nio.channels.SocketChannel;
@@ -129,11 +130,12 @@ final class ServeCommand implements Callable<Integer> {
         TreeCgroups.decide();
         Supplier<Limits> limits = admissionOptions.limits(settings);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("limits").factory());
-        AdmissionControl admission = new AdmissionControl(limits, admissionOptions.profiles(settings), timer);
+        List<String> listenerNames = listener.paths().stream().map(Path::toString).toList();
+        AdmissionControl admission = new AdmissionControl(limits, admissionOptions.profiles(settings), timer, listenerNames);
         AdminSide admin = new AdminSide(Main.version(), settings);
         admin.queue(admission::waiting);
         admin.readiness().add(new WritableFileCheck("audit", auditLog::path));
-        Connections connections = new Connections(limits, timer);
+        Connections connections = new Connections(limits, timer, listenerNames);
         LOG.info("admission: {}; {}", limits.get(), admissionOptions.profile(ProfileLimits.of(
                 config.profile(BridgeConfig.DEFAULT_PROFILE).orElseGet(() -> ProfileConfig.defaults(BridgeConfig.DEFAULT_PROFILE)))));
         SessionEngine engine = new SessionEngine(settings, "claude-bridge/" + Main.version(), admission,
@@ -150,7 +152,7 @@ final class ServeCommand implements Callable<Integer> {
         shutdown.installSignalHandlers();
         listener.serve((ch, socketPath) -> {
             Peer peer = peer(ch, socketPath);
-            connections.serve(ch, peer.toString(), (in, out) -> engine.serve(in, out, peer));
+            connections.serve(ch, peer, (in, out) -> engine.serve(in, out, peer));
         });
         int status = shutdown.awaitStopped();
         auditLog.close();
@@ -159,11 +161,18 @@ final class ServeCommand implements Callable<Integer> {
         return status;
     }
 
+    /** The peer as the kernel tells it, taken once at accept (the container's identity cannot change later). */
     private static Peer peer(SocketChannel ch, Path socketPath) {
         String listener = socketPath.toString();
         try {
             UnixDomainPrincipal p = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            return new Peer(listener, p.user().getName(), p.group().getName());
+            PeerCredentials.Credentials c;
+            try {
+                c = PeerCredentials.of(ch);
+            } catch (LinkageError e) {
+                c = new PeerCredentials.Credentials(0, ""); // no libc calls: listener and uid only
+            }
+            return new Peer(listener, p.user().getName(), p.group().getName(), c.pid(), c.container());
         } catch (java.io.IOException | UnsupportedOperationException e) {
             return new Peer(listener, "", "");
         }
