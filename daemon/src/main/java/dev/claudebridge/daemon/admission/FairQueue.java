@@ -1,6 +1,6 @@
 package dev.claudebridge.daemon.admission;
 
-import dev.claudebridge.daemon.policy.PolicyException;
+import dev.claudebridge.daemon.session.Refusal;
 import dev.claudebridge.daemon.session.Admission.QueueNotice;
 import dev.claudebridge.protocol.ErrorCode;
 import java.util.ArrayDeque;
@@ -45,7 +45,7 @@ final class FairQueue {
     /**
      * Blocks until the request may run.
      *
-     * @throws PolicyException {@code queue_full}, {@code queue_timeout}, or {@code shutting_down}
+     * @throws Refusal {@code queue_full}, {@code queue_timeout}, or {@code shutting_down}
      */
     Slot acquire(ClientKey key, ProfileLimits profile, QueueNotice notice) {
         Waiter w;
@@ -61,7 +61,7 @@ final class FairQueue {
                 return take(profile);
             }
             if (waiting >= l.maxQueued()) {
-                throw new PolicyException(ErrorCode.QUEUE_FULL, "the bridge's queue is full (" + Durations.count(waiting, "request")
+                throw new Refusal(ErrorCode.QUEUE_FULL, "the bridge's queue is full (" + Durations.count(waiting, "request")
                         + " waiting for " + Durations.count(l.maxRunning(), "slot") + "); try again later");
             }
             w = new Waiter(key, profile, lock.newCondition());
@@ -99,7 +99,7 @@ final class FairQueue {
                 }
                 if (t >= deadline) {
                     leave(w);
-                    throw new PolicyException(ErrorCode.QUEUE_TIMEOUT, "no free slot within the queue timeout of "
+                    throw new Refusal(ErrorCode.QUEUE_TIMEOUT, "no free slot within the queue timeout of "
                             + Durations.format(w.profile.queueTimeout()) + " (profile " + w.profile.profile() + "); try again later");
                 }
                 now = position(w);
@@ -251,8 +251,8 @@ final class FairQueue {
         return new Position(ahead + 1, waiting);
     }
 
-    static PolicyException shuttingDown() {
-        return new PolicyException(ErrorCode.SHUTTING_DOWN, "the bridge is shutting down and did not start this request; try again when it is back");
+    static Refusal shuttingDown() {
+        return new Refusal(ErrorCode.SHUTTING_DOWN, "the bridge is shutting down and did not start this request; try again when it is back");
     }
 
     private record Position(long position, long length) {

@@ -75,7 +75,7 @@ class ArgumentPolicyTest {
             "gateway|--config|/x; gateway",
     })
     void denied(String args, String rule) {
-        PolicyException e = catchThrowableOfType(PolicyException.class, () -> DEFAULT.check(ArgvParser.parse(argv(args))));
+        Denial e = catchThrowableOfType(Denial.class, () -> DEFAULT.check(ArgvParser.parse(argv(args))));
         assertThat(e).as(args).isNotNull();
         assertThat(e.code()).isEqualTo(ErrorCode.POLICY_DENIED);
         assertThat(e.rule()).isEqualTo(rule);

@@ -1,5 +1,6 @@
 package dev.claudebridge.daemon.policy;
 
+import dev.claudebridge.daemon.config.PathMapping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -33,8 +34,8 @@ class OptionPathsTest {
         return paths.rewrite(List.of(argv), ArgvParser.parse(List.of(argv)), "/workspace/proj");
     }
 
-    private PolicyException refused(String... argv) {
-        PolicyException e = catchThrowableOfType(PolicyException.class, () -> rewrite(argv));
+    private Denial refused(String... argv) {
+        Denial e = catchThrowableOfType(Denial.class, () -> rewrite(argv));
         assertThat(e).as(String.join(" ", argv)).isNotNull();
         assertThat(e.code()).isEqualTo(ErrorCode.POLICY_DENIED);
         assertThat(e.rule()).isEqualTo(OptionPaths.RULE);
@@ -93,7 +94,7 @@ class OptionPathsTest {
     void withoutMappingsNoPathOptionCanBePassed() {
         OptionPaths none = new OptionPaths(new PathMapper(List.of()), "default");
         List<String> argv = List.of("--add-dir", "x");
-        PolicyException e = catchThrowableOfType(PolicyException.class, () -> none.rewrite(argv, ArgvParser.parse(argv), "/w"));
+        Denial e = catchThrowableOfType(Denial.class, () -> none.rewrite(argv, ArgvParser.parse(argv), "/w"));
         assertThat(e.getMessage()).contains("maps no container paths");
         List<String> plain = List.of("-p", "hi", "--model", "sonnet");
         assertThat(none.rewrite(plain, ArgvParser.parse(plain), "/w")).isEqualTo(plain);
