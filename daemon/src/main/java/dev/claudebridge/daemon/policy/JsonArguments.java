@@ -108,7 +108,7 @@ final class JsonArguments {
             String key = e.getKey();
             if (!PERMISSIONS_KEYS.contains(key)) {
                 throw gate.refuse(option + ":permissions." + key, "permissions." + key + " in " + option + " is not allowed through the bridge"
-                        + " (only " + new java.util.TreeSet<>(PERMISSIONS_KEYS) + "; additional directories are --add-dir, which the bridge maps)");
+                        + " (only " + new java.util.TreeSet<>(PERMISSIONS_KEYS) + "; additional directories are --add-dir, which the bridge maps). This cannot be allowed by configuration.");
             }
             JsonNode v = e.getValue();
             switch (key) {
@@ -141,7 +141,7 @@ final class JsonArguments {
             String key = e.getKey();
             if (!SANDBOX_KEYS.contains(key)) {
                 throw gate.refuse(option + ":sandbox." + key, "sandbox." + key + " in " + option + " is not allowed through the bridge (only "
-                        + new java.util.TreeSet<>(SANDBOX_KEYS) + ")");
+                        + new java.util.TreeSet<>(SANDBOX_KEYS) + "). This cannot be allowed by configuration.");
             }
             if (key.equals("autoAllowBashIfSandboxed") && e.getValue().asBoolean(false)) {
                 gate.require("--allowedTools=Bash", "it lets claude run commands on the host without asking (a sandbox still lets them read"
@@ -152,7 +152,7 @@ final class JsonArguments {
                 for (Map.Entry<String, JsonNode> f : e.getValue().properties()) {
                     if (!SANDBOX_FILESYSTEM_KEYS.contains(f.getKey())) {
                         throw gate.refuse(option + ":sandbox.filesystem." + f.getKey(), "sandbox.filesystem." + f.getKey() + " in " + option
-                                + " is not allowed through the bridge: a caller may only deny (denyRead, denyWrite)");
+                                + " is not allowed through the bridge: a caller may only deny (denyRead, denyWrite). This cannot be allowed by configuration.");
                     }
                 }
             }
@@ -162,7 +162,7 @@ final class JsonArguments {
     static void mcpConfig(JsonNode c, String option, Gate gate) {
         for (Map.Entry<String, JsonNode> e : c.properties()) {
             if (!e.getKey().equals("mcpServers")) {
-                throw gate.refuse(option + ":" + e.getKey(), "the key '" + e.getKey() + "' in " + option + " is not allowed (only mcpServers)");
+                throw gate.refuse(option + ":" + e.getKey(), "the key '" + e.getKey() + "' in " + option + " is not allowed (only mcpServers). This cannot be allowed by configuration.");
             }
             requireObject(e.getValue(), "mcpServers in " + option, option, gate);
             for (Map.Entry<String, JsonNode> server : e.getValue().properties()) {
@@ -192,7 +192,8 @@ final class JsonArguments {
             for (Map.Entry<String, JsonNode> f : agent.getValue().properties()) {
                 if (!AGENT_KEYS.contains(f.getKey())) {
                     throw gate.refuse(option + ":" + f.getKey(), "the agent '" + agent.getKey() + "' in " + option + " has the key '"
-                            + f.getKey() + "', which is not allowed through the bridge (only " + new java.util.TreeSet<>(AGENT_KEYS) + ")");
+                            + f.getKey() + "', which is not allowed through the bridge (only " + new java.util.TreeSet<>(AGENT_KEYS) + "). This cannot be"
+                            + " allowed by configuration.");
                 }
                 if (f.getKey().equals("permissionMode")) {
                     gate.permissionMode(f.getValue().asText(), "the agent '" + agent.getKey() + "' in " + option);
