@@ -30,6 +30,7 @@ mvn_q() { mvn -B -q "$@" 2>&1 | { grep -v "^WARNING: " || true; }; }
 # Everything the tests need beyond the JDK and Maven. Root installs Debian packages; the real Claude
 # Code CLI goes into .tools/ (never onto the host's PATH), pinned so results are comparable.
 CLAUDE_CODE_VERSION=2.1.197
+CLAUDE_CODE_LATEST_VERSION=2.1.332 # the newest checked: the argument policy classifies both, and the tests run both
 PLAYWRIGHT_VERSION=1.65.1 # playwright-core only (no browsers downloaded): drives Debian's chromium in the dashboard test
 prerequisites() {
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -46,6 +47,11 @@ prerequisites() {
     echo "build.sh: installing @anthropic-ai/claude-code@$CLAUDE_CODE_VERSION into .tools/claude-code"
     npm install --silent --no-fund --no-audit --prefix .tools/claude-code "@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION" >/dev/null 2>&1 \
       || echo "build.sh: could not install the Claude Code CLI; the real-CLI tests will say they are skipped" >&2
+  fi
+  if [ ! -x .tools/claude-code-latest/node_modules/.bin/claude ] && command -v npm >/dev/null; then
+    echo "build.sh: installing @anthropic-ai/claude-code@$CLAUDE_CODE_LATEST_VERSION into .tools/claude-code-latest"
+    npm install --silent --no-fund --no-audit --prefix .tools/claude-code-latest "@anthropic-ai/claude-code@$CLAUDE_CODE_LATEST_VERSION" >/dev/null 2>&1 \
+      || echo "build.sh: could not install the newest Claude Code CLI; its tests will say they are skipped" >&2
   fi
   if [ ! -d .tools/playwright/node_modules/playwright-core ] && command -v npm >/dev/null; then
     echo "build.sh: installing playwright-core@$PLAYWRIGHT_VERSION into .tools/playwright"
@@ -66,7 +72,8 @@ case $cmd in
     ;;
   test)
     prerequisites
-    mvn -B verify -Dclaude.real="$root/.tools/claude-code/node_modules/.bin/claude" "$@"
+    mvn -B verify -Dclaude.real="$root/.tools/claude-code/node_modules/.bin/claude" \
+      -Dclaude.latest="$root/.tools/claude-code-latest/node_modules/.bin/claude" "$@"
     ;;
   bench)
     prerequisites

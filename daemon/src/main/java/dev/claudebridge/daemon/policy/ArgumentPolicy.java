@@ -101,8 +101,9 @@ public final class ArgumentPolicy {
             }
         }
         EarlyReads.eagerMismatch(argv, parsed).ifPresent(word -> {
-            throw deny(word, "the word '" + word + "' stands where claude's parser reads a value or a prompt, but claude's start-up"
-                    + " scan reads it as a settings option; the bridge refuses what the two read differently. No profile can allow it.");
+            throw deny(word, "the word '" + word + "' is not allowed through the bridge where it stands: claude's parser reads a value"
+                    + " or a prompt there, but claude's start-up scan reads it as a settings option, and the bridge refuses what the two"
+                    + " read differently. No profile can allow it.");
         });
     }
 

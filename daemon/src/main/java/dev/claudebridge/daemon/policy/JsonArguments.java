@@ -171,8 +171,8 @@ final class JsonArguments {
                 String type = s.path("type").asText(s.has("command") ? "stdio" : "");
                 if (!type.equals("sdk")) {
                     throw gate.refuse(option + ":" + (type.isEmpty() ? "untyped" : type), "the MCP server '" + server.getKey() + "' in " + option
-                            + " is of type '" + (type.isEmpty() ? "(none)" : type) + "': only the Agent SDK's in-process servers (type: sdk)"
-                            + " may be passed through the bridge; " + (type.equals("stdio") ? "a stdio server is a command run on the host."
+                            + " is of type '" + (type.isEmpty() ? "(none)" : type) + "', which is not allowed through the bridge: only the Agent"
+                            + " SDK's in-process servers (type: sdk) are; " + (type.equals("stdio") ? "a stdio server is a command run on the host."
                             : "remote servers cannot be passed in this version.") + " This cannot be allowed by configuration; configure"
                             + " MCP servers on the host instead.");
                 }
