@@ -141,7 +141,7 @@ public final class ClaudeCli {
             never(Arity.REQUIRED, "it fetches a plugin, whose hooks run on the host, from a URL", "--plugin-url"),
             never(Arity.REQUIRED, "it writes a file at a host path the caller chooses", "--debug-file"),
             never(Arity.FLAG, OUTSIDE_REQUEST, "--bg", "--background"),
-            never(Arity.OPTIONAL, OUTSIDE_REQUEST, "--tmux"),
+            never(Arity.FLAG, OUTSIDE_REQUEST, "--tmux"),
             never(Arity.OPTIONAL, OUTSIDE_REQUEST, "--teleport"),
             never(Arity.OPTIONAL, "it uploads the repository to a cloud session", "--cloud"),
             never(Arity.OPTIONAL, "it uploads the repository to a cloud session", "--remote"),
