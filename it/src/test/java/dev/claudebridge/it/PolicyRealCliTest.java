@@ -80,9 +80,8 @@ class PolicyRealCliTest {
             "plain --system-prompt|--dangerously-skip-permissions|-p|hi",
             "plain --append-system-prompt=--dangerously-skip-permissions|-p|hi",
             "plain -p|explain --dangerously-skip-permissions",
-            "plain --permission-mode|acceptEdits|-p|hi",
-            "plain --dangerously-skip-perm|-p|hi",
-            "plain --dangerously|-p|hi",
+            "plain --permission-mode|plan|-p|hi",
+            "plain -p|hi|--|--permission-mode|bypassPermissions",
     })
     void theBridgeDeniesExactlyWhatClaudeReadsAsBypass(String row) {
         boolean expected = row.startsWith("bypass ");
