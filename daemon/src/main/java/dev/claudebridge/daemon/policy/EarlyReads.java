@@ -23,7 +23,7 @@ import java.util.Set;
  */
 final class EarlyReads {
     private static final Set<String> FIRST_WORDS = Set.of("remote-control", "rc", "remote", "sync", "bridge", "daemon", "logs",
-            "attach", "stop", "kill", "respawn", "rm", "plugin", "plugins", "apply-project-settings", "self-hosted-runner");
+            "attach", "stop", "kill", "respawn", "rm", "apply-project-settings", "self-hosted-runner");
     private static final List<String> EAGER = List.of("--settings", "--managed-settings", "--setting-sources");
 
     private EarlyReads() {
@@ -41,9 +41,13 @@ final class EarlyReads {
         if (!argv.isEmpty() && (FIRST_WORDS.contains(argv.getFirst()) || argv.getFirst().startsWith("--") && isInternalMode(argv.getFirst()))) {
             return Optional.of(argv.getFirst());
         }
+        if (argv.size() > 1 && (argv.get(0).equals("plugin") || argv.get(0).equals("plugins"))
+                && (argv.get(1).equals("test") || argv.get(1).equals("validate"))) {
+            return Optional.of(argv.get(0) + " " + argv.get(1)); // run before the parser, print mode or not
+        }
         if (!parsed.operands().isEmpty()) {
             String first = argv.get(parsed.operands().getFirst());
-            if (FIRST_WORDS.contains(first) && !first.startsWith("plugin")) {
+            if (FIRST_WORDS.contains(first)) {
                 return Optional.of(first);
             }
         }
