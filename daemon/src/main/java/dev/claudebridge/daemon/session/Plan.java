@@ -2,6 +2,8 @@ package dev.claudebridge.daemon.session;
 
 import dev.claudebridge.daemon.exec.ClaudeCommand;
 import dev.claudebridge.daemon.exec.ProcessSpec;
+import dev.claudebridge.daemon.policy.ArgvParser;
+import dev.claudebridge.daemon.policy.ParsedArgs;
 import dev.claudebridge.daemon.policy.Profile;
 import dev.claudebridge.daemon.policy.ProfileBinder;
 import dev.claudebridge.daemon.policy.RequestSizes;
@@ -24,7 +26,7 @@ import java.util.stream.Stream;
  * profile maps nothing), path options mapped like it, and the environment. Closing it removes the
  * scratch directory.
  */
-record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch) implements AutoCloseable {
+record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch, SpawnPaths paths) implements AutoCloseable {
     /**
      * @param profile the caller's profile; empty refuses the request ({@code access_denied})
      * @throws Refusal when claude is missing or the profile needs a sandbox
@@ -38,6 +40,7 @@ record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch) im
                     + "' requires the host-side sandbox, which this version of the bridge does not provide; the request was not run");
         }
         List<String> argv = p.arguments().admit(request.argv(), request.cwd());
+        ParsedArgs parsed = ArgvParser.parse(request.argv()); // its value indexes hold in argv too
         ClaudeCommand claude = settings.claude().locate().orElseThrow(() -> new Refusal(ErrorCode.CLAUDE_NOT_FOUND,
                 "claude is not installed on the host (the bridge looked " + settings.claude().searchDescription()
                         + "). Install Claude Code on the host, or start the daemon with --claude PATH."));
@@ -59,7 +62,12 @@ record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch) im
         command.addAll(argv);
         List<String> passed = List.copyOf(p.env().passed(request.env()).keySet());
         ProcessSpec spec = new ProcessSpec(command, p.env().processEnvironment(settings.daemonEnv(), request.env()), cwd);
-        return new Plan(spec, passed, scratch);
+        return new Plan(spec, passed, scratch, SpawnPaths.of(p.paths(), request.cwd(), parsed, argv));
+    }
+
+    /** Opens the working directory for the spawn, checking the request's paths again (they may have changed while it waited). */
+    dev.claudebridge.daemon.exec.WorkingDirectory pinPaths() {
+        return paths.pin(scratch);
     }
 
     @Override
