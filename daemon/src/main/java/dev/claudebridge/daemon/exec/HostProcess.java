@@ -191,6 +191,14 @@ public final class HostProcess {
     }
 
     /**
+     * Whether anything of the tree still runs: the group, or a process it started that has left the
+     * group (claude runs its Bash tool in a session of its own) and may have lost its parent since.
+     */
+    public boolean treeAlive() {
+        return groupAlive() || DescendantTracker.snapshot(pid).stream().anyMatch(d -> d.isAlive() && ProcStat.running(d.pid()));
+    }
+
+    /**
      * Ends the process and everything it started: SIGTERM to the group and to every descendant (some
      * may have left the group), then SIGKILL to whatever is left after the grace period.
      */
