@@ -12,7 +12,7 @@ public interface Admission {
      *
      * @param notice told the request's queue position while it waits
      * @return a permit the session closes when its process has ended
-     * @throws dev.claudebridge.daemon.policy.PolicyException to refuse (queue full, timeout, rate limited)
+     * @throws dev.claudebridge.daemon.session.Refusal to refuse (queue full, timeout, rate limited)
      */
     Permit admit(SessionInfo session, QueueNotice notice);
 
