@@ -48,12 +48,12 @@ class FairQueueTest {
         }
 
         FairQueue.Slot granted() throws Exception {
-            return slot.get(5, SECONDS);
+            return slot.get(30, SECONDS);
         }
     }
 
     private static void await(IntSupplier value, int expected) {
-        long deadline = System.nanoTime() + SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + SECONDS.toNanos(30);
         while (value.getAsInt() != expected) {
             assertThat(System.nanoTime()).as("waiting for %d, have %d", expected, value.getAsInt()).isLessThan(deadline);
             Thread.onSpinWait();
@@ -139,7 +139,7 @@ class FairQueueTest {
         while (grants.size() < 4) {
             current.close();
             current = null;
-            long deadline = System.nanoTime() + SECONDS.toNanos(5);
+            long deadline = System.nanoTime() + SECONDS.toNanos(30);
             while (current == null) {
                 assertThat(System.nanoTime()).isLessThan(deadline);
                 if (quiet.slot().isDone() && !grants.contains("quiet")) {
@@ -192,7 +192,7 @@ class FairQueueTest {
     }
 
     private static void awaitNotices(Waiting w, int n) {
-        long deadline = System.nanoTime() + SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + SECONDS.toNanos(30);
         while (w.notices().size() < n) {
             assertThat(System.nanoTime()).isLessThan(deadline);
             sleep(10);
