@@ -12,8 +12,11 @@ import java.time.Duration;
  * @param maxConnections connections open at once (handshaking, queued or running); one more is refused
  * @param handshakeTimeout how long a new connection has to deliver its HELLO and REQUEST before it is dropped
  * @param idleTimeout how long a running request may pass no bytes either way before it is ended (0: no limit)
+ * @param writeDeadline how long one write to a caller may wait for it to read before the caller counts as
+ *     gone (0: no limit)
  */
-public record Limits(int maxRunning, int maxQueued, int maxConnections, Duration handshakeTimeout, Duration idleTimeout) {
+public record Limits(int maxRunning, int maxQueued, int maxConnections, Duration handshakeTimeout, Duration idleTimeout,
+        Duration writeDeadline) {
     /** Memory set aside per running claude: its Node process takes a few hundred MB, the host needs the rest. */
     static final long BYTES_PER_PROCESS = 1L << 30;
 
@@ -21,20 +24,25 @@ public record Limits(int maxRunning, int maxQueued, int maxConnections, Duration
         if (maxRunning < 1 || maxQueued < 0 || maxConnections < 1) {
             throw new IllegalArgumentException("max-running and max-connections must be at least 1 and max-queued at least 0");
         }
-        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero() || idleTimeout.isNegative()) {
-            throw new IllegalArgumentException("handshake-timeout must be positive and idle-timeout not negative");
+        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero() || idleTimeout.isNegative() || writeDeadline.isNegative()) {
+            throw new IllegalArgumentException("handshake-timeout must be positive, idle-timeout and write-deadline not negative");
         }
+    }
+
+    /** With the default write deadline. */
+    public Limits(int maxRunning, int maxQueued, int maxConnections, Duration handshakeTimeout, Duration idleTimeout) {
+        this(maxRunning, maxQueued, maxConnections, handshakeTimeout, idleTimeout, LimitsConfig.WRITE_DEADLINE);
     }
 
     /** The {@code limits:} section, with {@code max-running: auto} derived from this host. */
     public static Limits of(LimitsConfig c) {
         return new Limits(c.maxRunning() == LimitsConfig.AUTO ? autoMaxRunning() : c.maxRunning(), c.maxQueued(), c.maxConnections(),
-                c.handshakeTimeout(), c.idleTimeout());
+                c.handshakeTimeout(), c.idleTimeout(), c.writeDeadline());
     }
 
     /** The defaults, with {@code max-running} derived from this host ({@link #autoMaxRunning()}). */
     public static Limits defaults() {
-        return new Limits(autoMaxRunning(), 200, 512, Duration.ofSeconds(5), Duration.ZERO);
+        return new Limits(autoMaxRunning(), 200, 512, Duration.ofSeconds(5), Duration.ZERO, LimitsConfig.WRITE_DEADLINE);
     }
 
     /**
@@ -55,7 +63,8 @@ public record Limits(int maxRunning, int maxQueued, int maxConnections, Duration
     @Override
     public String toString() {
         return "max-running " + maxRunning + ", max-queued " + maxQueued + ", max-connections " + maxConnections + ", handshake-timeout "
-                + Durations.format(handshakeTimeout) + ", idle-timeout " + Durations.format(idleTimeout);
+                + Durations.format(handshakeTimeout) + ", idle-timeout " + Durations.format(idleTimeout) + ", write-deadline "
+                + Durations.format(writeDeadline);
     }
 
     private static long totalMemory() {

@@ -159,7 +159,7 @@ public final class ConfigLoader {
                 : positive(v, "a whole number of processes, or auto"));
         LimitsConfig l = new LimitsConfig(maxRunning, s.integer("max-queued", d.maxQueued(), 0, 1_000_000),
                 s.integer("max-connections", d.maxConnections(), 1, 1_000_000), s.duration("handshake-timeout", d.handshakeTimeout()),
-                s.duration("idle-timeout", d.idleTimeout()));
+                s.duration("idle-timeout", d.idleTimeout()), s.duration("write-deadline", d.writeDeadline()));
         s.finish();
         return l;
     }
