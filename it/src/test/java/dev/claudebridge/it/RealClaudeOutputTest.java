@@ -43,7 +43,9 @@ class RealClaudeOutputTest {
             }
             // claude -p ... </dev/null >out.txt, and the same answer into a pipe for comparison
             for (CallerRun.Reader reader : CallerRun.Reader.values()) {
-                out.add(Arguments.of(cli, 16 * MIB, CallerRun.Stdin.DEV_NULL, reader));
+                if (!losesOnAPipeItself(cli, 16 * MIB, reader) || !ONLY.isEmpty()) { // measured by hand only, never asserted
+                    out.add(Arguments.of(cli, 16 * MIB, CallerRun.Stdin.DEV_NULL, reader));
+                }
             }
         }
         return out.stream();
