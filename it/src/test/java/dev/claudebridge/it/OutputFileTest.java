@@ -141,6 +141,7 @@ class OutputFileTest {
             sampler.join();
         }
 
+        System.out.printf("64 MiB into an output file, caller slow: at most %d bytes of disk blocks%n", maxAllocated.get());
         assertThat(sawFile).as("the host process's stdout was a file of the daemon's").isTrue();
         assertThat(stopped).as("the process was paused while the backlog was over the limit").isTrue();
         assertThat(status).isZero();
