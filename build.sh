@@ -30,6 +30,7 @@ mvn_q() { mvn -B -q "$@" 2>&1 | { grep -v "^WARNING: " || true; }; }
 # Everything the tests need beyond the JDK and Maven. Root installs Debian packages; the real Claude
 # Code CLI goes into .tools/ (never onto the host's PATH), pinned so results are comparable.
 CLAUDE_CODE_VERSION=2.1.197
+AGENT_SDK_VERSIONS="0.3.197 0.3.337" # the TypeScript Agent SDK matching the pinned CLI, and the newest npm served when last checked
 PLAYWRIGHT_VERSION=1.65.1 # playwright-core only (no browsers downloaded): drives Debian's chromium in the dashboard test
 prerequisites() {
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -47,6 +48,13 @@ prerequisites() {
     npm install --silent --no-fund --no-audit --prefix .tools/claude-code "@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION" >/dev/null 2>&1 \
       || echo "build.sh: could not install the Claude Code CLI; the real-CLI tests will say they are skipped" >&2
   fi
+  for v in $AGENT_SDK_VERSIONS; do
+    if [ ! -d ".tools/agent-sdk-$v/node_modules/@anthropic-ai/claude-agent-sdk" ] && command -v npm >/dev/null; then
+      echo "build.sh: installing @anthropic-ai/claude-agent-sdk@$v into .tools/agent-sdk-$v"
+      npm install --silent --no-fund --no-audit --prefix ".tools/agent-sdk-$v" "@anthropic-ai/claude-agent-sdk@$v" >/dev/null 2>&1 \
+        || echo "build.sh: could not install the Agent SDK $v; the SDK tests will say they are skipped" >&2
+    fi
+  done
   if [ ! -x .tools/claude-code-latest/node_modules/.bin/claude ] && command -v npm >/dev/null; then
     echo "build.sh: installing @anthropic-ai/claude-code@2.1.332 into .tools/claude-code-latest"
     npm install --prefix .tools/claude-code-latest @anthropic-ai/claude-code@2.1.332 >/dev/null 2>&1 \

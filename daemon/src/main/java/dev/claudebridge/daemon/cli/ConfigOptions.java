@@ -46,14 +46,15 @@ final class ConfigOptions {
     List<String> maps = new ArrayList<>();
 
     @Option(names = "--allow-env", paramLabel = "NAME", description = "Also pass this caller variable (repeatable; NAME* for a prefix;"
-            + " replaces the default profile's env-allow). Built-in list: TERM, COLORTERM, LANG, LC_*, TZ, NO_COLOR, FORCE_COLOR.")
+            + " replaces the default profile's env-allow). Built-in list: TERM, COLORTERM, LANG, LC_*, TZ, NO_COLOR, FORCE_COLOR and the"
+            + " Agent SDKs' and tuning variables (docs/CONFIG.md).")
     List<String> allowEnv = new ArrayList<>();
 
     @Option(names = "--kill-grace", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Time between SIGTERM and SIGKILL when a process tree is ended (claude.kill-grace), e.g. 1s or PT1S. Default: 1s.")
     Optional<Duration> killGrace = Optional.empty();
 
-    @Option(names = "--audit-log", paramLabel = "PATH", description = "The audit log (audit.path). Default: /var/log/claude-bridge/audit.log"
+    @Option(names = "--audit-log", paramLabel = "PATH", description = "The audit log (audit.path). Default: $CLAUDE_BRIDGE_AUDIT_LOG, else /var/log/claude-bridge/audit.log"
             + " as root, else $XDG_STATE_HOME/claude-bridge/audit.log.")
     Optional<Path> auditLog = Optional.empty();
 

@@ -49,6 +49,13 @@ public final class HostProcess {
      * @throws SpawnException when it cannot be started
      */
     public static HostProcess startOnTerminal(ProcessSpec spec, int columns, int rows) {
+        try (WorkingDirectory dir = WorkingDirectory.open(spec.cwd())) {
+            return startOnTerminal(spec, dir, columns, rows);
+        }
+    }
+
+    /** Like {@link #startOnTerminal(ProcessSpec, int, int)}, in the open directory {@code dir} (spec.cwd() is not used). */
+    public static HostProcess startOnTerminal(ProcessSpec spec, WorkingDirectory dir, int columns, int rows) {
         Posix.Pty pty = Posix.openPty();
         int[] err = spec.stderr() == StdioTarget.PIPE ? Posix.pipe() : null;
         try {
@@ -58,8 +65,8 @@ public final class HostProcess {
                 case CLOSED -> Posix.CHILD_CLOSED;
                 default -> Posix.CHILD_TERMINAL;
             };
-            int pid = Posix.spawnOnTerminal(bytes(spec.command()), environment(spec.env()),
-                    spec.cwd().toString().getBytes(StandardCharsets.UTF_8), pty.slavePath().getBytes(StandardCharsets.UTF_8), stderr);
+            int pid = Posix.spawnOnTerminal(bytes(spec.command()), environment(spec.env()), dir.fd(),
+                    pty.slavePath().getBytes(StandardCharsets.UTF_8), stderr);
             return new HostProcess(pid, PtyStreams.output(pty.master()), PtyStreams.input(pty.master()),
                     err != null ? outputPipe(err[0]) : InputStream.nullInputStream(), pty.master());
         } catch (IOException e) {
@@ -105,6 +112,13 @@ public final class HostProcess {
      * @throws SpawnException when it cannot be started; the message is the system's reason
      */
     public static HostProcess start(ProcessSpec spec) {
+        try (WorkingDirectory dir = WorkingDirectory.open(spec.cwd())) {
+            return start(spec, dir);
+        }
+    }
+
+    /** Like {@link #start(ProcessSpec)}, in the open directory {@code dir} (spec.cwd() is not used). */
+    public static HostProcess start(ProcessSpec spec, WorkingDirectory dir) {
         OutputFile outFile = isFile(spec.stdout()) ? outputFile() : null;
         OutputFile errFile = isFile(spec.stderr()) ? outputFile() : null;
         int[] in = piped(spec.stdin()) ? Posix.pipe() : null;
@@ -116,7 +130,7 @@ public final class HostProcess {
         try {
             outChild = outFile != null ? outFile.openForChild(spec.stdout() == StdioTarget.FILE_APPEND) : out != null ? out[1] : child(spec.stdout());
             errChild = errFile != null ? errFile.openForChild(spec.stderr() == StdioTarget.FILE_APPEND) : err != null ? err[1] : child(spec.stderr());
-            int pid = Posix.spawn(bytes(spec.command()), environment(spec.env()), spec.cwd().toString().getBytes(StandardCharsets.UTF_8),
+            int pid = Posix.spawn(bytes(spec.command()), environment(spec.env()), dir.fd(),
                     new int[] {in != null ? in[0] : child(spec.stdin()), outChild, errChild});
             FileTail outTail = outFile != null ? new FileTail(outFile, pid) : null;
             FileTail errTail = errFile != null ? new FileTail(errFile, pid) : null;
@@ -239,6 +253,14 @@ public final class HostProcess {
     /** Whether any process of the group is still running (zombies do not count). */
     public boolean groupAlive() {
         return ProcStat.groupRunning(pid);
+    }
+
+    /**
+     * Whether anything of the tree still runs: the group, or a process it started that has left the
+     * group (claude runs its Bash tool in a session of its own) and may have lost its parent since.
+     */
+    public boolean treeAlive() {
+        return groupAlive() || DescendantTracker.snapshot(pid).stream().anyMatch(d -> d.isAlive() && ProcStat.running(d.pid()));
     }
 
     /**

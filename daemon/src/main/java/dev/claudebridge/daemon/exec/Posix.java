@@ -49,6 +49,11 @@ final class Posix {
     private static final MethodHandle FA_DESTROY = fn("posix_spawn_file_actions_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle FA_DUP2 = fn("posix_spawn_file_actions_adddup2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle FA_CHDIR = fn("posix_spawn_file_actions_addchdir_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle FA_FCHDIR = fn("posix_spawn_file_actions_addfchdir_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SYSCALL_OPENAT2 = fn("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG),
+            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle OPENAT = fn("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
+            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(3));
     private static final MethodHandle FA_CLOSEFROM = fn("posix_spawn_file_actions_addclosefrom_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle ATTR_INIT = fn("posix_spawnattr_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle ATTR_DESTROY = fn("posix_spawnattr_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
@@ -88,6 +93,20 @@ final class Posix {
     static final int EIO = 5;
     static final int EAGAIN = 11;
     private static final long TIOCSWINSZ = 0x5414;
+    static final int ENOENT = 2;
+    static final int ENOSYS = 38;
+    static final int EXDEV = 18;
+    static final int ELOOP = 40;
+    static final int ENOTDIR = 20;
+    static final int AT_FDCWD = -100;
+    static final int O_PATH = 0x200000;
+    // O_DIRECTORY and O_NOFOLLOW differ between x86_64 and the generic (aarch64) numbering
+    private static final boolean GENERIC_FLAGS = System.getProperty("os.arch").equals("aarch64");
+    static final int O_DIRECTORY = GENERIC_FLAGS ? 0x4000 : 0x10000;
+    static final int O_NOFOLLOW = GENERIC_FLAGS ? 0x8000 : 0x20000;
+    private static final long SYS_OPENAT2 = 437; // the same number on x86_64 and aarch64
+    static final long RESOLVE_NO_MAGICLINKS = 0x02;
+    static final long RESOLVE_BENEATH = 0x08;
 
     // regular files a host process writes as its stdout or stderr (OutputFile)
     private static final MethodHandle OPEN = fn("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
@@ -100,8 +119,8 @@ final class Posix {
     static final int O_CREAT = 0x40;
     static final int O_EXCL = 0x80;
     static final int O_APPEND = 0x400;
-    /** O_TMPFILE: an unnamed file in the directory given (includes O_DIRECTORY). */
-    static final int O_TMPFILE = 0x410000;
+    /** O_TMPFILE: an unnamed file in the directory given (__O_TMPFILE with O_DIRECTORY, whose number differs). */
+    static final int O_TMPFILE = 0x400000 | O_DIRECTORY;
     static final int FALLOC_FL_KEEP_SIZE = 1;
     static final int FALLOC_FL_PUNCH_HOLE = 2;
     static final int SIGCONT = 18;
@@ -221,7 +240,108 @@ final class Posix {
         void add(Arena a, MemorySegment fileActions) throws Throwable;
     }
 
+    /**
+     * Like {@link #spawn(byte[][], byte[][], byte[], int[])}, in the directory open as {@code cwdFd}
+     * (fchdir in the child, so no path is looked up again between the check and the start).
+     */
+    static int spawn(byte[][] argv, byte[][] envp, int cwdFd, int[] stdio) {
+        return spawn(argv, envp, (a, fa) -> {
+            for (int fd = 0; fd < 3; fd++) {
+                childFd(a, fa, fd, stdio[fd]);
+            }
+        }, (a, fa) -> check((int) FA_FCHDIR.invokeExact(fa, cwdFd), "addfchdir_np"));
+    }
+
+    /** Like {@link #spawnOnTerminal(byte[][], byte[][], byte[], byte[], int)}, in the directory open as {@code cwdFd}. */
+    static int spawnOnTerminal(byte[][] argv, byte[][] envp, int cwdFd, byte[] ttyPath, int stderr) {
+        return spawn(argv, envp, (a, fa) -> {
+            check((int) FA_OPEN.invokeExact(fa, 0, cString(a, ttyPath), O_RDWR, 0), "addopen");
+            check((int) FA_DUP2.invokeExact(fa, 0, 1), "adddup2");
+            childFd(a, fa, 2, stderr == CHILD_TERMINAL ? 0 : stderr);
+        }, (a, fa) -> check((int) FA_FCHDIR.invokeExact(fa, cwdFd), "addfchdir_np"));
+    }
+
+    /**
+     * Opens {@code relative} beneath the directory {@code root} as an O_PATH directory descriptor
+     * (close-on-exec): symbolic links are followed only while they stay beneath {@code root}, magic links
+     * (/proc/PID/...) never. Uses openat2 (Linux 5.6+); where it is missing, walks the path one
+     * component at a time with O_NOFOLLOW, so that any symbolic link is refused.
+     *
+     * @return the descriptor, or {@code -errno} (EXDEV: it leads outside; ELOOP: a link that may not be followed)
+     */
+    static int openDirectoryBeneath(int root, byte[] relative) {
+        int flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment how = a.allocate(24, 8); // struct open_how { u64 flags, mode, resolve }
+            how.set(JAVA_LONG, 0, flags);
+            how.set(JAVA_LONG, 8, 0L);
+            how.set(JAVA_LONG, 16, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+            MemorySegment state = a.allocate(CAPTURE);
+            MemorySegment path = cString(a, relative.length == 0 ? new byte[] {'.'} : relative);
+            for (int attempt = 0; attempt < 16; attempt++) {
+                long fd = (long) SYSCALL_OPENAT2.invokeExact(state, SYS_OPENAT2, (long) root, path, how, 24L);
+                if (fd >= 0) {
+                    return (int) fd;
+                }
+                int e = errno(state);
+                if (e == ENOSYS) {
+                    return openDirectoryNoFollow(root, relative);
+                }
+                if (e != EAGAIN && e != EINTR) { // EAGAIN: a concurrent rename, the kernel asks to retry
+                    return -e;
+                }
+            }
+            return -EAGAIN;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** One component at a time, refusing every symbolic link: the fallback for kernels without openat2. */
+    private static int openDirectoryNoFollow(int root, byte[] relative) throws Throwable {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(CAPTURE);
+            int dir = (int) OPENAT.invokeExact(state, root, cString(a, new byte[] {'.'}), O_PATH | O_DIRECTORY | O_CLOEXEC);
+            if (dir < 0) {
+                return -errno(state);
+            }
+            for (String part : new String(relative, java.nio.charset.StandardCharsets.UTF_8).split("/")) {
+                if (part.isEmpty() || part.equals(".")) {
+                    continue;
+                }
+                if (part.equals("..")) {
+                    close(dir);
+                    return -EXDEV;
+                }
+                int next = (int) OPENAT.invokeExact(state, dir, cString(a, part.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                int e = errno(state);
+                close(dir);
+                if (next < 0) {
+                    return -e;
+                }
+                dir = next;
+            }
+            return dir;
+        }
+    }
+
+    /** Opens a directory the daemon chose itself (a mapping's host root, a scratch directory); -errno on failure. */
+    static int openDirectory(byte[] path) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(CAPTURE);
+            int fd = (int) OPENAT.invokeExact(state, AT_FDCWD, cString(a, path), O_PATH | O_DIRECTORY | O_CLOEXEC);
+            return fd >= 0 ? fd : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     private static int spawn(byte[][] argv, byte[][] envp, byte[] cwd, Stdio stdio) {
+        return spawn(argv, envp, stdio, (a, fa) -> check((int) FA_CHDIR.invokeExact(fa, cString(a, cwd)), "addchdir_np"));
+    }
+
+    private static int spawn(byte[][] argv, byte[][] envp, Stdio stdio, Stdio chdir) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment fa = a.allocate(FILE_ACTIONS_SIZE, 16);
             MemorySegment attr = a.allocate(SPAWNATTR_SIZE, 16);
@@ -230,8 +350,8 @@ final class Posix {
             check((int) ATTR_INIT.invokeExact(attr), "posix_spawnattr_init");
             try {
                 stdio.add(a, fa);
+                chdir.add(a, fa); // before closefrom: a directory descriptor must still be open for fchdir
                 check((int) FA_CLOSEFROM.invokeExact(fa, 3), "addclosefrom_np");
-                check((int) FA_CHDIR.invokeExact(fa, cString(a, cwd)), "addchdir_np");
                 check((int) SIGEMPTYSET.invokeExact(sigs), "sigemptyset");
                 check((int) ATTR_SIGMASK.invokeExact(attr, sigs), "setsigmask");
                 check((int) SIGFILLSET.invokeExact(sigs), "sigfillset");

@@ -16,13 +16,14 @@ final class HostStdio {
     private HostStdio() {
     }
 
-    static HostProcess start(ProcessSpec spec, Request r) {
+    /** @param dir the working directory, already open (spec.cwd() is not used) */
+    static HostProcess start(ProcessSpec spec, Request r, dev.claudebridge.daemon.exec.WorkingDirectory dir) {
         if (r.terminal().isPresent()) {
             Terminal t = r.terminal().get();
             ProcessSpec s = spec.withStdio(StdioTarget.DEFAULT, StdioTarget.DEFAULT, onTerminal(r.stdio().stderr()));
-            return HostProcess.startOnTerminal(t.term().isEmpty() ? s : s.withEnv("TERM", t.term()), t.columns(), t.rows());
+            return HostProcess.startOnTerminal(t.term().isEmpty() ? s : s.withEnv("TERM", t.term()), dir, t.columns(), t.rows());
         }
-        return HostProcess.start(spec.withStdio(target(r.stdio().stdin()), output(r.stdio().stdout()), output(r.stdio().stderr())));
+        return HostProcess.start(spec.withStdio(target(r.stdio().stdin()), output(r.stdio().stdout()), output(r.stdio().stderr())), dir);
     }
 
     static StdioTarget target(StdioKind k) {

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * profile maps nothing), path options mapped like it, and the environment. Closing it removes the
  * scratch directory.
  */
-record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch) implements AutoCloseable {
+record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch, SpawnPaths paths) implements AutoCloseable {
     /**
      * @param profile the caller's profile; empty refuses the request ({@code access_denied})
      * @throws PolicyException when the request breaks the profile's policy, claude is missing, or a path is not mapped
@@ -63,7 +63,12 @@ record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch) im
         command.addAll(argv);
         List<String> passed = List.copyOf(p.env().passed(request.env()).keySet());
         ProcessSpec spec = new ProcessSpec(command, p.env().processEnvironment(settings.daemonEnv(), request.env()), cwd);
-        return new Plan(spec, passed, scratch);
+        return new Plan(spec, passed, scratch, SpawnPaths.of(p.paths(), request.cwd(), parsed, argv));
+    }
+
+    /** Opens the working directory for the spawn, checking the request's paths again (they may have changed while it waited). */
+    dev.claudebridge.daemon.exec.WorkingDirectory pinPaths() {
+        return paths.pin(scratch);
     }
 
     @Override

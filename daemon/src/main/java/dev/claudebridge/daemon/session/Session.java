@@ -3,6 +3,7 @@ package dev.claudebridge.daemon.session;
 import dev.claudebridge.daemon.exec.HostProcess;
 import dev.claudebridge.daemon.exec.SpawnException;
 import dev.claudebridge.daemon.exec.Termination;
+import dev.claudebridge.daemon.exec.WorkingDirectory;
 import dev.claudebridge.daemon.policy.PolicyException;
 import dev.claudebridge.protocol.BridgeError;
 import dev.claudebridge.protocol.ErrorCode;
@@ -86,13 +87,16 @@ final class Session {
             }
             info.request(request.get());
             try (Plan plan = Plan.of(settings, profile, info.peer(), request.get(), info.id());
-                    Admission.Permit permit = admission.admit(info, this::queued)) {
-                info.hostCwd(plan.spec().cwd());
+                    Admission.Permit permit = admission.admit(info, this::queued);
+                    WorkingDirectory dir = plan.pinPaths()) {
+                info.hostCwd(dir.path()); // the directory the process is started in, opened after any wait in the queue
                 info.envPassed(plan.envPassed());
                 info.markAdmitted();
                 listener.starting(info);
-                HostProcess p = HostStdio.start(plan.spec(), request.get());
+                HostProcess p = HostStdio.start(plan.spec(), request.get(), dir);
                 process = p;
+                dev.claudebridge.daemon.exec.TreeIdentity.of(p.pid()).ifPresent(info::tree);
+                dir.close(); // the child holds the directory now
                 info.markStarted();
                 listener.started(info);
                 permit.running(this::stop);
