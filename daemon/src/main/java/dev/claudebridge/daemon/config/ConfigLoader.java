@@ -178,7 +178,8 @@ public final class ConfigLoader {
                 s.parsed("client-max-queued", d.clientMaxQueued(), v -> v.trim().equals("auto") ? LimitsConfig.AUTO
                         : positive(v, "a whole number of requests, or auto")),
                 s.parsed("handshake-memory", d.handshakeMemory(), v -> v.trim().equals("auto") ? (long) LimitsConfig.AUTO
-                        : Section.within(Units.size(v), 1L << 20, 1L << 40, Units::formatSize)));
+                        : Section.within(Units.size(v), 1L << 20, 1L << 40, Units::formatSize)),
+                s.duration("write-deadline", d.writeDeadline()));
         s.finish();
         return l;
     }

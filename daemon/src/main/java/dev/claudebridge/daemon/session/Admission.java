@@ -16,6 +16,14 @@ public interface Admission {
      */
     Permit admit(SessionInfo session, QueueNotice notice);
 
+    /**
+     * How long one write to a caller may wait for it to read before the caller counts as gone (zero:
+     * no limit); read once per connection, so a reload applies to the next one.
+     */
+    default java.time.Duration writeDeadline() {
+        return dev.claudebridge.daemon.config.LimitsConfig.WRITE_DEADLINE;
+    }
+
     /** A running slot; closing it lets the next request in. */
     interface Permit extends AutoCloseable {
         /**

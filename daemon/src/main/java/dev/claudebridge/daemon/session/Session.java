@@ -52,7 +52,7 @@ final class Session {
         this.admission = admission;
         this.listener = listener;
         this.reader = new FrameReader(new BufferedInputStream(in, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
-        this.output = new WriteDeadline(out, WriteDeadline.DEFAULT);
+        this.output = new WriteDeadline(out, admission.writeDeadline());
         this.writer = new FrameWriter(new BufferedOutputStream(output, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
     }
 
