@@ -41,7 +41,9 @@ class LoadTest {
         Path spans = Files.createDirectory(dir.resolve("spans"));
         Path claude = Bridge.script(dir, "/load-claude.sh", "load-claude");
         try (Bridge bridge = Bridge.start(dir, Map.of(), Bridge.withClaude(claude, "--max-running", Integer.toString(CAP),
-                "--max-queued", "300", "--max-connections", "512", "--rate", "0"))) {
+                // the 200 callers stand for 200 agents, but here they share one identity: lift its per-caller shares
+                "--max-queued", "300", "--max-connections", "512", "--client-max-connections", "512", "--client-max-queued", "300",
+                "--rate", "0"))) {
             // warm up under load, with a real client too: the JDK starts its I/O pollers (an epoll
             // descriptor each) only when a virtual thread first waits for a slow peer, and its carrier
             // threads as they are needed; they stay for good, so they belong to the baseline
