@@ -38,17 +38,19 @@ final class Session {
     private final String software;
     private final Admission admission;
     private final SessionListener listener;
+    private final Conversations conversations;
     private final FrameReader reader;
     private final FrameWriter writer;
     private volatile HostProcess process;
 
     Session(SessionInfo info, BridgeSettings settings, String software, Admission admission, SessionListener listener,
-            InputStream in, OutputStream out) {
+            Conversations conversations, InputStream in, OutputStream out) {
         this.info = info;
         this.settings = settings;
         this.software = software;
         this.admission = admission;
         this.listener = listener;
+        this.conversations = conversations;
         this.reader = new FrameReader(new BufferedInputStream(in, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
         this.writer = new FrameWriter(new BufferedOutputStream(out, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
     }
@@ -82,7 +84,7 @@ final class Session {
                 return;
             }
             info.request(request.get());
-            try (Plan plan = Plan.of(settings, profile, info.peer(), request.get(), info.id());
+            try (Plan plan = Plan.of(settings, profile, info.peer(), request.get(), info.id(), conversations);
                     Admission.Permit permit = admission.admit(info, this::queued)) {
                 info.hostCwd(plan.spec().cwd());
                 info.envPassed(plan.envPassed());
