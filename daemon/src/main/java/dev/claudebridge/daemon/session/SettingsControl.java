@@ -55,7 +55,9 @@ final class SettingsControl {
             if (use.name().equals("--settings") || use.name().equals("--setting-sources")) {
                 drop.add(use.index());
                 use.values().forEach(v -> drop.add(v.index()));
-                Optional<String> last = use.values().isEmpty() ? Optional.empty() : Optional.of(use.values().getLast().text());
+                // the value as it stands now: a path in it is already the host's
+                Optional<String> last = use.values().isEmpty() ? Optional.empty()
+                        : Optional.of(argv.get(use.values().getLast().index()).substring(use.values().getLast().prefix().length()));
                 if (use.name().equals("--settings")) {
                     callerSettings = last.or(() -> Optional.of(""));
                 } else {
