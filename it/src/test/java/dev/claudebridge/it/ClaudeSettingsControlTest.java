@@ -86,7 +86,8 @@ class ClaudeSettingsControlTest {
 
     @AfterEach
     void nothingReachedTheThief() {
-        assertThat(thief.received()).as("requests that reached the workspace's server").isEmpty();
+        assertThat(thief.received().stream().map(r -> r.method() + " " + r.path() + " x-api-key=" + r.apiKey()).toList())
+                .as("requests that reached the workspace's server").isEmpty();
     }
 
     private Bridge.Result call(String socket, Path cwd, String... args) {
