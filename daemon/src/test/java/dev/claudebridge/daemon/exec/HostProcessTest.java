@@ -195,6 +195,7 @@ class HostProcessTest {
             assertThat(fdTargets(ProcessHandle.current().pid())).as("the test really holds the file open").contains(marker.toString());
 
             HostProcess p = start(List.of("/bin/sleep", "30"), ENV, tmp);
+            assertThat(ProcFs.awaitInNanosleep(p.pid(), Duration.ofSeconds(20))).as("sleep has started").isTrue();
 
             assertThat(fdNumbers(p.pid())).containsExactly("0", "1", "2");
             assertThat(fdTargets(p.pid())).noneMatch(t -> t.equals(marker.toString()));
@@ -225,8 +226,9 @@ class HostProcessTest {
         p.terminateTree(grace);
 
         assertThat(p.termination().get(10, SECONDS)).isEqualTo(new Termination(true, SIGTERM));
-        assertThat(ProcFs.awaitDead(grandchild, grace.plusSeconds(1))).as("grandchild ended").isTrue();
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(grace.plusSeconds(1));
+        assertThat(ProcFs.awaitDead(grandchild, grace.plusSeconds(5))).as("grandchild ended").isTrue();
+        // SIGKILL follows the grace; the bound is loose because a busy machine delays everything
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(grace.plusSeconds(5));
     }
 
     @Test
@@ -299,7 +301,7 @@ class HostProcessTest {
 
         assertThat(p.termination().get(10, SECONDS)).isEqualTo(new Termination(true, SIGTERM));
         assertThat(ProcFs.awaitDead(grandchild, Duration.ofSeconds(1))).isTrue();
-        assertThat(took).isLessThan(Duration.ofMillis(500));
+        assertThat(took).as("returned when the tree was gone, not after the 10 s grace").isLessThan(Duration.ofSeconds(5));
     }
 
     // ---- failures

@@ -56,6 +56,30 @@ final class ProcFs {
         return true;
     }
 
+    /**
+     * Waits until the process sleeps in nanosleep (as {@code sleep} does once it has started): before
+     * that, its dynamic loader may hold a library open for a moment, so its descriptors are not yet
+     * the program's own. False if it does not get there by the deadline.
+     */
+    static boolean awaitInNanosleep(long pid, Duration timeout) throws InterruptedException {
+        // syscall numbers of nanosleep and clock_nanosleep
+        java.util.Set<String> sleeps = System.getProperty("os.arch").equals("aarch64") ? java.util.Set.of("101", "115")
+                : java.util.Set.of("35", "230");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                String call = Files.readString(Path.of("/proc/" + pid + "/syscall")).trim();
+                if (sleeps.contains(call.split(" ")[0])) {
+                    return true;
+                }
+            } catch (IOException e) {
+                return false; // gone
+            }
+            Thread.sleep(5);
+        }
+        return false;
+    }
+
     /** Whether the process ignores a signal (the SigIgn mask of /proc/PID/status). */
     static boolean ignores(long pid, int signal) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
