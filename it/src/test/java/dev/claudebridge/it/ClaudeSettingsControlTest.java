@@ -115,6 +115,7 @@ class ClaudeSettingsControlTest {
         Bridge.Result r = call("b.sock", ws, "-p", "hi");
         assertThat(r.status()).as(r.toString()).isZero();
         assertThat(r.out()).contains(MessagesStandIn.REPLY);
+        assertThat(bridge.log()).contains("ANTHROPIC_BASE_URL pinned by the daemon's environment");
         assertThat(api.received().size()).isGreaterThan(before);
         assertThat(api.received().getLast().apiKey()).isEqualTo(KEY);
     }
