@@ -47,6 +47,11 @@ prerequisites() {
     npm install --silent --no-fund --no-audit --prefix .tools/claude-code "@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION" >/dev/null 2>&1 \
       || echo "build.sh: could not install the Claude Code CLI; the real-CLI tests will say they are skipped" >&2
   fi
+  if [ ! -x .tools/claude-code-latest/node_modules/.bin/claude ] && command -v npm >/dev/null; then
+    echo "build.sh: installing @anthropic-ai/claude-code@2.1.332 into .tools/claude-code-latest"
+    npm install --prefix .tools/claude-code-latest @anthropic-ai/claude-code@2.1.332 >/dev/null 2>&1 \
+      || echo "build.sh: could not install the newest Claude Code CLI; its tests will say they are skipped" >&2
+  fi
   if [ ! -d .tools/playwright/node_modules/playwright-core ] && command -v npm >/dev/null; then
     echo "build.sh: installing playwright-core@$PLAYWRIGHT_VERSION into .tools/playwright"
     npm install --silent --no-fund --no-audit --prefix .tools/playwright "playwright-core@$PLAYWRIGHT_VERSION" >/dev/null 2>&1 \
@@ -66,7 +71,8 @@ case $cmd in
     ;;
   test)
     prerequisites
-    mvn -B verify -Dclaude.real="$root/.tools/claude-code/node_modules/.bin/claude" "$@"
+    mvn -B verify -Dclaude.real="$root/.tools/claude-code/node_modules/.bin/claude" \
+      -Dclaude.latest="$root/.tools/claude-code-latest/node_modules/.bin/claude" "$@"
     ;;
   bench)
     prerequisites

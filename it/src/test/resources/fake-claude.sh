@@ -22,5 +22,11 @@ case $mode in
            trap 'echo got-INT; exit 12' INT; trap 'echo got-TERM; exit 25' TERM; trap 'echo got-HUP; exit 11' HUP
            echo ready; while :; do sleep 0.05; done ;;
   write)   head -c "$1" /dev/zero ;;
+  seq)     exec seq "$1" ;;
+  stdio)   # what descriptors 0, 1 and 2 are (they may be closed or /dev/null), into the file $1; closed ones are
+           # found before any $(...) makes a pipe, which would take the lowest free descriptor
+           for fd in 0 1 2; do [ -e /proc/$$/fd/$fd ] && eval "k$fd=open" || eval "k$fd=closed"; done
+           for fd in 0 1 2; do eval "[ \$k$fd = open ]" && eval "k$fd=\$(readlink /proc/$$/fd/$fd)"; done
+           printf '0 %s\n1 %s\n2 %s\n' "$k0" "$k1" "$k2" > "$1.tmp" && mv "$1.tmp" "$1" ;;
   *)       echo "fake-claude: unknown mode $mode" >&2; exit 99 ;;
 esac

@@ -35,9 +35,10 @@ final class BridgeCall {
     private final Invocation invocation;
     private final FrameWriter writer;
     private final FrameReader reader;
-    private final OutputStream stdout = new FileOutputStream(FileDescriptor.out);
-    private final OutputStream stderr = new FileOutputStream(FileDescriptor.err);
-    private final PrintStream messages = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+    // a descriptor closed when we started now holds a file of the JVM's: never write to it
+    private final OutputStream stdout = CallerStdio.closed(1) ? OutputStream.nullOutputStream() : new FileOutputStream(FileDescriptor.out);
+    private final OutputStream stderr = CallerStdio.closed(2) ? OutputStream.nullOutputStream() : new FileOutputStream(FileDescriptor.err);
+    private final PrintStream messages = new PrintStream(stderr, true, StandardCharsets.UTF_8);
     private Optional<Terminal> terminal = Optional.empty();
     private final Credit credit = new Credit();
     private volatile Optional<NativeTerminal.RawMode> rawMode = Optional.empty();
@@ -98,9 +99,10 @@ final class BridgeCall {
             }
             Frame request;
             try {
-                terminal = NativeTerminal.interactive(invocation.env().getOrDefault("TERM", "xterm-256color"));
+                // the TERM the host's terminal gets: the caller's own, or none (empty) as a local claude would have
+                terminal = NativeTerminal.interactive(invocation.env().getOrDefault("TERM", ""));
                 request = new Request(invocation.argv(), invocation.env(), invocation.cwd(), terminal,
-                        invocation.clientName()).toFrame();
+                        invocation.clientName(), CallerStdio.current()).toFrame();
             } catch (TooLongFrameException e) {
                 say(Messages.badArgument("the arguments and environment are larger than the "
                         + Frame.MAX_PAYLOAD + "-byte request limit"));
@@ -115,7 +117,7 @@ final class BridgeCall {
             return ErrorCode.PROTOCOL_MISMATCH.exitStatus();
         }
         SignalForwarder.install(writer);
-        StdinPump.start(writer, credit);
+        StdinPump.start(writer, credit, CallerStdio.closed(0));
         return stream(sentAt);
     }
 

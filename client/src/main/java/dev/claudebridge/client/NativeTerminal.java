@@ -30,6 +30,11 @@ final class NativeTerminal {
         return Optional.of(size(term));
     }
 
+    /** Whether descriptor {@code fd} is a terminal; false when the helper is not loaded. */
+    static boolean isTerminal(int fd) {
+        return NativeLibrary.LOADED && isatty0(fd);
+    }
+
     /** The current window size; 80x24 when the terminal does not say (as a serial console may not). */
     static Terminal size(String term) {
         int s = size0(STDOUT);

@@ -22,7 +22,16 @@ final class StdinPump implements Runnable {
         this.credit = credit;
     }
 
-    static void start(FrameWriter writer, Credit credit) {
+    /** @param closed stdin was closed when we started: fd 0 is now a file of the JVM's, send EOF at once */
+    static void start(FrameWriter writer, Credit credit, boolean closed) {
+        if (closed) {
+            try {
+                writer.write(Frame.empty(FrameType.STDIN_EOF));
+            } catch (IOException e) {
+                // the connection is gone; the main thread reports it
+            }
+            return;
+        }
         Thread t = new Thread(new StdinPump(writer, credit), "stdin-pump");
         t.setDaemon(true);
         t.start();

@@ -20,7 +20,10 @@ record AuditLines(Path file) {
         }
         try {
             List<JsonNode> out = new ArrayList<>();
-            for (String line : Files.readAllLines(file)) {
+            String text = Files.readString(file);
+            // a line not yet ended by its newline is being appended right now: it is read next time
+            String whole = text.substring(0, text.lastIndexOf('\n') + 1);
+            for (String line : whole.lines().toList()) {
                 out.add(JSON.readTree(line)); // throws on half a record
             }
             return out;

@@ -143,7 +143,8 @@ class ConnectErrorsTest {
     @Test
     void aSecondDaemonOnALiveSocketRefusesToStart() throws Exception {
         try (Bridge bridge = Bridge.start()) {
-            Process second = new ProcessBuilder(Bridge.DAEMON.toString(), "serve", "--socket", bridge.socket.toString())
+            Process second = new ProcessBuilder(Bridge.DAEMON.toString(), "serve", "--socket", bridge.socket.toString(),
+                    "--audit-log", bridge.dir.resolve("second-audit.log").toString())
                     .redirectErrorStream(true).start();
             assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(second.exitValue()).isEqualTo(1);

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  */
 final class FrameDescription {
     private static final Set<String> STRINGS = Set.of("software", "arg", "env", "cwd", "tty.term", "client", "text", "code", "message");
-    private static final Set<String> NAMES = Set.of("type", "signal", "kind");
+    private static final Set<String> NAMES = Set.of("type", "signal", "kind", "stdio.in", "stdio.out", "stdio.err");
     private static final Set<String> NUMBERS = Set.of("version", "credit", "tty.columns", "tty.rows", "number", "columns", "rows", "position",
             "length", "value", "status");
     private static final Pattern LINE = Pattern.compile("([a-z.]+): (.*)");
@@ -107,6 +107,11 @@ final class FrameDescription {
                     f.add(new Field("tty.term", t.term()));
                 });
                 f.add(new Field("client", r.clientName()));
+                if (!r.stdio().equals(Stdio.UNSAID)) {
+                    f.add(new Field("stdio.in", kindName(r.stdio().stdin())));
+                    f.add(new Field("stdio.out", kindName(r.stdio().stdout())));
+                    f.add(new Field("stdio.err", kindName(r.stdio().stderr())));
+                }
             }
             case STDIN, STDOUT, STDERR -> f.add(new Field("data", Bytes.toHex(frame.payload())));
             case STDIN_EOF, STARTED -> {
@@ -160,7 +165,9 @@ final class FrameDescription {
                 }
                 Optional<Terminal> tty = all(fields, "tty.columns").isEmpty() ? Optional.empty()
                         : Optional.of(new Terminal(number(fields, "tty.columns"), number(fields, "tty.rows"), one(fields, "tty.term")));
-                return new Request(all(fields, "arg"), env, one(fields, "cwd"), tty, one(fields, "client")).toFrame();
+                Stdio stdio = all(fields, "stdio.in").isEmpty() ? Stdio.UNSAID
+                        : new Stdio(kind(one(fields, "stdio.in")), kind(one(fields, "stdio.out")), kind(one(fields, "stdio.err")));
+                return new Request(all(fields, "arg"), env, one(fields, "cwd"), tty, one(fields, "client"), stdio).toFrame();
             }
             case STDIN:
             case STDOUT:
@@ -182,6 +189,14 @@ final class FrameDescription {
             default:
                 return Frame.empty(type);
         }
+    }
+
+    private static String kindName(StdioKind k) {
+        return k.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static StdioKind kind(String name) {
+        return StdioKind.valueOf(name.toUpperCase(java.util.Locale.ROOT));
     }
 
     private static void add(List<Field> f, String key, long value) {

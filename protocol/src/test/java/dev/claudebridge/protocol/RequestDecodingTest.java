@@ -109,7 +109,7 @@ class RequestDecodingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0x00, 0x06, 0x7f, 0xff})
+    @ValueSource(ints = {0x00, 0x07, 0x7f, 0xff})
     void unknownTagsAreSkipped(int tag) {
         Frame frame = request(field(tag, "ignored"), field(Request.ARG, "-p"), field(tag, new byte[] {0, (byte) 0xff}), CWD,
                 field(tag, new byte[0]), field(Request.CLIENT, "agent"));
@@ -128,6 +128,47 @@ class RequestDecodingTest {
         assertThat(r.env()).containsExactly(Map.entry("K", "v"));
         assertThat(r.clientName()).isEqualTo("c");
         assertThat(r.terminal()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Request.CWD, Request.TTY, Request.CLIENT, Request.STDIO})
+    void aRepeatedSingularFieldIsRefused(int tag) {
+        byte[] value = tag == Request.TTY ? new byte[] {0, 80, 0, 24, 'x'} : tag == Request.STDIO ? new byte[] {3, 1, 1} : "/w".getBytes();
+        byte[] other = tag == Request.CWD ? new byte[0] : CWD;
+
+        assertThatThrownBy(() -> Request.fromFrame(request(other, field(tag, value), field(Request.ARG, "-p"), field(tag, value))))
+                .isInstanceOf(CorruptedFrameException.class).hasMessageContaining("repeats");
+    }
+
+    @Test
+    void theStdioFieldNamesEachDescriptorsKind() {
+        Request r = Request.fromFrame(request(CWD, field(Request.STDIO, new byte[] {3, 1, 6})));
+
+        assertThat(r.stdio()).isEqualTo(new Stdio(StdioKind.NULL, StdioKind.PIPE, StdioKind.CLOSED));
+    }
+
+    @Test
+    void withoutAStdioFieldNothingIsSaidAndAnUnknownKindReadsAsOther() {
+        assertThat(Request.fromFrame(request(CWD)).stdio()).isEqualTo(Stdio.UNSAID);
+        // a later revision may add kinds, and describe more descriptors after the first three
+        Request r = Request.fromFrame(request(CWD, field(Request.STDIO, new byte[] {(byte) 0x99, 2, 5, 7, 7})));
+        assertThat(r.stdio()).isEqualTo(new Stdio(StdioKind.OTHER, StdioKind.TERMINAL, StdioKind.SOCKET));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2})
+    void aStdioFieldTooShortIsRefused(int length) {
+        assertRefused(request(CWD, field(Request.STDIO, new byte[length])), "STDIO of " + length + " bytes");
+    }
+
+    @Test
+    void anUnsaidStdioIsNotEncodedSoTheRequestIsAnOlderClients() {
+        Request old = new Request(List.of("-p"), Map.of(), "/w", Optional.empty(), "a");
+
+        assertThat(old.toFrame().payload()).doesNotContain((byte) Request.STDIO);
+        assertThat(new Request(List.of("-p"), Map.of(), "/w", Optional.empty(), "a",
+                new Stdio(StdioKind.NULL, StdioKind.FILE, StdioKind.TERMINAL)).toFrame().payload().length)
+                .isEqualTo(old.toFrame().payload().length + Frame.HEADER_LENGTH + 3);
     }
 
     @Test

@@ -22,13 +22,26 @@ public final class AuditListener implements SessionListener {
 
     private final AuditLog log;
     private final Supplier<BridgeSettings> settings;
+    private final java.util.Optional<RunningLedger> ledger;
 
     /**
      * @param settings the current snapshot, for fail-closed, the argument cut length and the id lookup
      */
     public AuditListener(AuditLog log, Supplier<BridgeSettings> settings) {
+        this(log, settings, java.util.Optional.empty());
+    }
+
+    /** @param ledger where running trees are noted, so that a daemon started after this one dies can end them */
+    public AuditListener(AuditLog log, Supplier<BridgeSettings> settings, java.util.Optional<RunningLedger> ledger) {
         this.log = log;
         this.settings = settings;
+        this.ledger = ledger;
+    }
+
+    @Override
+    public void started(SessionInfo s) {
+        s.tree().ifPresent(t -> ledger.flatMap(l -> l.add(s.id(), t)).ifPresent(e -> LOG.error(
+                "cannot note request {}'s process tree beside the audit log ({}); if the daemon dies, a restart cannot end it", s.id(), e.toString())));
     }
 
     @Override
@@ -53,10 +66,13 @@ public final class AuditListener implements SessionListener {
     public void finished(SessionInfo s) {
         BridgeSettings now = settings.get();
         try {
-            log.append(AuditRecord.of("end", s, now.profiles().ids(), now.config().audit().maxArgLength()));
+            log.appendEnd(AuditRecord.of("end", s, now.profiles().ids(), now.config().audit().maxArgLength()));
         } catch (IOException | RuntimeException e) {
             LOG.error("audit log {} cannot be written ({}); the end of request {} ({}) is not recorded", log.path(), e.toString(), s.id(),
                     s.outcome());
+        }
+        if (s.tree().isPresent()) {
+            ledger.ifPresent(l -> l.remove(s.id()));
         }
     }
 }

@@ -18,7 +18,12 @@ import java.util.Set;
  * line that cannot be written whole (a full disk) is cut back off, so the file never holds half a record.
  */
 public final class AuditLog implements AutoCloseable {
+    /** Room held back for end records when the disk fills: a few pages, some twenty records. */
+    static final int RESERVE_BYTES = 16 * 1024;
     private final Path path;
+    private final Path reserve;
+    /** The reserve was given up for end records and could not be taken back yet: starts are refused meanwhile. */
+    private boolean reserveSpent;
     private final long maxSize;
     private final int keep;
     private FileChannel channel;
@@ -28,6 +33,7 @@ public final class AuditLog implements AutoCloseable {
         this.path = path;
         this.maxSize = maxSize;
         this.keep = keep;
+        this.reserve = path.resolveSibling(path.getFileName() + ".reserve");
     }
 
     /**
@@ -42,6 +48,7 @@ public final class AuditLog implements AutoCloseable {
         }
         AuditLog log = new AuditLog(path, maxSize, keep);
         log.reopen();
+        log.reserveSpent = !log.takeReserve();
         return log;
     }
 
@@ -55,6 +62,56 @@ public final class AuditLog implements AutoCloseable {
      * @throws IOException when it could not be written whole; nothing of it remains in the file
      */
     public synchronized void append(String line) throws IOException {
+        if (reserveSpent) {
+            reserveSpent = !takeReserve(); // room again: the reserve is taken back before anything new starts
+        }
+        if (reserveSpent) { // the ends of what runs, and of what is refused, come first
+            throw new IOException("No space left on device: the audit log's reserve for end records (" + reserve + ") is in use");
+        }
+        write(line);
+    }
+
+    /**
+     * Like {@link #append}, for a record that closes a request ({@code end}): when the disk is full it
+     * gives up the reserve and writes into the room that frees.
+     */
+    public synchronized void appendEnd(String line) throws IOException {
+        try {
+            write(line);
+        } catch (IOException e) {
+            if (!Files.deleteIfExists(reserve)) {
+                throw e;
+            }
+            reserveSpent = true;
+            write(line);
+        }
+    }
+
+    /** Creates the reserve file (zeros, forced to the device); false when there is no room for it. */
+    private boolean takeReserve() {
+        try (FileChannel c = FileChannel.open(reserve, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            if (c.size() >= RESERVE_BYTES) {
+                return true;
+            }
+            ByteBuffer zeros = ByteBuffer.allocate(RESERVE_BYTES);
+            long at = 0;
+            while (zeros.hasRemaining()) {
+                at += c.write(zeros, at);
+            }
+            c.force(false);
+            return true;
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(reserve);
+            } catch (IOException again) {
+                // nothing more to free
+            }
+            return false;
+        }
+    }
+
+    private void write(String line) throws IOException {
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
         if (channel == null) {
             reopen(); // a rotation or an earlier failure left it closed

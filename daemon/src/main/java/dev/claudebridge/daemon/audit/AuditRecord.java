@@ -26,6 +26,10 @@ final class AuditRecord {
             ErrorCode.CWD_NOT_MAPPED, ErrorCode.RATE_LIMITED, ErrorCode.QUEUE_FULL, ErrorCode.QUEUE_TIMEOUT, ErrorCode.SHUTTING_DOWN,
             ErrorCode.AUDIT_UNAVAILABLE, ErrorCode.PROTOCOL_MISMATCH).stream().map(ErrorCode::wireName).collect(java.util.stream.Collectors.toSet());
 
+    /** The writing daemon's own identity, so a later daemon can tell its open records from a dead one's. */
+    private static final String SELF = dev.claudebridge.daemon.exec.TreeIdentity.of(ProcessHandle.current().pid())
+            .map(dev.claudebridge.daemon.exec.TreeIdentity::line).orElse("");
+
     private AuditRecord() {
     }
 
@@ -40,6 +44,15 @@ final class AuditRecord {
         o.put("id", s.id());
         o.put("profile", s.profile().map(ProfileConfig::name).orElse(""));
         o.put("listener", s.peer().listener());
+        ObjectNode daemon = o.putObject("daemon");
+        daemon.put("pid", ProcessHandle.current().pid());
+        daemon.put("identity", SELF);
+        s.tree().ifPresent(t -> {
+            ObjectNode tree = o.putObject("host_process");
+            tree.put("pid", t.pid());
+            tree.put("start_time", t.startTime());
+            tree.put("pgid", t.pgid());
+        });
         ObjectNode peer = o.putObject("peer");
         peer.put("user", s.peer().user());
         putId(peer, "uid", ids.uid(s.peer().user()));

@@ -53,7 +53,7 @@ final class ConfigOptions {
             description = "Time between SIGTERM and SIGKILL when a process tree is ended (claude.kill-grace), e.g. 1s or PT1S. Default: 1s.")
     Optional<Duration> killGrace = Optional.empty();
 
-    @Option(names = "--audit-log", paramLabel = "PATH", description = "The audit log (audit.path). Default: /var/log/claude-bridge/audit.log"
+    @Option(names = "--audit-log", paramLabel = "PATH", description = "The audit log (audit.path). Default: $CLAUDE_BRIDGE_AUDIT_LOG, else /var/log/claude-bridge/audit.log"
             + " as root, else $XDG_STATE_HOME/claude-bridge/audit.log.")
     Optional<Path> auditLog = Optional.empty();
 

@@ -10,6 +10,9 @@ import dev.claudebridge.daemon.admission.ProfileLimits;
 import dev.claudebridge.daemon.admission.Shutdown;
 import dev.claudebridge.daemon.audit.AuditListener;
 import dev.claudebridge.daemon.audit.AuditLog;
+import dev.claudebridge.daemon.audit.DaemonLost;
+import dev.claudebridge.daemon.audit.RunningLedger;
+import dev.claudebridge.daemon.exec.TreeIdentity;
 import dev.claudebridge.daemon.config.AdminConfig;
 import dev.claudebridge.daemon.config.BridgeConfig;
 import dev.claudebridge.daemon.config.ConfigException;
@@ -60,6 +63,24 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     AdmissionOptions admissionOptions = new AdmissionOptions();
 
+    /**
+     * Ends the host trees a daemon that died left running and closes their audit records ({@code daemon_lost});
+     * then returns this daemon's own ledger of running trees.
+     */
+    private static Optional<RunningLedger> recoverPreviousRun(AuditLog log, int keep) {
+        RunningLedger.Recovered r = RunningLedger.recover(log.path());
+        try {
+            List<String> closed = DaemonLost.close(log, keep);
+            if (!closed.isEmpty() || r.processesEnded() > 0) {
+                LOG.warn("a previous daemon ended while requests ran: {} audit record(s) closed as {} ({}), {} leftover process(es) ended",
+                        closed.size(), DaemonLost.OUTCOME, String.join(", ", closed), r.processesEnded());
+            }
+        } catch (java.io.IOException e) {
+            LOG.error("cannot close the audit records of a previous daemon in {} ({})", log.path(), e.toString());
+        }
+        return TreeIdentity.of(ProcessHandle.current().pid()).map(self -> RunningLedger.of(log.path(), self));
+    }
+
     @Override
     public Integer call() {
         BridgeConfig config;
@@ -106,6 +127,7 @@ final class ServeCommand implements Callable<Integer> {
             LOG.warn("cannot write the pid file {} ({}); claude-bridge reload will not find this daemon, kill -HUP still works", pids.path(), e.toString());
         }
         Startup.log(settings.get(), listener.paths(), auditLog.path());
+        Optional<RunningLedger> ledger = recoverPreviousRun(auditLog, config.audit().keep());
         Optional<String> baseUrlPin = BaseUrlPin.pinnedBy(System.getenv(), BaseUrlPin.MANAGED_DIR);
         if (baseUrlPin.isPresent()) {
             LOG.info("ANTHROPIC_BASE_URL pinned by {}", baseUrlPin.get());
@@ -134,7 +156,7 @@ final class ServeCommand implements Callable<Integer> {
         LOG.info("admission: {}; {}", limits.get(), admissionOptions.profile(ProfileLimits.of(
                 config.profile(BridgeConfig.DEFAULT_PROFILE).orElseGet(() -> ProfileConfig.defaults(BridgeConfig.DEFAULT_PROFILE)))));
         SessionEngine engine = new SessionEngine(settings, "claude-bridge/" + Main.version(), admission,
-                List.of(new AuditListener(auditLog, settings), admin.listener()), conversations);
+                List.of(new AuditListener(auditLog, settings, ledger), admin.listener()), conversations);
         Shutdown shutdown = new Shutdown(listener::close, admission, engine, admissionOptions.shutdownGrace(config), killGrace);
         try {
             // an address someone asked for must be had; the default one, taken by another daemon, only costs a warning

@@ -39,8 +39,15 @@ public final class Defaults {
         return xdg(env, "XDG_CONFIG_HOME", ".config").resolve("claude-bridge/config.yaml");
     }
 
-    /** /var/log/claude-bridge/audit.log as root, else $XDG_STATE_HOME/claude-bridge/audit.log (~/.local/state/...). */
+    /**
+     * $CLAUDE_BRIDGE_AUDIT_LOG when set (absolute), else /var/log/claude-bridge/audit.log as root, else
+     * $XDG_STATE_HOME/claude-bridge/audit.log (~/.local/state/...).
+     */
     public static Path auditPath() {
+        String set = System.getenv("CLAUDE_BRIDGE_AUDIT_LOG");
+        if (set != null && Path.of(set).isAbsolute()) {
+            return Path.of(set);
+        }
         if (root()) {
             return Path.of("/var/log/claude-bridge/audit.log");
         }

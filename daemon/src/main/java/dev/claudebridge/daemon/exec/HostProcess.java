@@ -47,16 +47,37 @@ public final class HostProcess {
      * @throws SpawnException when it cannot be started
      */
     public static HostProcess startOnTerminal(ProcessSpec spec, int columns, int rows) {
+        try (WorkingDirectory dir = WorkingDirectory.open(spec.cwd())) {
+            return startOnTerminal(spec, dir, columns, rows);
+        }
+    }
+
+    /** Like {@link #startOnTerminal(ProcessSpec, int, int)}, in the open directory {@code dir} (spec.cwd() is not used). */
+    public static HostProcess startOnTerminal(ProcessSpec spec, WorkingDirectory dir, int columns, int rows) {
         Posix.Pty pty = Posix.openPty();
+        int[] err = spec.stderr() == StdioTarget.PIPE ? Posix.pipe() : null;
         try {
             Posix.setWindowSize(pty.master(), columns, rows);
-            int pid = Posix.spawnOnTerminal(bytes(spec.command()), environment(spec.env()),
-                    spec.cwd().toString().getBytes(StandardCharsets.UTF_8), pty.slavePath().getBytes(StandardCharsets.UTF_8));
+            int stderr = err != null ? err[1] : switch (spec.stderr()) {
+                case DEV_NULL -> Posix.CHILD_DEV_NULL;
+                case CLOSED -> Posix.CHILD_CLOSED;
+                default -> Posix.CHILD_TERMINAL;
+            };
+            int pid = Posix.spawnOnTerminal(bytes(spec.command()), environment(spec.env()), dir.fd(),
+                    pty.slavePath().getBytes(StandardCharsets.UTF_8), stderr);
             return new HostProcess(pid, PtyStreams.output(pty.master()), PtyStreams.input(pty.master()),
-                    InputStream.nullInputStream(), pty.master());
+                    err != null ? outputPipe(err[0]) : InputStream.nullInputStream(), pty.master());
+        } catch (IOException e) {
+            Posix.close(pty.master());
+            throw new SpawnException("cannot open the process's pipes: " + e.getMessage());
         } catch (RuntimeException e) {
             Posix.close(pty.master());
             throw e;
+        } finally {
+            if (err != null) {
+                Posix.close(err[0]);
+                Posix.close(err[1]);
+            }
         }
     }
 
@@ -89,21 +110,53 @@ public final class HostProcess {
      * @throws SpawnException when it cannot be started; the message is the system's reason
      */
     public static HostProcess start(ProcessSpec spec) {
-        int[] in = Posix.pipe();
-        int[] out = Posix.pipe();
-        int[] err = Posix.pipe();
+        try (WorkingDirectory dir = WorkingDirectory.open(spec.cwd())) {
+            return start(spec, dir);
+        }
+    }
+
+    /** Like {@link #start(ProcessSpec)}, in the open directory {@code dir} (spec.cwd() is not used). */
+    public static HostProcess start(ProcessSpec spec, WorkingDirectory dir) {
+        int[] in = piped(spec.stdin()) ? Posix.pipe() : null;
+        int[] out = piped(spec.stdout()) ? Posix.pipe() : null;
+        int[] err = piped(spec.stderr()) ? Posix.pipe() : null;
         try {
-            int pid = Posix.spawn(bytes(spec.command()), environment(spec.env()),
-                    spec.cwd().toString().getBytes(StandardCharsets.UTF_8), in[0], out[1], err[1]);
-            return new HostProcess(pid, new FileOutputStream(proc(in[1])), new FileInputStream(proc(out[0])),
-                    new FileInputStream(proc(err[0])), -1);
+            int pid = Posix.spawn(bytes(spec.command()), environment(spec.env()), dir.fd(),
+                    new int[] {in != null ? in[0] : child(spec.stdin()), out != null ? out[1] : child(spec.stdout()),
+                        err != null ? err[1] : child(spec.stderr())});
+            return new HostProcess(pid, in != null ? new FileOutputStream(proc(in[1])) : OutputStream.nullOutputStream(),
+                    out != null ? outputPipe(out[0]) : InputStream.nullInputStream(),
+                    err != null ? outputPipe(err[0]) : InputStream.nullInputStream(), -1);
         } catch (IOException e) {
             throw new SpawnException("cannot open the process's pipes: " + e.getMessage());
         } finally {
-            for (int fd : new int[] {in[0], in[1], out[0], out[1], err[0], err[1]}) {
-                Posix.close(fd);
+            for (int[] pipe : new int[][] {in, out, err}) {
+                if (pipe != null) {
+                    Posix.close(pipe[0]);
+                    Posix.close(pipe[1]);
+                }
             }
         }
+    }
+
+    /** A pipe's buffer for the process's output: room for bursts while the daemon's reader is scheduled out. */
+    public static final int OUTPUT_PIPE_BUFFER = 1024 * 1024;
+
+    /**
+     * The read end of an output pipe as a stream, its buffer enlarged to {@link #OUTPUT_PIPE_BUFFER} where
+     * the system allows (pipe-max-size and the user's pipe quota; kernel memory, used only while full).
+     */
+    private static InputStream outputPipe(int readEnd) throws IOException {
+        Posix.setPipeSize(readEnd, OUTPUT_PIPE_BUFFER); // best effort: a refusal keeps the default 64 KiB
+        return new FileInputStream(proc(readEnd));
+    }
+
+    private static boolean piped(StdioTarget t) {
+        return t == StdioTarget.DEFAULT || t == StdioTarget.PIPE;
+    }
+
+    private static int child(StdioTarget t) {
+        return t == StdioTarget.DEV_NULL ? Posix.CHILD_DEV_NULL : Posix.CHILD_CLOSED;
     }
 
     public int pid() {

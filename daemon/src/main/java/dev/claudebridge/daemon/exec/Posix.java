@@ -49,6 +49,11 @@ final class Posix {
     private static final MethodHandle FA_DESTROY = fn("posix_spawn_file_actions_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle FA_DUP2 = fn("posix_spawn_file_actions_adddup2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle FA_CHDIR = fn("posix_spawn_file_actions_addchdir_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle FA_FCHDIR = fn("posix_spawn_file_actions_addfchdir_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SYSCALL_OPENAT2 = fn("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG),
+            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle OPENAT = fn("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
+            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(3));
     private static final MethodHandle FA_CLOSEFROM = fn("posix_spawn_file_actions_addclosefrom_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle ATTR_INIT = fn("posix_spawnattr_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle ATTR_DESTROY = fn("posix_spawnattr_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
@@ -69,6 +74,18 @@ final class Posix {
     private static final MethodHandle PTSNAME_R = fn("ptsname_r", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle IOCTL_PTR = fn("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
             CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle FA_CLOSE = fn("posix_spawn_file_actions_addclose", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle FCNTL_INT = fn("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final int F_SETPIPE_SZ = 1031;
+    private static final int O_WRONLY = 1;
+    private static final byte[] DEV_NULL_PATH = "/dev/null".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** In a child's descriptor table ({@link #spawn(byte[][], byte[][], byte[], int[])}): open /dev/null here. */
+    static final int CHILD_DEV_NULL = -1;
+    /** In a child's descriptor table: leave this descriptor closed. */
+    static final int CHILD_CLOSED = -2;
+    /** In a child's descriptor table: the terminal (with {@link #spawnOnTerminal(byte[][], byte[][], byte[], byte[], int)}). */
+    static final int CHILD_TERMINAL = -3;
     private static final MethodHandle READ = fn("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
     private static final MethodHandle WRITE = fn("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
     static final int O_RDWR = 2;
@@ -76,6 +93,20 @@ final class Posix {
     static final int EIO = 5;
     static final int EAGAIN = 11;
     private static final long TIOCSWINSZ = 0x5414;
+    static final int ENOENT = 2;
+    static final int ENOSYS = 38;
+    static final int EXDEV = 18;
+    static final int ELOOP = 40;
+    static final int ENOTDIR = 20;
+    static final int AT_FDCWD = -100;
+    static final int O_PATH = 0x200000;
+    // O_DIRECTORY and O_NOFOLLOW differ between x86_64 and the generic (aarch64) numbering
+    private static final boolean GENERIC_FLAGS = System.getProperty("os.arch").equals("aarch64");
+    static final int O_DIRECTORY = GENERIC_FLAGS ? 0x4000 : 0x10000;
+    static final int O_NOFOLLOW = GENERIC_FLAGS ? 0x8000 : 0x20000;
+    private static final long SYS_OPENAT2 = 437; // the same number on x86_64 and aarch64
+    static final long RESOLVE_NO_MAGICLINKS = 0x02;
+    static final long RESOLVE_BENEATH = 0x08;
 
     private Posix() {
     }
@@ -126,6 +157,53 @@ final class Posix {
     }
 
     /**
+     * Like {@link #spawn(byte[][], byte[][], byte[], int, int, int)}, with each of descriptors 0, 1 and 2
+     * given by {@code stdio}: a descriptor of ours to duplicate, {@link #CHILD_DEV_NULL} or {@link #CHILD_CLOSED}.
+     */
+    static int spawn(byte[][] argv, byte[][] envp, byte[] cwd, int[] stdio) {
+        return spawn(argv, envp, cwd, (a, fa) -> {
+            for (int fd = 0; fd < 3; fd++) {
+                childFd(a, fa, fd, stdio[fd]);
+            }
+        });
+    }
+
+    private static void childFd(Arena a, MemorySegment fa, int fd, int source) throws Throwable {
+        if (source == CHILD_DEV_NULL) {
+            check((int) FA_OPEN.invokeExact(fa, fd, cString(a, DEV_NULL_PATH), fd == 0 ? 0 : O_WRONLY, 0), "addopen");
+        } else if (source == CHILD_CLOSED) {
+            check((int) FA_CLOSE.invokeExact(fa, fd), "addclose");
+        } else {
+            check((int) FA_DUP2.invokeExact(fa, source, fd), "adddup2");
+        }
+    }
+
+    /**
+     * {@link #spawnOnTerminal(byte[][], byte[][], byte[], byte[])} with descriptor 2 given by {@code stderr}:
+     * {@link #CHILD_TERMINAL}, a descriptor of ours, {@link #CHILD_DEV_NULL} or {@link #CHILD_CLOSED}.
+     */
+    static int spawnOnTerminal(byte[][] argv, byte[][] envp, byte[] cwd, byte[] ttyPath, int stderr) {
+        return spawn(argv, envp, cwd, (a, fa) -> {
+            check((int) FA_OPEN.invokeExact(fa, 0, cString(a, ttyPath), O_RDWR, 0), "addopen");
+            check((int) FA_DUP2.invokeExact(fa, 0, 1), "adddup2");
+            childFd(a, fa, 2, stderr == CHILD_TERMINAL ? 0 : stderr);
+        });
+    }
+
+    /**
+     * Asks for a pipe buffer of {@code bytes} (F_SETPIPE_SZ); returns the size granted, or -1 when the
+     * system refuses (over /proc/sys/fs/pipe-max-size or the user's pipe quota): the pipe keeps its size.
+     */
+    static int setPipeSize(int fd, int bytes) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(CAPTURE);
+            return (int) FCNTL_INT.invokeExact(state, fd, F_SETPIPE_SZ, bytes);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
      * Like {@link #spawn(byte[][], byte[][], byte[], int, int, int)}, with the terminal at {@code ttyPath} as
      * descriptors 0, 1 and 2. Opened after setsid and without O_NOCTTY, it becomes the child's
      * controlling terminal, so the line discipline turns a typed Ctrl-C into SIGINT for its foreground group.
@@ -143,7 +221,108 @@ final class Posix {
         void add(Arena a, MemorySegment fileActions) throws Throwable;
     }
 
+    /**
+     * Like {@link #spawn(byte[][], byte[][], byte[], int[])}, in the directory open as {@code cwdFd}
+     * (fchdir in the child, so no path is looked up again between the check and the start).
+     */
+    static int spawn(byte[][] argv, byte[][] envp, int cwdFd, int[] stdio) {
+        return spawn(argv, envp, (a, fa) -> {
+            for (int fd = 0; fd < 3; fd++) {
+                childFd(a, fa, fd, stdio[fd]);
+            }
+        }, (a, fa) -> check((int) FA_FCHDIR.invokeExact(fa, cwdFd), "addfchdir_np"));
+    }
+
+    /** Like {@link #spawnOnTerminal(byte[][], byte[][], byte[], byte[], int)}, in the directory open as {@code cwdFd}. */
+    static int spawnOnTerminal(byte[][] argv, byte[][] envp, int cwdFd, byte[] ttyPath, int stderr) {
+        return spawn(argv, envp, (a, fa) -> {
+            check((int) FA_OPEN.invokeExact(fa, 0, cString(a, ttyPath), O_RDWR, 0), "addopen");
+            check((int) FA_DUP2.invokeExact(fa, 0, 1), "adddup2");
+            childFd(a, fa, 2, stderr == CHILD_TERMINAL ? 0 : stderr);
+        }, (a, fa) -> check((int) FA_FCHDIR.invokeExact(fa, cwdFd), "addfchdir_np"));
+    }
+
+    /**
+     * Opens {@code relative} beneath the directory {@code root} as an O_PATH directory descriptor
+     * (close-on-exec): symbolic links are followed only while they stay beneath {@code root}, magic links
+     * (/proc/PID/...) never. Uses openat2 (Linux 5.6+); where it is missing, walks the path one
+     * component at a time with O_NOFOLLOW, so that any symbolic link is refused.
+     *
+     * @return the descriptor, or {@code -errno} (EXDEV: it leads outside; ELOOP: a link that may not be followed)
+     */
+    static int openDirectoryBeneath(int root, byte[] relative) {
+        int flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment how = a.allocate(24, 8); // struct open_how { u64 flags, mode, resolve }
+            how.set(JAVA_LONG, 0, flags);
+            how.set(JAVA_LONG, 8, 0L);
+            how.set(JAVA_LONG, 16, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+            MemorySegment state = a.allocate(CAPTURE);
+            MemorySegment path = cString(a, relative.length == 0 ? new byte[] {'.'} : relative);
+            for (int attempt = 0; attempt < 16; attempt++) {
+                long fd = (long) SYSCALL_OPENAT2.invokeExact(state, SYS_OPENAT2, (long) root, path, how, 24L);
+                if (fd >= 0) {
+                    return (int) fd;
+                }
+                int e = errno(state);
+                if (e == ENOSYS) {
+                    return openDirectoryNoFollow(root, relative);
+                }
+                if (e != EAGAIN && e != EINTR) { // EAGAIN: a concurrent rename, the kernel asks to retry
+                    return -e;
+                }
+            }
+            return -EAGAIN;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** One component at a time, refusing every symbolic link: the fallback for kernels without openat2. */
+    private static int openDirectoryNoFollow(int root, byte[] relative) throws Throwable {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(CAPTURE);
+            int dir = (int) OPENAT.invokeExact(state, root, cString(a, new byte[] {'.'}), O_PATH | O_DIRECTORY | O_CLOEXEC);
+            if (dir < 0) {
+                return -errno(state);
+            }
+            for (String part : new String(relative, java.nio.charset.StandardCharsets.UTF_8).split("/")) {
+                if (part.isEmpty() || part.equals(".")) {
+                    continue;
+                }
+                if (part.equals("..")) {
+                    close(dir);
+                    return -EXDEV;
+                }
+                int next = (int) OPENAT.invokeExact(state, dir, cString(a, part.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                int e = errno(state);
+                close(dir);
+                if (next < 0) {
+                    return -e;
+                }
+                dir = next;
+            }
+            return dir;
+        }
+    }
+
+    /** Opens a directory the daemon chose itself (a mapping's host root, a scratch directory); -errno on failure. */
+    static int openDirectory(byte[] path) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(CAPTURE);
+            int fd = (int) OPENAT.invokeExact(state, AT_FDCWD, cString(a, path), O_PATH | O_DIRECTORY | O_CLOEXEC);
+            return fd >= 0 ? fd : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     private static int spawn(byte[][] argv, byte[][] envp, byte[] cwd, Stdio stdio) {
+        return spawn(argv, envp, stdio, (a, fa) -> check((int) FA_CHDIR.invokeExact(fa, cString(a, cwd)), "addchdir_np"));
+    }
+
+    private static int spawn(byte[][] argv, byte[][] envp, Stdio stdio, Stdio chdir) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment fa = a.allocate(FILE_ACTIONS_SIZE, 16);
             MemorySegment attr = a.allocate(SPAWNATTR_SIZE, 16);
@@ -152,8 +331,8 @@ final class Posix {
             check((int) ATTR_INIT.invokeExact(attr), "posix_spawnattr_init");
             try {
                 stdio.add(a, fa);
+                chdir.add(a, fa); // before closefrom: a directory descriptor must still be open for fchdir
                 check((int) FA_CLOSEFROM.invokeExact(fa, 3), "addclosefrom_np");
-                check((int) FA_CHDIR.invokeExact(fa, cString(a, cwd)), "addchdir_np");
                 check((int) SIGEMPTYSET.invokeExact(sigs), "sigemptyset");
                 check((int) ATTR_SIGMASK.invokeExact(attr, sigs), "setsigmask");
                 check((int) SIGFILLSET.invokeExact(sigs), "sigfillset");

@@ -77,6 +77,64 @@ public final class PathMapper {
         return m.host().resolve(m.container().relativize(normal).toString()).normalize();
     }
 
+    /**
+     * A container directory as the mapping's host root and the path beneath it, for opening it
+     * beneath the root at the moment of use (the check above may be long past by then).
+     *
+     * @throws PolicyException ({@code cwd_not_mapped}) as {@link #mapLexically}
+     */
+    public Beneath beneath(String containerPath) {
+        mapLexically(containerPath);
+        Path normal = Path.of(containerPath).normalize();
+        PathMapping m = covering(normal).orElseThrow();
+        return new Beneath(m, m.container().relativize(normal));
+    }
+
+    /** A mapping's host root and a relative path without {@code ..} beneath it. */
+    public record Beneath(PathMapping mapping, Path relative) {
+        public Path root() {
+            return mapping.host();
+        }
+    }
+
+    /**
+     * Checks again that a host path mapped earlier (a path option's value) still lies beneath a mapping's
+     * host directory: what of it exists now is resolved, links and all.
+     *
+     * @throws PolicyException ({@code policy_denied}, rule {@code path-option}) when it now leads outside
+     */
+    public void recheck(Path host, String what) {
+        PolicyException first = null;
+        for (PathMapping m : mappings) {
+            Path root;
+            try {
+                root = m.host().toRealPath();
+            } catch (IOException e) {
+                continue;
+            }
+            if (!host.startsWith(root)) {
+                continue;
+            }
+            Path existing = host;
+            while (existing != null && !Files.exists(existing, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                existing = existing.getParent();
+            }
+            try {
+                Path real = existing == null ? root : existing.toRealPath();
+                if (real.startsWith(root)) {
+                    return;
+                }
+                first = first != null ? first : new PolicyException(ErrorCode.POLICY_DENIED, OptionPaths.RULE, what + " (" + host
+                        + ") was changed while the request waited and now leads outside its mapping " + m + " (to " + real + ")");
+            } catch (IOException e) {
+                first = first != null ? first : new PolicyException(ErrorCode.POLICY_DENIED, OptionPaths.RULE, what + " (" + host
+                        + ") cannot be resolved on the host any more: " + e.getMessage());
+            }
+        }
+        throw first != null ? first
+                : new PolicyException(ErrorCode.POLICY_DENIED, OptionPaths.RULE, what + " (" + host + ") is no longer under a mapped directory");
+    }
+
     /** The mapping that covers a normalized absolute container path (the longest prefix). */
     public Optional<PathMapping> covering(Path normal) {
         return mappings.stream().filter(m -> normal.startsWith(m.container())).findFirst();

@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * configuration claude loads ({@link SettingsControl}) and whose conversations it may reach
  * ({@link ConversationControl}). Closing it removes the scratch directory.
  */
-record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch) implements AutoCloseable {
+record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch, SpawnPaths paths) implements AutoCloseable {
     /**
      * @param profile the caller's profile; empty refuses the request ({@code access_denied})
      * @param conversations who owns which claude conversation; a new one is recorded here before the plan is returned
@@ -64,19 +64,25 @@ record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch) im
         }
         Map<String, String> env = p.env().processEnvironment(settings.daemonEnv(), request.env());
         String owner = ConversationControl.owner(p.name(), peer);
+        SpawnPaths paths = SpawnPaths.of(p.paths(), request.cwd(), parsed, argv); // before the daemon's edits: parsed's indexes hold here
         try {
             ConversationControl.Decision conversation = ConversationControl.decide(parsed, argv, conversations, owner, cwd.toString());
             argv = SettingsControl.edit(parsed, argv, p.config(), env).and(conversation.edit()).apply(argv);
             conversation.record(conversations, owner, cwd.toString());
         } catch (RuntimeException e) {
-            new Plan(null, List.of(), scratch).close();
+            new Plan(null, List.of(), scratch, paths).close();
             throw e;
         }
         List<String> command = new ArrayList<>(claude.prefix());
         command.addAll(argv);
         List<String> passed = List.copyOf(p.env().passed(request.env()).keySet());
         ProcessSpec spec = new ProcessSpec(command, env, cwd);
-        return new Plan(spec, passed, scratch);
+        return new Plan(spec, passed, scratch, paths);
+    }
+
+    /** Opens the working directory for the spawn, checking the request's paths again (they may have changed while it waited). */
+    dev.claudebridge.daemon.exec.WorkingDirectory pinPaths() {
+        return paths.pin(scratch);
     }
 
     @Override

@@ -13,16 +13,15 @@ import dev.claudebridge.protocol.Resize;
 import dev.claudebridge.protocol.Signal;
 import dev.claudebridge.protocol.StdinCredit;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running phase of a session: the process's output pumped into STDOUT/STDERR frames, the caller's
- * STDIN/SIGNAL frames into the process, and the exit. Output pumps and the input copy run on platform
+ * The running phase of a session: the process's output drained into STDOUT/STDERR frames
+ * ({@link OutputDrain}), the caller's STDIN/SIGNAL frames into the process, and the exit. Output
+ * readers, the sender and the input copy run on platform
  * threads because they block in pipe reads and writes, which would pin virtual threads; their number is
  * bounded by the number of running processes.
  */
@@ -65,22 +64,29 @@ final class ProcessRelay {
             p.releaseTerminal();
             throw e;
         }
-        Thread out = pump(p.stdout(), FrameType.STDOUT, info.outCounter());
-        Thread err = pump(p.stderr(), FrameType.STDERR, info.errCounter());
+        OutputDrain output = new OutputDrain(id, writer, p.stdout(), info.outCounter(), p.stderr(), info.errCounter());
         Thread.ofPlatform().daemon().name("input-" + id).start(() -> copyInput(p));
         Termination t = p.termination().join();
-        if (!joined(out, err, DRAIN_AFTER_EXIT_MS) || p.groupAlive()) {
+        if (!output.awaitReaders(DRAIN_AFTER_EXIT_MS) || p.groupAlive()) {
             // the leader is gone but something it started lives on (or holds its pipes): end it, orphan nothing
             p.terminateTree(killGrace);
         }
         p.forgetDescendants();
-        if (joined(out, err, killGrace.toMillis() + 1000)) {
-            p.releaseTerminal(); // no pump can still be reading it
+        if (output.awaitReaders(killGrace.toMillis() + 1000)) {
+            p.releaseTerminal(); // no reader can still be reading it
         } else {
-            LOG.warn("id={} output pumps did not finish; keeping its terminal open rather than risk a reused descriptor", id);
+            LOG.warn("id={} output readers did not finish; keeping its terminal open rather than risk a reused descriptor", id);
+        }
+        // EXIT goes after the last byte of output, however slowly the caller reads: a caller that stops
+        // reading altogether is cut off by the connection's write deadline, which fails the sender
+        while (!output.awaitSent(1000) && !callerGone) {
+            // the input loop notices a vanished caller and sets callerGone
         }
         finished = true;
-        if (callerGone) {
+        if (callerGone || output.failed()) {
+            if (!p.termination().isDone() || p.groupAlive()) {
+                p.terminateTree(killGrace);
+            }
             throw new IOException("caller disconnected");
         }
         writer.write(new Exit(t.signaled(), t.value()).toFrame());
@@ -141,31 +147,5 @@ final class ProcessRelay {
         } catch (IOException e) {
             // the caller is gone; copyInput notices and ends the tree
         }
-    }
-
-    private Thread pump(InputStream from, FrameType type, AtomicLong counter) {
-        return Thread.ofPlatform().daemon().name(type.name().toLowerCase() + "-" + id).start(() -> {
-            byte[] buf = new byte[Frame.MAX_DATA_PAYLOAD / 2];
-            try (from) {
-                int n;
-                while ((n = from.read(buf)) >= 0) {
-                    writer.write(type, buf, 0, n);
-                    counter.addAndGet(n);
-                }
-            } catch (IOException e) {
-                // the caller is gone (copyInput ends the tree) or the pipe broke: stop pumping
-            }
-        });
-    }
-
-    private static boolean joined(Thread a, Thread b, long millis) {
-        long deadline = System.currentTimeMillis() + millis;
-        try {
-            a.join(Math.max(1, deadline - System.currentTimeMillis()));
-            b.join(Math.max(1, deadline - System.currentTimeMillis()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return !a.isAlive() && !b.isAlive();
     }
 }

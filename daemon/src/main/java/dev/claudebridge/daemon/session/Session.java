@@ -3,6 +3,7 @@ package dev.claudebridge.daemon.session;
 import dev.claudebridge.daemon.exec.HostProcess;
 import dev.claudebridge.daemon.exec.SpawnException;
 import dev.claudebridge.daemon.exec.Termination;
+import dev.claudebridge.daemon.exec.WorkingDirectory;
 import dev.claudebridge.daemon.policy.PolicyException;
 import dev.claudebridge.protocol.BridgeError;
 import dev.claudebridge.protocol.ErrorCode;
@@ -42,6 +43,7 @@ final class Session {
     private final FrameReader reader;
     private final FrameWriter writer;
     private volatile HostProcess process;
+    private final WriteDeadline output;
 
     Session(SessionInfo info, BridgeSettings settings, String software, Admission admission, SessionListener listener,
             Conversations conversations, InputStream in, OutputStream out) {
@@ -52,7 +54,8 @@ final class Session {
         this.listener = listener;
         this.conversations = conversations;
         this.reader = new FrameReader(new BufferedInputStream(in, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
-        this.writer = new FrameWriter(new BufferedOutputStream(out, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
+        this.output = new WriteDeadline(out, WriteDeadline.DEFAULT);
+        this.writer = new FrameWriter(new BufferedOutputStream(output, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
     }
 
     void run() {
@@ -60,6 +63,7 @@ final class Session {
         try {
             converse();
         } finally {
+            output.release();
             if (info.ended().isEmpty()) {
                 info.end("internal", "session ended without an outcome", null);
             }
@@ -85,15 +89,16 @@ final class Session {
             }
             info.request(request.get());
             try (Plan plan = Plan.of(settings, profile, info.peer(), request.get(), info.id(), conversations);
-                    Admission.Permit permit = admission.admit(info, this::queued)) {
-                info.hostCwd(plan.spec().cwd());
+                    Admission.Permit permit = admission.admit(info, this::queued);
+                    WorkingDirectory dir = plan.pinPaths()) {
+                info.hostCwd(dir.path()); // the directory the process is started in, opened after any wait in the queue
                 info.envPassed(plan.envPassed());
                 info.markAdmitted();
                 listener.starting(info);
-                HostProcess p = request.get().terminal()
-                        .map(t -> HostProcess.startOnTerminal(plan.spec(), t.columns(), t.rows()))
-                        .orElseGet(() -> HostProcess.start(plan.spec()));
+                HostProcess p = HostStdio.start(plan.spec(), request.get(), dir);
                 process = p;
+                dev.claudebridge.daemon.exec.TreeIdentity.of(p.pid()).ifPresent(info::tree);
+                dir.close(); // the child holds the directory now
                 info.markStarted();
                 listener.started(info);
                 permit.running(this::stop);
@@ -113,8 +118,9 @@ final class Session {
         } catch (SpawnException e) {
             refuse(ErrorCode.SPAWN_FAILED, "could not start claude on the host: " + e.getMessage());
         } catch (IOException | UncheckedIOException e) {
-            info.end(ErrorCode.CONNECTION_LOST.wireName(), "caller disconnected", process == null ? null
-                    : process.termination().getNow(null));
+            info.end(ErrorCode.CONNECTION_LOST.wireName(), output.expired()
+                    ? "caller stopped reading: no output taken within the write deadline of " + output.deadline().toSeconds() + "s"
+                    : "caller disconnected", process == null ? null : process.termination().getNow(null));
         } catch (RuntimeException e) {
             LOG.error("request {} failed unexpectedly", info.id(), e);
             refuse(ErrorCode.INTERNAL, "internal error in the bridge daemon (request " + info.id() + "); see the daemon's log");
@@ -179,6 +185,7 @@ final class Session {
      * must precede the EXIT frame), waiting at most a second for a caller that does not read.
      */
     private void stop(String reason) {
+        output.shorten(WriteDeadline.AFTER_END); // the slot comes back within seconds even if the caller stopped reading
         String eol = info.request().flatMap(Request::terminal).isPresent() ? "\r\n" : "\n"; // a raw-mode terminal needs the \r
         byte[] line = ("claude-bridge: " + reason + eol).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         Thread tell = Thread.ofVirtual().start(() -> {

@@ -22,6 +22,7 @@ public final class SessionInfo {
     private final AtomicLong bytesErr = new AtomicLong();
     private volatile Request request;
     private volatile Path hostCwd;
+    private volatile dev.claudebridge.daemon.exec.TreeIdentity tree;
     private volatile List<String> envPassed = List.of();
     private volatile Instant admitted;
     private volatile Instant started;
@@ -55,6 +56,15 @@ public final class SessionInfo {
     }
 
     /** The host directory the process runs in, once decided. */
+    /** The host process tree once it has started. */
+    public Optional<dev.claudebridge.daemon.exec.TreeIdentity> tree() {
+        return Optional.ofNullable(tree);
+    }
+
+    void tree(dev.claudebridge.daemon.exec.TreeIdentity t) {
+        this.tree = t;
+    }
+
     public Optional<Path> hostCwd() {
         return Optional.ofNullable(hostCwd);
     }

@@ -1,0 +1,88 @@
+package dev.claudebridge.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The real Claude Code CLI's long answers arrive whole through the bridge, byte for byte, whatever the
+ * caller's stdin (/dev/null, an empty pipe, a pipe with data) and however fast it reads. The pinned CLI
+ * drops the tail of its output when it exits with writes pending on a full pipe, so the bridge must
+ * neither hand it a pipe for the caller's /dev/null nor let its output pipe fill for a slow caller.
+ *
+ * <p>Runs each combination {@code -Doutput.runs} times (default 1, to keep CI short; measurements by
+ * hand use 20), against the pinned CLI ({@code -Dclaude.real}) and the newest ({@code -Dclaude.latest}).
+ */
+class RealClaudeOutputTest {
+    private static final String KEY = "sk-test-standin-0123456789abcdef";
+    private static final int RUNS = Integer.getInteger("output.runs", 1);
+    private static final int MIB = 1024 * 1024;
+
+    static Stream<Arguments> combinations() {
+        List<Arguments> out = new ArrayList<>();
+        for (String cli : List.of("claude.real", "claude.latest")) {
+            for (CallerRun.Stdin stdin : CallerRun.Stdin.values()) {
+                for (CallerRun.Reader reader : CallerRun.Reader.values()) {
+                    out.add(Arguments.of(cli, MIB, stdin, reader));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} bytes, stdin {2}, {3} reader")
+    @MethodSource("combinations")
+    void aLongAnswerArrivesWhole(String cliProperty, int size, CallerRun.Stdin stdin, CallerRun.Reader reader) throws Exception {
+        String claude = System.getProperty(cliProperty, "");
+        Assumptions.assumeTrue(!claude.isBlank() && Files.isExecutable(Path.of(claude)),
+                "no CLI at -D" + cliProperty + " (./build.sh test installs it into .tools/): skipped");
+        String answer = answer(size);
+        byte[] expected = (answer + "\n").getBytes(StandardCharsets.UTF_8);
+        Path dir = Bridge.tempDir();
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Files.writeString(home.resolve(".claude.json"), "{\"hasCompletedOnboarding\":true,\"theme\":\"dark\"}");
+        Path project = Files.createDirectories(dir.resolve("project"));
+        try (MessagesStandIn api = new MessagesStandIn();
+                Bridge bridge = Bridge.start(dir, name -> name.startsWith("ANTHROPIC_") || name.startsWith("CLAUDE_")
+                        || name.toLowerCase(Locale.ROOT).endsWith("_proxy"),
+                        Map.of("HOME", home.toString(), "ANTHROPIC_BASE_URL", api.baseUrl(), "ANTHROPIC_API_KEY", KEY,
+                                "DISABLE_AUTOUPDATER", "1", "DISABLE_TELEMETRY", "1", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"),
+                        List.of("--claude", claude, "--map", project + "=" + project, "--admin-listen", "off"))) {
+            int shortRuns = 0;
+            List<String> failures = new ArrayList<>();
+            for (int run = 1; run <= RUNS; run++) {
+                MessagesStandIn.Turn[] turns = {MessagesStandIn.Turn.text(answer)};
+                api.script(turns);
+                Bridge.Result r = CallerRun.run(bridge.client(project, "-p", "write the long answer"), stdin, reader, 240);
+                if (r.status() != 0 || !java.util.Arrays.equals(r.stdout(), expected)) {
+                    shortRuns++;
+                    failures.add("run " + run + ": status " + r.status() + ", " + r.stdout().length + " of " + expected.length + " bytes, stderr "
+                            + r.stderr());
+                }
+            }
+            System.out.printf("%s %d bytes stdin %s %s reader: %d of %d runs short%n", cliProperty, size, stdin, reader, shortRuns, RUNS);
+            assertThat(failures).as("short outputs (daemon log:%n%s)", bridge.log()).isEmpty();
+        }
+    }
+
+    /** Numbered lines, so a short output shows where it ends. */
+    static String answer(int size) {
+        StringBuilder b = new StringBuilder(size);
+        for (int i = 0; b.length() < size; i++) {
+            b.append(String.format("line %08d of the long answer, padded to make it longer: abcdefghijklmnopqrstuvwxyz%n", i));
+        }
+        b.setLength(size - 1);
+        return b.append('.').toString();
+    }
+}
