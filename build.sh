@@ -30,7 +30,9 @@ mvn_q() { mvn -B -q "$@" 2>&1 | { grep -v "^WARNING: " || true; }; }
 # Everything the tests need beyond the JDK and Maven. Root installs Debian packages; the real Claude
 # Code CLI goes into .tools/ (never onto the host's PATH), pinned so results are comparable.
 CLAUDE_CODE_VERSION=2.1.197
+AGENT_SDK_VERSIONS="0.3.197 0.3.337" # the TypeScript Agent SDK matching the pinned CLI, and the newest npm served when last checked
 PLAYWRIGHT_VERSION=1.65.1 # playwright-core only (no browsers downloaded): drives Debian's chromium in the dashboard test
+KUBERNETES_MODELS_VERSION=5.1.0 # the Kubernetes API schema, to validate deploy/k8s/ (with yaml to read it)
 prerequisites() {
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     missing=
@@ -47,6 +49,13 @@ prerequisites() {
     npm install --silent --no-fund --no-audit --prefix .tools/claude-code "@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION" >/dev/null 2>&1 \
       || echo "build.sh: could not install the Claude Code CLI; the real-CLI tests will say they are skipped" >&2
   fi
+  for v in $AGENT_SDK_VERSIONS; do
+    if [ ! -d ".tools/agent-sdk-$v/node_modules/@anthropic-ai/claude-agent-sdk" ] && command -v npm >/dev/null; then
+      echo "build.sh: installing @anthropic-ai/claude-agent-sdk@$v into .tools/agent-sdk-$v"
+      npm install --silent --no-fund --no-audit --prefix ".tools/agent-sdk-$v" "@anthropic-ai/claude-agent-sdk@$v" >/dev/null 2>&1 \
+        || echo "build.sh: could not install the Agent SDK $v; the SDK tests will say they are skipped" >&2
+    fi
+  done
   if [ ! -x .tools/claude-code-latest/node_modules/.bin/claude ] && command -v npm >/dev/null; then
     echo "build.sh: installing @anthropic-ai/claude-code@2.1.332 into .tools/claude-code-latest"
     npm install --prefix .tools/claude-code-latest @anthropic-ai/claude-code@2.1.332 >/dev/null 2>&1 \
@@ -57,6 +66,28 @@ prerequisites() {
     npm install --silent --no-fund --no-audit --prefix .tools/playwright "playwright-core@$PLAYWRIGHT_VERSION" >/dev/null 2>&1 \
       || echo "build.sh: could not install playwright-core; the dashboard browser test will say it is skipped" >&2
   fi
+  if [ ! -d .tools/kubernetes-models/node_modules/kubernetes-models ] && command -v npm >/dev/null; then
+    echo "build.sh: installing kubernetes-models@$KUBERNETES_MODELS_VERSION into .tools/kubernetes-models"
+    npm install --silent --no-fund --no-audit --prefix .tools/kubernetes-models "kubernetes-models@$KUBERNETES_MODELS_VERSION" yaml@2.9.1 >/dev/null 2>&1 \
+      || echo "build.sh: could not install kubernetes-models; the manifest schema test will say it is skipped" >&2
+  fi
+}
+
+# The Docker engine for the container suite (dist's Docker*Test): docker-env.sh installs docker.io,
+# docker-compose and debootstrap from Debian, starts dockerd if none runs, and makes or reuses the
+# offline base images; it says "SKIP <why>" when containers cannot run, and the suite then skips.
+# This run holds a shared lock while it tests, so that the stop at the end leaves an engine another
+# run still uses; the engine itself is stopped (by PID) only if this script's start started it.
+docker_env=dist/src/docker/docker-env.sh
+docker_up() {
+  mkdir -p /run/claude-bridge-docker-env 2>/dev/null || true
+  exec 9>>/run/claude-bridge-docker-env/users.lock && flock -s 9 || true
+  bash "$docker_env" start || echo "build.sh: $docker_env start failed; the container suite will say it is skipped" >&2
+  trap docker_down EXIT
+}
+docker_down() {
+  flock -u 9 2>/dev/null; exec 9>&-
+  bash "$docker_env" stop || true
 }
 
 cmd=${1:-package}
@@ -71,6 +102,7 @@ case $cmd in
     ;;
   test)
     prerequisites
+    docker_up
     mvn -B verify -Dclaude.real="$root/.tools/claude-code/node_modules/.bin/claude" \
       -Dclaude.latest="$root/.tools/claude-code-latest/node_modules/.bin/claude" "$@"
     ;;

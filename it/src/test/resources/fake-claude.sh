@@ -18,6 +18,10 @@ case $mode in
   tree)    # leader and a child that ignores SIGTERM, pids written for the test, then wait forever
            sh -c 'trap "" TERM; while :; do sleep 1; done' & child=$!
            echo "$$ $child" > "$1.tmp" && mv "$1.tmp" "$1"; echo started; wait ;;
+  escape)  # like tree, plus a process that left the session (setsid) and whose parent exited at once
+           sh -c 'trap "" TERM; while :; do sleep 1; done' & child=$!
+           sh -c 'setsid sleep 3600 & echo $! > "$1.esc"' sh "$1"
+           echo "$$ $child $(cat "$1.esc")" > "$1.tmp" && mv "$1.tmp" "$1"; echo started; wait ;;
   trap)    # report forwarded signals, exit 10+signal-ish so the test sees which arrived
            trap 'echo got-INT; exit 12' INT; trap 'echo got-TERM; exit 25' TERM; trap 'echo got-HUP; exit 11' HUP
            echo ready; while :; do sleep 0.05; done ;;

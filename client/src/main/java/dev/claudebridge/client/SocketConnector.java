@@ -65,6 +65,9 @@ final class SocketConnector {
             return new ConnectException(ErrorCode.PERMISSION_DENIED, Messages.permissionDenied(path));
         }
         String why = missing ? "no socket at " + path + " (is it mounted into this container?)"
+                // what Docker leaves when it bind-mounts a socket that did not exist yet
+                : java.nio.file.Files.isDirectory(java.nio.file.Path.of(path)) ? path + " is a directory, not the bridge's socket"
+                        + " (was the socket mounted before the bridge made it? mount the socket's directory instead)"
                 : refused ? "nothing is listening on " + path + " (a stale socket file: is the bridge running?)"
                 : "cannot connect to " + path + ": " + detail;
         return new ConnectException(ErrorCode.BRIDGE_UNAVAILABLE, Messages.unavailable(path, why));

@@ -26,7 +26,8 @@ class ContainerNamespaceTest {
         assumeTrue(can.exit() == 0, "cannot make a mount namespace here (unshare --mount needs root): " + can.err().strip());
 
         Dockerfile agent = Dockerfile.read(DIST.deploy().resolve("Dockerfile.agent"));
-        String installDir = agent.copyDestination("claude-bridge-client/").orElseThrow().replaceAll("/$", "");
+        String[] copy = agent.all("COPY").getFirst().split("\\s+"); // SOURCES... /opt/claude-bridge-client/
+        String installDir = copy[copy.length - 1].replaceAll("/$", "");
         String link = agent.symlink().orElseThrow().get(1);
         String socketInside = agent.env("CLAUDE_BRIDGE_SOCKET").orElseThrow();
 

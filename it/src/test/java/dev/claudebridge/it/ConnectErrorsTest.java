@@ -72,6 +72,16 @@ class ConnectErrorsTest {
     }
 
     @Test
+    void aDirectoryWhereTheSocketShouldBeIsNamedAsSuch() throws IOException {
+        // what `docker run -v SOCKET:...` leaves when the socket did not exist yet
+        Path sock = Files.createDirectory(dir.resolve("made-by-docker.sock"));
+        Bridge.Result r = Bridge.run(client(sock.toString(), "-p", "hi"), new byte[0]);
+        assertThat(r.status()).isEqualTo(69);
+        assertThat(r.stderr()).startsWith(SEED_MESSAGE.replace("/host/claude-bridge.sock", sock.toString()));
+        assertThat(r.stderr()).contains(sock + " is a directory").doesNotContain("stale");
+    }
+
+    @Test
     void aSocketThisUserMayNotOpenIsPermissionDenied() throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run the client as another user");
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");

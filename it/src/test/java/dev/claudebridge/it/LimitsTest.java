@@ -58,7 +58,7 @@ class LimitsTest {
             Bridge.Result r = bridge.run("exit", "0");
 
             assertThat(r.status()).isEqualTo(75);
-            Matcher m = Pattern.compile("claude-bridge: rate limit of 2 requests/minute for profile default exceeded; retry in (\\d+) s\n")
+            Matcher m = Pattern.compile("claude-bridge: rate limit of 2 requests/minute for profile default exceeded by this caller \\(its container, or its uid\\); retry in (\\d+) s\n")
                     .matcher(r.stderr());
             assertThat(m.matches()).as(r.stderr()).isTrue();
             // two a minute: the next token is at most 30 s away, and the calls above took less than 5 s
@@ -82,7 +82,7 @@ class LimitsTest {
 
     @Test
     void aFullQueueRefusesAtOnce() {
-        try (Bridge bridge = Bridge.start("--max-running", "1", "--max-queued", "1")) {
+        try (Bridge bridge = Bridge.start("--max-running", "1", "--max-queued", "1", "--client-max-queued", "2")) {
             LoadClient holder = hold(bridge);
             LoadClient waiting = LoadClient.call(bridge.socket, "waiting", "exit", "0");
             assertThat(waiting.awaitQueuedOrStarted()).isTrue();
@@ -98,7 +98,7 @@ class LimitsTest {
 
     @Test
     void oneConnectionOverTheCapIsRefusedWithAReason() {
-        try (Bridge bridge = Bridge.start("--max-connections", "2")) {
+        try (Bridge bridge = Bridge.start("--max-connections", "2", "--client-max-connections", "3")) {
             LoadClient first = hold(bridge);
             LoadClient second = hold(bridge);
 

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 
 /**
  * A local stand-in for the Anthropic Messages API, so the real Claude Code CLI can get a reply without
- * the internet. Listens on 127.0.0.1 only; every request is logged to stdout and kept for assertions.
+ * the internet. Listens on 127.0.0.1 unless told otherwise; every request is logged to stdout and kept for assertions.
  *
  * <p>Each {@code POST /v1/messages} of the agent loop (a request that offers tools) takes the next
  * scripted {@link Turn} ({@link #script}); when the script is used up, and for claude's side requests
@@ -66,8 +66,13 @@ final class MessagesStandIn implements AutoCloseable {
     private int toolIds;
 
     MessagesStandIn() {
+        this(InetAddress.getLoopbackAddress());
+    }
+
+    /** Listening on another local address, e.g. the gateway of a Docker network a test made, for a claude in a container. */
+    MessagesStandIn(InetAddress address) {
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server = HttpServer.create(new InetSocketAddress(address, 0), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -78,7 +83,7 @@ final class MessagesStandIn implements AutoCloseable {
 
     /** The base URL to give the CLI as ANTHROPIC_BASE_URL. */
     String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
     }
 
     /** Replaces the script: the next agent-loop requests are answered with these turns, in order. */

@@ -3,12 +3,20 @@ package dev.claudebridge.protocol;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
  * Reads frames from a stream, whatever the read boundaries. Not thread-safe: one reader per connection.
+ *
+ * <p>A payload's buffer grows as its bytes arrive (from {@link #FIRST_CHUNK}, doubling), never to the
+ * size the header announces before the bytes are there: a peer that announces a megabyte and sends
+ * nothing costs a few kilobytes, not a megabyte.
  */
 public final class FrameReader {
+    /** The payload buffer's first size; data frames (at most 64 KiB) mostly fit at once. */
+    static final int FIRST_CHUNK = 16 * 1024;
+
     private final InputStream in;
     private final byte[] header = new byte[Frame.HEADER_LENGTH];
 
@@ -35,9 +43,20 @@ public final class FrameReader {
         if (length > Frame.maxPayload(type)) {
             throw new TooLongFrameException(type + " frame announces " + length + " bytes; the limit is " + Frame.maxPayload(type));
         }
-        byte[] payload = new byte[(int) length];
-        readFully(payload, 0, payload.length, type + " payload");
-        return Optional.of(new Frame(type, payload));
+        return Optional.of(new Frame(type, readPayload((int) length, type + " payload")));
+    }
+
+    private byte[] readPayload(int length, String what) throws IOException {
+        byte[] payload = new byte[Math.min(length, FIRST_CHUNK)];
+        int filled = 0;
+        while (true) {
+            readFully(payload, filled, payload.length - filled, what);
+            filled = payload.length;
+            if (filled == length) {
+                return payload;
+            }
+            payload = Arrays.copyOf(payload, (int) Math.min(length, 2L * filled));
+        }
     }
 
     private void readFully(byte[] b, int off, int len, String what) throws IOException {

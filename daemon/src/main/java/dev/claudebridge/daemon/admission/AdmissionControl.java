@@ -7,8 +7,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The bridge's admission: a request passes its profile's rate limit, then waits for a slot in the
- * fair queue, then runs under the watchdog. Limits are read afresh for each request, so a reload
+ * The bridge's admission: a request passes its caller's rate limit (a bucket per caller identity at
+ * its profile's rate), then waits for a slot in the fair queue, then runs under the watchdog. Limits are read afresh for each request, so a reload
  * applies to the next one and running requests keep what they started with.
  */
 public final class AdmissionControl implements Admission {
@@ -23,8 +23,14 @@ public final class AdmissionControl implements Admission {
      * @param timer runs the runtime and idle checks; its tasks are short
      */
     public AdmissionControl(Supplier<Limits> limits, Function<SessionInfo, ProfileLimits> profiles, ScheduledExecutorService timer) {
+        this(limits, profiles, timer, java.util.List.of());
+    }
+
+    /** @param listeners every listener (each keeps a reserve of queue places) */
+    public AdmissionControl(Supplier<Limits> limits, Function<SessionInfo, ProfileLimits> profiles, ScheduledExecutorService timer,
+            java.util.List<String> listeners) {
         this.profiles = profiles;
-        this.queue = new FairQueue(limits);
+        this.queue = new FairQueue(limits, listeners);
         this.watchdog = new Watchdog(timer, limits);
     }
 
@@ -34,8 +40,9 @@ public final class AdmissionControl implements Admission {
         if (queue.closed()) {
             throw FairQueue.shuttingDown();
         }
-        rates.take(p);
-        FairQueue.Slot slot = queue.acquire(ClientKey.of(p.profile(), session), p, notice);
+        ClientKey key = ClientKey.of(p.profile(), session);
+        rates.take(key, p);
+        FairQueue.Slot slot = queue.acquire(key, p, notice);
         return watchdog.watch(session.id(), () -> session.bytesIn() + session.bytesOut() + session.bytesErr(), p, slot::close);
     }
 

@@ -1,5 +1,8 @@
 package dev.claudebridge.daemon.admission;
 
+import dev.claudebridge.daemon.policy.PolicyException;
+import dev.claudebridge.daemon.session.Peer;
+import dev.claudebridge.daemon.session.PeerIdentity;
 import dev.claudebridge.protocol.BridgeError;
 import dev.claudebridge.protocol.ErrorCode;
 import dev.claudebridge.protocol.FrameReader;
@@ -10,6 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,25 +24,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connection management for a stream transport: at most {@code max-connections} open at once (one more
- * is answered with an ERROR {@code queue_full} after its HELLO, so the caller learns why), and a
- * connection that has not delivered its HELLO and REQUEST within the handshake timeout is closed,
- * however slowly it trickles bytes in.
+ * Connection management for a stream transport, per caller identity ({@link Peer#identity()}): one
+ * identity holds at most {@code client-max-connections} open at once, all together at most
+ * {@code max-connections} less the other listeners' reserves; one more is answered with an ERROR
+ * {@code queue_full} after its HELLO, so the caller learns why. A connection that has not delivered its
+ * HELLO and REQUEST within the handshake timeout is closed, however slowly it trickles bytes in, and
+ * the bytes of handshakes and requests held at once stay within {@code handshake-memory} (a quarter of
+ * it per identity).
  */
 public final class Connections {
     private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
+    /** Refusals waiting for a HELLO at once; more are closed without a word, so refusing costs little. */
+    private static final int MAX_REFUSING = 64;
+    private static final int MAX_REFUSING_PER_IDENTITY = 4;
 
     private final Supplier<Limits> limits;
     private final ScheduledExecutorService timer;
+    private final Shares connections;
+    private final Shares memory;
+    private final Shares refusing;
+    private final RefusalLog refusals = new RefusalLog(LOG);
     private final AtomicInteger open = new AtomicInteger();
 
     /**
-     * @param limits the current limits (max-connections and handshake-timeout are read per connection)
+     * @param limits the current limits (read per connection)
      * @param timer closes the connections that miss their handshake deadline
+     * @param listeners every listener (each keeps a reserve of connections and memory)
      */
-    public Connections(Supplier<Limits> limits, ScheduledExecutorService timer) {
+    public Connections(Supplier<Limits> limits, ScheduledExecutorService timer, List<String> listeners) {
         this.limits = limits;
         this.timer = timer;
+        this.connections = new Shares(listeners);
+        this.memory = new Shares(listeners);
+        this.refusing = new Shares(listeners);
+    }
+
+    /** For a single listener. */
+    public Connections(Supplier<Limits> limits, ScheduledExecutorService timer) {
+        this(limits, timer, List.of());
     }
 
     /**
@@ -46,16 +69,18 @@ public final class Connections {
      *
      * @param session runs the session over the connection's streams
      */
-    public void serve(SocketChannel ch, String peer, BiConsumer<InputStream, OutputStream> session) {
+    public void serve(SocketChannel ch, Peer peer, BiConsumer<InputStream, OutputStream> session) {
         Limits l = limits.get();
+        PeerIdentity id = peer.identity();
         try (ch) {
-            if (open.incrementAndGet() > l.maxConnections()) {
-                open.decrementAndGet();
-                refuse(ch, peer, l);
+            Shares.Refusal refused = connections.take(id, 1, new Shares.Caps(l.maxConnections(), l.clientConnectionCap()));
+            if (refused != null) {
+                refuse(ch, id, l, refused);
                 return;
             }
+            open.incrementAndGet();
+            HandshakeGuard in = new HandshakeGuard(Channels.newInputStream(ch), bytes -> claim(id, bytes, l));
             try {
-                HandshakeGuard in = new HandshakeGuard(Channels.newInputStream(ch));
                 ScheduledFuture<?> deadline = timer.schedule(() -> {
                     if (!in.complete()) {
                         LOG.info("closing the connection of {}: no request within the handshake-timeout of {}", peer,
@@ -69,6 +94,8 @@ public final class Connections {
                     deadline.cancel(false);
                 }
             } finally {
+                memory.give(id, in.charged());
+                connections.give(id, 1);
                 open.decrementAndGet();
             }
         } catch (IOException e) {
@@ -81,10 +108,34 @@ public final class Connections {
         return open.get();
     }
 
+    /** Bytes of handshakes and requests held now. */
+    public long heldBytes() {
+        return memory.total();
+    }
+
+    /** Takes {@code bytes} of the handshake memory for a handshake's payload as it arrives. */
+    private void claim(PeerIdentity id, long bytes, Limits l) {
+        Shares.Refusal r = memory.take(id, bytes, new Shares.Caps(l.handshakeMemory(), l.handshakeMemory() / 4));
+        if (r != null) {
+            refusals.note(id, "handshake-memory");
+            throw new PolicyException(ErrorCode.QUEUE_FULL, "limits.handshake-memory", r == Shares.Refusal.IDENTITY
+                    ? "this caller (its container, or its uid) is sending more request bytes at once than its share of the bridge's handshake-memory ("
+                            + (l.handshakeMemory() / 4 >> 10) + " KiB); try again later"
+                    : "the bridge is receiving its handshake-memory of requests (" + (l.handshakeMemory() >> 10)
+                            + " KiB) at once; try again later");
+        }
+    }
+
     /** Waits (up to the handshake timeout) for the caller's HELLO, then answers it with the refusal. */
-    private void refuse(SocketChannel ch, String peer, Limits l) {
-        String message = "the bridge has " + Durations.count(l.maxConnections(), "connection") + " open, its max-connections limit; try again later";
-        LOG.warn("refusing a connection of {}: {} open already (max-connections)", peer, l.maxConnections());
+    private void refuse(SocketChannel ch, PeerIdentity id, Limits l, Shares.Refusal why) {
+        String message = why == Shares.Refusal.IDENTITY
+                ? "this caller (its container, or its uid) has " + Durations.count(l.clientConnectionCap(), "connection")
+                        + " open, its client-max-connections limit; try again later"
+                : "the bridge has " + Durations.count(connections.total(), "connection") + " open, its max-connections limit; try again later";
+        refusals.note(id, why == Shares.Refusal.IDENTITY ? "client-max-connections" : "max-connections");
+        if (refusing.take(id, 1, new Shares.Caps(MAX_REFUSING, MAX_REFUSING_PER_IDENTITY)) != null) {
+            return; // already telling this caller (or many) why: close at once
+        }
         ScheduledFuture<?> deadline = timer.schedule(() -> closeQuietly(ch), l.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
         try {
             new FrameReader(Channels.newInputStream(ch)).read();
@@ -93,6 +144,7 @@ public final class Connections {
             // gone, or not a claude-bridge client: nothing to tell
         } finally {
             deadline.cancel(false);
+            refusing.give(id, 1);
         }
     }
 

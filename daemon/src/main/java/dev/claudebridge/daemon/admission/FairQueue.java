@@ -30,6 +30,8 @@ final class FairQueue {
     static final long HEARTBEAT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final Supplier<Limits> limits;
+    /** Waiting requests per identity, with a reserve per listener. */
+    private final Shares places;
     private final ReentrantLock lock = new ReentrantLock();
     /** Clients with waiting requests, in turn order: the head is served next, then moves to the tail. */
     private final LinkedHashMap<ClientKey, ArrayDeque<Waiter>> lines = new LinkedHashMap<>();
@@ -38,8 +40,13 @@ final class FairQueue {
     private int waiting;
     private boolean closed;
 
-    FairQueue(Supplier<Limits> limits) {
+    FairQueue(Supplier<Limits> limits, java.util.List<String> listeners) {
         this.limits = limits;
+        this.places = new Shares(listeners);
+    }
+
+    FairQueue(Supplier<Limits> limits) {
+        this(limits, java.util.List.of());
     }
 
     /**
@@ -60,9 +67,14 @@ final class FairQueue {
                 // after dispatch, room for this profile means none of its requests is waiting: no one is overtaken
                 return take(profile);
             }
-            if (waiting >= l.maxQueued()) {
-                throw new PolicyException(ErrorCode.QUEUE_FULL, "the bridge's queue is full (" + Durations.count(waiting, "request")
-                        + " waiting for " + Durations.count(l.maxRunning(), "slot") + "); try again later");
+            Shares.Refusal full = places.take(key.identity(), 1, new Shares.Caps(l.maxQueued(), l.clientQueueCap()));
+            if (full == Shares.Refusal.IDENTITY) {
+                throw new PolicyException(ErrorCode.QUEUE_FULL, "limits.client-max-queued", "this caller (its container, or its uid) has "
+                        + Durations.count(places.of(key.identity()), "request") + " waiting, its client-max-queued limit; try again later");
+            }
+            if (full == Shares.Refusal.TOTAL) {
+                throw new PolicyException(ErrorCode.QUEUE_FULL, "limits.max-queued", "the bridge's queue is full ("
+                        + Durations.count(waiting, "request") + " waiting for " + Durations.count(l.maxRunning(), "slot") + "); try again later");
             }
             w = new Waiter(key, profile, lock.newCondition());
             lines.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(w);
@@ -136,6 +148,7 @@ final class FairQueue {
                 for (Waiter w : line) {
                     w.refused = true;
                     w.turn.signal();
+                    places.give(w.key.identity(), 1);
                 }
             }
             lines.clear();
@@ -191,6 +204,7 @@ final class FairQueue {
                 lines.put(next.key, line); // to the back of the turn order
             }
             waiting--;
+            places.give(next.key.identity(), 1);
             take(next.profile);
             next.granted = true;
             next.turn.signal();
@@ -217,6 +231,7 @@ final class FairQueue {
             ArrayDeque<Waiter> line = lines.get(w.key);
             if (line != null && line.remove(w)) {
                 waiting--;
+                places.give(w.key.identity(), 1);
                 if (line.isEmpty()) {
                     lines.remove(w.key);
                 }

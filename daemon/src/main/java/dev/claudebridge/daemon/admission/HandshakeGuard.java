@@ -8,9 +8,16 @@ import java.io.InputStream;
 /**
  * A connection's input that notices when the handshake is over: it follows the frame headers in the
  * byte stream (nothing else) until the HELLO and the REQUEST have passed, then only passes bytes on.
- * What the frames say is the session's business.
+ * What the frames say is the session's business. Until then, each payload byte is claimed from a
+ * memory budget before it is passed on, so what a handshake holds is what it has sent, and the claim
+ * may refuse (by throwing its unchecked exception, which reaches the session as a refusal).
  */
 final class HandshakeGuard extends FilterInputStream {
+    /** Claims bytes of the handshake budget; throws to refuse them. */
+    interface Claim {
+        void claim(long bytes);
+    }
+
     /** HELLO, then REQUEST. */
     private static final int HANDSHAKE_FRAMES = 2;
 
@@ -19,9 +26,21 @@ final class HandshakeGuard extends FilterInputStream {
     private long payloadLeft;
     private int frames;
     private volatile boolean complete;
+    private final Claim claim;
+    private volatile long charged;
 
     HandshakeGuard(InputStream in) {
+        this(in, bytes -> { });
+    }
+
+    HandshakeGuard(InputStream in, Claim claim) {
         super(in);
+        this.claim = claim;
+    }
+
+    /** Payload bytes claimed so far (to be given back when the connection ends). */
+    long charged() {
+        return charged;
     }
 
     /** Whether the HELLO and the REQUEST have been read in full. */
@@ -54,6 +73,7 @@ final class HandshakeGuard extends FilterInputStream {
     }
 
     private void follow(byte[] b, int off, int n) {
+        long payload = 0;
         int i = off;
         int end = off + n;
         while (i < end && !complete) {
@@ -72,10 +92,15 @@ final class HandshakeGuard extends FilterInputStream {
                 int k = (int) Math.min(payloadLeft, end - i);
                 payloadLeft -= k;
                 i += k;
+                payload += k;
                 if (payloadLeft == 0) {
                     frameDone();
                 }
             }
+        }
+        if (payload > 0) {
+            claim.claim(payload);
+            charged += payload;
         }
     }
 

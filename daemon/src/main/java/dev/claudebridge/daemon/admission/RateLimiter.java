@@ -10,28 +10,35 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One token bucket per profile (Bucket4j, greedy refill: tokens trickle back evenly, not a minute's
- * worth at once). A profile whose rate changes on a reload gets a fresh, full bucket.
+ * One token bucket per caller identity and profile, at the profile's rate (Bucket4j, greedy refill:
+ * tokens trickle back evenly, not a minute's worth at once), so one caller spending its tokens leaves
+ * every other caller's alone. A profile whose rate changes on a reload gets fresh, full buckets; full
+ * buckets are forgotten when many callers have come and gone (a full bucket is what a new caller gets).
  */
 final class RateLimiter {
-    private final ConcurrentHashMap<String, Limiter> buckets = new ConcurrentHashMap<>();
+    /** Buckets kept before the full ones are dropped. */
+    static final int PRUNE_ABOVE = 4096;
+    private final ConcurrentHashMap<ClientKey, Limiter> buckets = new ConcurrentHashMap<>();
 
     /**
      * Takes one token of the profile's bucket.
      *
      * @throws PolicyException {@code rate_limited}, saying when a token will be back
      */
-    void take(ProfileLimits p) {
+    void take(ClientKey key, ProfileLimits p) {
         RateLimit rate = p.rate();
         if (rate.unlimited()) {
             return;
         }
-        Limiter l = buckets.compute(p.profile(), (name, old) -> old != null && old.rate.equals(rate) ? old : new Limiter(rate, bucket(rate)));
+        if (buckets.size() > PRUNE_ABOVE) {
+            buckets.values().removeIf(l -> l.bucket.getAvailableTokens() >= l.rate.capacity());
+        }
+        Limiter l = buckets.compute(key, (k, old) -> old != null && old.rate.equals(rate) ? old : new Limiter(rate, bucket(rate)));
         ConsumptionProbe probe = l.bucket.tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
             long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1));
             throw new PolicyException(ErrorCode.RATE_LIMITED, "rate limit of " + rate.perMinute() + " requests/minute for profile "
-                    + p.profile() + " exceeded; retry in " + seconds + " s");
+                    + p.profile() + " exceeded by this caller (its container, or its uid); retry in " + seconds + " s");
         }
     }
 

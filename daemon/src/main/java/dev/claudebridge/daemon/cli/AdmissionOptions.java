@@ -32,6 +32,19 @@ final class AdmissionOptions {
     @Option(names = "--max-connections", paramLabel = "N", description = "Connections open at once; one more is refused (limits.max-connections). Default: 512.")
     Optional<Integer> maxConnections = Optional.empty();
 
+    @Option(names = "--client-max-connections", paramLabel = "N",
+            description = "Connections one caller (a container, or a host user) may hold open at once (limits.client-max-connections). Default: auto, an eighth of max-connections.")
+    Optional<Integer> clientMaxConnections = Optional.empty();
+
+    @Option(names = "--client-max-queued", paramLabel = "N",
+            description = "Requests one caller may have waiting at once (limits.client-max-queued). Default: auto, a quarter of max-queued.")
+    Optional<Integer> clientMaxQueued = Optional.empty();
+
+    @Option(names = "--handshake-memory", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Bytes of requests being received or held at once, all callers together; one caller may hold a quarter "
+                    + "(limits.handshake-memory). Default: auto, a quarter of the heap.")
+    Optional<Long> handshakeMemory = Optional.empty();
+
     @Option(names = "--handshake-timeout", paramLabel = "DURATION", converter = ConfigOptions.DurationConverter.class,
             description = "Time a new connection has to send its request before it is dropped (limits.handshake-timeout). Default: 5s.")
     Optional<Duration> handshakeTimeout = Optional.empty();
@@ -88,7 +101,8 @@ final class AdmissionOptions {
     Limits limits(Limits base) {
         return new Limits(maxRunning.orElse(base.maxRunning()), maxQueued.orElse(base.maxQueued()),
                 maxConnections.orElse(base.maxConnections()), handshakeTimeout.orElse(base.handshakeTimeout()),
-                idleTimeout.orElse(base.idleTimeout()));
+                idleTimeout.orElse(base.idleTimeout()), clientMaxConnections.orElse(base.clientMaxConnections()),
+                clientMaxQueued.orElse(base.clientMaxQueued()), handshakeMemory.orElse(base.handshakeMemory()));
     }
 
     ProfileLimits profile(ProfileLimits base) {
@@ -106,6 +120,22 @@ final class AdmissionOptions {
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException("--rate takes PER_MINUTE or PER_MINUTE/BURST, e.g. 60/20; got " + spec);
             }
+        }
+    }
+
+    /** {@code 64MiB}, {@code 512k}, or bytes. */
+    static final class SizeConverter implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String spec) {
+            try {
+                long n = dev.claudebridge.daemon.config.Units.size(spec);
+                if (n >= 1L << 20) {
+                    return n;
+                }
+            } catch (IllegalArgumentException e) {
+                // the message below says what is expected
+            }
+            throw new TypeConversionException("expected a size of at least 1MiB, e.g. 64MiB; got " + spec);
         }
     }
 

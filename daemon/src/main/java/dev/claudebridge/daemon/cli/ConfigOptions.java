@@ -46,7 +46,8 @@ final class ConfigOptions {
     List<String> maps = new ArrayList<>();
 
     @Option(names = "--allow-env", paramLabel = "NAME", description = "Also pass this caller variable (repeatable; NAME* for a prefix;"
-            + " replaces the default profile's env-allow). Built-in list: TERM, COLORTERM, LANG, LC_*, TZ, NO_COLOR, FORCE_COLOR.")
+            + " replaces the default profile's env-allow). Built-in list: TERM, COLORTERM, LANG, LC_*, TZ, NO_COLOR, FORCE_COLOR and the"
+            + " Agent SDKs' and tuning variables (docs/CONFIG.md).")
     List<String> allowEnv = new ArrayList<>();
 
     @Option(names = "--kill-grace", paramLabel = "DURATION", converter = DurationConverter.class,

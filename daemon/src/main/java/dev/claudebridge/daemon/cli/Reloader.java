@@ -57,7 +57,10 @@ final class Reloader implements Supplier<BridgeSettings> {
         try {
             next = options.load(env);
         } catch (ConfigException e) {
-            LOG.error("configuration reload REJECTED, the previous configuration stays in force; problems:\n{}", e.getMessage());
+            LOG.error("configuration reload REJECTED, the previous configuration stays in force; problems:");
+            for (String problem : e.getMessage().split("\n")) {
+                LOG.error("  {}", problem); // one line each: log arguments are escaped
+            }
             return false;
         } catch (IllegalArgumentException e) {
             LOG.error("configuration reload REJECTED, the previous configuration stays in force: {}", e.getMessage());

@@ -12,6 +12,7 @@ import dev.claudebridge.daemon.audit.AuditListener;
 import dev.claudebridge.daemon.audit.AuditLog;
 import dev.claudebridge.daemon.audit.DaemonLost;
 import dev.claudebridge.daemon.audit.RunningLedger;
+import dev.claudebridge.daemon.exec.TreeCgroups;
 import dev.claudebridge.daemon.exec.TreeIdentity;
 import dev.claudebridge.daemon.config.AdminConfig;
 import dev.claudebridge.daemon.config.BridgeConfig;
@@ -23,6 +24,7 @@ import dev.claudebridge.daemon.session.Conversations;
 import dev.claudebridge.daemon.session.Peer;
 import dev.claudebridge.daemon.session.SessionEngine;
 import dev.claudebridge.daemon.transport.ListenerException;
+import dev.claudebridge.daemon.transport.PeerCredentials;
 import jdk.net.UnixDomainPrincipal;
 import jdk.net.ExtendedSocketOptions;
 import java.nio.channels.SocketChannel;
@@ -143,16 +145,18 @@ final class ServeCommand implements Callable<Integer> {
             listener.close();
             return 1;
         }
+        TreeCgroups.decide();
         Supplier<Limits> limits = admissionOptions.limits(settings);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("limits").factory());
-        AdmissionControl admission = new AdmissionControl(limits, admissionOptions.profiles(settings), timer);
+        List<String> listenerNames = listener.paths().stream().map(Path::toString).toList();
+        AdmissionControl admission = new AdmissionControl(limits, admissionOptions.profiles(settings), timer, listenerNames);
         AdminSide admin = new AdminSide(Main.version(), settings);
         admin.queue(admission::waiting);
         admin.readiness().add(new WritableFileCheck("audit", auditLog::path));
         // a warning, not a failure: the daemon serves either way
         admin.readiness().add(ReadinessCheck.of("base-url", () -> ReadinessCheck.Outcome.ok(baseUrlPin.map(p -> "ANTHROPIC_BASE_URL pinned by " + p)
                 .orElse("warning: " + BaseUrlPin.warning(BaseUrlPin.MANAGED_DIR)))));
-        Connections connections = new Connections(limits, timer);
+        Connections connections = new Connections(limits, timer, listenerNames);
         LOG.info("admission: {}; {}", limits.get(), admissionOptions.profile(ProfileLimits.of(
                 config.profile(BridgeConfig.DEFAULT_PROFILE).orElseGet(() -> ProfileConfig.defaults(BridgeConfig.DEFAULT_PROFILE)))));
         SessionEngine engine = new SessionEngine(settings, "claude-bridge/" + Main.version(), admission,
@@ -169,7 +173,7 @@ final class ServeCommand implements Callable<Integer> {
         shutdown.installSignalHandlers();
         listener.serve((ch, socketPath) -> {
             Peer peer = peer(ch, socketPath);
-            connections.serve(ch, peer.toString(), (in, out) -> engine.serve(in, out, peer));
+            connections.serve(ch, peer, (in, out) -> engine.serve(in, out, peer));
         });
         int status = shutdown.awaitStopped();
         auditLog.close();
@@ -178,11 +182,18 @@ final class ServeCommand implements Callable<Integer> {
         return status;
     }
 
+    /** The peer as the kernel tells it, taken once at accept (the container's identity cannot change later). */
     private static Peer peer(SocketChannel ch, Path socketPath) {
         String listener = socketPath.toString();
         try {
             UnixDomainPrincipal p = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            return new Peer(listener, p.user().getName(), p.group().getName());
+            PeerCredentials.Credentials c;
+            try {
+                c = PeerCredentials.of(ch);
+            } catch (LinkageError e) {
+                c = new PeerCredentials.Credentials(0, ""); // no libc calls: listener and uid only
+            }
+            return new Peer(listener, p.user().getName(), p.group().getName(), c.pid(), c.container());
         } catch (java.io.IOException | UnsupportedOperationException e) {
             return new Peer(listener, "", "");
         }

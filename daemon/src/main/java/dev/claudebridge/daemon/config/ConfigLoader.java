@@ -159,7 +159,13 @@ public final class ConfigLoader {
                 : positive(v, "a whole number of processes, or auto"));
         LimitsConfig l = new LimitsConfig(maxRunning, s.integer("max-queued", d.maxQueued(), 0, 1_000_000),
                 s.integer("max-connections", d.maxConnections(), 1, 1_000_000), s.duration("handshake-timeout", d.handshakeTimeout()),
-                s.duration("idle-timeout", d.idleTimeout()));
+                s.duration("idle-timeout", d.idleTimeout()),
+                s.parsed("client-max-connections", d.clientMaxConnections(), v -> v.trim().equals("auto") ? LimitsConfig.AUTO
+                        : positive(v, "a whole number of connections, or auto")),
+                s.parsed("client-max-queued", d.clientMaxQueued(), v -> v.trim().equals("auto") ? LimitsConfig.AUTO
+                        : positive(v, "a whole number of requests, or auto")),
+                s.parsed("handshake-memory", d.handshakeMemory(), v -> v.trim().equals("auto") ? (long) LimitsConfig.AUTO
+                        : Section.within(Units.size(v), 1L << 20, 1L << 40, Units::formatSize)));
         s.finish();
         return l;
     }

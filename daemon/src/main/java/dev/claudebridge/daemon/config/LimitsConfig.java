@@ -10,12 +10,16 @@ import java.time.Duration;
  * @param maxConnections open connections at once
  * @param handshakeTimeout time a new connection has to send its HELLO and REQUEST
  * @param idleTimeout zero: none
+ * @param clientMaxConnections open connections of one caller identity at once; {@link #AUTO}: an eighth of maxConnections
+ * @param clientMaxQueued waiting requests of one caller identity at once; {@link #AUTO}: a quarter of maxQueued
+ * @param handshakeMemory bytes of handshakes and requests held at once; {@link #AUTO}: a quarter of the heap
  */
-public record LimitsConfig(int maxRunning, int maxQueued, int maxConnections, Duration handshakeTimeout, Duration idleTimeout) {
+public record LimitsConfig(int maxRunning, int maxQueued, int maxConnections, Duration handshakeTimeout, Duration idleTimeout,
+        int clientMaxConnections, int clientMaxQueued, long handshakeMemory) {
     /** {@code max-running: auto}. */
     public static final int AUTO = 0;
 
     public static LimitsConfig defaults() {
-        return new LimitsConfig(AUTO, 200, 512, Duration.ofSeconds(5), Duration.ZERO);
+        return new LimitsConfig(AUTO, 200, 512, Duration.ofSeconds(5), Duration.ZERO, AUTO, AUTO, AUTO);
     }
 }

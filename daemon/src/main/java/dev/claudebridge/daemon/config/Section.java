@@ -206,7 +206,7 @@ final class Section {
                 && (s.getValue().isEmpty() || s.getValue().equals("~") || s.getValue().equals("null"));
     }
 
-    private static <N extends Comparable<N>> N within(N v, N min, N max, Function<N, String> show) {
+    static <N extends Comparable<N>> N within(N v, N min, N max, Function<N, String> show) {
         if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
             throw new IllegalArgumentException("must be between " + show.apply(min) + " and " + show.apply(max) + ", got " + show.apply(v));
         }

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,14 +29,19 @@ public final class HostProcess {
     /** The pseudo-terminal master in terminal mode, else -1. */
     private final int master;
     private final AtomicInteger terminalHolds = new AtomicInteger(2);
+    /** The request's cgroup, holding the whole tree; null in the process-group mode ({@link TreeCgroups}). */
+    private final RequestCgroup cgroup;
 
-    private HostProcess(int pid, OutputStream stdin, InputStream stdout, InputStream stderr, int master) {
-        this.pid = pid;
+    private HostProcess(Placed placed, OutputStream stdin, InputStream stdout, InputStream stderr, int master) {
+        this.pid = placed.pid();
+        this.cgroup = placed.cgroup();
         this.stdin = stdin;
         this.stdout = stdout;
         this.stderr = stderr;
         this.master = master;
-        DescendantTracker.track(pid);
+        if (cgroup == null) {
+            DescendantTracker.track(pid);
+        }
         Thread.ofPlatform().daemon().name("waitpid-" + pid).start(() -> termination.complete(Termination.ofWaitStatus(Posix.waitpid(pid))));
     }
 
@@ -63,8 +69,10 @@ public final class HostProcess {
                 case CLOSED -> Posix.CHILD_CLOSED;
                 default -> Posix.CHILD_TERMINAL;
             };
-            int pid = Posix.spawnOnTerminal(bytes(spec.command()), environment(spec.env()), dir.fd(),
-                    pty.slavePath().getBytes(StandardCharsets.UTF_8), stderr);
+            byte[] tty = pty.slavePath().getBytes(StandardCharsets.UTF_8);
+            Placed pid = spawn(bytes(spec.command()), (argv, fd3) -> fd3 < 0
+                    ? Posix.spawnOnTerminal(argv, environment(spec.env()), dir.fd(), tty, stderr)
+                    : Posix.spawnOnTerminal(argv, environment(spec.env()), dir.fd(), tty, stderr, fd3));
             return new HostProcess(pid, PtyStreams.output(pty.master()), PtyStreams.input(pty.master()),
                     err != null ? outputPipe(err[0]) : InputStream.nullInputStream(), pty.master());
         } catch (IOException e) {
@@ -88,9 +96,51 @@ public final class HostProcess {
         }
     }
 
-    /** Forgets the process's descendants; call once, after the process has ended. */
+    /** Forgets the process's descendants and removes its empty cgroup; call once, after the process has ended. */
     public void forgetDescendants() {
-        DescendantTracker.release(pid);
+        if (cgroup == null) {
+            DescendantTracker.release(pid);
+        } else {
+            cgroup.remove(0); // left in place if something still runs in it: terminateTree, or the watcher at exit, ends it
+        }
+    }
+
+    /** A started process and the cgroup it was started in (null in the process-group mode). */
+    private record Placed(int pid, RequestCgroup cgroup) {
+    }
+
+    /** posix_spawn of {@code argv} with descriptor 3 for the child ({@code fd3}), or -1 for none. */
+    private interface Spawn {
+        int spawn(byte[][] argv, int fd3);
+    }
+
+    /**
+     * Starts {@code argv}: in the cgroup mode through the helper, which joins a new cgroup for this
+     * request and then execs {@code argv}, so the process and all it starts are in it from the first
+     * instruction; returns once the program runs (or throws why it could not start, as posix_spawn does).
+     */
+    private static Placed spawn(byte[][] argv, Spawn spawn) {
+        Optional<TreeCgroups> mode = TreeCgroups.active();
+        if (mode.isEmpty()) {
+            return new Placed(spawn.spawn(argv, -1), null);
+        }
+        RequestCgroup cg = mode.get().create();
+        try {
+            int[] status = Posix.pipe();
+            int pid;
+            try {
+                pid = spawn.spawn(mode.get().wrap(cg, argv), status[1]);
+            } catch (RuntimeException e) {
+                Posix.close(status[0]);
+                Posix.close(status[1]);
+                throw e;
+            }
+            TreeCgroups.awaitExec(pid, status);
+            return new Placed(pid, cg);
+        } catch (RuntimeException e) {
+            cg.remove(1000);
+            throw e;
+        }
     }
 
     /**
@@ -121,9 +171,11 @@ public final class HostProcess {
         int[] out = piped(spec.stdout()) ? Posix.pipe() : null;
         int[] err = piped(spec.stderr()) ? Posix.pipe() : null;
         try {
-            int pid = Posix.spawn(bytes(spec.command()), environment(spec.env()), dir.fd(),
-                    new int[] {in != null ? in[0] : child(spec.stdin()), out != null ? out[1] : child(spec.stdout()),
-                        err != null ? err[1] : child(spec.stderr())});
+            int[] stdio = {in != null ? in[0] : child(spec.stdin()), out != null ? out[1] : child(spec.stdout()),
+                err != null ? err[1] : child(spec.stderr())};
+            Placed pid = spawn(bytes(spec.command()), (argv, fd3) -> fd3 < 0
+                    ? Posix.spawn(argv, environment(spec.env()), dir.fd(), stdio)
+                    : Posix.spawn(argv, environment(spec.env()), dir.fd(), stdio, fd3));
             return new HostProcess(pid, in != null ? new FileOutputStream(proc(in[1])) : OutputStream.nullOutputStream(),
                     out != null ? outputPipe(out[0]) : InputStream.nullInputStream(),
                     err != null ? outputPipe(err[0]) : InputStream.nullInputStream(), -1);
@@ -185,9 +237,17 @@ public final class HostProcess {
         Posix.kill(-pid, signal);
     }
 
-    /** Whether any process of the group is still running (zombies do not count). */
+    /** Whether any process of the group, or of the request's cgroup, is still running (zombies do not count). */
     public boolean groupAlive() {
-        return ProcStat.groupRunning(pid);
+        return ProcStat.groupRunning(pid) || cgroup != null && cgroup.populated();
+    }
+
+    /**
+     * Whether anything of the tree still runs: the group, or a process it started that has left the
+     * group (claude runs its Bash tool in a session of its own) and may have lost its parent since.
+     */
+    public boolean treeAlive() {
+        return groupAlive() || DescendantTracker.snapshot(pid).stream().anyMatch(d -> d.isAlive() && ProcStat.running(d.pid()));
     }
 
     /**
@@ -195,6 +255,10 @@ public final class HostProcess {
      * may have left the group), then SIGKILL to whatever is left after the grace period.
      */
     public void terminateTree(Duration grace) {
+        if (cgroup != null) {
+            terminateCgroup(grace);
+            return;
+        }
         // what is descended now, what was seen descending earlier (it may have left the group with setsid),
         // and whatever else is in the group: one scan of the process table, then only these are watched
         Set<Long> members = new HashSet<>();
@@ -214,6 +278,29 @@ public final class HostProcess {
         }
         signalGroup(Posix.SIGKILL); // also whatever joined the group meanwhile
         members.stream().filter(ProcStat::running).forEach(m -> Posix.kill(m.intValue(), Posix.SIGKILL));
+    }
+
+    /**
+     * The cgroup mode of {@link #terminateTree(Duration)}: SIGTERM to every process in the cgroup (and the
+     * group, in case one left the cgroup), then cgroup.kill, which no fork can outrun, and the cgroup removed.
+     */
+    private void terminateCgroup(Duration grace) {
+        Set<Long> members = cgroup.members();
+        members.addAll(ProcStat.groupMembers(pid));
+        signalGroup(Posix.SIGTERM);
+        members.forEach(m -> Posix.kill(m.intValue(), Posix.SIGTERM));
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (System.nanoTime() < deadline && (cgroup.populated() || ProcStat.groupRunning(pid))) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        cgroup.kill();
+        signalGroup(Posix.SIGKILL);
+        cgroup.remove(5000);
     }
 
     private static String proc(int fd) {

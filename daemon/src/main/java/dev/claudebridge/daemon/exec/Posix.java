@@ -323,6 +323,31 @@ final class Posix {
     }
 
     private static int spawn(byte[][] argv, byte[][] envp, Stdio stdio, Stdio chdir) {
+        return spawn(argv, envp, stdio, chdir, -1);
+    }
+
+    /**
+     * {@link #spawn(byte[][], byte[][], int, int[])} that also hands the child {@code fd3} as its
+     * descriptor 3 (the cgroup helper's status pipe).
+     */
+    static int spawn(byte[][] argv, byte[][] envp, int cwdFd, int[] stdio, int fd3) {
+        return spawn(argv, envp, (a, fa) -> {
+            for (int fd = 0; fd < 3; fd++) {
+                childFd(a, fa, fd, stdio[fd]);
+            }
+        }, (a, fa) -> check((int) FA_FCHDIR.invokeExact(fa, cwdFd), "addfchdir_np"), fd3);
+    }
+
+    /** {@link #spawnOnTerminal(byte[][], byte[][], int, byte[], int)} that also hands the child {@code fd3} as its descriptor 3. */
+    static int spawnOnTerminal(byte[][] argv, byte[][] envp, int cwdFd, byte[] ttyPath, int stderr, int fd3) {
+        return spawn(argv, envp, (a, fa) -> {
+            check((int) FA_OPEN.invokeExact(fa, 0, cString(a, ttyPath), O_RDWR, 0), "addopen");
+            check((int) FA_DUP2.invokeExact(fa, 0, 1), "adddup2");
+            childFd(a, fa, 2, stderr == CHILD_TERMINAL ? 0 : stderr);
+        }, (a, fa) -> check((int) FA_FCHDIR.invokeExact(fa, cwdFd), "addfchdir_np"), fd3);
+    }
+
+    private static int spawn(byte[][] argv, byte[][] envp, Stdio stdio, Stdio chdir, int fd3) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment fa = a.allocate(FILE_ACTIONS_SIZE, 16);
             MemorySegment attr = a.allocate(SPAWNATTR_SIZE, 16);
@@ -332,7 +357,10 @@ final class Posix {
             try {
                 stdio.add(a, fa);
                 chdir.add(a, fa); // before closefrom: a directory descriptor must still be open for fchdir
-                check((int) FA_CLOSEFROM.invokeExact(fa, 3), "addclosefrom_np");
+                if (fd3 >= 0) {
+                    check((int) FA_DUP2.invokeExact(fa, fd3, 3), "adddup2"); // after fchdir, which may use descriptor 3
+                }
+                check((int) FA_CLOSEFROM.invokeExact(fa, fd3 >= 0 ? 4 : 3), "addclosefrom_np");
                 check((int) SIGEMPTYSET.invokeExact(sigs), "sigemptyset");
                 check((int) ATTR_SIGMASK.invokeExact(attr, sigs), "setsigmask");
                 check((int) SIGFILLSET.invokeExact(sigs), "sigfillset");

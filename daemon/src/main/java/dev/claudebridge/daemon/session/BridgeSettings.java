@@ -2,6 +2,7 @@ package dev.claudebridge.daemon.session;
 
 import dev.claudebridge.daemon.config.BridgeConfig;
 import dev.claudebridge.daemon.exec.ClaudeLocator;
+import dev.claudebridge.daemon.policy.EnvPolicy;
 import dev.claudebridge.daemon.policy.PeerIds;
 import dev.claudebridge.daemon.policy.Profile;
 import dev.claudebridge.daemon.policy.ProfileBinder;
@@ -23,9 +24,14 @@ public record BridgeSettings(BridgeConfig config, ClaudeLocator claude, Map<Stri
         daemonEnv = Map.copyOf(daemonEnv);
     }
 
-    /** Compiles a configuration; reads the host's users and groups for the peer rules. */
+    /**
+     * Compiles a configuration; reads the host's users and groups for the peer rules. Host processes
+     * inherit {@code daemonEnv} without what ties a claude to the daemon's own parent session
+     * ({@link EnvPolicy#inheritable}).
+     */
     public static BridgeSettings of(BridgeConfig config, Map<String, String> daemonEnv) {
-        return new BridgeSettings(config, new ClaudeLocator(config.claude().path(), daemonEnv), daemonEnv,
+        Map<String, String> env = EnvPolicy.inheritable(daemonEnv);
+        return new BridgeSettings(config, new ClaudeLocator(config.claude().path(), env), env,
                 new ProfileBinder(config, PeerIds.system()));
     }
 

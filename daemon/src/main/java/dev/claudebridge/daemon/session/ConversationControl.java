@@ -127,9 +127,9 @@ final class ConversationControl {
         return new Decision(new ArgvEdit(prefix, drop, replace), claims);
     }
 
-    /** The caller's identity for ownership: its profile and what the transport says about it, nothing the caller sends. */
+    /** The caller's identity for ownership: its profile and what the kernel says about the connection ({@link Peer#identity()}). */
     static String owner(String profile, Peer peer) {
-        return profile + " " + peer.listener() + " uid=" + peer.user();
+        return profile + " " + peer.identity();
     }
 
     /** Takes an option out: its own element, or its letter from a cluster of flags like {@code -pc}. */

@@ -67,7 +67,7 @@ final class ProcessRelay {
         OutputDrain output = new OutputDrain(id, writer, p.stdout(), info.outCounter(), p.stderr(), info.errCounter());
         Thread.ofPlatform().daemon().name("input-" + id).start(() -> copyInput(p));
         Termination t = p.termination().join();
-        if (!output.awaitReaders(DRAIN_AFTER_EXIT_MS) || p.groupAlive()) {
+        if (!output.awaitReaders(DRAIN_AFTER_EXIT_MS) || p.treeAlive()) {
             // the leader is gone but something it started lives on (or holds its pipes): end it, orphan nothing
             p.terminateTree(killGrace);
         }
@@ -84,7 +84,7 @@ final class ProcessRelay {
         }
         finished = true;
         if (callerGone || output.failed()) {
-            if (!p.termination().isDone() || p.groupAlive()) {
+            if (!p.termination().isDone() || p.treeAlive()) {
                 p.terminateTree(killGrace);
             }
             throw new IOException("caller disconnected");
@@ -132,7 +132,7 @@ final class ProcessRelay {
         stdin.abort();
         if (!finished) {
             callerGone = true;
-            if (!p.termination().isDone() || p.groupAlive()) {
+            if (!p.termination().isDone() || p.treeAlive()) {
                 LOG.info("id={} caller disconnected; ending the host process tree", id);
                 p.terminateTree(killGrace);
             }

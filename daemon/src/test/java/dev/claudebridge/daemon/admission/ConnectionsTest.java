@@ -55,14 +55,51 @@ class ConnectionsTest {
     }
 
     private static Connections connections(int max, Duration handshake, ScheduledExecutorService timer) {
-        Limits l = new Limits(4, 10, max, handshake, Duration.ZERO);
+        Limits l = new Limits(4, 10, max, handshake, Duration.ZERO, max + 1, Limits.AUTO, 1L << 30); // the global cap, not a caller's, is met first
         return new Connections(() -> l, timer);
     }
 
     /** Accepts one connection and serves it on a virtual thread. */
     private Thread serveNext(Connections c, BiConsumer<InputStream, OutputStream> session) throws IOException {
+        return serveNext(c, new dev.claudebridge.daemon.session.Peer("test", "tester", "testers"), session);
+    }
+
+    private Thread serveNext(Connections c, dev.claudebridge.daemon.session.Peer peer, BiConsumer<InputStream, OutputStream> session)
+            throws IOException {
         SocketChannel ch = server.accept();
-        return Thread.ofVirtual().start(() -> c.serve(ch, "test-peer", session));
+        return Thread.ofVirtual().start(() -> c.serve(ch, peer, session));
+    }
+
+    @Test
+    void aCallerAtItsOwnCapLeavesRoomForAnother() throws Exception {
+        Limits l = new Limits(4, 10, 8, Duration.ofSeconds(5), Duration.ZERO, 1, Limits.AUTO, 1L << 30);
+        Connections c = new Connections(() -> l, timer);
+        var flood = new dev.claudebridge.daemon.session.Peer("test", "root", "root", 10, "pidns:1");
+        var quiet = new dev.claudebridge.daemon.session.Peer("test", "root", "root", 20, "pidns:2");
+        CountDownLatch release = new CountDownLatch(1);
+        SocketChannel first = connect();
+        Thread firstServed = serveNext(c, flood, (in, out) -> await(release));
+        SocketChannel second = connect();
+        Thread secondServed = serveNext(c, flood, (in, out) -> {
+            throw new AssertionError("the flood's second connection is over its cap");
+        });
+        new FrameWriter(Channels.newOutputStream(second)).write(new Hello(Hello.VERSION, "test").toFrame());
+        BridgeError e = BridgeError.fromFrame(new FrameReader(Channels.newInputStream(second)).read().orElseThrow());
+        assertThat(e.message()).isEqualTo("this caller (its container, or its uid) has 1 connection open, its client-max-connections limit; "
+                + "try again later");
+        secondServed.join();
+
+        SocketChannel third = connect();
+        CountDownLatch served = new CountDownLatch(1);
+        Thread thirdServed = serveNext(c, quiet, (in, out) -> served.countDown());
+        thirdServed.join();
+        assertThat(served.getCount()).as("another container's connection reaches its session").isZero();
+        release.countDown();
+        firstServed.join();
+        assertThat(c.open()).isZero();
+        first.close();
+        second.close();
+        third.close();
     }
 
     private SocketChannel connect() throws IOException {

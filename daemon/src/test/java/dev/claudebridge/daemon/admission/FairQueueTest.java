@@ -24,12 +24,12 @@ class FairQueueTest {
     private static final ProfileLimits P = new ProfileLimits("p", 0, Duration.ZERO, RateLimit.UNLIMITED, Duration.ZERO);
 
     private static FairQueue queue(int maxRunning, int maxQueued) {
-        Limits l = new Limits(maxRunning, maxQueued, 100, Duration.ofSeconds(5), Duration.ZERO);
+        Limits l = new Limits(maxRunning, maxQueued, 100, Duration.ofSeconds(5), Duration.ZERO, 100, maxQueued, 1L << 30);
         return new FairQueue(() -> l);
     }
 
     private static ClientKey key(String client) {
-        return new ClientKey("p", "1000", client);
+        return new ClientKey("p", new dev.claudebridge.daemon.session.PeerIdentity("/s", "pidns:" + client, ""));
     }
 
     /** A request waiting on its own virtual thread, with the notices it was given. */
@@ -61,6 +61,46 @@ class FairQueueTest {
     }
 
     private static final QueueNotice IGNORE = (p, l) -> { };
+
+    private static ClientKey on(String listener, String container) {
+        return new ClientKey("p", new dev.claudebridge.daemon.session.PeerIdentity(listener, "pidns:" + container, ""));
+    }
+
+    @Test
+    void oneCallerCannotTakeEveryPlaceInTheQueue() throws Exception {
+        Limits l = new Limits(1, 10, 100, Duration.ofSeconds(5), Duration.ZERO, 100, 3, 1L << 30);
+        FairQueue q = new FairQueue(() -> l);
+        FairQueue.Slot running = q.acquire(key("a"), P, IGNORE);
+        for (int i = 0; i < 3; i++) {
+            Waiting.start(q, key("a"), P);
+        }
+        await(q::waiting, 3);
+        assertThatThrownBy(() -> q.acquire(key("a"), P, IGNORE))
+                .isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.QUEUE_FULL))
+                .hasMessageContaining("client-max-queued");
+        Waiting.start(q, key("b"), P); // another caller still gets a place
+        await(q::waiting, 4);
+        running.close();
+        q.shutDown();
+    }
+
+    @Test
+    void aListenersReserveKeepsPlacesForItsCallersWhenOthersFillTheQueue() throws Exception {
+        // 8 places, two listeners: each keeps min(client cap 8, 8 / 2 / 2) = 2 for its own callers
+        Limits l = new Limits(1, 8, 100, Duration.ofSeconds(5), Duration.ZERO, 100, 8, 1L << 30);
+        FairQueue q = new FairQueue(() -> l, List.of("/a", "/b"));
+        FairQueue.Slot running = q.acquire(on("/a", "0"), P, IGNORE);
+        for (int i = 1; i <= 6; i++) {
+            Waiting.start(q, on("/a", Integer.toString(i)), P);
+        }
+        await(q::waiting, 6);
+        assertThatThrownBy(() -> q.acquire(on("/a", "7"), P, IGNORE)).hasMessageContaining("the bridge's queue is full");
+        Waiting.start(q, on("/b", "1"), P);
+        Waiting.start(q, on("/b", "2"), P);
+        await(q::waiting, 8);
+        running.close();
+        q.shutDown();
+    }
 
     @Test
     void neverMoreThanTheGlobalCapRunAndAFreedSlotGoesToTheNext() throws Exception {
@@ -194,8 +234,8 @@ class FairQueueTest {
     void aProfileAtItsOwnCapWaitsWhileOthersRun() throws Exception {
         FairQueue q = queue(3, 10);
         ProfileLimits one = new ProfileLimits("one", 1, Duration.ZERO, RateLimit.UNLIMITED, Duration.ZERO);
-        FairQueue.Slot first = q.acquire(new ClientKey("one", "", "a"), one, IGNORE);
-        Waiting second = Waiting.start(q, new ClientKey("one", "", "b"), one);
+        FairQueue.Slot first = q.acquire(new ClientKey("one", new dev.claudebridge.daemon.session.PeerIdentity("/s", "pidns:a", "")), one, IGNORE);
+        Waiting second = Waiting.start(q, new ClientKey("one", new dev.claudebridge.daemon.session.PeerIdentity("/s", "pidns:b", "")), one);
         await(q::waiting, 1);
 
         FairQueue.Slot other = q.acquire(key("c"), P, IGNORE); // another profile is not held up

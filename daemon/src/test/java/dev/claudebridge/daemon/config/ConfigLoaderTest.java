@@ -108,7 +108,7 @@ class ConfigLoaderTest {
         assertThat(ci.maxRuntime()).isEqualTo(Duration.ofHours(2));
         assertThat(ci.request()).isEqualTo(new RequestLimits(65536, 100, 32768, 20, 8192, 512));
         assertThat(c.profiles().get("default").envAllow()).containsExactly("GIT_AUTHOR_NAME", "MY_*");
-        assertThat(c.limits()).isEqualTo(new LimitsConfig(LimitsConfig.AUTO, 50, 100, Duration.ofSeconds(2), Duration.ZERO));
+        assertThat(c.limits()).isEqualTo(new LimitsConfig(LimitsConfig.AUTO, 50, 100, Duration.ofSeconds(2), Duration.ZERO, LimitsConfig.AUTO, LimitsConfig.AUTO, LimitsConfig.AUTO));
         assertThat(c.shutdown().grace()).isEqualTo(Duration.ofSeconds(45));
         assertThat(c.audit()).isEqualTo(new AuditConfig(Path.of("/var/log/cb/audit.log"), 10 << 20, 3, false, 64));
         assertThat(c.admin()).isEqualTo(new AdminConfig("", Optional.of(Path.of("/run/cb/admin.sock"))));

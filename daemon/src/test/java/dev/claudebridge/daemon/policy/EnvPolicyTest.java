@@ -120,4 +120,45 @@ class EnvPolicyTest {
         assertThat(daemon).containsExactly(Map.entry("LANG", "C"));
         assertThat(caller).hasSize(2);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"CLAUDE_CODE_ENTRYPOINT", "CLAUDE_AGENT_SDK_VERSION", "CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING",
+        "CLAUDE_CODE_SDK_READS_SESSION_STATE", "TRACEPARENT", "TRACESTATE", "API_TIMEOUT_MS", "CLAUDE_CODE_MAX_RETRIES",
+        "MCP_TIMEOUT", "MCP_TOOL_TIMEOUT", "MAX_MCP_OUTPUT_TOKENS", "BUN_ENABLE_CRASH_REPORTING"})
+    void theDefaultAllowListPassesWhatTheAgentSdksAndUsersSetToDescribeOrTuneACall(String name) {
+        assertThat(DEFAULT.permits(name)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"CLAUDECODE", "CLAUDE_CODE_SSE_PORT", "CLAUDE_CODE_CHILD_SESSION", "CLAUDE_CODE_SESSION_ID",
+        "CLAUDE_CODE_SESSION_ACCESS_TOKEN", "CLAUDE_CODE_HOST_AUTH_ENV_VAR", "CLAUDE_CODE_PROVIDER_MANAGED_BY_HOST",
+        "CLAUDE_CODE_SDK_HAS_OAUTH_REFRESH", "CLAUDE_CODE_REMOTE_SESSION_ID", "CLAUDE_BRIDGE_OAUTH_TOKEN", "CLAUDE_EFFORT", "AI_AGENT",
+        "claudecode", "BUN_OPTIONS"})
+    void variablesThatTieClaudeToAnotherSessionNeverCrossEvenWhenAllowed(String name) {
+        EnvPolicy wild = new EnvPolicy(List.of("*", name));
+        assertThat(wild.permits(name)).isFalse();
+    }
+
+    @Test
+    void theDaemonsOwnParentSessionIsNotInherited() {
+        Map<String, String> daemon = new LinkedHashMap<>();
+        daemon.put("PATH", "/usr/bin");
+        daemon.put("HOME", "/home/u");
+        daemon.put("ANTHROPIC_API_KEY", "sk-host");
+        daemon.put("API_TIMEOUT_MS", "600000"); // the operator's own tuning stays
+        for (String name : List.of("CLAUDECODE", "CLAUDE_CODE_SSE_PORT", "CLAUDE_CODE_CHILD_SESSION", "CLAUDE_CODE_SESSION_ID",
+                "CLAUDE_CODE_ENTRYPOINT", "CLAUDE_CODE_EXECPATH", "CLAUDE_EFFORT", "AI_AGENT", "TRACEPARENT",
+                "CLAUDE_CODE_HOST_AUTH_ENV_VAR", "CLAUDE_CODE_PROVIDER_MANAGED_BY_HOST", "CLAUDE_AGENT_SDK_VERSION")) {
+            daemon.put(name, "1");
+        }
+        assertThat(EnvPolicy.inheritable(daemon)).containsOnlyKeys("PATH", "HOME", "ANTHROPIC_API_KEY", "API_TIMEOUT_MS");
+    }
+
+    @Test
+    void theCallersEntryPointCrossesAndTheDaemonsDoesNot() {
+        Map<String, String> caller = Map.of("CLAUDE_CODE_ENTRYPOINT", "sdk-ts", "CLAUDECODE", "1", "TERM", "xterm");
+        Map<String, String> env = DEFAULT.processEnvironment(EnvPolicy.inheritable(Map.of("CLAUDE_CODE_ENTRYPOINT", "sdk-cli",
+                "CLAUDECODE", "1", "PATH", "/usr/bin")), caller);
+        assertThat(env).containsEntry("CLAUDE_CODE_ENTRYPOINT", "sdk-ts").containsEntry("TERM", "xterm").doesNotContainKey("CLAUDECODE");
+    }
 }
