@@ -30,6 +30,7 @@ mvn_q() { mvn -B -q "$@" 2>&1 | { grep -v "^WARNING: " || true; }; }
 # Everything the tests need beyond the JDK and Maven. Root installs Debian packages; the real Claude
 # Code CLI goes into .tools/ (never onto the host's PATH), pinned so results are comparable.
 CLAUDE_CODE_VERSION=2.1.197
+CLAUDE_CODE_LATEST_VERSION=2.1.332 # the newest checked: the argument policy classifies both, and the tests run both
 AGENT_SDK_VERSIONS="0.3.197 0.3.337" # the TypeScript Agent SDK matching the pinned CLI, and the newest npm served when last checked
 PLAYWRIGHT_VERSION=1.65.1 # playwright-core only (no browsers downloaded): drives Debian's chromium in the dashboard test
 KUBERNETES_MODELS_VERSION=5.1.0 # the Kubernetes API schema, to validate deploy/k8s/ (with yaml to read it)
@@ -57,8 +58,8 @@ prerequisites() {
     fi
   done
   if [ ! -x .tools/claude-code-latest/node_modules/.bin/claude ] && command -v npm >/dev/null; then
-    echo "build.sh: installing @anthropic-ai/claude-code@2.1.332 into .tools/claude-code-latest"
-    npm install --prefix .tools/claude-code-latest @anthropic-ai/claude-code@2.1.332 >/dev/null 2>&1 \
+    echo "build.sh: installing @anthropic-ai/claude-code@$CLAUDE_CODE_LATEST_VERSION into .tools/claude-code-latest"
+    npm install --silent --no-fund --no-audit --prefix .tools/claude-code-latest "@anthropic-ai/claude-code@$CLAUDE_CODE_LATEST_VERSION" >/dev/null 2>&1 \
       || echo "build.sh: could not install the newest Claude Code CLI; its tests will say they are skipped" >&2
   fi
   if [ ! -d .tools/playwright/node_modules/playwright-core ] && command -v npm >/dev/null; then

@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * A descriptor that was closed when the caller started us cannot be seen from here: the JVM reuses the
  * number for a file of its own (fd 0 becomes the JDK's {@code modules} file). The launcher checks
  * before the JVM starts and names the closed ones in {@code -Dclaudebridge.closed} (e.g. {@code 0,2}).
- * Three readlinks and at most three stats: nothing a start-up would notice.
+ * Three readlinks, at most three stats, and a small read of /proc/self/fdinfo per regular file:
+ * nothing a start-up would notice.
  */
 final class CallerStdio {
     private CallerStdio() {
@@ -39,7 +40,27 @@ final class CallerStdio {
         } catch (IOException | UnsupportedOperationException e) {
             return StdioKind.OTHER; // no /proc: say nothing, the host process gets a pipe as before
         }
-        return ofTarget(target, NativeTerminal.isTerminal(fd), () -> Files.isRegularFile(link));
+        StdioKind k = ofTarget(target, NativeTerminal.isTerminal(fd), () -> Files.isRegularFile(link));
+        return k == StdioKind.FILE && appending(fd) ? StdioKind.FILE_APPEND : k;
+    }
+
+    /** Whether the descriptor is open with O_APPEND (the shell's {@code >>}), from /proc/self/fdinfo. */
+    private static boolean appending(int fd) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
+                if (line.startsWith("flags:")) {
+                    return appendFlag(line.substring(6).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // unreadable: a plain file
+        }
+        return false;
+    }
+
+    /** Whether fdinfo's octal {@code flags} include O_APPEND (02000 on Linux). */
+    static boolean appendFlag(String octalFlags) {
+        return (Long.parseLong(octalFlags, 8) & 02000) != 0;
     }
 
     /** The kind a /proc/self/fd link target names; {@code regular} is only asked for a path. */

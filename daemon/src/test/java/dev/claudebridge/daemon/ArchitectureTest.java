@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * functions; only the transports (and the admin side's HTTP server) touch socket channels; audit,
  * admin and admission plug into the session engine, which knows none of them.
  *
- * <p>Rules marked TEMPORARY name the classes that break them today while the change that fixes them is
- * under way; remove each exception when that change lands, so the rule holds for everything.
+ * <p>A rule marked TEMPORARY names the classes that break it today while the change that fixes them is
+ * under way; remove the exception when that change lands, so the rule holds for everything.
  */
 class ArchitectureTest {
     private static final String DAEMON = "dev.claudebridge.daemon";
@@ -39,11 +39,9 @@ class ArchitectureTest {
 
     @Test
     void configImportsNoOtherDaemonPackage() {
-        // TEMPORARY: ConfigLoader and ProfileConfig still use policy's ArgumentRules and PathMapping; the policy change makes config a leaf
-        Set<String> leaving = Set.of("dev.claudebridge.daemon.policy.ArgumentRules", "dev.claudebridge.daemon.policy.PathMapping");
         ArchRule rule = noClasses().that().resideInAPackage(pkg("config")).should().dependOnClassesThat(
                 describe("are in another daemon package", (JavaClass c) -> c.getPackageName().startsWith(DAEMON + ".")
-                        && !c.getPackageName().startsWith(DAEMON + ".config") && !leaving.contains(c.getName())));
+                        && !c.getPackageName().startsWith(DAEMON + ".config")));
         rule.check(daemon);
     }
 

@@ -91,8 +91,8 @@ class AuditRecordTest {
         assertThat(audit.of(end.path("id").asText())).hasSize(1);
         assertThat(end.path("decision").asText()).isEqualTo("denied");
         assertThat(end.path("outcome").asText()).isEqualTo("policy_denied");
-        assertThat(end.path("rule").asText()).isEqualTo("plugin install");
-        assertThat(end.path("detail").asText()).contains("allow-subcommands");
+        assertThat(end.path("rule").asText()).isEqualTo("plugin");
+        assertThat(end.path("detail").asText()).contains("never allowed");
         assertThat(end.has("started")).isFalse();
     }
 

@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a client as a caller would, with its stdin as {@link Stdin} says and its stdout read fast or
- * slowly (64 KiB every 50 ms, a reader slower than the host process writes).
+ * Runs a client as a caller would, with its stdin as {@link Stdin} says and its stdout read fast,
+ * slowly (64 KiB every 50 ms, a reader slower than the host process writes) or redirected to a file.
  */
 final class CallerRun {
     /** The caller's standard input. */
@@ -27,7 +27,9 @@ final class CallerRun {
     /** How the caller reads the client's stdout. */
     enum Reader {
         FAST,
-        SLOW
+        SLOW,
+        /** {@code >out.txt}: the client's stdout is a regular file */
+        FILE
     }
 
     static final int SLOW_CHUNK = 64 * 1024;
@@ -41,10 +43,16 @@ final class CallerRun {
         if (stdin == Stdin.DEV_NULL) {
             pb.redirectInput(new File("/dev/null"));
         }
+        File outFile = null;
         try {
+            if (reader == Reader.FILE) {
+                outFile = File.createTempFile("caller-out-", ".txt");
+                pb.redirectOutput(outFile);
+            }
             Process p = pb.start();
-            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream(), reader),
-                    r -> Thread.ofPlatform().daemon().start(r));
+            File written = outFile;
+            CompletableFuture<byte[]> out = reader == Reader.FILE ? new CompletableFuture<>()
+                    : CompletableFuture.supplyAsync(() -> read(p.getInputStream(), reader), r -> Thread.ofPlatform().daemon().start(r));
             CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream(), Reader.FAST),
                     r -> Thread.ofPlatform().daemon().start(r));
             if (stdin != Stdin.DEV_NULL) {
@@ -60,12 +68,19 @@ final class CallerRun {
                 p.destroyForcibly();
                 throw new AssertionError("client did not finish within " + seconds + " s");
             }
+            if (written != null) {
+                out.complete(java.nio.file.Files.readAllBytes(written.toPath()));
+            }
             return new Bridge.Result(p.exitValue(), out.get(seconds, TimeUnit.SECONDS), new String(err.get(seconds, TimeUnit.SECONDS),
                     StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
             throw new AssertionError(e);
+        } finally {
+            if (outFile != null) {
+                outFile.delete();
+            }
         }
     }
 

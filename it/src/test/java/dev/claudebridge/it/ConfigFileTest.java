@@ -41,7 +41,7 @@ class ConfigFileTest {
         Bridge.Result r = daemonCli(Map.of(), "config", "check", bad.toString());
         assertThat(r.status()).as(r.toString()).isEqualTo(1);
         assertThat(r.stderr()).contains(bad + ":2: listeners[0].socket: expected an absolute path, got 'relative.sock'")
-                .contains(bad + ":5: profiles.default.allow-args: '--dangerously-skip-permission' is not a denied argument")
+                .contains(bad + ":5: profiles.default.allow-args: '--dangerously-skip-permission' is not an argument a profile can allow")
                 .contains(bad + ":6: profiles.default.queue-timeout: expected a duration")
                 .contains(bad + ":7: audits: unknown key")
                 .contains("4 problem(s)");
@@ -53,7 +53,7 @@ class ConfigFileTest {
                 listeners: [ { socket: /run/cb/agents.sock, mode: "0660", group: docker } ]
                 profiles:
                   default: { mappings: ["/workspace=/srv/ws"] }
-                  ci: { match: { uids: [1001] }, allow-args: [--dangerously-skip-permissions] }
+                  ci: { match: { uids: [1001] }, allow-args: [--enable-auto-mode] }
                 """);
         Bridge.Result r = daemonCli(Map.of(), "config", "check", good.toString());
         assertThat(r.status()).as(r.toString()).isZero();
@@ -84,14 +84,14 @@ class ConfigFileTest {
                 profiles:
                   default:
                     mappings: ["/nowhere=/nowhere"]
-                    allow-args: [--dangerously-skip-permissions]
+                    allow-args: [--enable-auto-mode]
                     rate: { per-minute: 0 }
                 audit: { path: %s }
                 """.formatted(dir.resolve("file.sock"), dir.resolve("file-audit.log")));
         // --socket, --claude, --map and --audit-log win; the file's allow-args still apply
         try (Bridge bridge = Bridge.start(dir, Map.of(), List.of("--config", config.toString(), "--claude", Bridge.policyClaude(dir).toString(),
                 "--map", ws + "=" + ws, "--audit-log", dir.resolve("flag-audit.log").toString(), "--admin-listen", "off"))) {
-            Bridge.Result r = Bridge.run(bridge.client(ws, "--dangerously-skip-permissions", "-p", "hi"), new byte[0]);
+            Bridge.Result r = Bridge.run(bridge.client(ws, "--enable-auto-mode", "-p", "hi"), new byte[0]);
             assertThat(r.status()).as(r.toString()).isZero();
             assertThat(r.out()).contains("cwd=" + ws);
             assertThat(dir.resolve("file.sock")).doesNotExist();

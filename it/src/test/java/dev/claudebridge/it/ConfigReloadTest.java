@@ -76,8 +76,8 @@ class ConfigReloadTest {
 
     @Test
     void reloadCommandAppliesTheNewPolicyToNewRequests() throws Exception {
-        assertThat(run("--dangerously-skip-permissions", "-p", "hi").status()).isEqualTo(78);
-        Files.writeString(config, yaml("    allow-args: [--dangerously-skip-permissions]"));
+        assertThat(run("--enable-auto-mode", "-p", "hi").status()).isEqualTo(78);
+        Files.writeString(config, yaml("    allow-args: [--enable-auto-mode]"));
         Process reload = new ProcessBuilder(Bridge.DAEMON.toString(), "reload", "--socket", bridge.socket.toString())
                 .redirectErrorStream(true).start();
         String said = new String(Bridge.readAll(reload.getInputStream()));
@@ -85,13 +85,13 @@ class ConfigReloadTest {
         assertThat(reload.exitValue()).as(said).isZero();
         assertThat(said).contains("sent SIGHUP to the daemon (pid " + bridge.daemonPid() + ")").contains(config.toString());
         awaitLog("configuration reloaded from " + config, 1);
-        Bridge.Result r = run("--dangerously-skip-permissions", "-p", "hi");
+        Bridge.Result r = run("--enable-auto-mode", "-p", "hi");
         assertThat(r.status()).as(r.toString()).isZero();
     }
 
     @Test
     void aBadFileIsRejectedAndTheOldPolicyStays() throws Exception {
-        Files.writeString(config, yaml("    allow-args: [--dangerously-skip-permissions]\n    max-runing: 3"));
+        Files.writeString(config, yaml("    allow-args: [--enable-auto-mode]\n    max-runing: 3"));
         Process reload = new ProcessBuilder(Bridge.DAEMON.toString(), "reload", "--socket", bridge.socket.toString())
                 .redirectErrorStream(true).start();
         String said = new String(Bridge.readAll(reload.getInputStream()));
@@ -101,7 +101,7 @@ class ConfigReloadTest {
         hangUp(); // the daemon checks for itself too
         awaitLog("configuration reload REJECTED", 1);
         assertThat(bridge.log()).contains(config + ":10: profiles.default.max-runing: unknown key");
-        assertThat(run("--dangerously-skip-permissions", "-p", "hi").status()).isEqualTo(78);
+        assertThat(run("--enable-auto-mode", "-p", "hi").status()).isEqualTo(78);
         assertThat(run("-p", "still", "works").status()).isZero();
     }
 
@@ -135,7 +135,7 @@ class ConfigReloadTest {
                 all.add(CompletableFuture.supplyAsync(() -> Bridge.run(bridge.client(ws, "-p", n), new byte[0]), pool));
             }
             for (int i = 1; i <= 5; i++) {
-                Files.writeString(config, yaml(i % 2 == 0 ? "" : "    allow-args: [--dangerously-skip-permissions]"));
+                Files.writeString(config, yaml(i % 2 == 0 ? "" : "    allow-args: [--enable-auto-mode]"));
                 hangUp();
                 awaitLog("configuration reloaded", i);
                 Bridge.sleep(150);

@@ -33,8 +33,9 @@ class ForwardingTest {
 
     @Test
     void argvArrivesVerbatim() {
+        // an option the bridge has not classified is refused, so the dashed word comes after --
         List<String> args = List.of("a b", "", "  ", "q\"uote", "it's", "new\nline", "tab\there", "héllo wörld ✓ 日本",
-                "--dangerously-looking", "-", "--", "$HOME", "`id`", "*", "\\back\\slash", "emoji 🚀");
+                "-", "--", "--dangerously-looking", "$HOME", "`id`", "*", "\\back\\slash", "emoji 🚀");
         String[] argv = new String[args.size() + 1];
         argv[0] = "args";
         for (int i = 0; i < args.size(); i++) {

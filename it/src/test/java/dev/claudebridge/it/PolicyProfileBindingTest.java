@@ -41,11 +41,11 @@ class PolicyProfileBindingTest {
                     mappings: ["%3$s=%3$s"]
                   trusted:
                     mappings: ["%3$s=%3$s"]
-                    allow-args: [--dangerously-skip-permissions]
+                    allow-args: [--enable-auto-mode]
                   nobody:
                     match: { uids: [65534] }
                     mappings: ["%3$s=%3$s"]
-                    allow-subcommands: [mcp add]
+                    allow-subcommands: [mcp list]
                 audit: { path: %2$s/audit.log }
                 """.formatted(Bridge.policyClaude(dir), dir, ws));
         bridge = Bridge.startWithConfig(dir, Map.of(), config);
@@ -80,17 +80,17 @@ class PolicyProfileBindingTest {
 
     @Test
     void theSocketChoosesTheProfile() {
-        Bridge.Result plain = run("b.sock", "plain", "--dangerously-skip-permissions", "-p", "hi");
+        Bridge.Result plain = run("b.sock", "plain", "--enable-auto-mode", "-p", "hi");
         assertThat(plain.status()).as(plain.toString()).isEqualTo(78);
         assertThat(plain.stderr()).contains("profile 'default'").contains("allow-args");
-        Bridge.Result trusted = run("trusted.sock", "trusted", "--dangerously-skip-permissions", "-p", "hi");
+        Bridge.Result trusted = run("trusted.sock", "trusted", "--enable-auto-mode", "-p", "hi");
         assertThat(trusted.status()).as(trusted.toString()).isZero();
-        assertThat(trusted.out()).contains("arg=--dangerously-skip-permissions");
+        assertThat(trusted.out()).contains("arg=--enable-auto-mode");
         JsonNode a = audit.endOf("plain");
         JsonNode b = audit.endOf("trusted");
         assertThat(a.path("profile").asText()).isEqualTo("default");
         assertThat(a.path("listener").asText()).isEqualTo(dir.resolve("b.sock").toString());
-        assertThat(a.path("rule").asText()).isEqualTo("--dangerously-skip-permissions");
+        assertThat(a.path("rule").asText()).isEqualTo("--enable-auto-mode");
         assertThat(b.path("profile").asText()).isEqualTo("trusted");
         assertThat(b.path("listener").asText()).isEqualTo(dir.resolve("trusted.sock").toString());
         assertThat(b.path("decision").asText()).isEqualTo("allowed");
@@ -106,9 +106,9 @@ class PolicyProfileBindingTest {
         assertThat(denied.path("peer").path("uid").asLong()).isZero();
         assertThat(denied.path("profile").asText()).isEmpty();
 
-        Bridge.Result nobody = runAsNobody("strict.sock", "nobody-on-strict", "mcp", "add", "srv", "--", "/bin/true");
+        Bridge.Result nobody = runAsNobody("strict.sock", "nobody-on-strict", "mcp", "list");
         assertThat(nobody.status()).as(nobody.toString()).isZero();
-        assertThat(nobody.out()).contains("arg=mcp", "arg=add");
+        assertThat(nobody.out()).contains("arg=mcp", "arg=list");
         JsonNode ran = audit.endOf("nobody-on-strict");
         assertThat(ran.path("profile").asText()).isEqualTo("nobody");
         assertThat(ran.path("peer").path("uid").asLong()).isEqualTo(65534);
@@ -117,7 +117,7 @@ class PolicyProfileBindingTest {
 
     @Test
     void aPeerRuleWinsOverTheSocketsProfile() {
-        Bridge.Result r = runAsNobody("trusted.sock", "nobody-on-trusted", "--dangerously-skip-permissions", "-p", "hi");
+        Bridge.Result r = runAsNobody("trusted.sock", "nobody-on-trusted", "--enable-auto-mode", "-p", "hi");
         assertThat(r.status()).as(r.toString()).isEqualTo(78);
         assertThat(r.stderr()).contains("profile 'nobody'");
         assertThat(audit.endOf("nobody-on-trusted").path("profile").asText()).isEqualTo("nobody");

@@ -19,22 +19,32 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The real Claude Code CLI's long answers arrive whole through the bridge, byte for byte, whatever the
  * caller's stdin (/dev/null, an empty pipe, a pipe with data) and however fast it reads. The pinned CLI
  * drops the tail of its output when it exits with writes pending on a full pipe, so the bridge must
- * neither hand it a pipe for the caller's /dev/null nor let its output pipe fill for a slow caller.
+ * neither hand it a pipe for the caller's /dev/null nor let its output pipe fill for a slow caller; and
+ * when the caller's stdout is a regular file ({@code >out.txt}), the CLI must get a regular file too,
+ * which it writes synchronously (at 16 MiB the pinned CLI loses output into any pipe, run directly too).
  *
  * <p>Runs each combination {@code -Doutput.runs} times (default 1, to keep CI short; measurements by
- * hand use 20), against the pinned CLI ({@code -Dclaude.real}) and the newest ({@code -Dclaude.latest}).
+ * hand use 20, and {@code -Doutput.only="claude.real 16777216 DEV_NULL FILE"} picks combinations), against the pinned CLI ({@code -Dclaude.real}) and the newest ({@code -Dclaude.latest}).
  */
 class RealClaudeOutputTest {
     private static final String KEY = "sk-test-standin-0123456789abcdef";
     private static final int RUNS = Integer.getInteger("output.runs", 1);
     private static final int MIB = 1024 * 1024;
+    /** For measurements by hand: only the combinations whose "cli bytes stdin reader" contains this. */
+    private static final String ONLY = System.getProperty("output.only", "");
 
     static Stream<Arguments> combinations() {
         List<Arguments> out = new ArrayList<>();
         for (String cli : List.of("claude.real", "claude.latest")) {
             for (CallerRun.Stdin stdin : CallerRun.Stdin.values()) {
-                for (CallerRun.Reader reader : CallerRun.Reader.values()) {
+                for (CallerRun.Reader reader : List.of(CallerRun.Reader.FAST, CallerRun.Reader.SLOW)) {
                     out.add(Arguments.of(cli, MIB, stdin, reader));
+                }
+            }
+            // claude -p ... </dev/null >out.txt, and the same answer into a pipe for comparison
+            for (CallerRun.Reader reader : CallerRun.Reader.values()) {
+                if (!losesOnAPipeItself(cli, 16 * MIB, reader) || !ONLY.isEmpty()) { // measured by hand only, never asserted
+                    out.add(Arguments.of(cli, 16 * MIB, CallerRun.Stdin.DEV_NULL, reader));
                 }
             }
         }
@@ -47,6 +57,8 @@ class RealClaudeOutputTest {
         String claude = System.getProperty(cliProperty, "");
         Assumptions.assumeTrue(!claude.isBlank() && Files.isExecutable(Path.of(claude)),
                 "no CLI at -D" + cliProperty + " (./build.sh test installs it into .tools/): skipped");
+        String combination = cliProperty + " " + size + " " + stdin + " " + reader;
+        Assumptions.assumeTrue(combination.contains(ONLY), "not " + ONLY + " (-Doutput.only): skipped");
         String answer = answer(size);
         byte[] expected = (answer + "\n").getBytes(StandardCharsets.UTF_8);
         Path dir = Bridge.tempDir();
@@ -72,8 +84,21 @@ class RealClaudeOutputTest {
                 }
             }
             System.out.printf("%s %d bytes stdin %s %s reader: %d of %d runs short%n", cliProperty, size, stdin, reader, shortRuns, RUNS);
+            if (losesOnAPipeItself(cliProperty, size, reader)) {
+                // run directly into a pipe, the pinned CLI loses 16 MiB answers too: measured, not asserted
+                return;
+            }
             assertThat(failures).as("short outputs (daemon log:%n%s)", bridge.log()).isEmpty();
         }
+    }
+
+    /**
+     * Whether this CLI loses output into this kind of stdout when run directly, without the bridge: the
+     * pinned one writes to a pipe asynchronously and, with a 16 MiB answer, exits before the last writes
+     * are done (a regular file is written synchronously and stays whole).
+     */
+    private static boolean losesOnAPipeItself(String cliProperty, int size, CallerRun.Reader reader) {
+        return cliProperty.equals("claude.real") && size > MIB && reader != CallerRun.Reader.FILE;
     }
 
     /** Numbered lines, so a short output shows where it ends. */

@@ -57,7 +57,10 @@ class SdkEnvironmentTest {
         env.putAll(Map.of("HOME", home.toString(), "ANTHROPIC_BASE_URL", api.baseUrl(), "ANTHROPIC_API_KEY", KEY,
                 "DISABLE_AUTOUPDATER", "1", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"));
         bridge = Bridge.start(dir, SdkTest::foreign, env,
-                List.of("--claude", claude.toString(), "--map", project + "=" + project, "--admin-listen", "off"));
+                List.of("--claude", claude.toString(), "--map", project + "=" + project, "--admin-listen", "off",
+                        // the scenarios pre-approve Bash, which a profile must opt into
+                        "--config", Bridge.writeConfig(dir, "sdk.yaml", "profiles: { default: { allow-args: [\"--allowedTools=Bash\"] } }\n")
+                                .toString()));
     }
 
     @AfterAll

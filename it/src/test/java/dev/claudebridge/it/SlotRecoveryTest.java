@@ -57,8 +57,8 @@ class SlotRecoveryTest {
     @Test
     void aCallerThatStopsReadingIsCutOffAtTheWriteDeadlineAndItsSlotFreed() throws Exception {
         java.nio.file.Path dir = Bridge.tempDir();
-        try (Bridge bridge = Bridge.start(dir, Map.of("CLAUDE_BRIDGE_JAVA_OPTS", "-Dclaudebridge.write-deadline=2"),
-                Bridge.withClaude(Bridge.fakeClaude(dir), "--max-running", "1", "--queue-timeout", "90s"))) {
+        try (Bridge bridge = Bridge.start(dir, Map.of(),
+                Bridge.withClaude(Bridge.fakeClaude(dir), "--max-running", "1", "--queue-timeout", "90s", "--write-deadline", "2s"))) {
             Duration waited = secondCallerWait(bridge);
 
             assertThat(waited).as("the second caller's wait for the slot").isLessThan(Duration.ofSeconds(30));

@@ -3,7 +3,8 @@ package dev.claudebridge.protocol;
 /**
  * What kind of file one of the caller's standard descriptors is, so the daemon can give the host
  * process the same where it can: {@code /dev/null} stays {@code /dev/null}, a closed descriptor stays
- * closed, everything else becomes a pipe to the caller.
+ * closed, a regular file for output stays a regular file (the daemon's, streamed to the caller),
+ * everything else becomes a pipe to the caller.
  */
 public enum StdioKind {
     /** Not said (an older client), or a kind this version does not name: a pipe. */
@@ -16,7 +17,9 @@ public enum StdioKind {
     FILE(4),
     SOCKET(5),
     /** The descriptor is not open. */
-    CLOSED(6);
+    CLOSED(6),
+    /** A regular file open for appending (the shell's {@code >>}); an older daemon reads it as {@link #OTHER}. */
+    FILE_APPEND(7);
 
     private static final StdioKind[] VALUES = values();
 

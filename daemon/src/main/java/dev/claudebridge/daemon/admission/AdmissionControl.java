@@ -16,6 +16,7 @@ public final class AdmissionControl implements Admission {
     private final RateLimiter rates = new RateLimiter();
     private final FairQueue queue;
     private final Watchdog watchdog;
+    private final Supplier<Limits> limits;
 
     /**
      * @param limits the current global limits
@@ -30,6 +31,7 @@ public final class AdmissionControl implements Admission {
     public AdmissionControl(Supplier<Limits> limits, Function<SessionInfo, ProfileLimits> profiles, ScheduledExecutorService timer,
             java.util.List<String> listeners) {
         this.profiles = profiles;
+        this.limits = limits;
         this.queue = new FairQueue(limits, listeners);
         this.watchdog = new Watchdog(timer, limits);
     }
@@ -44,6 +46,11 @@ public final class AdmissionControl implements Admission {
         rates.take(key, p);
         FairQueue.Slot slot = queue.acquire(key, p, notice);
         return watchdog.watch(session.id(), () -> session.bytesIn() + session.bytesOut() + session.bytesErr(), p, slot::close);
+    }
+
+    @Override
+    public java.time.Duration writeDeadline() {
+        return limits.get().writeDeadline();
     }
 
     /** Refuses the waiting requests and every later one with {@code shutting_down}; running ones go on. */

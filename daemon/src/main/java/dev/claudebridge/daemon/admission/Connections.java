@@ -1,6 +1,6 @@
 package dev.claudebridge.daemon.admission;
 
-import dev.claudebridge.daemon.policy.PolicyException;
+import dev.claudebridge.daemon.session.Refusal;
 import dev.claudebridge.daemon.session.Peer;
 import dev.claudebridge.daemon.session.PeerIdentity;
 import dev.claudebridge.protocol.BridgeError;
@@ -118,7 +118,7 @@ public final class Connections {
         Shares.Refusal r = memory.take(id, bytes, new Shares.Caps(l.handshakeMemory(), l.handshakeMemory() / 4));
         if (r != null) {
             refusals.note(id, "handshake-memory");
-            throw new PolicyException(ErrorCode.QUEUE_FULL, "limits.handshake-memory", r == Shares.Refusal.IDENTITY
+            throw new Refusal(ErrorCode.QUEUE_FULL, "limits.handshake-memory", r == Shares.Refusal.IDENTITY
                     ? "this caller (its container, or its uid) is sending more request bytes at once than its share of the bridge's handshake-memory ("
                             + (l.handshakeMemory() / 4 >> 10) + " KiB); try again later"
                     : "the bridge is receiving its handshake-memory of requests (" + (l.handshakeMemory() >> 10)

@@ -1,6 +1,6 @@
 package dev.claudebridge.daemon.admission;
 
-import dev.claudebridge.daemon.policy.PolicyException;
+import dev.claudebridge.daemon.session.Refusal;
 import dev.claudebridge.daemon.session.Admission.QueueNotice;
 import dev.claudebridge.protocol.ErrorCode;
 import java.util.ArrayDeque;
@@ -52,7 +52,7 @@ final class FairQueue {
     /**
      * Blocks until the request may run.
      *
-     * @throws PolicyException {@code queue_full}, {@code queue_timeout}, or {@code shutting_down}
+     * @throws Refusal {@code queue_full}, {@code queue_timeout}, or {@code shutting_down}
      */
     Slot acquire(ClientKey key, ProfileLimits profile, QueueNotice notice) {
         Waiter w;
@@ -69,11 +69,11 @@ final class FairQueue {
             }
             Shares.Refusal full = places.take(key.identity(), 1, new Shares.Caps(l.maxQueued(), l.clientQueueCap()));
             if (full == Shares.Refusal.IDENTITY) {
-                throw new PolicyException(ErrorCode.QUEUE_FULL, "limits.client-max-queued", "this caller (its container, or its uid) has "
+                throw new Refusal(ErrorCode.QUEUE_FULL, "limits.client-max-queued", "this caller (its container, or its uid) has "
                         + Durations.count(places.of(key.identity()), "request") + " waiting, its client-max-queued limit; try again later");
             }
             if (full == Shares.Refusal.TOTAL) {
-                throw new PolicyException(ErrorCode.QUEUE_FULL, "limits.max-queued", "the bridge's queue is full ("
+                throw new Refusal(ErrorCode.QUEUE_FULL, "limits.max-queued", "the bridge's queue is full ("
                         + Durations.count(waiting, "request") + " waiting for " + Durations.count(l.maxRunning(), "slot") + "); try again later");
             }
             w = new Waiter(key, profile, lock.newCondition());
@@ -111,7 +111,7 @@ final class FairQueue {
                 }
                 if (t >= deadline) {
                     leave(w);
-                    throw new PolicyException(ErrorCode.QUEUE_TIMEOUT, "no free slot within the queue timeout of "
+                    throw new Refusal(ErrorCode.QUEUE_TIMEOUT, "no free slot within the queue timeout of "
                             + Durations.format(w.profile.queueTimeout()) + " (profile " + w.profile.profile() + "); try again later");
                 }
                 now = position(w);
@@ -266,8 +266,8 @@ final class FairQueue {
         return new Position(ahead + 1, waiting);
     }
 
-    static PolicyException shuttingDown() {
-        return new PolicyException(ErrorCode.SHUTTING_DOWN, "the bridge is shutting down and did not start this request; try again when it is back");
+    static Refusal shuttingDown() {
+        return new Refusal(ErrorCode.SHUTTING_DOWN, "the bridge is shutting down and did not start this request; try again when it is back");
     }
 
     private record Position(long position, long length) {

@@ -1,6 +1,6 @@
 package dev.claudebridge.daemon.admission;
 
-import dev.claudebridge.daemon.policy.PolicyException;
+import dev.claudebridge.daemon.session.Refusal;
 import dev.claudebridge.protocol.ErrorCode;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
@@ -23,7 +23,7 @@ final class RateLimiter {
     /**
      * Takes one token of the profile's bucket.
      *
-     * @throws PolicyException {@code rate_limited}, saying when a token will be back
+     * @throws Refusal {@code rate_limited}, saying when a token will be back
      */
     void take(ClientKey key, ProfileLimits p) {
         RateLimit rate = p.rate();
@@ -37,7 +37,7 @@ final class RateLimiter {
         ConsumptionProbe probe = l.bucket.tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
             long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1));
-            throw new PolicyException(ErrorCode.RATE_LIMITED, "rate limit of " + rate.perMinute() + " requests/minute for profile "
+            throw new Refusal(ErrorCode.RATE_LIMITED, "rate limit of " + rate.perMinute() + " requests/minute for profile "
                     + p.profile() + " exceeded by this caller (its container, or its uid); retry in " + seconds + " s");
         }
     }

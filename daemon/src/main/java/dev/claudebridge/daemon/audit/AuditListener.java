@@ -1,7 +1,7 @@
 package dev.claudebridge.daemon.audit;
 
 import dev.claudebridge.daemon.config.AuditConfig;
-import dev.claudebridge.daemon.policy.PolicyException;
+import dev.claudebridge.daemon.session.Refusal;
 import dev.claudebridge.daemon.session.BridgeSettings;
 import dev.claudebridge.daemon.session.SessionInfo;
 import dev.claudebridge.daemon.session.SessionListener;
@@ -53,7 +53,7 @@ public final class AuditListener implements SessionListener {
         } catch (IOException | RuntimeException e) {
             if (c.failClosed()) {
                 LOG.error("audit log {} cannot be written ({}); refusing request {} (audit.fail-closed is true)", log.path(), e.toString(), s.id());
-                throw new PolicyException(ErrorCode.AUDIT_UNAVAILABLE, RULE, "the bridge's audit log (" + log.path() + ") cannot be written: "
+                throw new Refusal(ErrorCode.AUDIT_UNAVAILABLE, RULE, "the bridge's audit log (" + log.path() + ") cannot be written: "
                         + e.getMessage() + ". The bridge refuses to run requests it cannot record; the operator must free space or fix"
                         + " the log's permissions (or set audit.fail-closed: false to run unaudited).");
             }

@@ -53,6 +53,10 @@ final class AdmissionOptions {
             description = "End a running request that passes no bytes either way for this long; 0: never (limits.idle-timeout). Default: 0.")
     Optional<Duration> idleTimeout = Optional.empty();
 
+    @Option(names = "--write-deadline", paramLabel = "DURATION", converter = ConfigOptions.DurationConverter.class,
+            description = "A caller that takes no output for this long while a write to it waits counts as gone; 0: never (limits.write-deadline). Default: 60s.")
+    Optional<Duration> writeDeadline = Optional.empty();
+
     @Option(names = "--profile-max-running", paramLabel = "N", description = "Every profile's own cap on running processes (profiles.*.max-running).")
     Optional<Integer> profileMaxRunning = Optional.empty();
 
@@ -102,7 +106,8 @@ final class AdmissionOptions {
         return new Limits(maxRunning.orElse(base.maxRunning()), maxQueued.orElse(base.maxQueued()),
                 maxConnections.orElse(base.maxConnections()), handshakeTimeout.orElse(base.handshakeTimeout()),
                 idleTimeout.orElse(base.idleTimeout()), clientMaxConnections.orElse(base.clientMaxConnections()),
-                clientMaxQueued.orElse(base.clientMaxQueued()), handshakeMemory.orElse(base.handshakeMemory()));
+                clientMaxQueued.orElse(base.clientMaxQueued()), handshakeMemory.orElse(base.handshakeMemory()),
+                writeDeadline.orElse(base.writeDeadline()));
     }
 
     ProfileLimits profile(ProfileLimits base) {

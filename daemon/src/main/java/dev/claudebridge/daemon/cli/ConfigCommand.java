@@ -1,5 +1,6 @@
 package dev.claudebridge.daemon.cli;
 
+import dev.claudebridge.daemon.policy.ClaudeArguments;
 import dev.claudebridge.daemon.config.BridgeConfig;
 import dev.claudebridge.daemon.config.ConfigException;
 import dev.claudebridge.daemon.config.ConfigLoader;
@@ -44,7 +45,7 @@ final class ConfigCommand implements Runnable {
             }
             BridgeConfig c;
             try {
-                c = ConfigLoader.load(source.path(), true);
+                c = ConfigLoader.load(source.path(), true, ClaudeArguments.VOCABULARY);
             } catch (ConfigException e) {
                 for (ConfigProblem p : e.problems()) {
                     System.err.println(p);

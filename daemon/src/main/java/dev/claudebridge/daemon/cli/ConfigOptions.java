@@ -1,5 +1,6 @@
 package dev.claudebridge.daemon.cli;
 
+import dev.claudebridge.daemon.policy.ClaudeArguments;
 import dev.claudebridge.daemon.config.AuditConfig;
 import dev.claudebridge.daemon.config.BridgeConfig;
 import dev.claudebridge.daemon.config.ClaudeConfig;
@@ -8,7 +9,7 @@ import dev.claudebridge.daemon.config.Defaults;
 import dev.claudebridge.daemon.config.ListenerConfig;
 import dev.claudebridge.daemon.config.ProfileConfig;
 import dev.claudebridge.daemon.config.Units;
-import dev.claudebridge.daemon.policy.PathMapping;
+import dev.claudebridge.daemon.config.PathMapping;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,7 +79,7 @@ final class ConfigOptions {
      */
     BridgeConfig load(Map<String, String> env) {
         Source s = source(env);
-        return apply(ConfigLoader.load(s.path(), s.required()));
+        return apply(ConfigLoader.load(s.path(), s.required(), ClaudeArguments.VOCABULARY));
     }
 
     BridgeConfig apply(BridgeConfig file) {

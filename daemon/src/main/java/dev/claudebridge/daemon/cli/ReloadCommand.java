@@ -1,5 +1,6 @@
 package dev.claudebridge.daemon.cli;
 
+import dev.claudebridge.daemon.policy.ClaudeArguments;
 import dev.claudebridge.daemon.config.BridgeConfig;
 import dev.claudebridge.daemon.config.ConfigException;
 import dev.claudebridge.daemon.config.ConfigLoader;
@@ -49,7 +50,7 @@ final class ReloadCommand implements Callable<Integer> {
         }
         if (content.get().config().isPresent() && Files.exists(content.get().config().get())) {
             try {
-                ConfigLoader.load(content.get().config().get(), true);
+                ConfigLoader.load(content.get().config().get(), true, ClaudeArguments.VOCABULARY);
             } catch (ConfigException e) {
                 System.err.println(e.getMessage());
                 System.err.println("claude-bridge reload: not reloading; the daemon would reject this file and keep its current configuration");
@@ -70,7 +71,7 @@ final class ReloadCommand implements Callable<Integer> {
         o.config = config;
         try {
             ConfigOptions.Source s = o.source(System.getenv());
-            BridgeConfig c = ConfigLoader.load(s.path(), s.required());
+            BridgeConfig c = ConfigLoader.load(s.path(), s.required(), ClaudeArguments.VOCABULARY);
             return c.listeners().getFirst().socket();
         } catch (ConfigException e) {
             return Defaults.socket();

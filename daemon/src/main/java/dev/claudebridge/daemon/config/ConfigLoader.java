@@ -1,7 +1,5 @@
 package dev.claudebridge.daemon.config;
 
-import dev.claudebridge.daemon.policy.ArgumentRules;
-import dev.claudebridge.daemon.policy.PathMapping;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +35,16 @@ public final class ConfigLoader {
      * @throws ConfigException naming every problem (or the unreadable file)
      */
     public static BridgeConfig load(Path file, boolean required) {
+        return load(file, required, ArgumentVocabulary.SYNTAX_ONLY);
+    }
+
+    /**
+     * Loads a file, checking {@code allow-args} and {@code allow-subcommands} against a vocabulary.
+     *
+     * @param required when false, a missing file gives {@link BridgeConfig#defaults()}
+     * @throws ConfigException naming every problem (or the unreadable file)
+     */
+    public static BridgeConfig load(Path file, boolean required, ArgumentVocabulary vocabulary) {
         String text;
         try {
             if (Files.size(file) > MAX_FILE_BYTES) {
@@ -51,11 +59,16 @@ public final class ConfigLoader {
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, "", "cannot read it: " + e.getMessage())));
         }
-        return parse(text, file);
+        return parse(text, file, vocabulary);
     }
 
     /** Parses configuration text; {@code file} names it in messages and becomes {@link BridgeConfig#source()}. */
     public static BridgeConfig parse(String text, Path file) {
+        return parse(text, file, ArgumentVocabulary.SYNTAX_ONLY);
+    }
+
+    /** Parses configuration text, checking argument entries against a vocabulary. */
+    public static BridgeConfig parse(String text, Path file, ArgumentVocabulary vocabulary) {
         Section.Problems problems = new Section.Problems(file.toString());
         Optional<Node> root;
         try {
@@ -71,16 +84,16 @@ public final class ConfigLoader {
         if (root.isEmpty()) {
             return BridgeConfig.defaults().withSource(file);
         }
-        BridgeConfig config = read(new Section("", root.get(), problems));
+        BridgeConfig config = read(new Section("", root.get(), problems), vocabulary);
         if (!problems.all().isEmpty()) {
             throw new ConfigException(problems.all());
         }
         return config.withSource(file);
     }
 
-    private static BridgeConfig read(Section top) {
+    private static BridgeConfig read(Section top, ArgumentVocabulary vocabulary) {
         ClaudeConfig claude = claude(top.section("claude"));
-        Map<String, ProfileConfig> profiles = profiles(top.section("profiles"));
+        Map<String, ProfileConfig> profiles = profiles(top.section("profiles"), vocabulary);
         List<ListenerConfig> listeners = listeners(top, profiles);
         LimitsConfig limits = limits(top.section("limits"));
         Section s = top.section("shutdown");
@@ -139,13 +152,13 @@ public final class ConfigLoader {
         return out.isEmpty() ? List.of(ListenerConfig.defaults()) : out;
     }
 
-    private static Map<String, ProfileConfig> profiles(Section s) {
+    private static Map<String, ProfileConfig> profiles(Section s, ArgumentVocabulary vocabulary) {
         Map<String, ProfileConfig> out = new LinkedHashMap<>();
         for (String name : s.keys()) {
             if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
                 s.problems().add(s.value(name).orElse(s.node()), s.field(name), "a profile name is letters, digits, '.', '_' or '-'");
             }
-            out.put(name, new ProfileReader(s.section(name), name).read());
+            out.put(name, new ProfileReader(s.section(name), name, vocabulary).read());
         }
         s.finish();
         // the default profile always exists: a listener names it unless told otherwise
@@ -165,7 +178,8 @@ public final class ConfigLoader {
                 s.parsed("client-max-queued", d.clientMaxQueued(), v -> v.trim().equals("auto") ? LimitsConfig.AUTO
                         : positive(v, "a whole number of requests, or auto")),
                 s.parsed("handshake-memory", d.handshakeMemory(), v -> v.trim().equals("auto") ? (long) LimitsConfig.AUTO
-                        : Section.within(Units.size(v), 1L << 20, 1L << 40, Units::formatSize)));
+                        : Section.within(Units.size(v), 1L << 20, 1L << 40, Units::formatSize)),
+                s.duration("write-deadline", d.writeDeadline()));
         s.finish();
         return l;
     }
@@ -192,7 +206,7 @@ public final class ConfigLoader {
     }
 
     /** One {@code profiles.NAME} section. */
-    private record ProfileReader(Section s, String name) {
+    private record ProfileReader(Section s, String name, ArgumentVocabulary vocabulary) {
         ProfileConfig read() {
             ProfileConfig d = ProfileConfig.defaults(name);
             Section m = s.section("match");
@@ -212,8 +226,8 @@ public final class ConfigLoader {
                     s.problems().add(s.value("env-allow").orElseThrow(), s.field("env-allow"), "'" + e + "' is not a variable name (NAME, or NAME* for a prefix)");
                 }
             }
-            List<String> allowArgs = checked("allow-args", ArgumentRules::normalizeArgRule);
-            List<String> allowSubcommands = checked("allow-subcommands", ArgumentRules::normalizeSubcommandRule);
+            List<String> allowArgs = checked("allow-args", vocabulary::option);
+            List<String> allowSubcommands = checked("allow-subcommands", vocabulary::subcommand);
             Section r = s.section("rate");
             ProfileConfig.RateConfig rate = new ProfileConfig.RateConfig(r.integer("per-minute", d.rate().perMinute(), 0, 1_000_000),
                     r.integer("burst", d.rate().burst(), 1, 1_000_000));

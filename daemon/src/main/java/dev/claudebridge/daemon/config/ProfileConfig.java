@@ -1,6 +1,5 @@
 package dev.claudebridge.daemon.config;
 
-import dev.claudebridge.daemon.policy.PathMapping;
 import java.time.Duration;
 import java.util.List;
 

@@ -29,6 +29,8 @@ public final class HostProcess {
     /** The pseudo-terminal master in terminal mode, else -1. */
     private final int master;
     private final AtomicInteger terminalHolds = new AtomicInteger(2);
+    /** Output files being read back; a stopped group is continued before the tree is ended. */
+    private final List<FileTail> tails = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The request's cgroup, holding the whole tree; null in the process-group mode ({@link TreeCgroups}). */
     private final RequestCgroup cgroup;
 
@@ -167,18 +169,30 @@ public final class HostProcess {
 
     /** Like {@link #start(ProcessSpec)}, in the open directory {@code dir} (spec.cwd() is not used). */
     public static HostProcess start(ProcessSpec spec, WorkingDirectory dir) {
+        OutputFile outFile = isFile(spec.stdout()) ? outputFile() : null;
+        OutputFile errFile = isFile(spec.stderr()) ? outputFile() : null;
         int[] in = piped(spec.stdin()) ? Posix.pipe() : null;
-        int[] out = piped(spec.stdout()) ? Posix.pipe() : null;
-        int[] err = piped(spec.stderr()) ? Posix.pipe() : null;
+        int[] out = outFile == null && (piped(spec.stdout()) || isFile(spec.stdout())) ? Posix.pipe() : null;
+        int[] err = errFile == null && (piped(spec.stderr()) || isFile(spec.stderr())) ? Posix.pipe() : null;
+        int outChild = -1;
+        int errChild = -1;
+        boolean started = false;
         try {
-            int[] stdio = {in != null ? in[0] : child(spec.stdin()), out != null ? out[1] : child(spec.stdout()),
-                err != null ? err[1] : child(spec.stderr())};
+            outChild = outFile != null ? outFile.openForChild(spec.stdout() == StdioTarget.FILE_APPEND) : out != null ? out[1] : child(spec.stdout());
+            errChild = errFile != null ? errFile.openForChild(spec.stderr() == StdioTarget.FILE_APPEND) : err != null ? err[1] : child(spec.stderr());
+            int[] stdio = {in != null ? in[0] : child(spec.stdin()), outChild, errChild};
             Placed pid = spawn(bytes(spec.command()), (argv, fd3) -> fd3 < 0
                     ? Posix.spawn(argv, environment(spec.env()), dir.fd(), stdio)
                     : Posix.spawn(argv, environment(spec.env()), dir.fd(), stdio, fd3));
-            return new HostProcess(pid, in != null ? new FileOutputStream(proc(in[1])) : OutputStream.nullOutputStream(),
-                    out != null ? outputPipe(out[0]) : InputStream.nullInputStream(),
-                    err != null ? outputPipe(err[0]) : InputStream.nullInputStream(), -1);
+            FileTail outTail = outFile != null ? new FileTail(outFile, pid.pid()) : null;
+            FileTail errTail = errFile != null ? new FileTail(errFile, pid.pid()) : null;
+            HostProcess p = new HostProcess(pid, in != null ? new FileOutputStream(proc(in[1])) : OutputStream.nullOutputStream(),
+                    outTail != null ? outTail : out != null ? outputPipe(out[0]) : InputStream.nullInputStream(),
+                    errTail != null ? errTail : err != null ? outputPipe(err[0]) : InputStream.nullInputStream(), -1);
+            p.follow(outFile, outTail);
+            p.follow(errFile, errTail);
+            started = true;
+            return p;
         } catch (IOException e) {
             throw new SpawnException("cannot open the process's pipes: " + e.getMessage());
         } finally {
@@ -188,7 +202,61 @@ public final class HostProcess {
                     Posix.close(pipe[1]);
                 }
             }
+            for (int[] file : new int[][] {{outFile != null ? outChild : -1}, {errFile != null ? errChild : -1}}) {
+                if (file[0] >= 0) {
+                    Posix.close(file[0]); // the child has its own copy
+                }
+            }
+            if (!started) {
+                for (OutputFile f : new OutputFile[] {outFile, errFile}) {
+                    if (f != null) {
+                        f.close();
+                    }
+                }
+            }
         }
+    }
+
+    /**
+     * A private file for the process's output, or null when the system cannot give one with bounded disk
+     * use (then the process gets a pipe, as for any other kind of output; said once in the log).
+     */
+    private static OutputFile outputFile() {
+        try {
+            return OutputFile.create();
+        } catch (IOException | RuntimeException e) {
+            if (!fileRefusalLogged.getAndSet(true)) {
+                org.slf4j.LoggerFactory.getLogger(HostProcess.class).warn(
+                        "a caller's output file becomes a pipe for the host process: {} (said once)", e.getMessage());
+            }
+            return null;
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean fileRefusalLogged = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Lets a tail end once no process of this tree holds its file, and wakes it when the leader exits. */
+    private void follow(OutputFile file, FileTail tail) {
+        if (tail == null) {
+            return;
+        }
+        tails.add(tail);
+        tail.endWhen(() -> termination.isDone() && !heldByTree(file));
+        termination.whenComplete((t, e) -> tail.wake());
+    }
+
+    /** Whether a live process of the group or the request's cgroup, or a descendant seen earlier, still has the file open. */
+    private boolean heldByTree(OutputFile file) {
+        Set<Long> live = new HashSet<>(ProcStat.groupMembers(pid));
+        if (cgroup != null) {
+            live.addAll(cgroup.members());
+        }
+        DescendantTracker.snapshot(pid).stream().filter(ProcessHandle::isAlive).forEach(d -> live.add(d.pid()));
+        return live.stream().anyMatch(file::openIn);
+    }
+
+    private static boolean isFile(StdioTarget t) {
+        return t == StdioTarget.FILE || t == StdioTarget.FILE_APPEND;
     }
 
     /** A pipe's buffer for the process's output: room for bursts while the daemon's reader is scheduled out. */
@@ -255,6 +323,7 @@ public final class HostProcess {
      * may have left the group), then SIGKILL to whatever is left after the grace period.
      */
     public void terminateTree(Duration grace) {
+        tails.forEach(FileTail::stopPausing); // a stopped process would not act on SIGTERM
         if (cgroup != null) {
             terminateCgroup(grace);
             return;

@@ -78,7 +78,7 @@ final class Posix {
     private static final MethodHandle FCNTL_INT = fn("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
             CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
     private static final int F_SETPIPE_SZ = 1031;
-    private static final int O_WRONLY = 1;
+    static final int O_WRONLY = 1;
     private static final byte[] DEV_NULL_PATH = "/dev/null".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     /** In a child's descriptor table ({@link #spawn(byte[][], byte[][], byte[], int[])}): open /dev/null here. */
     static final int CHILD_DEV_NULL = -1;
@@ -107,6 +107,25 @@ final class Posix {
     private static final long SYS_OPENAT2 = 437; // the same number on x86_64 and aarch64
     static final long RESOLVE_NO_MAGICLINKS = 0x02;
     static final long RESOLVE_BENEATH = 0x08;
+
+    // regular files a host process writes as its stdout or stderr (OutputFile)
+    private static final MethodHandle OPEN = fn("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle UNLINK = fn("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle PREAD = fn("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), CAPTURE_ERRNO);
+    private static final MethodHandle LSEEK = fn("lseek", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle FALLOCATE = fn("fallocate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG),
+            CAPTURE_ERRNO);
+    static final int O_CREAT = 0x40;
+    static final int O_EXCL = 0x80;
+    static final int O_APPEND = 0x400;
+    /** O_TMPFILE: an unnamed file in the directory given (__O_TMPFILE with O_DIRECTORY, whose number differs). */
+    static final int O_TMPFILE = 0x400000 | O_DIRECTORY;
+    static final int FALLOC_FL_KEEP_SIZE = 1;
+    static final int FALLOC_FL_PUNCH_HOLE = 2;
+    static final int SIGCONT = 18;
+    static final int SIGSTOP = 19;
+    private static final int SEEK_END = 2;
 
     private Posix() {
     }
@@ -498,6 +517,69 @@ final class Posix {
                 }
                 off += n;
             }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** open(2) with a mode; returns the descriptor or {@code -errno}. */
+    static int open(byte[] path, int flags, int mode) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(CAPTURE);
+            int fd = (int) OPEN.invokeExact(state, cString(a, path), flags, mode);
+            return fd >= 0 ? fd : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** unlink(2); false when it failed. */
+    static boolean unlink(byte[] path) {
+        try (Arena a = Arena.ofConfined()) {
+            return (int) UNLINK.invokeExact(cString(a, path)) == 0;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** pread(2) into {@code buf}: the count, 0 at the end of the file. */
+    static int pread(int fd, MemorySegment buf, long offset, MemorySegment state) {
+        try {
+            while (true) {
+                long n = (long) PREAD.invokeExact(state, fd, buf, buf.byteSize(), offset);
+                if (n >= 0) {
+                    return (int) n;
+                }
+                int e = errno(state);
+                if (e != EINTR && e != EAGAIN) {
+                    throw new java.io.UncheckedIOException(new java.io.IOException("pread: " + strerror(e)));
+                }
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The size of the file open as {@code fd} (lseek to its end; moves only that descriptor's offset). */
+    static long size(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(CAPTURE);
+            long r = (long) LSEEK.invokeExact(state, fd, 0L, SEEK_END);
+            if (r < 0) {
+                throw new java.io.UncheckedIOException(new java.io.IOException("lseek: " + strerror(errno(state))));
+            }
+            return r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** fallocate(2); returns 0, or the errno (EOPNOTSUPP where the filesystem cannot do it). */
+    static int fallocate(int fd, int mode, long offset, long length) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(CAPTURE);
+            int r = (int) FALLOCATE.invokeExact(state, fd, mode, offset, length);
+            return r == 0 ? 0 : errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -9,5 +9,12 @@ public enum StdioTarget {
     /** The null device. */
     DEV_NULL,
     /** Nothing: the descriptor is closed. */
-    CLOSED
+    CLOSED,
+    /**
+     * A private regular file (of the daemon, unnamed), read back as it grows; a pipe where the system
+     * cannot give one with bounded disk use. Output only, and not beside a terminal.
+     */
+    FILE,
+    /** {@link #FILE}, open with O_APPEND (the caller's {@code >>}). */
+    FILE_APPEND
 }

@@ -1,5 +1,6 @@
 package dev.claudebridge.daemon.policy;
 
+import dev.claudebridge.daemon.config.PathMapping;
 import dev.claudebridge.protocol.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ public final class PathMapper {
     /**
      * The existing host directory for a container working directory.
      *
-     * @throws PolicyException ({@code cwd_not_mapped}) when no mapping covers it, when it escapes its
+     * @throws Denial ({@code cwd_not_mapped}) when no mapping covers it, when it escapes its
      *     mapping through a symlink, or when the host directory does not exist
      */
     public Path mapDirectory(String containerPath) {
@@ -45,15 +46,15 @@ public final class PathMapper {
             real = host.toRealPath();
             root = m.host().toRealPath();
         } catch (IOException e) {
-            throw new PolicyException(ErrorCode.CWD_NOT_MAPPED, "the working directory " + containerPath + " maps to "
+            throw new Denial(ErrorCode.CWD_NOT_MAPPED, "the working directory " + containerPath + " maps to "
                     + host + ", which does not exist on the host");
         }
         if (!real.startsWith(root)) {
-            throw new PolicyException(ErrorCode.CWD_NOT_MAPPED, "the working directory " + containerPath
+            throw new Denial(ErrorCode.CWD_NOT_MAPPED, "the working directory " + containerPath
                     + " leads outside its mapping " + m + " through a symbolic link (to " + real + ")");
         }
         if (!Files.isDirectory(real)) {
-            throw new PolicyException(ErrorCode.CWD_NOT_MAPPED, "the working directory " + containerPath
+            throw new Denial(ErrorCode.CWD_NOT_MAPPED, "the working directory " + containerPath
                     + " maps to " + real + ", which is not a directory");
         }
         return real;
@@ -62,15 +63,15 @@ public final class PathMapper {
     /**
      * The host path for a container path, without touching the file system.
      *
-     * @throws PolicyException ({@code cwd_not_mapped}) when the path is relative or no mapping covers it
+     * @throws Denial ({@code cwd_not_mapped}) when the path is relative or no mapping covers it
      */
     public Path mapLexically(String containerPath) {
         Path p = Path.of(containerPath);
         if (!p.isAbsolute()) {
-            throw new PolicyException(ErrorCode.CWD_NOT_MAPPED, "the working directory must be absolute, got " + containerPath);
+            throw new Denial(ErrorCode.CWD_NOT_MAPPED, "the working directory must be absolute, got " + containerPath);
         }
         Path normal = p.normalize();
-        PathMapping m = covering(normal).orElseThrow(() -> new PolicyException(ErrorCode.CWD_NOT_MAPPED,
+        PathMapping m = covering(normal).orElseThrow(() -> new Denial(ErrorCode.CWD_NOT_MAPPED,
                 "the working directory " + containerPath + " is not under any mapped path; mapped: "
                         + (mappings.isEmpty() ? "(none)" : mappings.stream().map(PathMapping::toString).toList())
                         + ". Run claude from inside a mapped directory, or ask the operator to add a mapping (--map CONTAINER=HOST)."));
@@ -81,7 +82,7 @@ public final class PathMapper {
      * A container directory as the mapping's host root and the path beneath it, for opening it
      * beneath the root at the moment of use (the check above may be long past by then).
      *
-     * @throws PolicyException ({@code cwd_not_mapped}) as {@link #mapLexically}
+     * @throws Denial ({@code cwd_not_mapped}) as {@link #mapLexically}
      */
     public Beneath beneath(String containerPath) {
         mapLexically(containerPath);
@@ -101,10 +102,10 @@ public final class PathMapper {
      * Checks again that a host path mapped earlier (a path option's value) still lies beneath a mapping's
      * host directory: what of it exists now is resolved, links and all.
      *
-     * @throws PolicyException ({@code policy_denied}, rule {@code path-option}) when it now leads outside
+     * @throws Denial ({@code policy_denied}, rule {@code path-option}) when it now leads outside
      */
     public void recheck(Path host, String what) {
-        PolicyException first = null;
+        Denial first = null;
         for (PathMapping m : mappings) {
             Path root;
             try {
@@ -124,15 +125,15 @@ public final class PathMapper {
                 if (real.startsWith(root)) {
                     return;
                 }
-                first = first != null ? first : new PolicyException(ErrorCode.POLICY_DENIED, OptionPaths.RULE, what + " (" + host
+                first = first != null ? first : new Denial(ErrorCode.POLICY_DENIED, OptionPaths.RULE, what + " (" + host
                         + ") was changed while the request waited and now leads outside its mapping " + m + " (to " + real + ")");
             } catch (IOException e) {
-                first = first != null ? first : new PolicyException(ErrorCode.POLICY_DENIED, OptionPaths.RULE, what + " (" + host
+                first = first != null ? first : new Denial(ErrorCode.POLICY_DENIED, OptionPaths.RULE, what + " (" + host
                         + ") cannot be resolved on the host any more: " + e.getMessage());
             }
         }
         throw first != null ? first
-                : new PolicyException(ErrorCode.POLICY_DENIED, OptionPaths.RULE, what + " (" + host + ") is no longer under a mapped directory");
+                : new Denial(ErrorCode.POLICY_DENIED, OptionPaths.RULE, what + " (" + host + ") is no longer under a mapped directory");
     }
 
     /** The mapping that covers a normalized absolute container path (the longest prefix). */

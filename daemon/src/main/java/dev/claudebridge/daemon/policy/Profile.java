@@ -8,13 +8,13 @@ import java.util.List;
  * A profile compiled for use: its configuration, and the policy objects built from it once per
  * configuration snapshot.
  */
-public record Profile(ProfileConfig config, PathMapper paths, EnvPolicy env, ArgumentPolicy arguments, OptionPaths optionPaths) {
+public record Profile(ProfileConfig config, PathMapper paths, EnvPolicy env, ArgumentPolicy arguments) {
     public static Profile of(ProfileConfig c) {
         List<String> allow = new ArrayList<>(EnvPolicy.DEFAULT_ALLOW);
         allow.addAll(c.envAllow());
         PathMapper paths = new PathMapper(c.mappings());
-        return new Profile(c, paths, new EnvPolicy(allow), new ArgumentPolicy(c.name(), c.allowArgs(), c.allowSubcommands()),
-                new OptionPaths(paths, c.name()));
+        return new Profile(c, paths, new EnvPolicy(allow),
+                new ArgumentPolicy(c.name(), c.allowArgs(), c.allowSubcommands(), c.sandbox(), new OptionPaths(paths, c.name())));
     }
 
     public String name() {

@@ -50,14 +50,14 @@ public final class ProfileBinder {
     }
 
     /**
-     * @throws PolicyException ({@code access_denied}) when no profile matches
+     * @throws Denial ({@code access_denied}) when no profile matches
      */
     public Profile bind(String listener, String user, String group) {
         return find(listener, user, group).orElseThrow(() -> denied(listener, user, group));
     }
 
-    public static PolicyException denied(String listener, String user, String group) {
-        return new PolicyException(ErrorCode.ACCESS_DENIED, "profile-binding", "no profile of this bridge admits a caller with uid "
+    public static Denial denied(String listener, String user, String group) {
+        return new Denial(ErrorCode.ACCESS_DENIED, "profile-binding", "no profile of this bridge admits a caller with uid "
                 + (user.isEmpty() ? "(unknown)" : user) + " and gid " + (group.isEmpty() ? "(unknown)" : group) + " on " + listener
                 + "; the operator can add a profile whose match rule names this uid or gid, or give the socket a profile");
     }

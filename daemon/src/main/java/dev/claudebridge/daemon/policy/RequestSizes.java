@@ -13,7 +13,7 @@ public final class RequestSizes {
     }
 
     /**
-     * @throws PolicyException ({@code bad_request}) naming the first limit broken
+     * @throws Denial ({@code bad_request}) naming the first limit broken
      */
     public static void check(Request r, RequestLimits limits, String profile) {
         long argvBytes = 0;
@@ -37,7 +37,7 @@ public final class RequestSizes {
 
     private static void over(String key, String what, long value, long limit, boolean bytes, String profile) {
         if (value > limit) {
-            throw new PolicyException(ErrorCode.BAD_REQUEST, key, what + ", more than the " + (bytes ? Units.formatSize(limit) : limit)
+            throw new Denial(ErrorCode.BAD_REQUEST, key, what + ", more than the " + (bytes ? Units.formatSize(limit) : limit)
                     + " profile '" + profile + "' allows (" + key + " in the bridge's configuration)");
         }
     }

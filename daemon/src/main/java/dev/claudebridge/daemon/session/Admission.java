@@ -12,9 +12,17 @@ public interface Admission {
      *
      * @param notice told the request's queue position while it waits
      * @return a permit the session closes when its process has ended
-     * @throws dev.claudebridge.daemon.policy.PolicyException to refuse (queue full, timeout, rate limited)
+     * @throws dev.claudebridge.daemon.session.Refusal to refuse (queue full, timeout, rate limited)
      */
     Permit admit(SessionInfo session, QueueNotice notice);
+
+    /**
+     * How long one write to a caller may wait for it to read before the caller counts as gone (zero:
+     * no limit); read once per connection, so a reload applies to the next one.
+     */
+    default java.time.Duration writeDeadline() {
+        return dev.claudebridge.daemon.config.LimitsConfig.WRITE_DEADLINE;
+    }
 
     /** A running slot; closing it lets the next request in. */
     interface Permit extends AutoCloseable {

@@ -2,7 +2,6 @@ package dev.claudebridge.daemon.session;
 
 import dev.claudebridge.daemon.policy.ClaudeCli;
 import dev.claudebridge.daemon.policy.ParsedArgs;
-import dev.claudebridge.daemon.policy.PolicyException;
 import dev.claudebridge.protocol.ErrorCode;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,7 +38,7 @@ final class ConversationControl {
                     throw deny("the session id " + id + " is another caller's conversation");
                 } catch (java.io.UncheckedIOException e) {
                     // a conversation nobody could later prove is the caller's must not start
-                    throw new PolicyException(ErrorCode.INTERNAL, RULE, "the bridge could not record the conversation: " + e.getMessage());
+                    throw new Refusal(ErrorCode.INTERNAL, RULE, "the bridge could not record the conversation: " + e.getMessage());
                 }
             }
         }
@@ -52,7 +51,7 @@ final class ConversationControl {
      * @param argv the argv {@code parsed} describes
      * @param owner the caller's identity ({@link #owner})
      * @param cwd the host directory claude will run in
-     * @throws PolicyException ({@code policy_denied}) for a conversation that is not the caller's, or a form the daemon cannot check
+     * @throws Refusal ({@code policy_denied}) for a conversation that is not the caller's, or a form the daemon cannot check
      */
     static Decision decide(ParsedArgs parsed, List<String> argv, Conversations records, String owner, String cwd) {
         if (!parsed.command().isEmpty() || has(parsed, "--version") || has(parsed, "--help")) {
@@ -161,7 +160,7 @@ final class ConversationControl {
         return parsed.options().stream().filter(u -> u.name().equals(name)).reduce((a, b) -> b);
     }
 
-    static PolicyException deny(String message) {
-        return new PolicyException(ErrorCode.POLICY_DENIED, RULE, message);
+    static Refusal deny(String message) {
+        return new Refusal(ErrorCode.POLICY_DENIED, RULE, message);
     }
 }

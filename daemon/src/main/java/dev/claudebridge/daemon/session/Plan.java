@@ -4,7 +4,6 @@ import dev.claudebridge.daemon.exec.ClaudeCommand;
 import dev.claudebridge.daemon.exec.ProcessSpec;
 import dev.claudebridge.daemon.policy.ArgvParser;
 import dev.claudebridge.daemon.policy.ParsedArgs;
-import dev.claudebridge.daemon.policy.PolicyException;
 import dev.claudebridge.daemon.policy.Profile;
 import dev.claudebridge.daemon.policy.ProfileBinder;
 import dev.claudebridge.daemon.policy.RequestSizes;
@@ -33,21 +32,21 @@ record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch, Sp
     /**
      * @param profile the caller's profile; empty refuses the request ({@code access_denied})
      * @param conversations who owns which claude conversation; a new one is recorded here before the plan is returned
-     * @throws PolicyException when the request breaks the profile's policy, claude is missing, or a path is not mapped
+     * @throws Refusal when claude is missing, the profile needs a sandbox, or the daemon's own edits refuse the request
+     * @throws dev.claudebridge.daemon.policy.Denial when the request breaks the profile's policy, or a path is not mapped
      */
     static Plan of(BridgeSettings settings, Optional<Profile> profile, Peer peer, Request request, String id, Conversations conversations) {
         Profile p = profile.orElseThrow(() -> ProfileBinder.denied(peer.listener(), peer.user(), peer.group()));
         RequestSizes.check(request, p.config().request(), p.name());
         if (p.config().sandbox()) {
-            throw new PolicyException(ErrorCode.POLICY_DENIED, "sandbox", "profile '" + p.name()
+            throw new Refusal(ErrorCode.POLICY_DENIED, "sandbox", "profile '" + p.name()
                     + "' requires the host-side sandbox, which this version of the bridge does not provide; the request was not run");
         }
-        ParsedArgs parsed = ArgvParser.parse(request.argv());
-        p.arguments().check(parsed);
-        ClaudeCommand claude = settings.claude().locate().orElseThrow(() -> new PolicyException(ErrorCode.CLAUDE_NOT_FOUND,
+        List<String> argv = p.arguments().admit(request.argv(), request.cwd());
+        ParsedArgs parsed = ArgvParser.parse(request.argv()); // its value indexes hold in argv too
+        ClaudeCommand claude = settings.claude().locate().orElseThrow(() -> new Refusal(ErrorCode.CLAUDE_NOT_FOUND,
                 "claude is not installed on the host (the bridge looked " + settings.claude().searchDescription()
                         + "). Install Claude Code on the host, or start the daemon with --claude PATH."));
-        List<String> argv = p.optionPaths().rewrite(request.argv(), parsed, request.cwd());
         Optional<Path> scratch = Optional.empty();
         Path cwd;
         if (p.paths().isEmpty()) {

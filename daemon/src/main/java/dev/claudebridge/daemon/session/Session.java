@@ -4,7 +4,7 @@ import dev.claudebridge.daemon.exec.HostProcess;
 import dev.claudebridge.daemon.exec.SpawnException;
 import dev.claudebridge.daemon.exec.Termination;
 import dev.claudebridge.daemon.exec.WorkingDirectory;
-import dev.claudebridge.daemon.policy.PolicyException;
+import dev.claudebridge.daemon.policy.Denial;
 import dev.claudebridge.protocol.BridgeError;
 import dev.claudebridge.protocol.ErrorCode;
 import dev.claudebridge.protocol.Frame;
@@ -54,7 +54,7 @@ final class Session {
         this.listener = listener;
         this.conversations = conversations;
         this.reader = new FrameReader(new BufferedInputStream(in, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
-        this.output = new WriteDeadline(out, WriteDeadline.DEFAULT);
+        this.output = new WriteDeadline(out, admission.writeDeadline());
         this.writer = new FrameWriter(new BufferedOutputStream(output, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
     }
 
@@ -112,7 +112,10 @@ final class Session {
                     }
                 }
             }
-        } catch (PolicyException e) {
+        } catch (Refusal e) {
+            info.rule(e.rule());
+            refuse(e.code(), e.getMessage());
+        } catch (Denial e) {
             info.rule(e.rule());
             refuse(e.code(), e.getMessage());
         } catch (SpawnException e) {

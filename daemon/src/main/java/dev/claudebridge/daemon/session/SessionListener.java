@@ -13,7 +13,7 @@ public interface SessionListener {
 
     /**
      * The request passed policy and admission and its process is about to start. Throwing
-     * {@link dev.claudebridge.daemon.policy.PolicyException} refuses it: the audit log uses this to fail
+     * {@link dev.claudebridge.daemon.session.Refusal} refuses it: the audit log uses this to fail
      * closed when it cannot record the start.
      */
     default void starting(SessionInfo session) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.claudebridge.daemon.config.ClaudeSettingsConfig;
 import dev.claudebridge.daemon.config.ProfileConfig;
 import dev.claudebridge.daemon.policy.ParsedArgs;
-import dev.claudebridge.daemon.policy.PolicyException;
 import dev.claudebridge.protocol.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +44,7 @@ final class SettingsControl {
     /**
      * @param argv the caller's argv with path values mapped to the host ({@code parsed} describes it)
      * @param env the environment claude will run with
-     * @throws PolicyException ({@code policy_denied}) for settings that cannot be read or merged, or an argument claude's early scan would misread
+     * @throws Refusal ({@code policy_denied}) for settings that cannot be read or merged, or an argument claude's early scan would misread
      */
     static ArgvEdit edit(ParsedArgs parsed, List<String> argv, ProfileConfig profile, java.util.Map<String, String> env) {
         Set<Integer> drop = new HashSet<>();
@@ -147,7 +146,7 @@ final class SettingsControl {
         }
     }
 
-    static PolicyException deny(String message) {
-        return new PolicyException(ErrorCode.POLICY_DENIED, RULE, message);
+    static Refusal deny(String message) {
+        return new Refusal(ErrorCode.POLICY_DENIED, RULE, message);
     }
 }

@@ -4,7 +4,7 @@ import dev.claudebridge.daemon.exec.WorkingDirectory;
 import dev.claudebridge.daemon.policy.ClaudeCli;
 import dev.claudebridge.daemon.policy.ParsedArgs;
 import dev.claudebridge.daemon.policy.PathMapper;
-import dev.claudebridge.daemon.policy.PolicyException;
+import dev.claudebridge.daemon.policy.Denial;
 import dev.claudebridge.protocol.ErrorCode;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,10 +44,9 @@ record SpawnPaths(Optional<PathMapper> mapper, String containerCwd, List<OptionP
                 for (ParsedArgs.Value v : use.values()) {
                     String value = hostArgv.get(v.index()).substring(v.prefix().length());
                     String path = switch (kind) {
-                        case TEXT -> null;
                         case PATH -> value;
-                        case PATH_OR_JSON -> value.strip().startsWith("{") || value.strip().startsWith("[") ? null : value;
                         case FILE_SPEC -> value.indexOf(':') >= 0 ? value.substring(value.indexOf(':') + 1) : null;
+                        default -> null; // JSON files reach claude as their checked content, not as a path
                     };
                     if (path != null && path.startsWith("/")) {
                         out.add(new OptionPath(use.name(), Path.of(path)));
@@ -62,7 +61,7 @@ record SpawnPaths(Optional<PathMapper> mapper, String containerCwd, List<OptionP
      * Checks the path options again and opens the working directory for the spawn.
      *
      * @param scratch the private directory to run in when the profile maps nothing
-     * @throws PolicyException ({@code cwd_not_mapped}, or {@code policy_denied} for a path option) when a
+     * @throws Denial ({@code cwd_not_mapped}, or {@code policy_denied} for a path option) when a
      *     path now leads outside its mapping
      */
     WorkingDirectory pin(Optional<Path> scratch) {
@@ -75,7 +74,7 @@ record SpawnPaths(Optional<PathMapper> mapper, String containerCwd, List<OptionP
         try {
             return WorkingDirectory.openBeneath(b.root(), b.relative());
         } catch (WorkingDirectory.OutsideException e) {
-            throw new PolicyException(ErrorCode.CWD_NOT_MAPPED, "the working directory " + containerCwd
+            throw new Denial(ErrorCode.CWD_NOT_MAPPED, "the working directory " + containerCwd
                     + " cannot be used inside its mapping " + b.mapping() + " now: " + e.getMessage());
         }
     }

@@ -12,12 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * then closed under the blocked writer, which fails with an IOException; the relay ends the process
  * tree and the session frees its slot. One watchdog thread checks every connection twice a second.
  *
- * <p>The default deadline is {@link #DEFAULT} (the JVM property {@code claudebridge.write-deadline},
- * in seconds, changes it). Once a limit or a shutdown has ended the process, the caller gets only
- * {@link #AFTER_END} to take the rest ({@link #shorten}).
+ * <p>The deadline is the configuration's {@code limits.write-deadline} (zero: none). Once a limit or a
+ * shutdown has ended the process, the caller gets only {@link #AFTER_END} to take the rest
+ * ({@link #shorten}).
  */
 final class WriteDeadline extends OutputStream {
-    static final Duration DEFAULT = Duration.ofSeconds(Long.getLong("claudebridge.write-deadline", 60));
     static final Duration AFTER_END = Duration.ofSeconds(3);
     private static final Set<WriteDeadline> OPEN = ConcurrentHashMap.newKeySet();
     private static final long IDLE = 0;
@@ -36,7 +35,7 @@ final class WriteDeadline extends OutputStream {
 
     WriteDeadline(OutputStream out, Duration deadline) {
         this.out = out;
-        this.deadlineNanos = deadline.toNanos();
+        this.deadlineNanos = deadline.isZero() ? Long.MAX_VALUE : deadline.toNanos();
         OPEN.add(this);
     }
 

@@ -3,7 +3,7 @@ package dev.claudebridge.daemon.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.claudebridge.daemon.policy.PolicyException;
+import dev.claudebridge.daemon.session.Refusal;
 import dev.claudebridge.daemon.session.PeerIdentity;
 import dev.claudebridge.protocol.ErrorCode;
 import java.time.Duration;
@@ -28,7 +28,7 @@ class RateLimiterTest {
         }
         // 2 a minute: the next token is 30 s away
         assertThatThrownBy(() -> take(r, ci))
-                .isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED))
+                .isInstanceOfSatisfying(Refusal.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED))
                 .hasMessage("rate limit of 2 requests/minute for profile ci exceeded by this caller (its container, or its uid); retry in 30 s");
     }
 

@@ -18,9 +18,22 @@ class ConfigLoaderTest {
     @TempDir
     Path dir;
 
+    /** A vocabulary that knows nothing: every argument entry is a problem at its line. */
+    private static final ArgumentVocabulary NONE = new ArgumentVocabulary() {
+        @Override
+        public String option(String entry) {
+            throw new IllegalArgumentException("'" + entry + "' cannot be allowed");
+        }
+
+        @Override
+        public String subcommand(String entry) {
+            throw new IllegalArgumentException("'" + entry + "' cannot be allowed");
+        }
+    };
+
     private static List<ConfigProblem> problems(String yaml) {
         try {
-            ConfigLoader.parse(yaml, FILE);
+            ConfigLoader.parse(yaml, FILE, NONE);
         } catch (ConfigException e) {
             return e.problems();
         }
@@ -149,7 +162,7 @@ class ConfigLoaderTest {
                 org.assertj.core.groups.Tuple.tuple(16, "audit.max-size"),
                 org.assertj.core.groups.Tuple.tuple(17, "extra"));
         assertThat(p.get(0).toString()).isEqualTo(FILE + ":2: claude.kill-grace: expected a duration such as 500ms, 5s, 2m, 1h or 1h30m, got 'soon'");
-        assertThat(p.get(5).message()).contains("'--verbose' is not a denied argument");
+        assertThat(p.get(5).message()).contains("'--verbose' cannot be allowed");
         assertThat(p.get(8).message()).startsWith("unknown key").contains("max-running");
     }
 

@@ -35,19 +35,43 @@ class ArgvParserTest {
         assertThat(p.options().get(2).values()).extracting(ParsedArgs.Value::text).containsExactly("abc");
     }
 
-    @Test
-    void subcommandsAreFoundThroughAliasesAndNesting() {
-        assertThat(ArgvParser.parse(List.of("plugins", "marketplace", "rm", "x")).command()).containsExactly("plugin", "marketplace", "remove");
-        assertThat(ArgvParser.parse(List.of("--verbose", "mcp", "add", "--", "update")).command()).containsExactly("mcp", "add");
-        assertThat(ArgvParser.parse(List.of("--model", "mcp", "-p")).command()).isEmpty();
-        assertThat(ArgvParser.parse(List.of("--bogus", "update")).command()).isEmpty();
+    private static String line(String... argv) {
+        return ArgvParser.parse(List.of(argv)).commandLine();
     }
 
     @Test
-    void agentsHasItsOwnOptions() {
-        ParsedArgs p = ArgvParser.parse(List.of("agents", "--cwd", "/w", "--add-dir", "/a", "x"));
-        assertThat(p.command()).containsExactly("agents");
-        assertThat(only(p, "--add-dir").values()).extracting(ParsedArgs.Value::text).containsExactly("/a"); // not variadic there
-        assertThat(only(p, "--cwd").option().kind()).isEqualTo(ClaudeCli.Kind.PATH);
+    void subcommandsAreFoundThroughAliasesAndNesting() {
+        assertThat(line("plugins", "marketplace", "rm", "x")).isEqualTo("plugin");
+        assertThat(line("--verbose", "mcp", "add", "--", "update")).isEqualTo("mcp add");
+        assertThat(line("stop", "x")).isEqualTo("stop");
+        assertThat(line("kill", "x")).isEqualTo("stop");
+        assertThat(line("--model", "mcp", "hi")).isEmpty();
+        assertThat(line("--bogus", "update")).isEmpty();
+    }
+
+    @Test
+    void afterTheEndOfOptionsTheFirstOperandStillDispatches() {
+        assertThat(line("--", "mcp", "add-json", "evil", "{}")).isEqualTo("mcp add-json");
+        assertThat(line("--model", "x", "--", "mcp", "serve")).isEqualTo("mcp serve");
+        assertThat(line("-pc", "--", "mcp", "serve")).isEqualTo("mcp serve"); // -pc is not -p to claude's print-mode test
+        assertThat(line("hi", "--", "mcp", "serve")).isEmpty();
+        ParsedArgs p = ArgvParser.parse(List.of("--", "mcp", "add-json", "--scope", "user"));
+        assertThat(p.options()).isEmpty(); // a subcommand reached after -- reads no options
+    }
+
+    @Test
+    void inPrintModeClaudeRegistersNoSubcommands() {
+        assertThat(line("-p", "mcp", "serve")).isEmpty();
+        assertThat(line("-p", "--", "mcp", "serve")).isEmpty();
+        assertThat(line("--", "-p", "mcp", "serve")).isEmpty(); // claude looks for -p anywhere
+        assertThat(line("--print", "update")).isEmpty();
+        assertThat(line("-p", "--", "mcp", "serve", "cc://x")).isEqualTo("mcp serve"); // a cc:// word turns registration back on
+    }
+
+    @Test
+    void anAttachedValueOnAFlagIsAnUnknownOption() {
+        ParsedArgs p = ArgvParser.parse(List.of("--verbose=1", "--dangerously-skip-permissions"));
+        assertThat(p.options()).hasSize(1);
+        assertThat(p.options().getFirst().known()).isFalse();
     }
 }

@@ -1,5 +1,6 @@
 package dev.claudebridge.daemon.policy;
 
+import dev.claudebridge.daemon.config.PathMapping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -30,11 +31,11 @@ class OptionPathsTest {
     }
 
     private List<String> rewrite(String... argv) {
-        return paths.rewrite(List.of(argv), ArgvParser.parse(List.of(argv)), "/workspace/proj");
+        return new ArgumentPolicy("default", List.of("--plugin-dir"), List.of(), false, paths).admit(List.of(argv), "/workspace/proj");
     }
 
-    private PolicyException refused(String... argv) {
-        PolicyException e = catchThrowableOfType(PolicyException.class, () -> rewrite(argv));
+    private Denial refused(String... argv) {
+        Denial e = catchThrowableOfType(Denial.class, () -> rewrite(argv));
         assertThat(e).as(String.join(" ", argv)).isNotNull();
         assertThat(e.code()).isEqualTo(ErrorCode.POLICY_DENIED);
         assertThat(e.rule()).isEqualTo(OptionPaths.RULE);
@@ -46,11 +47,9 @@ class OptionPathsTest {
         assertThat(rewrite("--add-dir", "/workspace/proj/lib", "lib", "../proj", "-p", "hi"))
                 .containsExactly("--add-dir", ws + "/proj/lib", ws + "/proj/lib", ws + "/proj", "-p", "hi");
         assertThat(rewrite("--add-dir=lib")).containsExactly("--add-dir=" + ws + "/proj/lib");
-        assertThat(rewrite("--settings", "s.json", "--plugin-dir=/workspace/plugins", "--debug-file", "logs/d.log"))
-                .containsExactly("--settings", ws + "/proj/s.json", "--plugin-dir=" + ws + "/plugins", "--debug-file", ws + "/proj/logs/d.log");
+        assertThat(rewrite("--plugin-dir=/workspace/plugins")).containsExactly("--plugin-dir=" + ws + "/plugins");
         assertThat(rewrite("--system-prompt-file", "p.md", "--append-system-prompt-file", "/workspace/a.md"))
                 .containsExactly("--system-prompt-file", ws + "/proj/p.md", "--append-system-prompt-file", ws + "/a.md");
-        assertThat(rewrite("agents", "--cwd", ".", "--add-dir", "lib")).containsExactly("agents", "--cwd", ws + "/proj", "--add-dir", ws + "/proj/lib");
     }
 
     @Test
@@ -59,10 +58,15 @@ class OptionPathsTest {
     }
 
     @Test
-    void inlineJsonIsPassedAsItIs() {
-        String json = "{\"mcpServers\":{\"x\":{\"command\":\"/bin/true\"}}}";
-        assertThat(rewrite("--mcp-config", json, "mcp.json")).containsExactly("--mcp-config", json, ws + "/proj/mcp.json");
+    void inlineJsonIsPassedAsItIsAndFilesAsTheirCheckedContent() throws IOException {
+        String json = "{\"mcpServers\":{\"x\":{\"type\":\"sdk\",\"name\":\"x\"}}}";
+        Files.writeString(ws.resolve("proj/mcp.json"), "{ \"mcpServers\": {\"y\": {\"type\": \"sdk\"}} }");
+        assertThat(rewrite("--mcp-config", json, "mcp.json"))
+                .containsExactly("--mcp-config", json, "{\"mcpServers\":{\"y\":{\"type\":\"sdk\"}}}");
         assertThat(rewrite("--settings", " {\"model\":\"x\"}")).containsExactly("--settings", " {\"model\":\"x\"}");
+        Files.writeString(ws.resolve("proj/s.json"), "{\"env\":{\"ANTHROPIC_BASE_URL\":\"http://c:8080\"}}");
+        Denial e = catchThrowableOfType(Denial.class, () -> rewrite("--settings", "s.json"));
+        assertThat(e.getMessage()).contains("'env'");
     }
 
     @Test
@@ -79,23 +83,23 @@ class OptionPathsTest {
         refused("--add-dir=/workspace/../etc");
         refused("--mcp-config", "/root/.claude.json");
         refused("--settings=../../home/user/.claude/settings.json");
-        refused("--debug-file", "/etc/cron.d/evil");
         refused("--plugin-dir", "~/.claude/plugins");
     }
 
     @Test
     void symlinksLeadingOutAreRefused() {
         assertThat(refused("--add-dir", "/workspace/escape").getMessage()).contains("symbolic link");
-        refused("--debug-file", "/workspace/escape/new/file.log");
+        refused("--plugin-dir", "/workspace/escape/new");
     }
 
     @Test
     void withoutMappingsNoPathOptionCanBePassed() {
         OptionPaths none = new OptionPaths(new PathMapper(List.of()), "default");
         List<String> argv = List.of("--add-dir", "x");
-        PolicyException e = catchThrowableOfType(PolicyException.class, () -> none.rewrite(argv, ArgvParser.parse(argv), "/w"));
+        ArgumentPolicy policy = new ArgumentPolicy("default", List.of(), List.of(), false, none);
+        Denial e = catchThrowableOfType(Denial.class, () -> policy.admit(argv, "/w"));
         assertThat(e.getMessage()).contains("maps no container paths");
         List<String> plain = List.of("-p", "hi", "--model", "sonnet");
-        assertThat(none.rewrite(plain, ArgvParser.parse(plain), "/w")).isEqualTo(plain);
+        assertThat(policy.admit(plain, "/w")).isEqualTo(plain);
     }
 }

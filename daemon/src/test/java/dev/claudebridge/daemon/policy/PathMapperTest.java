@@ -1,5 +1,6 @@
 package dev.claudebridge.daemon.policy;
 
+import dev.claudebridge.daemon.config.PathMapping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,7 +47,7 @@ class PathMapperTest {
         "/workspace/..", "/data", "/data/input", "/data/in/../../workspace2"})
     void refusesWhatNoMappingCovers(String cwd) {
         assertThatThrownBy(() -> LEXICAL.mapLexically(cwd))
-                .isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CWD_NOT_MAPPED))
+                .isInstanceOfSatisfying(Denial.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CWD_NOT_MAPPED))
                 .hasMessageContaining(cwd)
                 .hasMessageContaining("/workspace=/srv/ws")
                 .hasMessageContaining("/workspace/proj=/srv/proj")
@@ -57,7 +58,7 @@ class PathMapperTest {
     @ValueSource(strings = {"workspace", "workspace/a", "./workspace", "../workspace", ""})
     void refusesRelativeWorkingDirectories(String cwd) {
         assertThatThrownBy(() -> LEXICAL.mapLexically(cwd))
-                .isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CWD_NOT_MAPPED))
+                .isInstanceOfSatisfying(Denial.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CWD_NOT_MAPPED))
                 .hasMessageContaining("absolute");
     }
 
@@ -76,7 +77,7 @@ class PathMapperTest {
         PathMapper none = new PathMapper(List.of());
         assertThat(none.isEmpty()).isTrue();
         assertThatThrownBy(() -> none.mapLexically("/workspace"))
-                .isInstanceOf(PolicyException.class)
+                .isInstanceOf(Denial.class)
                 .hasMessageContaining("/workspace")
                 .hasMessageContaining("(none)");
     }
@@ -113,7 +114,7 @@ class PathMapperTest {
         @Test
         void dotDotOutOfTheMappingIsRefusedBeforeTouchingTheDisk() {
             assertThatThrownBy(() -> mapper.mapDirectory("/workspace/../etc"))
-                    .isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CWD_NOT_MAPPED))
+                    .isInstanceOfSatisfying(Denial.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CWD_NOT_MAPPED))
                     .hasMessageContaining("/workspace/../etc")
                     .hasMessageContaining("/workspace=" + ws);
         }
@@ -122,7 +123,7 @@ class PathMapperTest {
         void aSymlinkLeadingOutsideTheMappingIsRefused() throws IOException {
             Files.createSymbolicLink(ws.resolve("escape"), outside);
             assertThatThrownBy(() -> mapper.mapDirectory("/workspace/escape"))
-                    .isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CWD_NOT_MAPPED))
+                    .isInstanceOfSatisfying(Denial.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CWD_NOT_MAPPED))
                     .hasMessageContaining("/workspace/escape")
                     .hasMessageContaining("outside")
                     .hasMessageContaining("symbolic link");
@@ -132,7 +133,7 @@ class PathMapperTest {
         void aSymlinkToTheMappingsParentIsRefused() throws IOException {
             Files.createSymbolicLink(ws.resolve("up"), Path.of(".."));
             assertThatThrownBy(() -> mapper.mapDirectory("/workspace/up/outside"))
-                    .isInstanceOf(PolicyException.class)
+                    .isInstanceOf(Denial.class)
                     .hasMessageContaining("symbolic link");
         }
 
@@ -152,7 +153,7 @@ class PathMapperTest {
         @Test
         void aMissingHostDirectoryIsRefused() {
             assertThatThrownBy(() -> mapper.mapDirectory("/workspace/not-there"))
-                    .isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CWD_NOT_MAPPED))
+                    .isInstanceOfSatisfying(Denial.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CWD_NOT_MAPPED))
                     .hasMessageContaining("/workspace/not-there")
                     .hasMessageContaining("does not exist");
         }
@@ -161,7 +162,7 @@ class PathMapperTest {
         void aMissingHostRootIsRefused() {
             PathMapper gone = new PathMapper(List.of(new PathMapping(Path.of("/workspace"), tmp.resolve("gone"))));
             assertThatThrownBy(() -> gone.mapDirectory("/workspace"))
-                    .isInstanceOf(PolicyException.class)
+                    .isInstanceOf(Denial.class)
                     .hasMessageContaining("does not exist");
         }
 
@@ -169,14 +170,14 @@ class PathMapperTest {
         void aRegularFileIsNotAWorkingDirectory() throws IOException {
             Files.writeString(ws.resolve("file.txt"), "x");
             assertThatThrownBy(() -> mapper.mapDirectory("/workspace/file.txt"))
-                    .isInstanceOf(PolicyException.class)
+                    .isInstanceOf(Denial.class)
                     .hasMessageContaining("not a directory");
         }
 
         @Test
         void aRelativeWorkingDirectoryIsRefused() {
             assertThatThrownBy(() -> mapper.mapDirectory("workspace/src"))
-                    .isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CWD_NOT_MAPPED))
+                    .isInstanceOfSatisfying(Denial.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CWD_NOT_MAPPED))
                     .hasMessageContaining("absolute");
         }
     }

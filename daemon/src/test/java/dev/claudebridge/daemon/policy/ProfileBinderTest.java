@@ -53,7 +53,7 @@ class ProfileBinderTest {
 
     @Test
     void noMatchIsAccessDenied() {
-        PolicyException e = catchThrowableOfType(PolicyException.class, () -> BINDER.bind("/run/strict.sock", "1000", "1000"));
+        Denial e = catchThrowableOfType(Denial.class, () -> BINDER.bind("/run/strict.sock", "1000", "1000"));
         assertThat(e.code()).isEqualTo(ErrorCode.ACCESS_DENIED);
         assertThat(e.getMessage()).contains("uid 1000").contains("/run/strict.sock").contains("match rule");
     }

@@ -22,7 +22,7 @@ class RequestSizesTest {
     }
 
     private static String refusedRule(Request r) {
-        PolicyException e = catchThrowableOfType(PolicyException.class, () -> RequestSizes.check(r, LIMITS, "p"));
+        Denial e = catchThrowableOfType(Denial.class, () -> RequestSizes.check(r, LIMITS, "p"));
         assertThat(e).isNotNull();
         assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
         assertThat(e.getMessage()).contains(e.rule()).contains("profile 'p'");

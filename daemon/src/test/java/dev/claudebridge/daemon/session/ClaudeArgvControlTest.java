@@ -8,7 +8,6 @@ import dev.claudebridge.daemon.config.ClaudeSettingsConfig;
 import dev.claudebridge.daemon.config.ProfileConfig;
 import dev.claudebridge.daemon.policy.ArgvParser;
 import dev.claudebridge.daemon.policy.ParsedArgs;
-import dev.claudebridge.daemon.policy.PolicyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,7 +60,7 @@ class ClaudeArgvControlTest {
         assertThat(SettingsControl.sources(List.of("user", "project", "local"), Optional.of("local, user"))).containsExactly("user", "local");
         assertThat(SettingsControl.sources(List.of("user", "project"), Optional.of(""))).isEmpty();
         assertThat(SettingsControl.sources(List.of("user", "project"), Optional.empty())).containsExactly("user", "project");
-        assertThatThrownBy(() -> SettingsControl.sources(List.of("user"), Optional.of("user,policy"))).isInstanceOf(PolicyException.class);
+        assertThatThrownBy(() -> SettingsControl.sources(List.of("user"), Optional.of("user,policy"))).isInstanceOf(Refusal.class);
     }
 
     @Test
@@ -84,7 +83,7 @@ class ClaudeArgvControlTest {
     @ValueSource(strings = {"--append-system-prompt|--settings|{}", "--system-prompt|--settings={}", "-p|hi|--model|x|--|--setting-sources",
             "--append-system-prompt|--managed-settings|{}"})
     void anArgumentTheEarlyScanWouldMisreadIsRefused(String argv) {
-        assertThatThrownBy(() -> settings(DEFAULT, argv.split("\\|"))).isInstanceOf(PolicyException.class)
+        assertThatThrownBy(() -> settings(DEFAULT, argv.split("\\|"))).isInstanceOf(Refusal.class)
                 .hasMessageContaining("early settings scan");
     }
 
@@ -93,9 +92,9 @@ class ClaudeArgvControlTest {
         Path f = Files.writeString(dir.resolve("s.json"), "{\"model\":\"from-file\"}");
         assertThat(json(settings(DEFAULT, "--settings", f.toString()).get(1)).path("model").asText()).isEqualTo("from-file");
         Path link = Files.createSymbolicLink(dir.resolve("link.json"), f);
-        assertThatThrownBy(() -> settings(DEFAULT, "--settings", link.toString())).isInstanceOf(PolicyException.class);
-        assertThatThrownBy(() -> settings(DEFAULT, "--settings", "{not json}")).isInstanceOf(PolicyException.class);
-        assertThatThrownBy(() -> settings(DEFAULT, "--settings", "[1]")).isInstanceOf(PolicyException.class);
+        assertThatThrownBy(() -> settings(DEFAULT, "--settings", link.toString())).isInstanceOf(Refusal.class);
+        assertThatThrownBy(() -> settings(DEFAULT, "--settings", "{not json}")).isInstanceOf(Refusal.class);
+        assertThatThrownBy(() -> settings(DEFAULT, "--settings", "[1]")).isInstanceOf(Refusal.class);
     }
 
     private static ConversationControl.Decision conv(Conversations records, String owner, String... argv) {
@@ -137,7 +136,7 @@ class ClaudeArgvControlTest {
         records.claim(id, "A", "/w");
         for (String argv : List.of("-r|" + id, "--resume=" + id, "-r|" + id + "|--fork-session", "--session-id|" + id,
                 "--resume|" + id.toUpperCase(), "-r", "-r|/x/" + id + ".jsonl", "-r|some title", "--from-pr|12")) {
-            assertThatThrownBy(() -> conv(records, "B", argv.split("\\|"))).as(argv).isInstanceOf(PolicyException.class);
+            assertThatThrownBy(() -> conv(records, "B", argv.split("\\|"))).as(argv).isInstanceOf(Refusal.class);
         }
         assertThat(conv(records, "A", "-r", id).claims()).containsExactly(id);
         ConversationControl.Decision fork = conv(records, "A", "-r", id, "--fork-session");

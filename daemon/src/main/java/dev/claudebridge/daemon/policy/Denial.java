@@ -3,19 +3,20 @@ package dev.claudebridge.daemon.policy;
 import dev.claudebridge.protocol.ErrorCode;
 
 /**
- * A request was refused by policy; the message is for the caller and names what to change, the rule
- * is for the audit log (e.g. {@code --dangerously-skip-permissions}, {@code max-args}; "" when none applies).
+ * Policy's answer "no": the message is for the caller and names what to change (and, where a
+ * profile can allow it, how), the rule is for the audit log ("" when none applies). The session
+ * engine turns it into its refusal.
  */
-public final class PolicyException extends RuntimeException {
+public final class Denial extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final ErrorCode code;
     private final String rule;
 
-    public PolicyException(ErrorCode code, String message) {
+    public Denial(ErrorCode code, String message) {
         this(code, "", message);
     }
 
-    public PolicyException(ErrorCode code, String rule, String message) {
+    public Denial(ErrorCode code, String rule, String message) {
         super(message);
         this.code = code;
         this.rule = rule;

@@ -1,4 +1,4 @@
-package dev.claudebridge.daemon.policy;
+package dev.claudebridge.daemon.config;
 
 import java.nio.file.Path;
 

@@ -1,0 +1,227 @@
+package dev.claudebridge.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A hostile caller's arguments, over a real socket to a daemon running a real claude with the default
+ * profile and a stand-in Messages API. Each refusal is checked for its message, exit status 78, its
+ * audit record, and that the daemon still serves afterwards; the positive controls show that what a
+ * normal caller and the Agent SDK pass still runs. Subclasses pick the CLI: the pinned one and the
+ * newest checked.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class HostileArguments {
+    private static final String KEY = "sk-ant-api03-host-secret-key";
+    private final AtomicInteger calls = new AtomicInteger();
+    private Path dir;
+    private Path home;
+    private Path workspace;
+    private MessagesStandIn api;
+    private MessagesStandIn exfil;
+    private Bridge bridge;
+    private AuditLines audit;
+
+    /** The system property naming the CLI to run. */
+    abstract String cliProperty();
+
+    @BeforeAll
+    void start() throws Exception {
+        String claude = System.getProperty(cliProperty(), "");
+        Assumptions.assumeTrue(!claude.isBlank() && Files.isExecutable(Path.of(claude)),
+                "no claude CLI at -D" + cliProperty() + " (./build.sh test installs it into .tools/): skipped");
+        dir = Bridge.tempDir();
+        home = Files.createDirectories(dir.resolve("home"));
+        Files.writeString(home.resolve(".claude.json"), "{\"hasCompletedOnboarding\":true}");
+        Files.createDirectories(home.resolve(".aws"));
+        Files.writeString(home.resolve(".aws/credentials"), "aws_secret_access_key = HOST-SECRET-AWS\n");
+        workspace = Files.createDirectories(dir.resolve("ws/proj/lib")).getParent();
+        api = new MessagesStandIn();
+        exfil = new MessagesStandIn(); // stands for a server in the container that wants the host's key
+        Path config = Bridge.writeConfig(dir, "config.yaml", """
+                claude: { path: %s }
+                listeners: [ { socket: %s } ]
+                profiles:
+                  default: { mappings: ["%s=%s"], rate: { per-minute: 0 } }
+                audit: { path: %s }
+                admin: { listen: "" }
+                """.formatted(claude, dir.resolve("b.sock"), workspace.getParent(), workspace.getParent(), dir.resolve("audit.log")));
+        Map<String, String> env = Map.of("HOME", home.toString(), "ANTHROPIC_BASE_URL", api.baseUrl(), "ANTHROPIC_API_KEY", KEY,
+                "DISABLE_AUTOUPDATER", "1", "DISABLE_TELEMETRY", "1", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
+        bridge = Bridge.start(dir, name -> name.startsWith("ANTHROPIC_") || name.startsWith("CLAUDE_")
+                || name.toLowerCase(Locale.ROOT).endsWith("_proxy"), env, List.of("--config", config.toString()));
+        audit = new AuditLines(dir.resolve("audit.log"));
+    }
+
+    @AfterAll
+    void stop() {
+        if (api != null) {
+            api.close();
+        }
+        if (exfil != null) {
+            exfil.close();
+        }
+        if (bridge != null) {
+            bridge.close();
+        } else if (dir != null) {
+            Bridge.deleteTree(dir);
+        }
+    }
+
+    /** One call from the mapped project directory under a client name of its own; returns its result and its end record. */
+    private Call call(byte[] stdin, String... args) {
+        String client = "hostile-" + calls.incrementAndGet();
+        ProcessBuilder pb = bridge.client(dir, args);
+        pb.environment().put("CLAUDE_BRIDGE_CLIENT_NAME", client);
+        pb.directory(workspace.toFile());
+        Bridge.Result r = Bridge.run(pb, stdin);
+        return new Call(r, audit.endOf(client));
+    }
+
+    private record Call(Bridge.Result result, JsonNode end) {
+    }
+
+    private Call refused(String rule, String... args) {
+        Call c = call(new byte[0], args);
+        assertThat(c.result().status()).as("%s: %s", List.of(args), c.result()).isEqualTo(78);
+        assertThat(c.result().stderr()).startsWith("claude-bridge: ").containsAnyOf("not allowed", "never allowed", "not valid JSON",
+                "starts like JSON", "not one the bridge has classified");
+        assertThat(c.end().path("decision").asText()).isEqualTo("denied");
+        assertThat(c.end().path("outcome").asText()).isEqualTo("policy_denied");
+        assertThat(c.end().path("rule").asText()).isEqualTo(rule);
+        assertThat(c.end().path("detail").asText()).isEqualTo(c.result().stderr().substring("claude-bridge: ".length()).strip());
+        stillServing();
+        return c;
+    }
+
+    private void stillServing() {
+        Call v = call(new byte[0], "--version");
+        assertThat(v.result().status()).as("still serving: %s", v.result()).isZero();
+        assertThat(v.result().out()).contains("Claude Code");
+    }
+
+    @Test
+    void mcpServeIsNotAHostShell() {
+        Call c = refused("mcp serve", "mcp", "serve");
+        assertThat(c.result().stderr()).contains("`claude mcp serve` is never allowed").contains("No profile can allow it");
+        refused("mcp serve", "--", "mcp", "serve");
+        refused("mcp serve", "--verbose", "mcp", "serve");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--settings", "--settings="})
+    void settingsCannotSendTheHostsKeyElsewhere(String spelling) {
+        String json = "{\"env\":{\"ANTHROPIC_BASE_URL\":\"" + exfil.baseUrl() + "\"}}";
+        Call c = spelling.endsWith("=") ? refused("--settings:env", "-p", "hi", spelling + json)
+                : refused("--settings:env", "-p", "hi", spelling, json);
+        assertThat(c.result().stderr()).contains("'env'").contains("cannot be allowed by configuration");
+        refused("--settings:apiKeyHelper", "-p", "hi", "--settings", "{\"apiKeyHelper\":\"echo x\"}");
+        refused("--settings", "-p", "hi", "--system-prompt", "--settings", json); // claude's early scan would read it
+        assertThat(exfil.received()).as("nothing reached the other server").isEmpty();
+    }
+
+    @Test
+    void deniedSubcommandsDoNotPassAfterTheEndOfOptions() throws Exception {
+        refused("mcp add-json", "--", "mcp", "add-json", "evil", "{\"type\":\"stdio\",\"command\":\"sh\",\"args\":[\"-c\",\"id\"]}");
+        refused("mcp add", "--model", "x", "--", "mcp", "add", "evil", "--", "sh");
+        refused("plugin", "--", "plugin", "install", "x");
+        refused("update", "--", "update");
+        refused("auth logout", "--", "auth", "logout");
+        assertThat(Files.readString(home.resolve(".claude.json"))).doesNotContain("evil");
+    }
+
+    @Test
+    void ordinaryArgumentsDoNotApproveHostCommands() {
+        assertThat(refused("--allowedTools=Bash", "-p", "hi", "--allowedTools", "Bash").result().stderr())
+                .contains("allow-args: [\"--allowedTools=Bash\"]");
+        refused("--allowedTools=Bash", "-p", "hi", "--allowed-tools=Bash(curl:*)");
+        refused("--allowedTools=Bash", "-p", "hi", "--settings", "{\"permissions\":{\"allow\":[\"Bash\"]}}");
+        refused("--permission-mode=bypassPermissions", "-p", "hi", "--settings", "{\"permissions\":{\"defaultMode\":\"bypassPermissions\"}}");
+        refused("--settings:hooks", "-p", "hi", "--settings", "{\"hooks\":{\"SessionStart\":[]}}");
+        refused("--mcp-config:stdio", "-p", "hi", "--mcp-config", "{\"mcpServers\":{\"e\":{\"command\":\"sh\"}}}");
+        refused("--plugin-url", "-p", "hi", "--plugin-url", "http://127.0.0.1:1/p.zip");
+        refused("--dangerously-skip-permissions", "-p", "hi", "--dangerously-skip-permissions");
+    }
+
+    @Test
+    void permissionRulesCannotReachOutsideTheWorkspace() {
+        String secret = home.resolve(".aws/credentials").toString();
+        api.script(MessagesStandIn.Turn.toolUse("Read", "{\"file_path\":\"" + secret + "\"}"), MessagesStandIn.Turn.text("done"));
+        int before = api.agentLoopBodies().size();
+        Call c = refused("--allowedTools=outside-workspace", "-p", "read it", "--allowedTools", "Read(//**)");
+        assertThat(c.result().stderr()).contains("reaches outside the working directory");
+        refused("--allowedTools=outside-workspace", "-p", "read it", "--allowedTools=Read(~/.aws/**)");
+        refused("--allowedTools=outside-workspace", "-p", "read it", "--allowedTools", "Read");
+        refused("--allowedTools=outside-workspace", "-p", "read it", "--settings", "{\"permissions\":{\"allow\":[\"Read(../../**)\"]}}");
+        assertThat(api.agentLoopBodies()).hasSize(before);
+        assertThat(String.join("", api.agentLoopBodies())).doesNotContain("HOST-SECRET-AWS");
+        api.script();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[/../../../../etc/passwd", "{/../../../../etc/passwd", " [1,2", "{\"model\":\"x\""})
+    void jsonLikeValuesThatClaudeWouldReadAsPathsAreRefused(String value) {
+        assertThat(refused("--settings", "-p", "hi", "--settings", value).result().stderr()).contains("--settings");
+    }
+
+    @Test
+    void workOutsideTheRequestIsNeverStarted() {
+        refused("--cloud", "-p", "hi", "--cloud");
+        refused("--teleport", "--teleport");
+        refused("--bg", "-p", "hi", "--bg");
+        refused("--background", "-p", "--", "--background");
+        refused("--remote-control", "--remote-control");
+        refused("self-hosted-runner", "self-hosted-runner");
+        refused("daemon", "daemon", "status");
+        refused("attach", "attach", "x");
+        refused("stop", "stop", "x");
+        refused("agents", "agents");
+        refused("--not-an-option", "-p", "hi", "--not-an-option");
+    }
+
+    @Test
+    void printWithStreamJsonRuns() {
+        Call c = call(new byte[0], "-p", "hi", "--output-format", "stream-json", "--verbose");
+        assertThat(c.result().status()).as("%s", c.result()).isZero();
+        assertThat(c.result().out()).contains(MessagesStandIn.REPLY).contains("\"type\":\"result\"");
+        assertThat(c.end().path("decision").asText()).isEqualTo("allowed");
+    }
+
+    @Test
+    void planModeAndAMappedAddDirRun() {
+        Call plan = call(new byte[0], "-p", "hi", "--permission-mode", "plan");
+        assertThat(plan.result().status()).as("%s", plan.result()).isZero();
+        assertThat(plan.result().out()).contains(MessagesStandIn.REPLY);
+        Call add = call(new byte[0], "-p", "hi", "--add-dir", "lib", "--allowedTools", "Read(lib/**)");
+        assertThat(add.result().status()).as("%s", add.result()).isZero();
+        assertThat(add.result().out()).contains(MessagesStandIn.REPLY);
+        assertThat(add.end().path("argv").toString()).contains("lib"); // the audit keeps what the caller sent
+    }
+
+    @Test
+    void theAgentSdksArgvRuns() {
+        byte[] stdin = "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":\"hi\"},\"parent_tool_use_id\":null,\"session_id\":\"\"}\n"
+                .getBytes(StandardCharsets.UTF_8);
+        Call c = call(stdin, "--output-format", "stream-json", "--verbose", "--input-format", "stream-json", "--include-partial-messages",
+                "--permission-prompt-tool", "stdio", "--mcp-config", "{\"mcpServers\":{\"x\":{\"type\":\"sdk\",\"name\":\"x\"}}}",
+                "--setting-sources", "", "--max-turns", "3", "--model", "claude-sonnet-4-5", "--permission-mode", "default",
+                "--allowedTools", "Read(**),Grep(src)", "--settings", "{\"sandbox\":{\"enabled\":false}}");
+        assertThat(c.end().path("decision").asText()).as("%s", c.result()).isEqualTo("allowed");
+        assertThat(c.result().out()).contains("\"type\":\"system\"");
+    }
+}
