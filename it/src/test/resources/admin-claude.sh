@@ -1,6 +1,8 @@
 #!/bin/sh
 # A stand-in for the host's claude in the admin tests: answers --version (readiness), and holds a
 # request open until the test says so, so the dashboard can be watched while it runs.
+# the daemon's own options come first (its settings and sources, the conversation); claude takes them, and so does this stand-in
+while :; do case ${1-} in --settings|--setting-sources|--session-id|--resume) shift 2 ;; *) break ;; esac; done
 case $1 in
   --version) echo "9.9.9 (Claude Code stand-in)" ;;
   hold)      # hold MARKER STATUS: print, wait (at most 60 s) for MARKER to exist, exit STATUS

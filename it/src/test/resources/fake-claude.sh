@@ -1,5 +1,7 @@
 #!/bin/sh
 # A stand-in for the host's claude in the end-to-end tests: each mode does one observable thing.
+# the daemon's own options come first (its settings and sources, the conversation); claude takes them, and so does this stand-in
+while :; do case ${1-} in --settings|--setting-sources|--session-id|--resume) shift 2 ;; *) break ;; esac; done
 mode=$1
 [ $# -gt 0 ] && shift
 case $mode in

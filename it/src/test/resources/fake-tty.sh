@@ -1,5 +1,7 @@
 #!/bin/sh
 # An interactive stand-in for claude: each mode checks one thing a terminal user relies on.
+# the daemon's own options come first (its settings and sources, the conversation); claude takes them, and so does this stand-in
+while :; do case ${1-} in --settings|--setting-sources|--session-id|--resume) shift 2 ;; *) break ;; esac; done
 case "$1" in
   info)   tty; stty size; echo "TERM=$TERM" ;;
   pw)     printf 'password: '; stty -echo; read pw; stty echo; echo; echo "got [$pw]" ;;

@@ -39,6 +39,7 @@ class PathRaceTest {
     /** hold MARKER: keeps the one slot until MARKER exists; else prints its directory, arguments and any prompt file. */
     private static final String CLAUDE = """
             #!/bin/sh
+            while :; do case ${1-} in --settings|--setting-sources|--session-id|--resume) shift 2 ;; *) break ;; esac; done
             if [ "$1" = hold ]; then n=0; while [ ! -e "$2" ] && [ $n -lt 1200 ]; do sleep 0.05; n=$((n+1)); done; exit 0; fi
             printf 'cwd=%s\\n' "$(pwd -P)"
             prev=

@@ -18,6 +18,9 @@ import dev.claudebridge.daemon.config.AdminConfig;
 import dev.claudebridge.daemon.config.BridgeConfig;
 import dev.claudebridge.daemon.config.ConfigException;
 import dev.claudebridge.daemon.config.ProfileConfig;
+import dev.claudebridge.daemon.admin.ReadinessCheck;
+import dev.claudebridge.daemon.session.BaseUrlPin;
+import dev.claudebridge.daemon.session.Conversations;
 import dev.claudebridge.daemon.session.Peer;
 import dev.claudebridge.daemon.session.SessionEngine;
 import dev.claudebridge.daemon.transport.ListenerException;
@@ -127,6 +130,21 @@ final class ServeCommand implements Callable<Integer> {
         }
         Startup.log(settings.get(), listener.paths(), auditLog.path());
         Optional<RunningLedger> ledger = recoverPreviousRun(auditLog, config.audit().keep());
+        Optional<String> baseUrlPin = BaseUrlPin.pinnedBy(System.getenv(), BaseUrlPin.MANAGED_DIR);
+        if (baseUrlPin.isPresent()) {
+            LOG.info("ANTHROPIC_BASE_URL pinned by {}", baseUrlPin.get());
+        } else {
+            LOG.warn(BaseUrlPin.warning(BaseUrlPin.MANAGED_DIR));
+        }
+        Conversations conversations;
+        try {
+            conversations = Conversations.open(auditLog.path().resolveSibling("conversations.jsonl"));
+        } catch (java.io.UncheckedIOException e) {
+            System.err.println("claude-bridge: " + e.getMessage());
+            auditLog.close();
+            listener.close();
+            return 1;
+        }
         TreeCgroups.decide();
         Supplier<Limits> limits = admissionOptions.limits(settings);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("limits").factory());
@@ -135,11 +153,14 @@ final class ServeCommand implements Callable<Integer> {
         AdminSide admin = new AdminSide(Main.version(), settings);
         admin.queue(admission::waiting);
         admin.readiness().add(new WritableFileCheck("audit", auditLog::path));
+        // a warning, not a failure: the daemon serves either way
+        admin.readiness().add(ReadinessCheck.of("base-url", () -> ReadinessCheck.Outcome.ok(baseUrlPin.map(p -> "ANTHROPIC_BASE_URL pinned by " + p)
+                .orElse("warning: " + BaseUrlPin.warning(BaseUrlPin.MANAGED_DIR)))));
         Connections connections = new Connections(limits, timer, listenerNames);
         LOG.info("admission: {}; {}", limits.get(), admissionOptions.profile(ProfileLimits.of(
                 config.profile(BridgeConfig.DEFAULT_PROFILE).orElseGet(() -> ProfileConfig.defaults(BridgeConfig.DEFAULT_PROFILE)))));
         SessionEngine engine = new SessionEngine(settings, "claude-bridge/" + Main.version(), admission,
-                List.of(new AuditListener(auditLog, settings, ledger), admin.listener()));
+                List.of(new AuditListener(auditLog, settings, ledger), admin.listener()), conversations);
         Shutdown shutdown = new Shutdown(listener::close, admission, engine, admissionOptions.shutdownGrace(config), killGrace);
         try {
             // an address someone asked for must be had; the default one, taken by another daemon, only costs a warning

@@ -241,9 +241,21 @@ public final class ConfigLoader {
             Duration queueTimeout = s.duration("queue-timeout", d.queueTimeout());
             Duration maxRuntime = s.duration("max-runtime", d.maxRuntime());
             boolean sandbox = s.bool("sandbox", d.sandbox());
+            ClaudeSettingsConfig claudeSettings = claudeSettings(d.claudeSettings());
             s.finish();
             return new ProfileConfig(name, match, mappings, envAllow, allowArgs, allowSubcommands, maxRunning, queueTimeout, rate,
-                    maxRuntime, limits, sandbox);
+                    maxRuntime, limits, sandbox, claudeSettings);
+        }
+
+        private ClaudeSettingsConfig claudeSettings(ClaudeSettingsConfig d) {
+            List<String> sources = s.has("setting-sources") ? s.strings("setting-sources") : d.sources();
+            for (String v : sources) {
+                if (!ClaudeSettingsConfig.SOURCE_NAMES.contains(v)) {
+                    s.problems().add(s.value("setting-sources").orElseThrow(), s.field("setting-sources"),
+                            "'" + v + "' is not one of claude's setting sources " + ClaudeSettingsConfig.SOURCE_NAMES);
+                }
+            }
+            return new ClaudeSettingsConfig(sources, s.bool("daemon-settings", d.daemonSettings()));
         }
 
         private List<String> checked(String key, java.util.function.Function<String, String> normalize) {

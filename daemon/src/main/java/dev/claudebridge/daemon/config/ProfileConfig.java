@@ -18,15 +18,24 @@ import java.util.List;
  * @param maxRuntime longest run of one process; zero: unlimited (issue 6)
  * @param request size limits on the request's fields
  * @param sandbox whether the host-side sandbox is required (a later issue)
+ * @param claudeSettings which settings files claude loads, and whether the daemon adds its own
  */
 public record ProfileConfig(String name, PeerMatch match, List<PathMapping> mappings, List<String> envAllow,
         List<String> allowArgs, List<String> allowSubcommands, int maxRunning, Duration queueTimeout, RateConfig rate,
-        Duration maxRuntime, RequestLimits request, boolean sandbox) {
+        Duration maxRuntime, RequestLimits request, boolean sandbox, ClaudeSettingsConfig claudeSettings) {
     public ProfileConfig {
         mappings = List.copyOf(mappings);
         envAllow = List.copyOf(envAllow);
         allowArgs = List.copyOf(allowArgs);
         allowSubcommands = List.copyOf(allowSubcommands);
+    }
+
+    /** A profile with the default {@link ClaudeSettingsConfig}. */
+    public ProfileConfig(String name, PeerMatch match, List<PathMapping> mappings, List<String> envAllow, List<String> allowArgs,
+            List<String> allowSubcommands, int maxRunning, Duration queueTimeout, RateConfig rate, Duration maxRuntime,
+            RequestLimits request, boolean sandbox) {
+        this(name, match, mappings, envAllow, allowArgs, allowSubcommands, maxRunning, queueTimeout, rate, maxRuntime, request, sandbox,
+                ClaudeSettingsConfig.defaults());
     }
 
     public static ProfileConfig defaults(String name) {
@@ -36,12 +45,17 @@ public record ProfileConfig(String name, PeerMatch match, List<PathMapping> mapp
 
     public ProfileConfig withMappings(List<PathMapping> m) {
         return new ProfileConfig(name, match, m, envAllow, allowArgs, allowSubcommands, maxRunning, queueTimeout, rate, maxRuntime,
-                request, sandbox);
+                request, sandbox, claudeSettings);
     }
 
     public ProfileConfig withEnvAllow(List<String> e) {
         return new ProfileConfig(name, match, mappings, e, allowArgs, allowSubcommands, maxRunning, queueTimeout, rate, maxRuntime,
-                request, sandbox);
+                request, sandbox, claudeSettings);
+    }
+
+    public ProfileConfig withClaudeSettings(ClaudeSettingsConfig c) {
+        return new ProfileConfig(name, match, mappings, envAllow, allowArgs, allowSubcommands, maxRunning, queueTimeout, rate, maxRuntime,
+                request, sandbox, c);
     }
 
     /**

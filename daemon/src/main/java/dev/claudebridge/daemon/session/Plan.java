@@ -17,22 +17,25 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * What a request will run on the host, decided by the caller's profile: size limits, the argument
  * policy, the claude command, the mapped working directory (or a private scratch directory when the
- * profile maps nothing), path options mapped like it, and the environment. Closing it removes the
- * scratch directory.
+ * profile maps nothing), path options mapped like it, the environment, and what the daemon adds: the
+ * configuration claude loads ({@link SettingsControl}) and whose conversations it may reach
+ * ({@link ConversationControl}). Closing it removes the scratch directory.
  */
 record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch, SpawnPaths paths) implements AutoCloseable {
     /**
      * @param profile the caller's profile; empty refuses the request ({@code access_denied})
-     * @throws Refusal when claude is missing or the profile needs a sandbox
-     * @throws dev.claudebridge.daemon.policy.Denial when the request breaks the profile's policy, claude is missing, or a path is not mapped
+     * @param conversations who owns which claude conversation; a new one is recorded here before the plan is returned
+     * @throws Refusal when claude is missing, the profile needs a sandbox, or the daemon's own edits refuse the request
+     * @throws dev.claudebridge.daemon.policy.Denial when the request breaks the profile's policy, or a path is not mapped
      */
-    static Plan of(BridgeSettings settings, Optional<Profile> profile, Peer peer, Request request, String id) {
+    static Plan of(BridgeSettings settings, Optional<Profile> profile, Peer peer, Request request, String id, Conversations conversations) {
         Profile p = profile.orElseThrow(() -> ProfileBinder.denied(peer.listener(), peer.user(), peer.group()));
         RequestSizes.check(request, p.config().request(), p.name());
         if (p.config().sandbox()) {
@@ -58,11 +61,22 @@ record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch, Sp
         } else {
             cwd = p.paths().mapDirectory(request.cwd());
         }
+        Map<String, String> env = p.env().processEnvironment(settings.daemonEnv(), request.env());
+        String owner = ConversationControl.owner(p.name(), peer);
+        SpawnPaths paths = SpawnPaths.of(p.paths(), request.cwd(), parsed, argv); // before the daemon's edits: parsed's indexes hold here
+        try {
+            ConversationControl.Decision conversation = ConversationControl.decide(parsed, argv, conversations, owner, cwd.toString());
+            argv = SettingsControl.edit(parsed, argv, p.config(), env).and(conversation.edit()).apply(argv);
+            conversation.record(conversations, owner, cwd.toString());
+        } catch (RuntimeException e) {
+            new Plan(null, List.of(), scratch, paths).close();
+            throw e;
+        }
         List<String> command = new ArrayList<>(claude.prefix());
         command.addAll(argv);
         List<String> passed = List.copyOf(p.env().passed(request.env()).keySet());
-        ProcessSpec spec = new ProcessSpec(command, p.env().processEnvironment(settings.daemonEnv(), request.env()), cwd);
-        return new Plan(spec, passed, scratch, SpawnPaths.of(p.paths(), request.cwd(), parsed, argv));
+        ProcessSpec spec = new ProcessSpec(command, env, cwd);
+        return new Plan(spec, passed, scratch, paths);
     }
 
     /** Opens the working directory for the spawn, checking the request's paths again (they may have changed while it waited). */

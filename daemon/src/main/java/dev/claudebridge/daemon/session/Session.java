@@ -39,18 +39,20 @@ final class Session {
     private final String software;
     private final Admission admission;
     private final SessionListener listener;
+    private final Conversations conversations;
     private final FrameReader reader;
     private final FrameWriter writer;
     private volatile HostProcess process;
     private final WriteDeadline output;
 
     Session(SessionInfo info, BridgeSettings settings, String software, Admission admission, SessionListener listener,
-            InputStream in, OutputStream out) {
+            Conversations conversations, InputStream in, OutputStream out) {
         this.info = info;
         this.settings = settings;
         this.software = software;
         this.admission = admission;
         this.listener = listener;
+        this.conversations = conversations;
         this.reader = new FrameReader(new BufferedInputStream(in, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
         this.output = new WriteDeadline(out, admission.writeDeadline());
         this.writer = new FrameWriter(new BufferedOutputStream(output, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
@@ -86,7 +88,7 @@ final class Session {
                 return;
             }
             info.request(request.get());
-            try (Plan plan = Plan.of(settings, profile, info.peer(), request.get(), info.id());
+            try (Plan plan = Plan.of(settings, profile, info.peer(), request.get(), info.id(), conversations);
                     Admission.Permit permit = admission.admit(info, this::queued);
                     WorkingDirectory dir = plan.pinPaths()) {
                 info.hostCwd(dir.path()); // the directory the process is started in, opened after any wait in the queue

@@ -19,6 +19,7 @@ public final class SessionEngine {
     private final String software;
     private final Admission admission;
     private final SessionListener listener;
+    private final Conversations conversations;
     private final Set<Session> live = ConcurrentHashMap.newKeySet();
     private final AtomicLong sequence = new AtomicLong();
     private final String prefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36), 36);
@@ -28,12 +29,20 @@ public final class SessionEngine {
      * @param software this daemon's name and version, sent in the HELLO
      * @param admission decides when a request may start
      * @param listeners told of every session's progress (audit, metrics, status)
+     * @param conversations who owns which claude conversation
      */
-    public SessionEngine(Supplier<BridgeSettings> settings, String software, Admission admission, List<SessionListener> listeners) {
+    public SessionEngine(Supplier<BridgeSettings> settings, String software, Admission admission, List<SessionListener> listeners,
+            Conversations conversations) {
         this.settings = settings;
         this.software = software;
         this.admission = admission;
         this.listener = SessionListener.all(listeners);
+        this.conversations = conversations;
+    }
+
+    /** An engine whose conversation records last as long as it does. */
+    public SessionEngine(Supplier<BridgeSettings> settings, String software, Admission admission, List<SessionListener> listeners) {
+        this(settings, software, admission, listeners, Conversations.inMemory());
     }
 
     public SessionEngine(Supplier<BridgeSettings> settings, String software) {
@@ -43,7 +52,7 @@ public final class SessionEngine {
     /** Serves one connection to its end; the transport closes the streams when this returns. */
     public void serve(InputStream in, OutputStream out, Peer peer) {
         SessionInfo info = new SessionInfo(prefix + "-" + sequence.incrementAndGet(), peer);
-        Session s = new Session(info, settings.get(), software, admission, listener, in, out);
+        Session s = new Session(info, settings.get(), software, admission, listener, conversations, in, out);
         live.add(s);
         try {
             s.run();

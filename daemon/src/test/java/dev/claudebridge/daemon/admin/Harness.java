@@ -45,6 +45,7 @@ final class Harness implements AutoCloseable {
     /** Modes: --version, exit N, say WORDS (stdout and stderr), hold MARKER N (waits for MARKER, exits N). */
     static final String SCRIPT = """
             #!/bin/sh
+            while :; do case ${1-} in --settings|--setting-sources|--session-id|--resume) shift 2 ;; *) break ;; esac; done
             case $1 in
               --version) echo "1.2.3 (Claude Code)" ;;
               exit) exit "$2" ;;

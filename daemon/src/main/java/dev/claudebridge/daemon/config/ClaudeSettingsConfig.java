@@ -1,0 +1,31 @@
+package dev.claudebridge.daemon.config;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Which configuration the host's claude loads for a profile's requests ({@code setting-sources},
+ * {@code daemon-settings} under {@code profiles.NAME}).
+ *
+ * @param sources claude's own settings files it may load, in claude's words: {@code user} (the host
+ *     user's ~/.claude/settings.json), {@code project} and {@code local} (the workspace's
+ *     .claude/settings.json, .claude/settings.local.json, .mcp.json, CLAUDE.md, skills, agents); a
+ *     caller's {@code --setting-sources} can only narrow them
+ * @param daemonSettings whether the daemon adds its own settings to every run: hooks off, bypass
+ *     modes off (unless the profile allows them), the login file and the usual secrets unreadable
+ */
+public record ClaudeSettingsConfig(List<String> sources, boolean daemonSettings) {
+    /** The source names claude's {@code --setting-sources} takes, in its order. */
+    public static final List<String> SOURCE_NAMES = List.of("user", "project", "local");
+
+    public ClaudeSettingsConfig {
+        sources = SOURCE_NAMES.stream().filter(Set.copyOf(sources.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList())::contains)
+                .toList();
+    }
+
+    /** The host user's own settings only; the daemon's settings on. */
+    public static ClaudeSettingsConfig defaults() {
+        return new ClaudeSettingsConfig(List.of("user"), true);
+    }
+}

@@ -1,0 +1,139 @@
+package dev.claudebridge.daemon.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which caller owns which claude conversation (session id), so that {@code --resume}, {@code --continue}
+ * and {@code --fork-session} reach only the caller's own. The daemon names every new conversation
+ * itself ({@code --session-id}) and records the owner before claude starts; an id it has no record of
+ * belongs to nobody and cannot be resumed through the bridge.
+ *
+ * <p>Kept in a file of JSON lines (one per claim or use, rewritten compactly at start, records unused
+ * for {@link #RETENTION} dropped), so ownership survives a restart of the daemon. {@link #inMemory()}
+ * keeps them for the daemon's lifetime only.
+ */
+public final class Conversations {
+    private static final Logger LOG = LoggerFactory.getLogger(Conversations.class);
+    /** Records unused for this long are dropped at start (claude itself deletes transcripts after 30 days by default). */
+    static final Duration RETENTION = Duration.ofDays(90);
+
+    /** One conversation: its owner, the host directory it runs in, and when it was last started or resumed. */
+    record Entry(String id, String owner, String cwd, Instant used) {
+    }
+
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private final Optional<Path> file;
+
+    private Conversations(Optional<Path> file) {
+        this.file = file;
+    }
+
+    public static Conversations inMemory() {
+        return new Conversations(Optional.empty());
+    }
+
+    /**
+     * Opens (or creates, mode 0600) the record file, keeping the records it holds.
+     *
+     * @throws UncheckedIOException when it cannot be read or written
+     */
+    public static Conversations open(Path file) {
+        Conversations c = new Conversations(Optional.of(file));
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            if (Files.exists(file)) {
+                int bad = 0;
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    try {
+                        JsonNode n = DaemonSettings.JSON.readTree(line);
+                        c.put(new Entry(n.get("id").asText(), n.get("owner").asText(), n.get("cwd").asText(), Instant.parse(n.get("used").asText())));
+                    } catch (IOException | RuntimeException e) {
+                        bad++; // a line cut short by a crash; the ones before it still count
+                    }
+                }
+                if (bad > 0) {
+                    LOG.warn("{}: {} unreadable line(s) skipped", file, bad);
+                }
+            }
+            Instant horizon = Instant.now().minus(RETENTION);
+            c.entries.values().removeIf(e -> e.used().isBefore(horizon));
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            List<String> lines = new ArrayList<>();
+            c.entries.values().forEach(e -> lines.add(line(e)));
+            Files.write(tmp, lines, StandardCharsets.UTF_8);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep conversation records in " + file + ": " + e.getMessage(), e);
+        }
+        return c;
+    }
+
+    /** Where the records are kept, if anywhere. */
+    public Optional<Path> file() {
+        return file;
+    }
+
+    synchronized Optional<String> owner(String id) {
+        return Optional.ofNullable(entries.get(id)).map(Entry::owner);
+    }
+
+    /** The owner's most recently started or resumed conversation in a host directory. */
+    synchronized Optional<String> latest(String owner, String cwd) {
+        return entries.values().stream().filter(e -> e.owner().equals(owner) && e.cwd().equals(cwd))
+                .max(Comparator.comparing(Entry::used)).map(Entry::id);
+    }
+
+    /**
+     * Records a conversation as the owner's (a new one), or that the owner used it again.
+     *
+     * @throws IllegalStateException when it belongs to someone else
+     * @throws UncheckedIOException when the record cannot be written (the request must not run unrecorded)
+     */
+    synchronized void claim(String id, String owner, String cwd) {
+        Entry before = entries.get(id);
+        if (before != null && !before.owner().equals(owner)) {
+            throw new IllegalStateException("conversation " + id + " belongs to another caller");
+        }
+        Entry e = new Entry(id, owner, cwd, Instant.now());
+        if (file.isPresent()) {
+            try {
+                Files.writeString(file.get(), line(e) + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND, StandardOpenOption.CREATE,
+                        StandardOpenOption.SYNC);
+            } catch (IOException x) {
+                throw new UncheckedIOException("cannot record conversation " + id + " in " + file.get() + ": " + x.getMessage(), x);
+            }
+        }
+        put(e);
+    }
+
+    private void put(Entry e) {
+        Entry before = entries.get(e.id());
+        // the first owner stays the owner; a later line only says it was used again
+        entries.put(e.id(), before == null ? e : new Entry(e.id(), before.owner(), e.cwd(), e.used()));
+    }
+
+    private static String line(Entry e) {
+        var n = DaemonSettings.JSON.createObjectNode();
+        n.put("id", e.id()).put("owner", e.owner()).put("cwd", e.cwd()).put("used", e.used().toString());
+        return n.toString();
+    }
+}
