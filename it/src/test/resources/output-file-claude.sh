@@ -1,5 +1,7 @@
 #!/bin/sh
 # A stand-in claude for the tests of output files: the first argument picks what it does.
+# the daemon's own options come first (its settings and sources, the conversation); claude takes them, and so does this stand-in
+while :; do case ${1-} in --settings|--setting-sources|--session-id|--resume) shift 2 ;; *) break ;; esac; done
 mode="$1"; shift
 case "$mode" in
   describe) # what descriptors 1 and 2 are: link, kind and open flags (octal), one line each, into the file $1

@@ -19,6 +19,8 @@ final class FakeClaude {
         try {
             Files.writeString(script, """
                     #!/bin/sh
+                    # the daemon's own options come first (its settings and sources, the conversation); claude takes them, and so does this stand-in
+                    while :; do case ${1-} in --settings|--setting-sources|--session-id|--resume) shift 2 ;; *) break ;; esac; done
                     for a in "$@"; do printf 'arg=[%s]\\n' "$a"; done
                     printf 'cwd=%s\\n' "$(pwd)"
                     printf 'fake claude on stderr\\n' >&2
