@@ -29,6 +29,7 @@ import java.util.Optional;
 final class BridgeCall {
     /** A shell's status for a process killed by SIGPIPE: what a local claude gets when its reader goes away. */
     static final int BROKEN_PIPE_STATUS = 128 + 13;
+
     private static final long QUEUE_NOTICE_AFTER_NANOS = 1_000_000_000L;
 
     private final Connection connection;
@@ -36,8 +37,10 @@ final class BridgeCall {
     private final FrameWriter writer;
     private final FrameReader reader;
     // a descriptor closed when we started now holds a file of the JVM's: never write to it
-    private final OutputStream stdout = CallerStdio.closed(1) ? OutputStream.nullOutputStream() : new FileOutputStream(FileDescriptor.out);
-    private final OutputStream stderr = CallerStdio.closed(2) ? OutputStream.nullOutputStream() : new FileOutputStream(FileDescriptor.err);
+    private final OutputStream stdout =
+            CallerStdio.closed(1) ? OutputStream.nullOutputStream() : new FileOutputStream(FileDescriptor.out);
+    private final OutputStream stderr =
+            CallerStdio.closed(2) ? OutputStream.nullOutputStream() : new FileOutputStream(FileDescriptor.err);
     private final PrintStream messages = new PrintStream(stderr, true, StandardCharsets.UTF_8);
     private Optional<Terminal> terminal = Optional.empty();
     private final Credit credit = new Credit();
@@ -46,8 +49,10 @@ final class BridgeCall {
     private BridgeCall(Connection connection, Invocation invocation) {
         this.connection = connection;
         this.invocation = invocation;
-        this.writer = new FrameWriter(new BufferedOutputStream(connection.out(), Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
-        this.reader = new FrameReader(new BufferedInputStream(connection.in(), Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
+        this.writer = new FrameWriter(
+                new BufferedOutputStream(connection.out(), Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
+        this.reader =
+                new FrameReader(new BufferedInputStream(connection.in(), Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
     }
 
     /** Runs the call and returns the status this process should exit with. */
@@ -93,19 +98,25 @@ final class BridgeCall {
                 return ErrorCode.PROTOCOL_MISMATCH.exitStatus();
             }
             if (hello.version() != Hello.VERSION) {
-                say(Messages.protocolMismatch("daemon (" + hello.software() + ") speaks version "
-                        + hello.version() + ", this client speaks " + Hello.VERSION));
+                say(Messages.protocolMismatch("daemon (" + hello.software() + ") speaks version " + hello.version()
+                        + ", this client speaks " + Hello.VERSION));
                 return ErrorCode.PROTOCOL_MISMATCH.exitStatus();
             }
             Frame request;
             try {
                 // the TERM the host's terminal gets: the caller's own, or none (empty) as a local claude would have
                 terminal = NativeTerminal.interactive(invocation.env().getOrDefault("TERM", ""));
-                request = new Request(invocation.argv(), invocation.env(), invocation.cwd(), terminal,
-                        invocation.clientName(), CallerStdio.current()).toFrame();
+                request = new Request(
+                                invocation.argv(),
+                                invocation.env(),
+                                invocation.cwd(),
+                                terminal,
+                                invocation.clientName(),
+                                CallerStdio.current())
+                        .toFrame();
             } catch (TooLongFrameException e) {
-                say(Messages.badArgument("the arguments and environment are larger than the "
-                        + Frame.MAX_PAYLOAD + "-byte request limit"));
+                say(Messages.badArgument("the arguments and environment are larger than the " + Frame.MAX_PAYLOAD
+                        + "-byte request limit"));
                 return ErrorCode.BAD_REQUEST.exitStatus();
             }
             writer.write(request);
@@ -140,8 +151,8 @@ final class BridgeCall {
                     case QUEUED:
                         if (!started && System.nanoTime() - sentAt > QUEUE_NOTICE_AFTER_NANOS) {
                             Queued q = Queued.fromFrame(frame);
-                            say("claude-bridge: waiting for a free slot (position " + q.position() + " of "
-                                    + q.length() + ")\n");
+                            say("claude-bridge: waiting for a free slot (position " + q.position() + " of " + q.length()
+                                    + ")\n");
                         }
                         break;
                     case STDIN_CREDIT:

@@ -15,8 +15,7 @@ import java.nio.file.Path;
  * nothing a start-up would notice.
  */
 final class CallerStdio {
-    private CallerStdio() {
-    }
+    private CallerStdio() {}
 
     /** The caller's descriptors as the launcher and /proc describe them. */
     static Stdio current() {

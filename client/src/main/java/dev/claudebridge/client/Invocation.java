@@ -21,7 +21,8 @@ record Invocation(List<String> argv, Map<String, String> env, String cwd, List<S
     static final String DEFAULT_SOCKET = "/host/claude-bridge.sock";
 
     static Invocation current(String[] args) {
-        boolean lossy = !Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8")).equals(StandardCharsets.UTF_8);
+        boolean lossy = !Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"))
+                .equals(StandardCharsets.UTF_8);
         List<String> argv = lossy ? rawArgs(args) : Arrays.asList(args);
         Map<String, String> env = lossy ? rawEnv() : System.getenv();
         String cwd = System.getProperty("user.dir");

@@ -2,8 +2,7 @@ package dev.claudebridge.client;
 
 /** Everything the client itself prints. The first is the seed design's message, word for word. */
 final class Messages {
-    private Messages() {
-    }
+    private Messages() {}
 
     static String unavailable(String socket, String why) {
         return "Claude Code Bridge Error: Unable to connect to host\n"

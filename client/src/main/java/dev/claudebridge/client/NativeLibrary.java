@@ -8,8 +8,7 @@ package dev.claudebridge.client;
 final class NativeLibrary {
     static final boolean LOADED = load();
 
-    private NativeLibrary() {
-    }
+    private NativeLibrary() {}
 
     private static boolean load() {
         String dir = System.getProperty("claudebridge.native", "");

@@ -8,8 +8,7 @@ final class NativeTerminal {
     private static final int STDIN = 0;
     private static final int STDOUT = 1;
 
-    private NativeTerminal() {
-    }
+    private NativeTerminal() {}
 
     private static native boolean isatty0(int fd);
 

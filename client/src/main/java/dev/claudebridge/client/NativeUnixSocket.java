@@ -38,8 +38,8 @@ final class NativeUnixSocket implements Connection {
         FileDescriptor fd = new FileDescriptor();
         int r = connect0(path.getBytes(StandardCharsets.UTF_8), fd);
         if (r < 0) {
-            throw SocketConnector.failure(path, -r == ENOENT, -r == EACCES, -r == ECONNREFUSED || -r == ENOTSOCK,
-                    "errno " + -r);
+            throw SocketConnector.failure(
+                    path, -r == ENOENT, -r == EACCES, -r == ECONNREFUSED || -r == ENOTSOCK, "errno " + -r);
         }
         return new NativeUnixSocket(fd);
     }

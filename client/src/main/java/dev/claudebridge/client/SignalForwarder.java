@@ -13,8 +13,7 @@ import java.io.IOException;
 final class SignalForwarder {
     private static final Signal[] FORWARDED = {Signal.INT, Signal.TERM, Signal.HUP};
 
-    private SignalForwarder() {
-    }
+    private SignalForwarder() {}
 
     private static native int unignore0(int signal);
 

@@ -15,8 +15,7 @@ import java.nio.file.Path;
 final class SocketConnector {
     private static final boolean NATIVE = NativeLibrary.LOADED;
 
-    private SocketConnector() {
-    }
+    private SocketConnector() {}
 
     static Connection connect(String path) throws ConnectException {
         if (NATIVE) {
@@ -54,8 +53,12 @@ final class SocketConnector {
             throw failure(path, false, true, false, e.getMessage());
         } catch (IOException e) {
             String m = String.valueOf(e.getMessage());
-            throw failure(path, false, m.contains("Permission denied"), m.contains("Connection refused")
-                    || m.contains("not a socket"), m);
+            throw failure(
+                    path,
+                    false,
+                    m.contains("Permission denied"),
+                    m.contains("Connection refused") || m.contains("not a socket"),
+                    m);
         }
     }
 
@@ -64,12 +67,15 @@ final class SocketConnector {
         if (denied) {
             return new ConnectException(ErrorCode.PERMISSION_DENIED, Messages.permissionDenied(path));
         }
-        String why = missing ? "no socket at " + path + " (is it mounted into this container?)"
+        String why = missing
+                ? "no socket at " + path + " (is it mounted into this container?)"
                 // what Docker leaves when it bind-mounts a socket that did not exist yet
-                : java.nio.file.Files.isDirectory(java.nio.file.Path.of(path)) ? path + " is a directory, not the bridge's socket"
-                        + " (was the socket mounted before the bridge made it? mount the socket's directory instead)"
-                : refused ? "nothing is listening on " + path + " (a stale socket file: is the bridge running?)"
-                : "cannot connect to " + path + ": " + detail;
+                : java.nio.file.Files.isDirectory(java.nio.file.Path.of(path))
+                        ? path + " is a directory, not the bridge's socket"
+                                + " (was the socket mounted before the bridge made it? mount the socket's directory instead)"
+                        : refused
+                                ? "nothing is listening on " + path + " (a stale socket file: is the bridge running?)"
+                                : "cannot connect to " + path + ": " + detail;
         return new ConnectException(ErrorCode.BRIDGE_UNAVAILABLE, Messages.unavailable(path, why));
     }
 }

@@ -26,8 +26,7 @@ import java.util.Map;
  * request to the real bridge. The launcher runs it once, in the background, with its output discarded.
  */
 final class Training {
-    private Training() {
-    }
+    private Training() {}
 
     static int run() throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("claude-bridge-training-");
@@ -36,8 +35,12 @@ final class Training {
             server.bind(UnixDomainSocketAddress.of(socket));
             Thread daemon = new Thread(() -> standInDaemon(server), "training-daemon");
             daemon.start();
-            Invocation call = new Invocation(List.of("--version"), Map.of("TERM", "dumb"), System.getProperty("user.dir"),
-                    List.of(socket.toString()), "training");
+            Invocation call = new Invocation(
+                    List.of("--version"),
+                    Map.of("TERM", "dumb"),
+                    System.getProperty("user.dir"),
+                    List.of(socket.toString()),
+                    "training");
             int status = BridgeCall.run(call);
             daemon.join(5000);
             return status;

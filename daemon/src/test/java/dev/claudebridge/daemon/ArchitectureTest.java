@@ -29,8 +29,12 @@ class ArchitectureTest {
 
     @BeforeAll
     static void load() {
-        daemon = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(DAEMON);
-        all = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.claudebridge");
+        daemon = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(DAEMON);
+        all = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.claudebridge");
     }
 
     private static String pkg(String name) {
@@ -39,68 +43,124 @@ class ArchitectureTest {
 
     @Test
     void configImportsNoOtherDaemonPackage() {
-        ArchRule rule = noClasses().that().resideInAPackage(pkg("config")).should().dependOnClassesThat(
-                describe("are in another daemon package", (JavaClass c) -> c.getPackageName().startsWith(DAEMON + ".")
-                        && !c.getPackageName().startsWith(DAEMON + ".config")));
+        ArchRule rule = noClasses()
+                .that()
+                .resideInAPackage(pkg("config"))
+                .should()
+                .dependOnClassesThat(describe(
+                        "are in another daemon package",
+                        (JavaClass c) -> c.getPackageName().startsWith(DAEMON + ".")
+                                && !c.getPackageName().startsWith(DAEMON + ".config")));
         rule.check(daemon);
     }
 
     @Test
     void execKnowsNothingOfSocketsOrSessions() {
-        noClasses().that().resideInAPackage(pkg("exec")).should().dependOnClassesThat()
-                .resideInAnyPackage(pkg("session"), pkg("transport"), pkg("admission"), pkg("admin"), pkg("audit"), pkg("cli"), pkg("policy"))
-                .orShould().dependOnClassesThat().resideInAnyPackage("jdk.net..")
-                .orShould().dependOnClassesThat(sockets())
+        noClasses()
+                .that()
+                .resideInAPackage(pkg("exec"))
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        pkg("session"),
+                        pkg("transport"),
+                        pkg("admission"),
+                        pkg("admin"),
+                        pkg("audit"),
+                        pkg("cli"),
+                        pkg("policy"))
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage("jdk.net..")
+                .orShould()
+                .dependOnClassesThat(sockets())
                 .check(daemon);
     }
 
     @Test
     void theProtocolKnowsNothingOfTheDaemon() {
-        noClasses().that().resideInAPackage("dev.claudebridge.protocol..").should().dependOnClassesThat()
-                .resideInAnyPackage("dev.claudebridge.daemon..", "dev.claudebridge.client..").check(all);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.claudebridge.protocol..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.claudebridge.daemon..", "dev.claudebridge.client..")
+                .check(all);
     }
 
     @Test
     void policyIsPlainFunctions() {
-        noClasses().that().resideInAPackage(pkg("policy")).should().dependOnClassesThat()
-                .resideInAnyPackage(pkg("exec"), pkg("transport"), pkg("admin"), pkg("admission"), pkg("audit"), pkg("cli"))
-                .orShould().dependOnClassesThat(socketChannels())
+        noClasses()
+                .that()
+                .resideInAPackage(pkg("policy"))
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        pkg("exec"), pkg("transport"), pkg("admin"), pkg("admission"), pkg("audit"), pkg("cli"))
+                .orShould()
+                .dependOnClassesThat(socketChannels())
                 .check(daemon);
     }
 
     @Test
     void onlyTransportsTouchSocketChannels() {
-        // TEMPORARY: the serve command takes the peer's credentials from the channel and admission counts connections on it;
+        // TEMPORARY: the serve command takes the peer's credentials from the channel and admission counts connections
+        // on it;
         // the transport change hands the engine a connection (streams and a peer) instead
-        Set<String> leaving = Set.of("dev.claudebridge.daemon.cli.ServeCommand", "dev.claudebridge.daemon.cli.ListenerSet",
+        Set<String> leaving = Set.of(
+                "dev.claudebridge.daemon.cli.ServeCommand",
+                "dev.claudebridge.daemon.cli.ListenerSet",
                 "dev.claudebridge.daemon.admission.Connections");
-        noClasses().that().resideOutsideOfPackages(pkg("transport"), pkg("admin"))
-                .and(describe("are not being moved", (JavaClass c) -> !leaving.contains(c.getName().replaceFirst("\\$.*", ""))))
-                .should().dependOnClassesThat(socketChannels()).check(daemon);
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(pkg("transport"), pkg("admin"))
+                .and(describe(
+                        "are not being moved",
+                        (JavaClass c) -> !leaving.contains(c.getName().replaceFirst("\\$.*", ""))))
+                .should()
+                .dependOnClassesThat(socketChannels())
+                .check(daemon);
     }
 
     @Test
     void theSessionEngineKnowsNoneOfItsListeners() {
-        noClasses().that().resideInAPackage(pkg("session")).should().dependOnClassesThat()
+        noClasses()
+                .that()
+                .resideInAPackage(pkg("session"))
+                .should()
+                .dependOnClassesThat()
                 .resideInAnyPackage(pkg("audit"), pkg("admin"), pkg("admission"), pkg("transport"), pkg("cli"))
                 .check(daemon);
     }
 
     @Test
     void auditAndAdminPlugInAsSessionListeners() {
-        classes().that().resideInAnyPackage(pkg("audit"), pkg("admin")).and().implement(
-                describe("a session-engine interface", (JavaClass c) -> c.getPackageName().equals(DAEMON + ".session") && c.isInterface()))
-                .should().implement(DAEMON + ".session.SessionListener").allowEmptyShould(true).check(daemon);
+        classes()
+                .that()
+                .resideInAnyPackage(pkg("audit"), pkg("admin"))
+                .and()
+                .implement(describe(
+                        "a session-engine interface",
+                        (JavaClass c) -> c.getPackageName().equals(DAEMON + ".session") && c.isInterface()))
+                .should()
+                .implement(DAEMON + ".session.SessionListener")
+                .allowEmptyShould(true)
+                .check(daemon);
     }
 
     /** Sockets of any kind: channels, java.net sockets and their addresses (a URL is not one). */
     private static com.tngtech.archunit.base.DescribedPredicate<JavaClass> sockets() {
-        return describe("are sockets", (JavaClass c) -> c.isAssignableTo(java.nio.channels.NetworkChannel.class)
-                || c.isAssignableTo(java.net.Socket.class) || c.isAssignableTo(java.net.ServerSocket.class)
-                || c.isAssignableTo(java.net.DatagramSocket.class) || c.isAssignableTo(java.net.SocketAddress.class));
+        return describe(
+                "are sockets",
+                (JavaClass c) -> c.isAssignableTo(java.nio.channels.NetworkChannel.class)
+                        || c.isAssignableTo(java.net.Socket.class)
+                        || c.isAssignableTo(java.net.ServerSocket.class)
+                        || c.isAssignableTo(java.net.DatagramSocket.class)
+                        || c.isAssignableTo(java.net.SocketAddress.class));
     }
 
     private static com.tngtech.archunit.base.DescribedPredicate<JavaClass> socketChannels() {
-        return describe("are socket channels", (JavaClass c) -> c.isAssignableTo(java.nio.channels.NetworkChannel.class));
+        return describe(
+                "are socket channels", (JavaClass c) -> c.isAssignableTo(java.nio.channels.NetworkChannel.class));
     }
 }

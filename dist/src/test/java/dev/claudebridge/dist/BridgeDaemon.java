@@ -33,8 +33,13 @@ final class BridgeDaemon implements AutoCloseable {
      * @param options {@code serve} options after {@code --socket} and {@code --claude}
      */
     static BridgeDaemon start(Path home, Path socket, Path claude, String... options) {
-        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/claude-bridge").toString(), "serve",
-                "--socket", socket.toString(), "--claude", claude.toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                home.resolve("bin/claude-bridge").toString(),
+                "serve",
+                "--socket",
+                socket.toString(),
+                "--claude",
+                claude.toString()));
         cmd.addAll(List.of(options));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         // the Java 25 this test runs on; the launcher would otherwise look in the usual JDK places
@@ -54,7 +59,8 @@ final class BridgeDaemon implements AutoCloseable {
         try {
             if (!listening.await(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 close();
-                throw new AssertionError("claude-bridge serve did not start listening within " + limit + "; log:\n" + log);
+                throw new AssertionError(
+                        "claude-bridge serve did not start listening within " + limit + "; log:\n" + log);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -67,7 +73,8 @@ final class BridgeDaemon implements AutoCloseable {
     }
 
     private void readLog() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 log.append(line).append('\n');
                 if (line.contains(" listening on ")) {

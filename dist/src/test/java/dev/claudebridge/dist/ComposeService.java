@@ -10,14 +10,15 @@ import java.util.Optional;
 record ComposeService(String name, Node node) {
 
     /** A bind mount: {@code SOURCE:TARGET[:ro]} or the long form with {@code read_only}. */
-    record Mount(String source, String target, boolean readOnly) {
-    }
+    record Mount(String source, String target, boolean readOnly) {}
 
     List<Mount> mounts() {
         List<Mount> out = new ArrayList<>();
         for (Node v : node.find("volumes").map(Node::list).orElse(List.of())) {
             if (v.isMap()) {
-                boolean ro = v.find("read_only").map(n -> Boolean.parseBoolean(n.text())).orElse(false);
+                boolean ro = v.find("read_only")
+                        .map(n -> Boolean.parseBoolean(n.text()))
+                        .orElse(false);
                 out.add(new Mount(v.get("source").text(), v.get("target").text(), ro));
             } else {
                 String[] parts = v.text().split(":");

@@ -23,7 +23,10 @@ class ContainerNamespaceTest {
     @Test
     void clientWorksInAContainerWithoutJava() throws IOException {
         Proc.Result can = NamespaceContainer.probe();
-        assumeTrue(can.exit() == 0, "cannot make a mount namespace here (unshare --mount needs root): " + can.err().strip());
+        assumeTrue(
+                can.exit() == 0,
+                "cannot make a mount namespace here (unshare --mount needs root): "
+                        + can.err().strip());
 
         Dockerfile agent = Dockerfile.read(DIST.deploy().resolve("Dockerfile.agent"));
         String[] copy = agent.all("COPY").getFirst().split("\\s+"); // SOURCES... /opt/claude-bridge-client/
@@ -33,16 +36,27 @@ class ContainerNamespaceTest {
 
         Path release = Tar.unpack(DIST.releaseArchive(), tmp.resolve("release"));
         Path client = Tar.unpack(DIST.clientArchive(), tmp.resolve("client"));
-        Path project = Files.createDirectories(tmp.resolve("project-1/sub")).getParent().toRealPath();
+        Path project = Files.createDirectories(tmp.resolve("project-1/sub"))
+                .getParent()
+                .toRealPath();
         Path socket = tmp.resolve("agent-1.sock");
 
-        try (BridgeDaemon daemon = BridgeDaemon.start(release, socket, FakeClaude.write(tmp), "--map", "/workspace=" + project)) {
-            Proc.Result r = NamespaceContainer.runClaude(Files.createDirectories(tmp.resolve("container")),
+        try (BridgeDaemon daemon =
+                BridgeDaemon.start(release, socket, FakeClaude.write(tmp), "--map", "/workspace=" + project)) {
+            Proc.Result r = NamespaceContainer.runClaude(
+                    Files.createDirectories(tmp.resolve("container")),
                     new NamespaceContainer.Setup(client, installDir, link, socket, socketInside, project),
-                    "/workspace/sub", "/workspace/probe.txt", "-p", "from the container", "--output-format", "json");
+                    "/workspace/sub",
+                    "/workspace/probe.txt",
+                    "-p",
+                    "from the container",
+                    "--output-format",
+                    "json");
 
-            assertThat(r.out()).as("stderr: " + r.err())
-                    .isEqualTo(FakeClaude.stdout(project.resolve("sub"), "-p", "from the container", "--output-format", "json"));
+            assertThat(r.out())
+                    .as("stderr: " + r.err())
+                    .isEqualTo(FakeClaude.stdout(
+                            project.resolve("sub"), "-p", "from the container", "--output-format", "json"));
             assertThat(r.err()).isEqualTo(FakeClaude.STDERR);
             assertThat(r.exit()).isEqualTo(FakeClaude.EXIT);
             assertThat(Files.readAllLines(project.resolve("probe.txt")))

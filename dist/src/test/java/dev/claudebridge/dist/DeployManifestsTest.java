@@ -42,38 +42,70 @@ class DeployManifestsTest {
             assertThat(agent).as(name).isNotNull();
             assertThat(agent.environment()).as(name).containsEntry("CLAUDE_BRIDGE_SOCKET", SOCKET_IN_CONTAINER);
             // the directory, not the socket file: a restarted bridge's new socket must show up in the container
-            assertThat(agent.mountAt(SOCKET_DIR_IN_CONTAINER)).as(name + " socket directory mount").isPresent();
-            assertThat(agent.mountAt(SOCKET_IN_CONTAINER)).as(name + " mounts the socket file").isEmpty();
-            assertThat(agent.mountAt("/workspace")).as(name + " workspace mount").isPresent();
+            assertThat(agent.mountAt(SOCKET_DIR_IN_CONTAINER))
+                    .as(name + " socket directory mount")
+                    .isPresent();
+            assertThat(agent.mountAt(SOCKET_IN_CONTAINER))
+                    .as(name + " mounts the socket file")
+                    .isEmpty();
+            assertThat(agent.mountAt("/workspace"))
+                    .as(name + " workspace mount")
+                    .isPresent();
             assertThat(agent.node().get("working_dir").text()).isEqualTo("/workspace");
             assertThat(agent.node().get("init").text()).as(name + " init").isEqualTo("true");
-            assertThat(agent.node().get("network_mode").text()).as(name + " network").isEqualTo("none");
-            assertThat(agent.node().get("user").text()).as(name + " user").doesNotStartWith("0").doesNotStartWith("root");
-            assertThat(agent.node().find("depends_on")).as(name + ": no dependency on a service of an inactive profile").isEmpty();
+            assertThat(agent.node().get("network_mode").text())
+                    .as(name + " network")
+                    .isEqualTo("none");
+            assertThat(agent.node().get("user").text())
+                    .as(name + " user")
+                    .doesNotStartWith("0")
+                    .doesNotStartWith("root");
+            assertThat(agent.node().find("depends_on"))
+                    .as(name + ": no dependency on a service of an inactive profile")
+                    .isEmpty();
         }
         // separate sockets and separate projects: that is what keeps the mappings apart
-        assertThat(AGENTS.stream().map(a -> services.get(a).mountAt(SOCKET_DIR_IN_CONTAINER).orElseThrow().source()).distinct()).hasSize(AGENTS.size());
-        assertThat(AGENTS.stream().map(a -> services.get(a).mountAt("/workspace").orElseThrow().source()).distinct()).hasSize(AGENTS.size());
+        assertThat(AGENTS.stream()
+                        .map(a -> services.get(a)
+                                .mountAt(SOCKET_DIR_IN_CONTAINER)
+                                .orElseThrow()
+                                .source())
+                        .distinct())
+                .hasSize(AGENTS.size());
+        assertThat(AGENTS.stream()
+                        .map(a -> services.get(a)
+                                .mountAt("/workspace")
+                                .orElseThrow()
+                                .source())
+                        .distinct())
+                .hasSize(AGENTS.size());
     }
 
     @Test
     void composeBridgeServesEachAgentsSocketWithThatAgentsMapping() {
         Map<String, ComposeService> services = compose();
         ComposeService bridge = containerisedBridge();
-        String configPath = bridge.option("--config").orElseThrow(() -> new AssertionError("the bridge service runs without --config"));
+        String configPath = bridge.option("--config")
+                .orElseThrow(() -> new AssertionError("the bridge service runs without --config"));
         String configFile = bridge.mountAt(configPath).orElseThrow().source();
         Node config = Node.load(DEPLOY.resolve(configFile));
         for (String name : AGENTS) {
             ComposeService agent = services.get(name);
-            String socketDir = bridge.mountOf(agent.mountAt(SOCKET_DIR_IN_CONTAINER).orElseThrow().source()).orElseThrow(
-                    () -> new AssertionError("the bridge does not mount " + name + "'s socket directory")).target();
-            Node listener = config.get("listeners").list().stream().filter(l -> l.get("socket").text().equals(socketDir + "/claude-code-bridge.sock"))
-                    .findFirst().orElseThrow(() -> new AssertionError(configFile + " has no listener in " + socketDir));
+            String socketDir = bridge.mountOf(
+                            agent.mountAt(SOCKET_DIR_IN_CONTAINER).orElseThrow().source())
+                    .orElseThrow(() -> new AssertionError("the bridge does not mount " + name + "'s socket directory"))
+                    .target();
+            Node listener = config.get("listeners").list().stream()
+                    .filter(l -> l.get("socket").text().equals(socketDir + "/claude-code-bridge.sock"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(configFile + " has no listener in " + socketDir));
             String profile = listener.get("profile").text();
             ComposeService.Mount workspace = agent.mountAt("/workspace").orElseThrow();
-            String hostSide = bridge.mountOf(workspace.source()).orElseThrow(
-                    () -> new AssertionError("the bridge does not mount " + workspace.source())).target();
-            assertThat(config.get("profiles").get(profile).get("mappings").strings()).as(name + "'s profile " + profile)
+            String hostSide = bridge.mountOf(workspace.source())
+                    .orElseThrow(() -> new AssertionError("the bridge does not mount " + workspace.source()))
+                    .target();
+            assertThat(config.get("profiles").get(profile).get("mappings").strings())
+                    .as(name + "'s profile " + profile)
                     .containsExactly("/workspace=" + hostSide);
         }
     }
@@ -81,11 +113,17 @@ class DeployManifestsTest {
     @Test
     void composeBridgeHealthIsReadinessAndItStopsGracefully() {
         ComposeService bridge = containerisedBridge();
-        String test = String.join(" ", bridge.node().get("healthcheck").get("test").strings());
-        assertThat(test).as("ready, not merely listening").containsAnyOf("/readyz", "claude-bridge status").doesNotContain("test -S");
+        String test =
+                String.join(" ", bridge.node().get("healthcheck").get("test").strings());
+        assertThat(test)
+                .as("ready, not merely listening")
+                .containsAnyOf("/readyz", "claude-bridge status")
+                .doesNotContain("test -S");
         assertThat(bridge.node().get("init").text()).isEqualTo("true");
         String grace = bridge.node().get("stop_grace_period").text();
-        assertThat(Integer.parseInt(grace.replaceAll("s$", ""))).as("stop_grace_period " + grace).isGreaterThan(SHUTDOWN_GRACE_SECONDS);
+        assertThat(Integer.parseInt(grace.replaceAll("s$", "")))
+                .as("stop_grace_period " + grace)
+                .isGreaterThan(SHUTDOWN_GRACE_SECONDS);
     }
 
     @Test
@@ -101,8 +139,16 @@ class DeployManifestsTest {
         UnitFile template = UnitFile.read(DEPLOY.resolve("claude-bridge@.service"));
         String socket = template.execStartOption("--socket").orElseThrow();
         for (String name : AGENTS) {
-            String expected = Path.of(socket.replace("%t", "${BRIDGE_RUN:-/run}").replace("%i", name)).getParent().toString();
-            assertThat(compose().get(name).mountAt(SOCKET_DIR_IN_CONTAINER).orElseThrow().source()).isEqualTo(expected);
+            String expected = Path.of(
+                            socket.replace("%t", "${BRIDGE_RUN:-/run}").replace("%i", name))
+                    .getParent()
+                    .toString();
+            assertThat(compose()
+                            .get(name)
+                            .mountAt(SOCKET_DIR_IN_CONTAINER)
+                            .orElseThrow()
+                            .source())
+                    .isEqualTo(expected);
         }
     }
 
@@ -110,13 +156,17 @@ class DeployManifestsTest {
     void composeMountsClaudeConfigReadWrite() {
         ComposeService bridge = containerisedBridge();
         assertThat(bridge.environment()).containsEntry("HOME", "${HOME}");
-        assertThat(bridge.mountAt("${HOME}")).as("home mount")
-                .hasValueSatisfying(m -> assertThat(m).isEqualTo(new ComposeService.Mount("${HOME}", "${HOME}", false)));
+        assertThat(bridge.mountAt("${HOME}"))
+                .as("home mount")
+                .hasValueSatisfying(
+                        m -> assertThat(m).isEqualTo(new ComposeService.Mount("${HOME}", "${HOME}", false)));
         // Claude Code writes ~/.claude.json and ~/.claude/: nothing of the home or the config may be read-only
         for (ComposeService s : compose().values()) {
             for (ComposeService.Mount m : s.mounts()) {
                 if ((m.source() + m.target()).matches(".*(\\.claude|\\$\\{HOME\\}|~).*")) {
-                    assertThat(m.readOnly()).as(s.name() + " mounts " + m + " read-only").isFalse();
+                    assertThat(m.readOnly())
+                            .as(s.name() + " mounts " + m + " read-only")
+                            .isFalse();
                 }
             }
         }
@@ -124,7 +174,9 @@ class DeployManifestsTest {
     }
 
     private static ComposeService containerisedBridge() {
-        List<ComposeService> bridges = compose().values().stream().filter(s -> s.profiles().contains(BRIDGE_PROFILE)).toList();
+        List<ComposeService> bridges = compose().values().stream()
+                .filter(s -> s.profiles().contains(BRIDGE_PROFILE))
+                .toList();
         assertThat(bridges).as("services of profile " + BRIDGE_PROFILE).hasSize(1);
         return bridges.getFirst();
     }
@@ -139,10 +191,13 @@ class DeployManifestsTest {
 
         Node podSpec = agentPod().get("spec");
         Node agent = podSpec.get("containers").list().getFirst();
-        assertThat(env(agent)).containsEntry("CLAUDE_BRIDGE_SOCKET", SOCKET_DIR_IN_CONTAINER + "/" + socket.getFileName());
+        assertThat(env(agent))
+                .containsEntry("CLAUDE_BRIDGE_SOCKET", SOCKET_DIR_IN_CONTAINER + "/" + socket.getFileName());
         // the directory: the pod keeps working when the bridge pod restarts and makes a new socket
-        Node podSocketDir = volume(podSpec, volumeMountedAt(agent, SOCKET_DIR_IN_CONTAINER)).get("hostPath");
-        assertThat(podSocketDir.get("path").text()).isEqualTo(socketDir.get("path").text());
+        Node podSocketDir =
+                volume(podSpec, volumeMountedAt(agent, SOCKET_DIR_IN_CONTAINER)).get("hostPath");
+        assertThat(podSocketDir.get("path").text())
+                .isEqualTo(socketDir.get("path").text());
         assertThat(podSocketDir.get("type").text()).isEqualTo("Directory");
     }
 
@@ -153,15 +208,24 @@ class DeployManifestsTest {
         Node podSpec = agentPod().get("spec");
         Node agent = podSpec.get("containers").list().getFirst();
         Node workspaceMount = agent.get("volumeMounts").list().stream()
-                .filter(m -> Path.of(m.get("mountPath").text()).startsWith(map[0])).findFirst()
+                .filter(m -> Path.of(m.get("mountPath").text()).startsWith(map[0]))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("the agent pod mounts nothing under the mapped " + map[0]));
         String inPod = workspaceMount.get("mountPath").text();
-        String onNode = volume(podSpec, workspaceMount.get("name").text()).get("hostPath").get("path").text();
-        assertThat(Path.of(map[1]).resolve(Path.of(map[0]).relativize(Path.of(inPod)))).isEqualTo(Path.of(onNode));
+        String onNode = volume(podSpec, workspaceMount.get("name").text())
+                .get("hostPath")
+                .get("path")
+                .text();
+        assertThat(Path.of(map[1]).resolve(Path.of(map[0]).relativize(Path.of(inPod))))
+                .isEqualTo(Path.of(onNode));
         assertThat(Path.of(agent.get("workingDir").text())).startsWithRaw(Path.of(inPod));
         // and the bridge itself sees the host side of the mapping
         Node dsSpec = daemonSet().get("spec").get("template").get("spec");
-        assertThat(volume(dsSpec, volumeMountedAt(bridge, map[1])).get("hostPath").get("path").text()).isEqualTo(map[1]);
+        assertThat(volume(dsSpec, volumeMountedAt(bridge, map[1]))
+                        .get("hostPath")
+                        .get("path")
+                        .text())
+                .isEqualTo(map[1]);
     }
 
     @Test
@@ -170,27 +234,38 @@ class DeployManifestsTest {
         Node dsSpec = daemonSet().get("spec").get("template").get("spec");
         String home = env(bridge).get("HOME");
         assertThat(home).isNotNull();
-        assertThat(volume(dsSpec, volumeMountedAt(bridge, home)).get("hostPath").get("path").text()).isEqualTo(home);
+        assertThat(volume(dsSpec, volumeMountedAt(bridge, home))
+                        .get("hostPath")
+                        .get("path")
+                        .text())
+                .isEqualTo(home);
         for (Node m : bridge.get("volumeMounts").list()) {
             assertThat(m.find("readOnly").map(Node::text)).as(m.path()).isNotEqualTo(Optional.of("true"));
         }
         Node sc = bridge.get("securityContext");
         assertThat(sc.get("runAsNonRoot").text()).isEqualTo("true");
         assertThat(sc.get("allowPrivilegeEscalation").text()).isEqualTo("false");
-        assertThat(Integer.parseInt(dsSpec.get("terminationGracePeriodSeconds").text())).isGreaterThan(SHUTDOWN_GRACE_SECONDS);
-        assertThat(bridge.get("readinessProbe").get("exec").get("command").strings()).as("ready, not merely listening")
-                .contains("status").doesNotContain("-S");
+        assertThat(Integer.parseInt(dsSpec.get("terminationGracePeriodSeconds").text()))
+                .isGreaterThan(SHUTDOWN_GRACE_SECONDS);
+        assertThat(bridge.get("readinessProbe").get("exec").get("command").strings())
+                .as("ready, not merely listening")
+                .contains("status")
+                .doesNotContain("-S");
     }
 
     @Test
     void manifestsAreValidAgainstTheKubernetesApiSchema() throws Exception {
         Path models = Path.of(System.getProperty("dist.k8s.models", ""));
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(models.resolve("node_modules/kubernetes-models")),
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.isDirectory(models.resolve("node_modules/kubernetes-models")),
                 "kubernetes-models is not installed (./build.sh test installs it into .tools/): skipped");
         Path validator = DEPLOY.resolveSibling("dist/src/test/k8s/validate.mjs");
         List<String> cmd = new java.util.ArrayList<>(List.of("node", validator.toString(), models.toString()));
         try (Stream<Path> files = Files.list(DEPLOY.resolve("k8s"))) {
-            files.filter(f -> f.toString().endsWith(".yaml")).sorted().map(Path::toString).forEach(cmd::add);
+            files.filter(f -> f.toString().endsWith(".yaml"))
+                    .sorted()
+                    .map(Path::toString)
+                    .forEach(cmd::add);
         }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -202,14 +277,21 @@ class DeployManifestsTest {
     @Test
     void theSchemaValidatorRejectsAManifestTheApiWould() throws Exception {
         Path models = Path.of(System.getProperty("dist.k8s.models", ""));
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(models.resolve("node_modules/kubernetes-models")),
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.isDirectory(models.resolve("node_modules/kubernetes-models")),
                 "kubernetes-models is not installed (./build.sh test installs it into .tools/): skipped");
         // the agent pod with a uid written as a string and a hostPath type that does not exist
         Path bad = Files.createTempFile("bad-pod", ".yaml");
         try {
             Files.writeString(bad, read("k8s/agent-pod.yaml").replace("runAsUser: 1000", "runAsUser: \"1000\""));
-            Process p = new ProcessBuilder("node", DEPLOY.resolveSibling("dist/src/test/k8s/validate.mjs").toString(), models.toString(), bad.toString())
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            "node",
+                            DEPLOY.resolveSibling("dist/src/test/k8s/validate.mjs")
+                                    .toString(),
+                            models.toString(),
+                            bad.toString())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).as(out).isEqualTo(1);
@@ -223,16 +305,25 @@ class DeployManifestsTest {
     void systemdInstancesEachHaveTheirOwnAdminSocketOutsideTheAgentsDirectory() {
         UnitFile template = UnitFile.read(DEPLOY.resolve("claude-bridge@.service"));
         String socket = template.execStartOption("--socket").orElseThrow();
-        String admin = template.execStartOption("--admin-socket").orElseThrow(() -> new AssertionError("instances share the admin TCP port"));
+        String admin = template.execStartOption("--admin-socket")
+                .orElseThrow(() -> new AssertionError("instances share the admin TCP port"));
         assertThat(template.execStartOption("--admin-listen")).contains("off");
         assertThat(admin).contains("%i");
-        assertThat(Path.of(admin).getParent()).as("the admin socket is not in the directory agents mount").isNotEqualTo(Path.of(socket).getParent());
-        for (String dir : List.of(Path.of(socket).getParent(), Path.of(admin).getParent()).stream().map(d -> d.getFileName().toString()).toList()) {
-            assertThat(template.require("RuntimeDirectory").split("\\s+")).as("systemd makes " + dir).contains(dir);
+        assertThat(Path.of(admin).getParent())
+                .as("the admin socket is not in the directory agents mount")
+                .isNotEqualTo(Path.of(socket).getParent());
+        for (String dir : List.of(Path.of(socket).getParent(), Path.of(admin).getParent()).stream()
+                .map(d -> d.getFileName().toString())
+                .toList()) {
+            assertThat(template.require("RuntimeDirectory").split("\\s+"))
+                    .as("systemd makes " + dir)
+                    .contains(dir);
         }
         for (String name : List.of("claude-bridge.service", "claude-bridge@.service")) {
             String stop = UnitFile.read(DEPLOY.resolve(name)).require("TimeoutStopSec");
-            assertThat(Integer.parseInt(stop.replaceAll("s$", ""))).as(name + " TimeoutStopSec").isGreaterThan(SHUTDOWN_GRACE_SECONDS);
+            assertThat(Integer.parseInt(stop.replaceAll("s$", "")))
+                    .as(name + " TimeoutStopSec")
+                    .isGreaterThan(SHUTDOWN_GRACE_SECONDS);
         }
     }
 
@@ -240,8 +331,10 @@ class DeployManifestsTest {
     void systemdUnitsRunTheDaemonFromThePrefixHardened() throws IOException {
         for (String name : List.of("claude-bridge.service", "claude-bridge@.service")) {
             UnitFile unit = UnitFile.read(DEPLOY.resolve(name));
-            String runtimeDir = unit.require("RuntimeDirectory").split("\\s+")[0]; // the socket's; an instance has its admin's too
-            assertThat(unit.require("ExecStart")).as(name)
+            String runtimeDir =
+                    unit.require("RuntimeDirectory").split("\\s+")[0]; // the socket's; an instance has its admin's too
+            assertThat(unit.require("ExecStart"))
+                    .as(name)
                     .startsWith("/opt/claude-bridge/bin/claude-bridge serve --socket %t/" + runtimeDir + "/");
             assertThat(unit.require("NoNewPrivileges")).as(name).isEqualTo("yes");
             assertThat(unit.require("ProtectSystem")).as(name).isIn("full", "strict");
@@ -252,7 +345,8 @@ class DeployManifestsTest {
             assertThat(unit.get("PrivateDevices")).as(name).isEmpty();
         }
         try (Stream<Path> files = Files.list(DEPLOY)) {
-            assertThat(files.map(p -> p.getFileName().toString())).as("no socket activation: the daemon does not support it")
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .as("no socket activation: the daemon does not support it")
                     .noneMatch(f -> f.endsWith(".socket"));
         }
     }
@@ -265,7 +359,8 @@ class DeployManifestsTest {
         assertThat(d.all("RUN")).noneMatch(r -> java.matcher(r).find());
         // from an unpacked client archive, or from the source tree after a build
         List<String> copy = List.of(d.all("COPY").getFirst().split("\\s+"));
-        assertThat(copy.subList(0, copy.size() - 1)).containsExactly("claude-bridge-clien[t]", "dist/target/claude-bridge-clien[t]");
+        assertThat(copy.subList(0, copy.size() - 1))
+                .containsExactly("claude-bridge-clien[t]", "dist/target/claude-bridge-clien[t]");
         String dest = copy.getLast().replaceAll("/$", "");
         assertThat(d.symlink()).contains(List.of(dest + "/bin/claude", "/usr/local/bin/claude"));
         assertThat(d.env("CLAUDE_BRIDGE_SOCKET")).contains(SOCKET_IN_CONTAINER);
@@ -276,7 +371,9 @@ class DeployManifestsTest {
         Dockerfile d = Dockerfile.read(DEPLOY.resolve("Dockerfile.bridge"));
         assertThat(d.all("ARG")).anyMatch(a -> a.startsWith("JAVA_IMAGE=") && a.contains(":25"));
         assertThat(d.all("FROM")).singleElement().isEqualTo("${JAVA_IMAGE}");
-        assertThat(d.all("RUN")).as("nothing fetched at build time: it builds without a network").isEmpty();
+        assertThat(d.all("RUN"))
+                .as("nothing fetched at build time: it builds without a network")
+                .isEmpty();
         assertThat(d.copyDestination("bin/")).contains("/opt/claude-bridge/bin/");
         assertThat(d.copyDestination("lib/")).contains("/opt/claude-bridge/lib/");
         assertThat(d.all("ENTRYPOINT")).singleElement().asString().contains("\"/opt/claude-bridge/bin/claude-bridge\"");
@@ -284,30 +381,47 @@ class DeployManifestsTest {
 
     private static Node daemonSet() {
         return Node.loadAll(DEPLOY.resolve("k8s/daemonset.yaml")).stream()
-                .filter(n -> n.get("kind").text().equals("DaemonSet")).findFirst().orElseThrow();
+                .filter(n -> n.get("kind").text().equals("DaemonSet"))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static Node bridgeContainer() {
-        return daemonSet().get("spec").get("template").get("spec").get("containers").list().getFirst();
+        return daemonSet()
+                .get("spec")
+                .get("template")
+                .get("spec")
+                .get("containers")
+                .list()
+                .getFirst();
     }
 
     private static Node agentPod() {
         return Node.loadAll(DEPLOY.resolve("k8s/agent-pod.yaml")).stream()
-                .filter(n -> n.get("kind").text().equals("Pod")).findFirst().orElseThrow();
+                .filter(n -> n.get("kind").text().equals("Pod"))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static Map<String, String> env(Node container) {
-        return container.get("env").list().stream().collect(Collectors.toMap(e -> e.get("name").text(), e -> e.get("value").text()));
+        return container.get("env").list().stream()
+                .collect(Collectors.toMap(
+                        e -> e.get("name").text(), e -> e.get("value").text()));
     }
 
     private static String volumeMountedAt(Node container, String mountPath) {
-        return container.get("volumeMounts").list().stream().filter(m -> m.get("mountPath").text().equals(mountPath))
-                .findFirst().orElseThrow(() -> new AssertionError(container.path() + " mounts nothing at " + mountPath))
-                .get("name").text();
+        return container.get("volumeMounts").list().stream()
+                .filter(m -> m.get("mountPath").text().equals(mountPath))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(container.path() + " mounts nothing at " + mountPath))
+                .get("name")
+                .text();
     }
 
     private static Node volume(Node podSpec, String name) {
-        return podSpec.get("volumes").list().stream().filter(v -> v.get("name").text().equals(name)).findFirst()
+        return podSpec.get("volumes").list().stream()
+                .filter(v -> v.get("name").text().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(podSpec.path() + " has no volume " + name));
     }
 

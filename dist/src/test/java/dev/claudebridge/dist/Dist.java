@@ -34,7 +34,8 @@ record Dist(String version, Path target, Path deploy) {
     private static String property(String name) {
         String v = System.getProperty(name, "");
         if (v.isEmpty()) {
-            throw new IllegalStateException("system property " + name + " is not set: run the tests through Maven (dist/pom.xml sets it)");
+            throw new IllegalStateException(
+                    "system property " + name + " is not set: run the tests through Maven (dist/pom.xml sets it)");
         }
         return v;
     }

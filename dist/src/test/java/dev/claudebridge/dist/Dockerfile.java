@@ -14,8 +14,7 @@ import java.util.regex.Pattern;
 record Dockerfile(List<Instruction> instructions) {
     private static final Pattern SYMLINK = Pattern.compile("\\bln\\s+-sf?\\s+(\\S+)\\s+(\\S+)");
 
-    record Instruction(String keyword, String args) {
-    }
+    record Instruction(String keyword, String args) {}
 
     static Dockerfile read(Path file) {
         List<Instruction> out = new ArrayList<>();
@@ -33,7 +32,9 @@ record Dockerfile(List<Instruction> instructions) {
                 String whole = pending.append(t).toString().strip();
                 pending.setLength(0);
                 int sp = whole.indexOf(' ');
-                out.add(new Instruction(whole.substring(0, sp).toUpperCase(), whole.substring(sp + 1).strip()));
+                out.add(new Instruction(
+                        whole.substring(0, sp).toUpperCase(),
+                        whole.substring(sp + 1).strip()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -42,18 +43,27 @@ record Dockerfile(List<Instruction> instructions) {
     }
 
     List<String> all(String keyword) {
-        return instructions.stream().filter(i -> i.keyword().equals(keyword)).map(Instruction::args).toList();
+        return instructions.stream()
+                .filter(i -> i.keyword().equals(keyword))
+                .map(Instruction::args)
+                .toList();
     }
 
     /** The value an {@code ENV NAME=value} line sets. */
     Optional<String> env(String name) {
-        return all("ENV").stream().filter(a -> a.startsWith(name + "=")).map(a -> a.substring(name.length() + 1)).findFirst();
+        return all("ENV").stream()
+                .filter(a -> a.startsWith(name + "="))
+                .map(a -> a.substring(name.length() + 1))
+                .findFirst();
     }
 
     /** Where {@code COPY source dest} puts {@code source}. */
     Optional<String> copyDestination(String source) {
-        return all("COPY").stream().map(a -> a.split("\\s+")).filter(w -> w.length == 2 && w[0].equals(source))
-                .map(w -> w[1]).findFirst();
+        return all("COPY").stream()
+                .map(a -> a.split("\\s+"))
+                .filter(w -> w.length == 2 && w[0].equals(source))
+                .map(w -> w[1])
+                .findFirst();
     }
 
     /** The {@code [target, link]} of the first {@code ln -s} in a RUN line. */

@@ -11,8 +11,7 @@ final class FakeClaude {
     static final int EXIT = 3;
     static final String STDERR = "fake claude on stderr\n";
 
-    private FakeClaude() {
-    }
+    private FakeClaude() {}
 
     static Path write(Path dir) {
         Path script = dir.resolve("fake-claude");

@@ -60,18 +60,24 @@ final class NamespaceContainer {
                 exec claude "$@"' sh "$probe" "$cwd" "$@"
             """;
 
-    private NamespaceContainer() {
-    }
+    private NamespaceContainer() {}
 
     /** Whether this machine lets us make a mount namespace (root, unshare present, not forbidden). */
     static Proc.Result probe() {
-        return Proc.of("unshare", "--mount", "--propagation", "private", "--fork", "/bin/sh", "-c",
-                "mount -t tmpfs probe /mnt && umount /mnt").run(Duration.ofSeconds(20));
+        return Proc.of(
+                        "unshare",
+                        "--mount",
+                        "--propagation",
+                        "private",
+                        "--fork",
+                        "/bin/sh",
+                        "-c",
+                        "mount -t tmpfs probe /mnt && umount /mnt")
+                .run(Duration.ofSeconds(20));
     }
 
     /** The settings of one run; paths inside the container are absolute container paths. */
-    record Setup(Path clientDir, String installDir, String link, Path socket, String socketInside, Path workspace) {
-    }
+    record Setup(Path clientDir, String installDir, String link, Path socket, String socketInside, Path workspace) {}
 
     /**
      * Runs {@code claude args...} in the container from {@code cwd}, and writes what the container sees
@@ -82,9 +88,23 @@ final class NamespaceContainer {
             Path script = scratch.resolve("container.sh");
             Files.writeString(script, SCRIPT);
             Path root = Files.createDirectories(scratch.resolve("root"));
-            List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--fork",
-                    "/bin/sh", script.toString(), root.toString(), s.clientDir().toString(), s.installDir(), s.link(),
-                    s.socket().toString(), s.socketInside(), s.workspace().toString(), cwd, probe));
+            List<String> cmd = new ArrayList<>(List.of(
+                    "unshare",
+                    "--mount",
+                    "--propagation",
+                    "private",
+                    "--fork",
+                    "/bin/sh",
+                    script.toString(),
+                    root.toString(),
+                    s.clientDir().toString(),
+                    s.installDir(),
+                    s.link(),
+                    s.socket().toString(),
+                    s.socketInside(),
+                    s.workspace().toString(),
+                    cwd,
+                    probe));
             cmd.addAll(List.of(args));
             return Proc.of(cmd).run(Duration.ofSeconds(60));
         } catch (IOException e) {

@@ -20,7 +20,9 @@ record UnitFile(List<String[]> settings) {
                 if (t.isEmpty() || t.startsWith("#") || t.startsWith(";") || t.startsWith("[") || eq < 0) {
                     continue;
                 }
-                out.add(new String[] {t.substring(0, eq).strip(), t.substring(eq + 1).strip()});
+                out.add(new String[] {
+                    t.substring(0, eq).strip(), t.substring(eq + 1).strip()
+                });
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

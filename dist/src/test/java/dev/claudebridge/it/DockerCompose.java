@@ -84,7 +84,8 @@ final class DockerCompose {
 
     /** The service's container id (it stays the same while the project is up: nothing here restarts an agent). */
     String container(String service) {
-        return containers.computeIfAbsent(service, s -> check(compose(60, "ps", "-q", s)).out().strip());
+        return containers.computeIfAbsent(
+                service, s -> check(compose(60, "ps", "-q", s)).out().strip());
     }
 
     /** The working directory compose runs in. */
@@ -93,7 +94,9 @@ final class DockerCompose {
     }
 
     String inspect(String service, String format) {
-        return check(run(docker("inspect", "-f", format, container(service)), Map.of(), null, null, 60)).out().strip();
+        return check(run(docker("inspect", "-f", format, container(service)), Map.of(), null, null, 60))
+                .out()
+                .strip();
     }
 
     Result down() {
@@ -104,10 +107,15 @@ final class DockerCompose {
     List<String> leftovers() {
         String label = "label=com.docker.compose.project=" + name;
         List<String> left = new ArrayList<>();
-        for (List<String> ls : List.of(docker("ps", "-a", "--filter", label, "--format", "container {{.Names}}"),
+        for (List<String> ls : List.of(
+                docker("ps", "-a", "--filter", label, "--format", "container {{.Names}}"),
                 docker("network", "ls", "--filter", label, "--format", "network {{.Name}}"),
                 docker("volume", "ls", "--filter", label, "--format", "volume {{.Name}}"))) {
-            check(run(ls, Map.of(), null, null, 60)).out().lines().filter(l -> !l.isBlank()).forEach(left::add);
+            check(run(ls, Map.of(), null, null, 60))
+                    .out()
+                    .lines()
+                    .filter(l -> !l.isBlank())
+                    .forEach(left::add);
         }
         return left;
     }

@@ -58,7 +58,9 @@ class DockerComposeTest {
     static void up() throws IOException {
         DockerEnv.unavailable().ifPresent(why -> Assumptions.abort("containers cannot run here: " + why));
         claude = DockerEnv.realClaude().orElse(null);
-        Assumptions.assumeTrue(claude != null, "the real claude CLI is not installed (./build.sh test installs it into .tools/): skipped");
+        Assumptions.assumeTrue(
+                claude != null,
+                "the real claude CLI is not installed (./build.sh test installs it into .tools/): skipped");
         long t0 = System.nanoTime();
         work = Files.createTempDirectory("cb-compose-");
         tag = "e2e-" + ProcessHandle.current().pid();
@@ -79,27 +81,81 @@ class DockerComposeTest {
             Path dir = Files.createDirectories(run.resolve("claude-bridge-" + a));
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.createDirectories(deploy.resolve("project-" + a.substring(6)));
-            main.append("  - { socket: ").append(dir.resolve(SOCKET)).append(", profile: ").append(a).append(", group: \"").append(SOCKET_GID).append("\" }\n");
-            echoes.append("  - { socket: ").append(dir.resolve(ECHO_SOCKET)).append(", profile: ").append(a).append(", group: \"").append(SOCKET_GID).append("\" }\n");
-            profiles.append("  ").append(a).append(":\n    mappings: [\"/workspace=").append(project(a)).append("\"]\n");
+            main.append("  - { socket: ")
+                    .append(dir.resolve(SOCKET))
+                    .append(", profile: ")
+                    .append(a)
+                    .append(", group: \"")
+                    .append(SOCKET_GID)
+                    .append("\" }\n");
+            echoes.append("  - { socket: ")
+                    .append(dir.resolve(ECHO_SOCKET))
+                    .append(", profile: ")
+                    .append(a)
+                    .append(", group: \"")
+                    .append(SOCKET_GID)
+                    .append("\" }\n");
+            profiles.append("  ")
+                    .append(a)
+                    .append(":\n    mappings: [\"/workspace=")
+                    .append(project(a))
+                    .append("\"]\n");
             sockets.add(dir.resolve(SOCKET));
             echoSockets.add(dir.resolve(ECHO_SOCKET));
         }
         Path config = work.resolve("bridge.yaml");
-        Files.writeString(config, main + profiles.toString() + "claude:\n  path: " + claude + "\naudit:\n  path: " + work.resolve("audit.log") + "\n");
-        bridge = new DockerHostBridge(release, config, work.resolve("bridge.log"), Map.of("HOME", home.toString(),
-                "ANTHROPIC_BASE_URL", api.baseUrl(), "ANTHROPIC_API_KEY", KEY, "DISABLE_AUTOUPDATER", "1", "DISABLE_TELEMETRY", "1",
-                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"), sockets).start();
-        // a second daemon whose "claude" echoes stdin: the byte-exact round trip, on a second socket in the same directories
+        Files.writeString(
+                config,
+                main + profiles.toString() + "claude:\n  path: " + claude + "\naudit:\n  path: "
+                        + work.resolve("audit.log") + "\n");
+        bridge = new DockerHostBridge(
+                        release,
+                        config,
+                        work.resolve("bridge.log"),
+                        Map.of(
+                                "HOME",
+                                home.toString(),
+                                "ANTHROPIC_BASE_URL",
+                                api.baseUrl(),
+                                "ANTHROPIC_API_KEY",
+                                KEY,
+                                "DISABLE_AUTOUPDATER",
+                                "1",
+                                "DISABLE_TELEMETRY",
+                                "1",
+                                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
+                                "1"),
+                        sockets)
+                .start();
+        // a second daemon whose "claude" echoes stdin: the byte-exact round trip, on a second socket in the same
+        // directories
         Path cat = work.resolve("echo-claude");
         Files.writeString(cat, "#!/bin/sh\nexec cat\n");
         cat.toFile().setExecutable(true);
         Path echoConfig = work.resolve("echo.yaml");
-        Files.writeString(echoConfig, echoes + profiles.toString() + "claude:\n  path: " + cat + "\naudit:\n  path: " + work.resolve("echo-audit.log") + "\n");
-        echo = new DockerHostBridge(release, echoConfig, work.resolve("echo.log"), Map.of("HOME", home.toString()), echoSockets).start();
+        Files.writeString(
+                echoConfig,
+                echoes + profiles.toString() + "claude:\n  path: " + cat + "\naudit:\n  path: "
+                        + work.resolve("echo-audit.log") + "\n");
+        echo = new DockerHostBridge(
+                        release, echoConfig, work.resolve("echo.log"), Map.of("HOME", home.toString()), echoSockets)
+                .start();
 
-        compose = new DockerCompose("cbe2e" + ProcessHandle.current().pid(), deploy, List.of("docker-compose.yml"),
-                Map.of("BRIDGE_RUN", run.toString(), "AGENT_UID", AGENT_UID, "AGENT_GID", AGENT_UID, "BRIDGE_GID", SOCKET_GID, "CLAUDE_BRIDGE_TAG", tag));
+        compose = new DockerCompose(
+                "cbe2e" + ProcessHandle.current().pid(),
+                deploy,
+                List.of("docker-compose.yml"),
+                Map.of(
+                        "BRIDGE_RUN",
+                        run.toString(),
+                        "AGENT_UID",
+                        AGENT_UID,
+                        "AGENT_GID",
+                        AGENT_UID,
+                        "BRIDGE_GID",
+                        SOCKET_GID,
+                        "CLAUDE_BRIDGE_TAG",
+                        tag));
         long t = System.nanoTime();
         check(compose.compose(300, "up", "-d", "--no-build"));
         DockerEnv.step("docker-compose up -d (3 agents)", t);
@@ -137,11 +193,19 @@ class DockerComposeTest {
     @Order(1)
     void agentsRunAsTheirUserWithoutANetworkUnderAnInit() {
         for (String a : AGENTS) {
-            assertThat(check(compose.exec(a, "id", "-u")).out().strip()).as(a + " user").isEqualTo(AGENT_UID);
-            assertThat(check(compose.exec(a, "id", "-G")).out()).as(a + " groups: the socket's group is added").contains(SOCKET_GID);
-            assertThat(compose.inspect(a, "{{.HostConfig.NetworkMode}} {{.HostConfig.Init}} {{.HostConfig.ReadonlyRootfs}}"))
-                    .as(a + ": network, init, read-only root").isEqualTo("none true true");
-            assertThat(check(compose.exec(a, "ls", "/sys/class/net")).out().strip()).as(a + " interfaces").isEqualTo("lo");
+            assertThat(check(compose.exec(a, "id", "-u")).out().strip())
+                    .as(a + " user")
+                    .isEqualTo(AGENT_UID);
+            assertThat(check(compose.exec(a, "id", "-G")).out())
+                    .as(a + " groups: the socket's group is added")
+                    .contains(SOCKET_GID);
+            assertThat(compose.inspect(
+                            a, "{{.HostConfig.NetworkMode}} {{.HostConfig.Init}} {{.HostConfig.ReadonlyRootfs}}"))
+                    .as(a + ": network, init, read-only root")
+                    .isEqualTo("none true true");
+            assertThat(check(compose.exec(a, "ls", "/sys/class/net")).out().strip())
+                    .as(a + " interfaces")
+                    .isEqualTo("lo");
         }
     }
 
@@ -149,7 +213,12 @@ class DockerComposeTest {
     @Order(2)
     void versionInEveryAgentIsTheHostCliByteForByte() throws Exception {
         long t = System.nanoTime();
-        Result direct = run(List.of(claude.toString(), "--version"), Map.of("HOME", work.resolve("home").toString()), work, null, 120);
+        Result direct = run(
+                List.of(claude.toString(), "--version"),
+                Map.of("HOME", work.resolve("home").toString()),
+                work,
+                null,
+                120);
         assertThat(direct.status()).isZero();
         for (String a : AGENTS) {
             Result r = compose.composeExec(a, "claude", "--version"); // as DEPLOY.md shows it
@@ -168,15 +237,21 @@ class DockerComposeTest {
             // the note is in the agent's /workspace; claude, on the host, reads it at the mapped host path
             String content = "note of " + a + " " + System.nanoTime();
             Files.writeString(project(a).resolve("note.txt"), content);
-            assertThat(check(compose.exec(a, "cat", "/workspace/note.txt")).out()).isEqualTo(content);
-            api.script(MessagesStandIn.Turn.toolUse("Read", "{\"file_path\":\"" + project(a).resolve("note.txt") + "\"}"),
+            assertThat(check(compose.exec(a, "cat", "/workspace/note.txt")).out())
+                    .isEqualTo(content);
+            api.script(
+                    MessagesStandIn.Turn.toolUse(
+                            "Read", "{\"file_path\":\"" + project(a).resolve("note.txt") + "\"}"),
                     MessagesStandIn.Turn.text("done for " + a));
             int before = api.agentLoopBodies().size();
             Result r = compose.exec(a, "claude", "-p", "read the note");
-            assertThat(r.status()).as(a + ": " + r + "\nbridge log:\n" + bridge.tail()).isZero();
+            assertThat(r.status())
+                    .as(a + ": " + r + "\nbridge log:\n" + bridge.tail())
+                    .isZero();
             assertThat(r.out()).contains("done for " + a);
             List<String> bodies = api.agentLoopBodies();
-            assertThat(bodies.subList(before, bodies.size())).as(a + ": the tool's result went back to the model")
+            assertThat(bodies.subList(before, bodies.size()))
+                    .as(a + ": the tool's result went back to the model")
                     .anyMatch(b -> b.contains("tool_result") && b.contains(content));
         }
         DockerEnv.step("claude -p with a Read tool call in 3 agents", t);
@@ -189,8 +264,11 @@ class DockerComposeTest {
         new Random(16).nextBytes(data);
         long t = System.nanoTime();
         for (String a : AGENTS) {
-            Result r = compose.exec(a, data, Map.of("CLAUDE_BRIDGE_SOCKET", "/host/claude-bridge/" + ECHO_SOCKET), null, "claude");
-            assertThat(r.status()).as(a + ": status " + r.status() + " " + r.err()).isZero();
+            Result r = compose.exec(
+                    a, data, Map.of("CLAUDE_BRIDGE_SOCKET", "/host/claude-bridge/" + ECHO_SOCKET), null, "claude");
+            assertThat(r.status())
+                    .as(a + ": status " + r.status() + " " + r.err())
+                    .isZero();
             assertThat(r.stdout().length).as(a).isEqualTo(data.length);
             assertThat(r.stdout()).as(a).isEqualTo(data);
         }
@@ -200,12 +278,18 @@ class DockerComposeTest {
     @Test
     @Order(5)
     void interactiveSessionOnATerminal() {
-        Assumptions.assumeTrue(DockerTerminal.available(), "tmux is not installed (./build.sh test installs it): skipped");
+        Assumptions.assumeTrue(
+                DockerTerminal.available(), "tmux is not installed (./build.sh test installs it): skipped");
         long t = System.nanoTime();
         for (String a : AGENTS) {
             try (DockerTerminal tty = new DockerTerminal(100, 30, compose.env())) {
                 tty.line("cd " + DockerTerminal.quote(compose.dir().toString()) + " && "
-                        + String.join(" ", compose.execCommandLine(a, "claude").stream().map(DockerTerminal::quote).toList()) + "; echo status=$?");
+                        + String.join(
+                                " ",
+                                compose.execCommandLine(a, "claude").stream()
+                                        .map(DockerTerminal::quote)
+                                        .toList())
+                        + "; echo status=$?");
                 String screen = tty.answerStartupQuestions();
                 assertThat(screen).as(a + " main screen").contains("Claude Code");
                 tty.type("say hello from " + a);
@@ -217,7 +301,9 @@ class DockerComposeTest {
                 assertThat(screen).as(a + " exit:\n" + screen).containsPattern("(?m)^status=0$");
             }
         }
-        assertThat(api.received()).anyMatch(r -> r.body().contains("say hello from agent-3") && r.apiKey().equals(KEY));
+        assertThat(api.received())
+                .anyMatch(r -> r.body().contains("say hello from agent-3")
+                        && r.apiKey().equals(KEY));
         DockerEnv.step("interactive sessions (tmux) in 3 agents", t);
     }
 
@@ -225,10 +311,20 @@ class DockerComposeTest {
     @Order(6)
     void anAgentSeesOnlyItsOwnWorkspaceAndSocket() throws IOException {
         Files.writeString(project("agent-2").resolve("secret-2.txt"), "agent-2 only");
-        assertThat(check(compose.exec("agent-1", "ls", "-A", "/workspace")).out()).doesNotContain("secret-2.txt");
-        assertThat(compose.exec("agent-1", "sh", "-c", "ls -R / 2>/dev/null | grep -c secret-2.txt").out().strip()).isEqualTo("0");
-        assertThat(check(compose.exec("agent-2", "cat", "/workspace/secret-2.txt")).out()).isEqualTo("agent-2 only");
-        assertThat(check(compose.exec("agent-1", "ls", "-A", "/host/claude-bridge")).out().lines().sorted().toList())
+        assertThat(check(compose.exec("agent-1", "ls", "-A", "/workspace")).out())
+                .doesNotContain("secret-2.txt");
+        assertThat(compose.exec("agent-1", "sh", "-c", "ls -R / 2>/dev/null | grep -c secret-2.txt")
+                        .out()
+                        .strip())
+                .isEqualTo("0");
+        assertThat(check(compose.exec("agent-2", "cat", "/workspace/secret-2.txt"))
+                        .out())
+                .isEqualTo("agent-2 only");
+        assertThat(check(compose.exec("agent-1", "ls", "-A", "/host/claude-bridge"))
+                        .out()
+                        .lines()
+                        .sorted()
+                        .toList())
                 .containsExactlyInAnyOrder(ECHO_SOCKET, SOCKET);
         // outside its mapping, the bridge refuses the call (exit 65) instead of running it anywhere
         Result r = compose.exec("agent-1", null, Map.of(), "/tmp", "claude", "--version");
@@ -253,21 +349,41 @@ class DockerComposeTest {
         bridge.restart();
         everyAgentCallsThrough("after SIGKILL and a restart");
         // killed mid-run: a call in flight is lost (74), the next one works
-        CompletableFuture<Result> inFlight = CompletableFuture.supplyAsync(() -> compose.exec("agent-1", null,
-                Map.of("CLAUDE_BRIDGE_SOCKET", "/host/claude-bridge/" + ECHO_SOCKET), null, "bash", "-c", "exec claude < <(sleep 600)"));
-        assertThat(DockerEnv.await(() -> ProcessHandle.of(echo.pid()).map(h -> h.descendants().findAny().isPresent()).orElse(false), 60))
-                .as("the call is running on the host").isTrue();
+        CompletableFuture<Result> inFlight = CompletableFuture.supplyAsync(() -> compose.exec(
+                "agent-1",
+                null,
+                Map.of("CLAUDE_BRIDGE_SOCKET", "/host/claude-bridge/" + ECHO_SOCKET),
+                null,
+                "bash",
+                "-c",
+                "exec claude < <(sleep 600)"));
+        assertThat(DockerEnv.await(
+                        () -> ProcessHandle.of(echo.pid())
+                                .map(h -> h.descendants().findAny().isPresent())
+                                .orElse(false),
+                        60))
+                .as("the call is running on the host")
+                .isTrue();
         echo.kill();
         Result lost = inFlight.get(120, TimeUnit.SECONDS);
         assertThat(lost.status()).as("the call in flight: " + lost).isEqualTo(74);
         echo.restart();
         for (String a : AGENTS) {
-            Result r = compose.exec(a, "hello".getBytes(StandardCharsets.UTF_8), Map.of("CLAUDE_BRIDGE_SOCKET", "/host/claude-bridge/" + ECHO_SOCKET), null, "claude");
-            assertThat(r.status()).as(a + " after the echo bridge was killed mid-run: " + r).isZero();
+            Result r = compose.exec(
+                    a,
+                    "hello".getBytes(StandardCharsets.UTF_8),
+                    Map.of("CLAUDE_BRIDGE_SOCKET", "/host/claude-bridge/" + ECHO_SOCKET),
+                    null,
+                    "claude");
+            assertThat(r.status())
+                    .as(a + " after the echo bridge was killed mid-run: " + r)
+                    .isZero();
             assertThat(r.out()).isEqualTo("hello");
         }
         for (String a : AGENTS) {
-            assertThat(compose.inspect(a, "{{.State.StartedAt}} {{.RestartCount}}")).as(a + " was not restarted").isEqualTo(before.get(a));
+            assertThat(compose.inspect(a, "{{.State.StartedAt}} {{.RestartCount}}"))
+                    .as(a + " was not restarted")
+                    .isEqualTo(before.get(a));
         }
         DockerEnv.step("bridge restarted, killed, killed mid-run; agents untouched", t);
     }
@@ -286,15 +402,19 @@ class DockerComposeTest {
     void theAuditLogShowsEachAgentUnderItsOwnIdentity() throws IOException {
         Yaml yaml = new Yaml();
         List<Map<String, Object>> records = Files.readAllLines(work.resolve("audit.log")).stream()
-                .map(l -> (Map<String, Object>) yaml.load(l)).toList();
+                .map(l -> (Map<String, Object>) yaml.load(l))
+                .toList();
         for (String a : AGENTS) {
-            List<Map<String, Object>> mine = records.stream().filter(r -> a.equals(r.get("profile"))).toList();
+            List<Map<String, Object>> mine =
+                    records.stream().filter(r -> a.equals(r.get("profile"))).toList();
             assertThat(mine).as(a + "'s records").isNotEmpty();
             assertThat(mine).allSatisfy(r -> {
                 assertThat(String.valueOf(r.get("listener"))).endsWith("/claude-bridge-" + a + "/" + SOCKET);
-                assertThat(String.valueOf(((Map<String, Object>) r.get("peer")).get("uid"))).isEqualTo(AGENT_UID);
+                assertThat(String.valueOf(((Map<String, Object>) r.get("peer")).get("uid")))
+                        .isEqualTo(AGENT_UID);
             });
-            assertThat(mine.stream().map(r -> String.valueOf(r.get("host_cwd")))).as(a + " working directories")
+            assertThat(mine.stream().map(r -> String.valueOf(r.get("host_cwd"))))
+                    .as(a + " working directories")
                     .anyMatch(c -> c.contains(project(a).toString()));
         }
     }
@@ -309,7 +429,9 @@ class DockerComposeTest {
             Result stop = run(docker("stop", "-t", "60", compose.container(a)), Map.of(), null, null, 120);
             assertThat(stop.status()).isZero();
             DockerEnv.step("docker stop " + a, ts);
-            assertThat(compose.inspect(a, "{{.State.ExitCode}}")).as(a + " exit code after docker stop").isEqualTo("143");
+            assertThat(compose.inspect(a, "{{.State.ExitCode}}"))
+                    .as(a + " exit code after docker stop")
+                    .isEqualTo("143");
         }
         DockerEnv.step("docker stop of 3 agents", t);
         t = System.nanoTime();

@@ -27,8 +27,7 @@ final class DockerEnv {
     /** PATH for compose, which runs `docker` from PATH for exec: the engine's own CLI first. */
     static final String PATH = "/usr/bin:/bin:/usr/sbin:/sbin:/usr/local/bin";
 
-    private DockerEnv() {
-    }
+    private DockerEnv() {}
 
     static Path root() {
         return Path.of(property("dist.deploy")).getParent();
@@ -49,8 +48,12 @@ final class DockerEnv {
     /** Why containers cannot run here (docker-env.sh start said so, or was not run), or empty when they can. */
     static Optional<String> unavailable() {
         Result r = run(List.of("bash", script().toString(), "status"), Map.of(), null, null, 60);
-        return r.status() == 0 ? Optional.empty()
-                : Optional.of(r.out().isBlank() ? "docker-env.sh status failed: " + r.err() : r.out().strip());
+        return r.status() == 0
+                ? Optional.empty()
+                : Optional.of(
+                        r.out().isBlank()
+                                ? "docker-env.sh status failed: " + r.err()
+                                : r.out().strip());
     }
 
     /** The real claude CLI, or empty when it is not installed. */
@@ -63,23 +66,57 @@ final class DockerEnv {
     static Path unpackRelease(Path dir) {
         String v = version();
         String arch = "amd64".equals(System.getProperty("os.arch")) ? "x86_64" : System.getProperty("os.arch");
-        check(run(List.of("tar", "-xzf", target().resolve("claude-bridge-" + v + ".tar.gz").toString(), "-C", dir.toString()), Map.of(), null, null, 120));
+        check(run(
+                List.of(
+                        "tar",
+                        "-xzf",
+                        target().resolve("claude-bridge-" + v + ".tar.gz").toString(),
+                        "-C",
+                        dir.toString()),
+                Map.of(),
+                null,
+                null,
+                120));
         Path release = dir.resolve("claude-bridge-" + v);
-        check(run(List.of("tar", "-xzf", target().resolve("claude-bridge-client-" + v + "-linux-" + arch + ".tar.gz").toString(),
-                "-C", release.resolve("deploy").toString()), Map.of(), null, null, 120));
+        check(run(
+                List.of(
+                        "tar",
+                        "-xzf",
+                        target().resolve("claude-bridge-client-" + v + "-linux-" + arch + ".tar.gz")
+                                .toString(),
+                        "-C",
+                        release.resolve("deploy").toString()),
+                Map.of(),
+                null,
+                null,
+                120));
         return release;
     }
 
     /** Builds claude-bridge:TAG and claude-bridge-agent:TAG from the unpacked release (docker-env.sh images). */
     static void buildImages(Path release, String tag) {
         long t = System.nanoTime();
-        check(run(List.of("bash", script().toString(), "images", release.toString(), release.resolve("deploy/claude-bridge-client").toString()),
-                Map.of("CLAUDE_BRIDGE_TAG", tag), null, null, 900));
+        check(run(
+                List.of(
+                        "bash",
+                        script().toString(),
+                        "images",
+                        release.toString(),
+                        release.resolve("deploy/claude-bridge-client").toString()),
+                Map.of("CLAUDE_BRIDGE_TAG", tag),
+                null,
+                null,
+                900));
         step("images built (tag " + tag + ")", t);
     }
 
     static void removeImages(String tag) {
-        run(List.of(DOCKER, "rmi", "-f", "claude-bridge:" + tag, "claude-bridge-agent:" + tag), Map.of(), null, null, 120);
+        run(
+                List.of(DOCKER, "rmi", "-f", "claude-bridge:" + tag, "claude-bridge-agent:" + tag),
+                Map.of(),
+                null,
+                null,
+                120);
     }
 
     static void step(String what, long startNanos) {
@@ -93,7 +130,8 @@ final class DockerEnv {
 
         @Override
         public String toString() {
-            return "status " + status + ", stdout: " + (stdout.length > 2000 ? stdout.length + " bytes" : out()) + ", stderr: " + err;
+            return "status " + status + ", stdout: " + (stdout.length > 2000 ? stdout.length + " bytes" : out())
+                    + ", stderr: " + err;
         }
     }
 
@@ -135,7 +173,8 @@ final class DockerEnv {
                 p.waitFor();
                 o.join();
                 e.join();
-                throw new IllegalStateException(cmd + " did not end within " + timeoutSeconds + " s; stderr: " + err.toString(StandardCharsets.UTF_8));
+                throw new IllegalStateException(cmd + " did not end within " + timeoutSeconds + " s; stderr: "
+                        + err.toString(StandardCharsets.UTF_8));
             }
             o.join();
             e.join();
@@ -193,7 +232,8 @@ final class DockerEnv {
     private static String property(String name) {
         String v = System.getProperty(name, "");
         if (v.isEmpty()) {
-            throw new IllegalStateException("system property " + name + " is not set: run the tests through Maven (dist/pom.xml sets it)");
+            throw new IllegalStateException(
+                    "system property " + name + " is not set: run the tests through Maven (dist/pom.xml sets it)");
         }
         return v;
     }

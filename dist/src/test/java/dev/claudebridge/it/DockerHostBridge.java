@@ -32,10 +32,21 @@ final class DockerHostBridge implements AutoCloseable {
     /** Starts the daemon and waits until every socket of its configuration exists. */
     DockerHostBridge start() {
         startedAt = System.currentTimeMillis();
-        ProcessBuilder pb = new ProcessBuilder(release.resolve("bin/claude-bridge").toString(), "serve", "--config", config.toString(),
-                "--admin-listen", "off", "--pid-file", config.resolveSibling(config.getFileName() + ".pid").toString());
+        ProcessBuilder pb = new ProcessBuilder(
+                release.resolve("bin/claude-bridge").toString(),
+                "serve",
+                "--config",
+                config.toString(),
+                "--admin-listen",
+                "off",
+                "--pid-file",
+                config.resolveSibling(config.getFileName() + ".pid").toString());
         // nothing of the developer's own Claude settings or proxies: only what the test gives
-        pb.environment().keySet().removeIf(n -> n.startsWith("ANTHROPIC_") || n.startsWith("CLAUDE") || n.toLowerCase().endsWith("_proxy"));
+        pb.environment()
+                .keySet()
+                .removeIf(n -> n.startsWith("ANTHROPIC_")
+                        || n.startsWith("CLAUDE")
+                        || n.toLowerCase().endsWith("_proxy"));
         pb.environment().putAll(env);
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         try {
@@ -43,7 +54,8 @@ final class DockerHostBridge implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        boolean up = DockerEnv.await(() -> !process.isAlive() || sockets.stream().allMatch(s -> isSocketNewerThanStart(s)), 120);
+        boolean up = DockerEnv.await(
+                () -> !process.isAlive() || sockets.stream().allMatch(s -> isSocketNewerThanStart(s)), 120);
         if (!up || !process.isAlive()) {
             throw new IllegalStateException("the daemon did not come up (" + config + "); its log:\n" + tail());
         }
@@ -54,7 +66,8 @@ final class DockerHostBridge implements AutoCloseable {
 
     private boolean isSocketNewerThanStart(Path s) {
         try {
-            var a = Files.readAttributes(s, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            var a = Files.readAttributes(
+                    s, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
             return a.isOther() && a.lastModifiedTime().toMillis() >= startedAt - 1000;
         } catch (IOException e) {
             return false;

@@ -23,15 +23,21 @@ import org.junit.jupiter.api.Test;
  */
 class DockerQuickstartTest {
     private static final int USER = 4300;
-    private static final Pattern BLOCK = Pattern.compile("<!-- quickstart -->\\s*```sh\\n(.*?)```\\s*<!-- /quickstart -->", Pattern.DOTALL);
+    private static final Pattern BLOCK =
+            Pattern.compile("<!-- quickstart -->\\s*```sh\\n(.*?)```\\s*<!-- /quickstart -->", Pattern.DOTALL);
 
     @Test
     void theFiveMinutePathWorksAsWritten() throws Exception {
         DockerEnv.unavailable().ifPresent(why -> Assumptions.abort("containers cannot run here: " + why));
         Path claude = DockerEnv.realClaude().orElse(null);
-        Assumptions.assumeTrue(claude != null, "the real claude CLI is not installed (./build.sh test installs it into .tools/): skipped");
-        String dockerGroup = check(run(List.of("getent", "group", "docker"), Map.of(), null, null, 30)).out().split(":")[2];
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run the path as a plain user");
+        Assumptions.assumeTrue(
+                claude != null,
+                "the real claude CLI is not installed (./build.sh test installs it into .tools/): skipped");
+        String dockerGroup = check(run(List.of("getent", "group", "docker"), Map.of(), null, null, 30))
+                .out()
+                .split(":")[2];
+        Assumptions.assumeTrue(
+                "root".equals(System.getProperty("user.name")), "needs root to run the path as a plain user");
 
         Path work = Files.createTempDirectory("cb-quickstart-");
         String image = "claude-bridge-agent:qs-" + ProcessHandle.current().pid();
@@ -46,9 +52,12 @@ class DockerQuickstartTest {
             String doc = Files.readString(release.resolve("docs/DEPLOY.md"));
             Matcher m = BLOCK.matcher(doc);
             assertThat(m.find()).as("DEPLOY.md has the quickstart block").isTrue();
-            String block = m.group(1).replace("VERSION", DockerEnv.version()).replace("claude-bridge-agent ", image + " ");
-            for (Path archive : List.of(DockerEnv.target().resolve("claude-bridge-" + DockerEnv.version() + ".tar.gz"),
-                    DockerEnv.target().resolve("claude-bridge-client-" + DockerEnv.version() + "-linux-" + arch() + ".tar.gz"))) {
+            String block =
+                    m.group(1).replace("VERSION", DockerEnv.version()).replace("claude-bridge-agent ", image + " ");
+            for (Path archive : List.of(
+                    DockerEnv.target().resolve("claude-bridge-" + DockerEnv.version() + ".tar.gz"),
+                    DockerEnv.target()
+                            .resolve("claude-bridge-client-" + DockerEnv.version() + "-linux-" + arch() + ".tar.gz"))) {
                 Files.copy(archive, dir.resolve(archive.getFileName()));
             }
             // a shell that ends the background daemon even if a line fails
@@ -58,10 +67,23 @@ class DockerQuickstartTest {
             check(run(List.of("chmod", "755", work.toString()), Map.of(), null, null, 60));
 
             long t = System.nanoTime();
-            List<String> cmd = new ArrayList<>(List.of("env", "-i", "HOME=" + home, "PATH=" + bin + ":/usr/bin:/bin",
-                    "JAVA_HOME=" + System.getProperty("java.home"), "ANTHROPIC_BASE_URL=" + api.baseUrl(),
-                    "ANTHROPIC_API_KEY=sk-test-standin-quickstart", "DISABLE_AUTOUPDATER=1", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1"));
-            cmd.addAll(List.of("setpriv", "--reuid=" + USER, "--regid=" + USER, "--groups=" + dockerGroup, "bash", script.toString()));
+            List<String> cmd = new ArrayList<>(List.of(
+                    "env",
+                    "-i",
+                    "HOME=" + home,
+                    "PATH=" + bin + ":/usr/bin:/bin",
+                    "JAVA_HOME=" + System.getProperty("java.home"),
+                    "ANTHROPIC_BASE_URL=" + api.baseUrl(),
+                    "ANTHROPIC_API_KEY=sk-test-standin-quickstart",
+                    "DISABLE_AUTOUPDATER=1",
+                    "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1"));
+            cmd.addAll(List.of(
+                    "setpriv",
+                    "--reuid=" + USER,
+                    "--regid=" + USER,
+                    "--groups=" + dockerGroup,
+                    "bash",
+                    script.toString()));
             Result r = run(cmd, Map.of(), dir, null, 600);
             DockerEnv.step("the five-minute path (build, daemon, docker run)", t);
             assertThat(r.status()).as(r.toString()).isZero();

@@ -21,8 +21,18 @@ final class DockerTerminal implements AutoCloseable {
     private final String server = "cbdocker-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
 
     DockerTerminal(int columns, int rows, Map<String, String> env) {
-        List<String> cmd = new ArrayList<>(List.of("tmux", "-L", server, "-f", "/dev/null", "new-session", "-d", "-x",
-                Integer.toString(columns), "-y", Integer.toString(rows)));
+        List<String> cmd = new ArrayList<>(List.of(
+                "tmux",
+                "-L",
+                server,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-x",
+                Integer.toString(columns),
+                "-y",
+                Integer.toString(rows)));
         env.forEach((k, v) -> cmd.addAll(List.of("-e", k + "=" + v)));
         cmd.addAll(List.of("-e", "TERM=xterm-256color", "-e", "PS1=$ ", "sh"));
         run(cmd);
@@ -87,8 +97,8 @@ final class DockerTerminal implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             boolean t = trusted;
             boolean k = keyApproved;
-            String s = await(x -> x.contains(READY) || !t && x.contains(TRUST) || !k && x.contains(API_KEY),
-                    (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime())));
+            String s = await(x -> x.contains(READY) || !t && x.contains(TRUST) || !k && x.contains(API_KEY), (int)
+                    Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime())));
             if (s.contains(READY)) {
                 return s;
             } else if (!trusted && s.contains(TRUST)) {

@@ -27,8 +27,12 @@ class AdminDashboardBrowserTest {
 
     @Test
     void aLongRequestAppearsWhileItRunsAndMovesToFinishedWithItsExitStatus() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM), "skipped: no Chromium at " + CHROMIUM + " (Debian: apt-get install chromium; or -Dchromium=PATH)");
-        assumeTrue(Files.isDirectory(PLAYWRIGHT), "skipped: playwright-core is not installed in " + PLAYWRIGHT + " (./build.sh test installs it)");
+        assumeTrue(
+                Files.isExecutable(CHROMIUM),
+                "skipped: no Chromium at " + CHROMIUM + " (Debian: apt-get install chromium; or -Dchromium=PATH)");
+        assumeTrue(
+                Files.isDirectory(PLAYWRIGHT),
+                "skipped: playwright-core is not installed in " + PLAYWRIGHT + " (./build.sh test installs it)");
         assumeTrue(nodeWorks(), "skipped: node is not on PATH");
 
         Path dir = Bridge.tempDir();
@@ -36,15 +40,31 @@ class AdminDashboardBrowserTest {
         Path marker = dir.resolve("release-the-request");
         try (Bridge bridge = Bridge.start(dir, Map.of(), Bridge.withClaude(claude, "--admin-listen", "127.0.0.1:0"))) {
             String admin = bridge.adminUrl();
-            assertThat(Bridge.run(bridge.client(dir, "exit", "0"), new byte[0]).status()).isZero(); // something in the finished list already
+            assertThat(Bridge.run(bridge.client(dir, "exit", "0"), new byte[0]).status())
+                    .isZero(); // something in the finished list already
             Process held = bridge.client(dir, "hold", marker.toString(), "3").start();
-            CompletableFuture<byte[]> heldOut = CompletableFuture.supplyAsync(() -> Bridge.readAll(held.getInputStream()));
+            CompletableFuture<byte[]> heldOut =
+                    CompletableFuture.supplyAsync(() -> Bridge.readAll(held.getInputStream()));
             try {
-                ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
-                pb.environment().putAll(Map.of("DASHBOARD_URL", admin + "/", "CHROMIUM", CHROMIUM.toString(), "PLAYWRIGHT_CORE",
-                        PLAYWRIGHT.toString(), "TOKEN", marker.toString(), "MARKER", marker.toString(), "SHOTS", SHOTS.toString()));
+                ProcessBuilder pb =
+                        new ProcessBuilder("node", SCRIPT.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
+                pb.environment()
+                        .putAll(Map.of(
+                                "DASHBOARD_URL",
+                                admin + "/",
+                                "CHROMIUM",
+                                CHROMIUM.toString(),
+                                "PLAYWRIGHT_CORE",
+                                PLAYWRIGHT.toString(),
+                                "TOKEN",
+                                marker.toString(),
+                                "MARKER",
+                                marker.toString(),
+                                "SHOTS",
+                                SHOTS.toString()));
                 Process node = pb.start();
-                CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> Bridge.readAll(node.getInputStream()));
+                CompletableFuture<byte[]> out =
+                        CompletableFuture.supplyAsync(() -> Bridge.readAll(node.getInputStream()));
                 if (!node.waitFor(120, TimeUnit.SECONDS)) {
                     node.descendants().forEach(ProcessHandle::destroyForcibly);
                     node.destroyForcibly();
@@ -54,11 +74,18 @@ class AdminDashboardBrowserTest {
                 JsonNode r = AdminHttp.JSON.readTree(report.substring(report.lastIndexOf('\n') + 1));
                 assertThat(r.get("ok").asBoolean()).as(report).isTrue();
                 assertThat(r.get("consoleErrors")).as("console errors").isEmpty();
-                assertThat(r.get("steps")).extracting(JsonNode::asText).containsExactly(
-                        "live: live", "ready: ready",
-                        "running state: running", "running tile: 1",
-                        "finished result: exit 3", "failure rows: 1", "failed tile: 1", "running tile after: 0",
-                        "profile row: default 0 0 2 1");
+                assertThat(r.get("steps"))
+                        .extracting(JsonNode::asText)
+                        .containsExactly(
+                                "live: live",
+                                "ready: ready",
+                                "running state: running",
+                                "running tile: 1",
+                                "finished result: exit 3",
+                                "failure rows: 1",
+                                "failed tile: 1",
+                                "running tile after: 0",
+                                "profile row: default 0 0 2 1");
                 assertThat(held.waitFor(20, TimeUnit.SECONDS)).isTrue();
                 assertThat(held.exitValue()).isEqualTo(3);
                 assertThat(new String(heldOut.join(), StandardCharsets.UTF_8)).isEqualTo("holding\n");
@@ -77,7 +104,9 @@ class AdminDashboardBrowserTest {
 
     private static boolean nodeWorks() {
         try {
-            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("node", "--version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {

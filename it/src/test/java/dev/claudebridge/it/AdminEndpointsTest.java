@@ -32,8 +32,17 @@ class AdminEndpointsTest {
         Path claude = Bridge.script(dir, "/admin-claude.sh", "claude");
         workspace = Files.createDirectory(dir.resolve("ws"));
         adminSocket = dir.resolve("admin.sock");
-        bridge = Bridge.start(dir, Map.of(), Bridge.withClaude(claude, "--admin-listen", "127.0.0.1:0", "--admin-socket", adminSocket.toString(),
-                "--map", workspace + "=" + workspace));
+        bridge = Bridge.start(
+                dir,
+                Map.of(),
+                Bridge.withClaude(
+                        claude,
+                        "--admin-listen",
+                        "127.0.0.1:0",
+                        "--admin-socket",
+                        adminSocket.toString(),
+                        "--map",
+                        workspace + "=" + workspace));
         admin = bridge.adminUrl();
     }
 
@@ -53,7 +62,9 @@ class AdminEndpointsTest {
         assertThat(health.body()).isEqualTo("ok\n");
         HttpResponse<String> ready = AdminHttp.get(admin + "/readyz");
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
-        assertThat(ready.body()).startsWith("ready\n").contains("ok   listening: on " + bridge.socket)
+        assertThat(ready.body())
+                .startsWith("ready\n")
+                .contains("ok   listening: on " + bridge.socket)
                 .contains("ok   claude: claude 9.9.9 (Claude Code stand-in)");
     }
 
@@ -71,9 +82,12 @@ class AdminEndpointsTest {
     @Test
     void metricsParseAsPrometheusAndOpenMetricsAndCountersMoveAsRequestsRun() {
         Optional<String> python = AdminHttp.python();
-        assumeTrue(python.isPresent(), "skipped: no python3 with the Prometheus client library to parse /metrics "
-                + "(Debian: apt-get install python3-prometheus-client; ./build.sh test installs it)");
-        List<AdminHttp.Sample> before = AdminHttp.parse(python.get(), "prometheus", AdminHttp.get(admin + "/metrics").body());
+        assumeTrue(
+                python.isPresent(),
+                "skipped: no python3 with the Prometheus client library to parse /metrics "
+                        + "(Debian: apt-get install python3-prometheus-client; ./build.sh test installs it)");
+        List<AdminHttp.Sample> before = AdminHttp.parse(
+                python.get(), "prometheus", AdminHttp.get(admin + "/metrics").body());
 
         assertThat(client(workspace, "say", "hello").status()).isZero();
         assertThat(client(workspace, "exit", "3").status()).isEqualTo(3);
@@ -82,30 +96,46 @@ class AdminEndpointsTest {
 
         String text = AdminHttp.get(admin + "/metrics").body();
         List<AdminHttp.Sample> after = AdminHttp.parse(python.get(), "prometheus", text);
-        assertThat(delta(before, after, "claude_bridge_requests_total", "outcome=exit", "profile=default")).isEqualTo(2);
-        assertThat(delta(before, after, "claude_bridge_requests_total", "outcome=cwd_not_mapped", "profile=default")).isEqualTo(1);
-        assertThat(delta(before, after, "claude_bridge_refusals_total", "profile=default", "reason=cwd_not_mapped")).isEqualTo(1);
-        assertThat(delta(before, after, "claude_bridge_process_exits_total", "profile=default", "status=0")).isEqualTo(1);
-        assertThat(delta(before, after, "claude_bridge_process_exits_total", "profile=default", "status=3")).isEqualTo(1);
-        assertThat(delta(before, after, "claude_bridge_connections_total", "listener=" + bridge.socket)).isEqualTo(3);
-        assertThat(delta(before, after, "claude_bridge_stream_bytes_total", "stream=stdout")).isEqualTo("hello\n".length());
-        assertThat(delta(before, after, "claude_bridge_stream_bytes_total", "stream=stderr")).isEqualTo("err:hello\n".length());
-        assertThat(delta(before, after, "claude_bridge_run_duration_seconds_count", "profile=default")).isEqualTo(2);
-        assertThat(delta(before, after, "claude_bridge_queue_wait_seconds_count", "profile=default")).isEqualTo(2);
-        assertThat(AdminHttp.value(after, "claude_bridge_requests_running", "profile=default")).isZero();
+        assertThat(delta(before, after, "claude_bridge_requests_total", "outcome=exit", "profile=default"))
+                .isEqualTo(2);
+        assertThat(delta(before, after, "claude_bridge_requests_total", "outcome=cwd_not_mapped", "profile=default"))
+                .isEqualTo(1);
+        assertThat(delta(before, after, "claude_bridge_refusals_total", "profile=default", "reason=cwd_not_mapped"))
+                .isEqualTo(1);
+        assertThat(delta(before, after, "claude_bridge_process_exits_total", "profile=default", "status=0"))
+                .isEqualTo(1);
+        assertThat(delta(before, after, "claude_bridge_process_exits_total", "profile=default", "status=3"))
+                .isEqualTo(1);
+        assertThat(delta(before, after, "claude_bridge_connections_total", "listener=" + bridge.socket))
+                .isEqualTo(3);
+        assertThat(delta(before, after, "claude_bridge_stream_bytes_total", "stream=stdout"))
+                .isEqualTo("hello\n".length());
+        assertThat(delta(before, after, "claude_bridge_stream_bytes_total", "stream=stderr"))
+                .isEqualTo("err:hello\n".length());
+        assertThat(delta(before, after, "claude_bridge_run_duration_seconds_count", "profile=default"))
+                .isEqualTo(2);
+        assertThat(delta(before, after, "claude_bridge_queue_wait_seconds_count", "profile=default"))
+                .isEqualTo(2);
+        assertThat(AdminHttp.value(after, "claude_bridge_requests_running", "profile=default"))
+                .isZero();
         assertThat(AdminHttp.value(after, "claude_bridge_requests_queued")).isZero();
         assertThat(AdminHttp.value(after, "claude_bridge_ready")).isEqualTo(1);
-        assertThat(after).anyMatch(s -> s.name().equals("jvm_memory_used_bytes"))
+        assertThat(after)
+                .anyMatch(s -> s.name().equals("jvm_memory_used_bytes"))
                 .anyMatch(s -> s.name().equals("process_cpu_seconds_total"))
-                .anyMatch(s -> s.family().equals("claude_bridge_run_duration_seconds") && s.type().equals("histogram"));
+                .anyMatch(s -> s.family().equals("claude_bridge_run_duration_seconds")
+                        && s.type().equals("histogram"));
 
-        HttpResponse<String> om = AdminHttp.get(admin + "/metrics", "Accept", "application/openmetrics-text; version=1.0.0");
+        HttpResponse<String> om =
+                AdminHttp.get(admin + "/metrics", "Accept", "application/openmetrics-text; version=1.0.0");
         assertThat(om.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/openmetrics-text");
         List<AdminHttp.Sample> strict = AdminHttp.parse(python.get(), "openmetrics", om.body());
-        assertThat(AdminHttp.value(strict, "claude_bridge_refusals_total", "profile=default", "reason=cwd_not_mapped")).isGreaterThanOrEqualTo(1);
+        assertThat(AdminHttp.value(strict, "claude_bridge_refusals_total", "profile=default", "reason=cwd_not_mapped"))
+                .isGreaterThanOrEqualTo(1);
     }
 
-    private static double delta(List<AdminHttp.Sample> before, List<AdminHttp.Sample> after, String name, String... labels) {
+    private static double delta(
+            List<AdminHttp.Sample> before, List<AdminHttp.Sample> after, String name, String... labels) {
         return AdminHttp.value(after, name, labels) - AdminHttp.value(before, name, labels);
     }
 
@@ -118,14 +148,18 @@ class AdminEndpointsTest {
         assertThat(last.get("exit").asText()).isEqualTo("exit 42");
         assertThat(last.get("status").asInt()).isEqualTo(42);
         assertThat(last.get("cwd").asText()).isEqualTo(workspace.toString());
-        assertThat(s.get("failures").get(0).get("id").asText()).isEqualTo(last.get("id").asText());
+        assertThat(s.get("failures").get(0).get("id").asText())
+                .isEqualTo(last.get("id").asText());
     }
 
     @Test
     void theStatusCommandPrintsASummaryAndExitsZeroWhenReady() throws IOException {
         Bridge.Result text = AdminHttp.statusCommand("--admin", admin);
         assertThat(text.status()).as(text.toString()).isZero();
-        assertThat(text.out()).contains(": ready, up ").contains("9.9.9 (Claude Code stand-in)").contains(bridge.socket.toString())
+        assertThat(text.out())
+                .contains(": ready, up ")
+                .contains("9.9.9 (Claude Code stand-in)")
+                .contains(bridge.socket.toString())
                 .contains("ok listening, ok claude");
 
         Bridge.Result json = AdminHttp.statusCommand("--json", "--admin", admin);
@@ -140,10 +174,13 @@ class AdminEndpointsTest {
     @Test
     void theAgentsSocketNeverAnswersAdminRequests() throws IOException {
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(bridge.socket))) {
-            ch.write(ByteBuffer.wrap("GET /api/status HTTP/1.0\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+            ch.write(ByteBuffer.wrap(
+                    "GET /api/status HTTP/1.0\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
             ch.shutdownOutput();
             byte[] reply = java.nio.channels.Channels.newInputStream(ch).readAllBytes();
-            assertThat(new String(reply, StandardCharsets.ISO_8859_1)).doesNotStartWith("HTTP/").doesNotContain("\"version\"");
+            assertThat(new String(reply, StandardCharsets.ISO_8859_1))
+                    .doesNotStartWith("HTTP/")
+                    .doesNotContain("\"version\"");
         }
     }
 }

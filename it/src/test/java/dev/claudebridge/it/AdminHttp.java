@@ -25,11 +25,11 @@ final class AdminHttp {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Path PARSER = Bridge.HOME.resolve("it/src/test/python/parse_metrics.py");
 
-    private AdminHttp() {
-    }
+    private AdminHttp() {}
 
     static HttpResponse<String> get(String url, String... headers) {
-        try (HttpClient c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
+        try (HttpClient c =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
             if (headers.length > 0) {
                 b.headers(headers);
@@ -65,7 +65,9 @@ final class AdminHttp {
                 continue;
             }
             try {
-                Process p = new ProcessBuilder(py, "-c", "import prometheus_client").redirectErrorStream(true).start();
+                Process p = new ProcessBuilder(py, "-c", "import prometheus_client")
+                        .redirectErrorStream(true)
+                        .start();
                 p.getInputStream().readAllBytes();
                 if (p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0) {
                     return Optional.of(py);
@@ -82,8 +84,7 @@ final class AdminHttp {
     }
 
     /** One sample as the parser read it. */
-    record Sample(String family, String type, String name, Map<String, String> labels, double value) {
-    }
+    record Sample(String family, String type, String name, Map<String, String> labels, double value) {}
 
     /**
      * Parses an exposition with the Prometheus client's parser ("prometheus" text 0.0.4, or the strict
@@ -108,8 +109,14 @@ final class AdminHttp {
             List<Sample> samples = new ArrayList<>();
             for (JsonNode s : JSON.readTree(out.join())) {
                 Map<String, String> labels = new java.util.TreeMap<>();
-                s.get("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
-                samples.add(new Sample(s.get("family").asText(), s.get("type").asText(), s.get("name").asText(), labels,
+                s.get("labels")
+                        .properties()
+                        .forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+                samples.add(new Sample(
+                        s.get("family").asText(),
+                        s.get("type").asText(),
+                        s.get("name").asText(),
+                        labels,
                         s.get("value").asDouble()));
             }
             return samples;
@@ -128,6 +135,10 @@ final class AdminHttp {
             int eq = l.indexOf('=');
             want.put(l.substring(0, eq), l.substring(eq + 1));
         }
-        return samples.stream().filter(s -> s.name().equals(name) && s.labels().equals(want)).mapToDouble(Sample::value).findFirst().orElse(0);
+        return samples.stream()
+                .filter(s -> s.name().equals(name) && s.labels().equals(want))
+                .mapToDouble(Sample::value)
+                .findFirst()
+                .orElse(0);
     }
 }

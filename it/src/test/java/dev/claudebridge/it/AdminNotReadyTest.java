@@ -17,13 +17,19 @@ class AdminNotReadyTest {
 
             HttpResponse<String> ready = AdminHttp.get(admin + "/readyz");
             assertThat(ready.statusCode()).isEqualTo(503);
-            assertThat(ready.body()).startsWith("not ready: claude\n").contains("ok   listening:")
-                    .contains("FAIL claude: claude at " + bridge.dir.resolve("fake-claude") + " --version exited 99: fake-claude: unknown mode --version");
+            assertThat(ready.body())
+                    .startsWith("not ready: claude\n")
+                    .contains("ok   listening:")
+                    .contains("FAIL claude: claude at " + bridge.dir.resolve("fake-claude")
+                            + " --version exited 99: fake-claude: unknown mode --version");
             assertThat(AdminHttp.get(admin + "/metrics").body()).contains("claude_bridge_ready 0.0");
 
             Bridge.Result text = AdminHttp.statusCommand("--admin", admin);
             assertThat(text.status()).as(text.toString()).isEqualTo(1);
-            assertThat(text.out()).contains(": NOT READY").contains("FAIL claude").contains("--version exited 99");
+            assertThat(text.out())
+                    .contains(": NOT READY")
+                    .contains("FAIL claude")
+                    .contains("--version exited 99");
             Bridge.Result json = AdminHttp.statusCommand("--json", "--admin", admin);
             assertThat(json.status()).isEqualTo(1);
             assertThat(json.out()).contains("\"ready\" : false");

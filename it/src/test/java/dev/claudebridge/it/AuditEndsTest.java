@@ -36,15 +36,26 @@ class AuditEndsTest {
     @Test
     void aDiskThatFillsDuringARunKeepsItsEndAndTheEndsOfRefusals() throws Exception {
         Files.createDirectories(mount);
-        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount.toString()) == 0,
+        Assumptions.assumeTrue(
+                run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount.toString()) == 0,
                 "mounting a tmpfs is not permitted here (needs root or CAP_SYS_ADMIN); skipping the full-disk audit test");
         mounted = true;
         Path ws = Files.createDirectories(dir.resolve("ws")).toRealPath();
         Path audit = mount.resolve("audit.log");
         Path marker = dir.resolve("go");
-        try (Bridge bridge = Bridge.start(dir, Map.of(), Bridge.withClaude(Bridge.fakeClaude(dir), "--map", ws + "=" + ws,
-                "--audit-log", audit.toString(), "--rate", "0"))) {
-            PathRaceTest.Call running = PathRaceTest.Call.open(bridge.socket, List.of("tick", marker.toString()), ws.toString(), "running");
+        try (Bridge bridge = Bridge.start(
+                dir,
+                Map.of(),
+                Bridge.withClaude(
+                        Bridge.fakeClaude(dir),
+                        "--map",
+                        ws + "=" + ws,
+                        "--audit-log",
+                        audit.toString(),
+                        "--rate",
+                        "0"))) {
+            PathRaceTest.Call running =
+                    PathRaceTest.Call.open(bridge.socket, List.of("tick", marker.toString()), ws.toString(), "running");
             running.started.get(30, TimeUnit.SECONDS);
             fill(mount.resolve("filler"));
 
@@ -53,7 +64,8 @@ class AuditEndsTest {
             List<String> ran = new ArrayList<>();
             for (int i = 0; i < 60 && refused.size() < 5; i++) {
                 String client = "while-full-" + i;
-                RawCall.Answer a = RawCall.send(bridge.socket, false, PathRaceTest.request(List.of("exit", "0"), ws.toString(), client));
+                RawCall.Answer a = RawCall.send(
+                        bridge.socket, false, PathRaceTest.request(List.of("exit", "0"), ws.toString(), client));
                 (a.status() == 73 ? refused : ran).add(client);
             }
             assertThat(refused).as("refusals on a full disk").hasSize(5);
@@ -74,7 +86,8 @@ class AuditEndsTest {
 
             // room again: the reserve is taken back, and requests run and are recorded
             Files.delete(mount.resolve("filler"));
-            RawCall.Answer after = RawCall.send(bridge.socket, false, PathRaceTest.request(List.of("exit", "0"), ws.toString(), "after"));
+            RawCall.Answer after = RawCall.send(
+                    bridge.socket, false, PathRaceTest.request(List.of("exit", "0"), ws.toString(), "after"));
             assertThat(after.status()).as(after.text()).isZero();
             assertThat(lines.endOf("after").path("outcome").asText()).isEqualTo("exit");
         }

@@ -38,7 +38,8 @@ class AuditFullDiskTest {
     @Test
     void aFullAuditDiskRefusesRequestsAndNothingRunsUnaudited() throws Exception {
         Files.createDirectories(mount);
-        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount.toString()) == 0,
+        Assumptions.assumeTrue(
+                run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount.toString()) == 0,
                 "mounting a tmpfs is not permitted here (needs root or CAP_SYS_ADMIN); skipping the full-disk audit test");
         mounted = true;
         Path ws = Files.createDirectories(dir.resolve("ws")).toRealPath();
@@ -49,7 +50,8 @@ class AuditFullDiskTest {
                 profiles:
                   default: { mappings: ["%s=%s"], rate: { per-minute: 0 } }
                 audit: { path: %s }
-                """.formatted(Bridge.policyClaude(dir), dir.resolve("b.sock"), ws, ws, mount.resolve("audit.log")));
+                """.formatted(
+                        Bridge.policyClaude(dir), dir.resolve("b.sock"), ws, ws, mount.resolve("audit.log")));
         try (Bridge bridge = Bridge.startWithConfig(dir, Map.of("POLICY_MARKER", marker.toString()), config)) {
             Bridge.Result ok = Bridge.run(bridge.client(ws, "-p", "before"), new byte[0]);
             assertThat(ok.status()).as(ok.toString()).isZero();
@@ -64,16 +66,23 @@ class AuditFullDiskTest {
                 Bridge.Result r = Bridge.run(bridge.client(ws, "-p", "full-" + i), new byte[0]);
                 if (r.status() == 73) {
                     refused = r;
-                    assertThat(runs(marker)).as("claude ran although its start could not be recorded").isEqualTo(runsBefore);
+                    assertThat(runs(marker))
+                            .as("claude ran although its start could not be recorded")
+                            .isEqualTo(runsBefore);
                 } else {
                     assertThat(r.status()).as(r.toString()).isZero();
                     ranWhileFull++;
-                    assertThat(Files.readString(mount.resolve("audit.log"))).contains("full-" + i); // it ran, so it was recorded
+                    assertThat(Files.readString(mount.resolve("audit.log")))
+                            .contains("full-" + i); // it ran, so it was recorded
                 }
             }
-            assertThat(refused).as("no refusal within 40 requests on a full disk").isNotNull();
-            assertThat(refused.stderr()).contains("audit log (" + mount.resolve("audit.log") + ") cannot be written")
-                    .contains("No space left on device").contains("audit.fail-closed");
+            assertThat(refused)
+                    .as("no refusal within 40 requests on a full disk")
+                    .isNotNull();
+            assertThat(refused.stderr())
+                    .contains("audit log (" + mount.resolve("audit.log") + ") cannot be written")
+                    .contains("No space left on device")
+                    .contains("audit.fail-closed");
             assertThat(bridge.log()).contains("refusing request");
             new AuditLines(mount.resolve("audit.log")).all(); // every line still whole JSON: no half records
             assertThat(ranWhileFull).isLessThan(40);

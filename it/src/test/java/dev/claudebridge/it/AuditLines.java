@@ -33,7 +33,9 @@ record AuditLines(Path file) {
     }
 
     List<JsonNode> ends() {
-        return all().stream().filter(n -> n.path("event").asText().equals("end")).toList();
+        return all().stream()
+                .filter(n -> n.path("event").asText().equals("end"))
+                .toList();
     }
 
     /** Waits (10 s at most) until there are at least {@code n} end records; the daemon writes one after the caller has its answer. */
@@ -45,7 +47,8 @@ record AuditLines(Path file) {
             ends = ends();
         }
         if (ends.size() < n) {
-            throw new AssertionError("expected " + n + " end records in " + file + ", found " + ends.size() + ":\n" + all());
+            throw new AssertionError(
+                    "expected " + n + " end records in " + file + ", found " + ends.size() + ":\n" + all());
         }
         return ends;
     }

@@ -33,8 +33,10 @@ class AuditRecordTest {
                 profiles:
                   default: { mappings: ["%s=%s"], env-allow: [MY_VAR], rate: { per-minute: 0 } }
                 audit: { path: %s, max-arg-length: 16, max-size: 8KiB, keep: 2 }
-                """.formatted(Bridge.policyClaude(dir), dir.resolve("b.sock"), ws, ws, dir.resolve("audit.log")));
-        // the stand-in does not read stdin: it lingers long enough for the caller's stdin to reach the daemon and be counted
+                """.formatted(
+                        Bridge.policyClaude(dir), dir.resolve("b.sock"), ws, ws, dir.resolve("audit.log")));
+        // the stand-in does not read stdin: it lingers long enough for the caller's stdin to reach the daemon and be
+        // counted
         bridge = Bridge.startWithConfig(dir, Map.of("POLICY_SLEEP", "0.5"), config);
         audit = new AuditLines(dir.resolve("audit.log"));
     }
@@ -72,14 +74,17 @@ class AuditRecordTest {
             assertThat(n.path("env").toString()).contains("\"MY_VAR\"");
             assertThat(n.path("decision").asText()).isEqualTo("allowed");
         }
-        assertThat(Files.readString(audit.file())).doesNotContain("secret-value").doesNotContain("sailor");
+        assertThat(Files.readString(audit.file()))
+                .doesNotContain("secret-value")
+                .doesNotContain("sailor");
         assertThat(start.has("exit_code")).isFalse();
         assertThat(start.path("queue_wait_ms").asLong()).isNotNegative();
         assertThat(end.path("outcome").asText()).isEqualTo("exit");
         assertThat(end.path("exit_code").asInt()).isZero();
         assertThat(end.path("bytes_in").asLong()).isEqualTo(10);
         assertThat(end.path("bytes_out").asLong()).isEqualTo(r.stdout().length);
-        assertThat(Instant.parse(end.path("ended").asText())).isAfterOrEqualTo(Instant.parse(end.path("started").asText()));
+        assertThat(Instant.parse(end.path("ended").asText()))
+                .isAfterOrEqualTo(Instant.parse(end.path("started").asText()));
     }
 
     @Test
@@ -99,7 +104,8 @@ class AuditRecordTest {
     @Test
     void theLogRotatesBySizeAndKeepsTwoFiles() throws IOException {
         for (int i = 0; i < 25; i++) {
-            assertThat(Bridge.run(bridge.client(ws, "-p", "r" + i), new byte[0]).status()).isZero();
+            assertThat(Bridge.run(bridge.client(ws, "-p", "r" + i), new byte[0]).status())
+                    .isZero();
         }
         audit.endOf(""); // the last request's end record is in
         assertThat(dir.resolve("audit.log.1")).exists();
@@ -116,6 +122,7 @@ class AuditRecordTest {
     }
 
     private static String sha256(String s) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * PID and deletes the directory.
  */
 final class Bridge implements AutoCloseable {
-    static final Path HOME = Path.of(System.getProperty("bridge.home", "..")).toAbsolutePath().normalize();
+    static final Path HOME =
+            Path.of(System.getProperty("bridge.home", "..")).toAbsolutePath().normalize();
     static final Path CLIENT = HOME.resolve("bin/claude");
     static final Path DAEMON = HOME.resolve("bin/claude-bridge");
     /**
@@ -32,7 +33,8 @@ final class Bridge implements AutoCloseable {
      */
     static final Path CLIENT_CACHE = HOME.resolve("it/target/client-cache");
 
-    private static final java.util.concurrent.Executor THREADS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    private static final java.util.concurrent.Executor THREADS =
+            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     final Path dir;
     final Path socket;
@@ -88,19 +90,23 @@ final class Bridge implements AutoCloseable {
      * requests. Every socket, pipe and file still counts.
      */
     long openFds() {
-        return fdTargets().stream().filter(t -> !t.endsWith("anon_inode:[eventpoll]")).count();
+        return fdTargets().stream()
+                .filter(t -> !t.endsWith("anon_inode:[eventpoll]"))
+                .count();
     }
 
     /** What each of the daemon's file descriptors points at, for failure messages. */
     List<String> fdTargets() {
         try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(daemon.pid()), "fd"))) {
             return fds.map(p -> {
-                try {
-                    return p.getFileName() + " -> " + Files.readSymbolicLink(p);
-                } catch (IOException e) {
-                    return p.getFileName() + " (gone)";
-                }
-            }).sorted().toList();
+                        try {
+                            return p.getFileName() + " -> " + Files.readSymbolicLink(p);
+                        } catch (IOException e) {
+                            return p.getFileName() + " (gone)";
+                        }
+                    })
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -181,8 +187,10 @@ final class Bridge implements AutoCloseable {
      * Like {@link #start(Path, Map, List)}, without the inherited variables whose names match {@code drop}
      * (e.g. a developer's own ANTHROPIC_* settings, which a test of the real CLI must not use).
      */
-    static Bridge start(Path dir, java.util.function.Predicate<String> drop, Map<String, String> env, List<String> serveArgs) {
-        List<String> cmd = new ArrayList<>(List.of(DAEMON.toString(), "serve", "--socket", dir.resolve("b.sock").toString()));
+    static Bridge start(
+            Path dir, java.util.function.Predicate<String> drop, Map<String, String> env, List<String> serveArgs) {
+        List<String> cmd = new ArrayList<>(List.of(
+                DAEMON.toString(), "serve", "--socket", dir.resolve("b.sock").toString()));
         cmd.addAll(serveArgs);
         if (!serveArgs.contains("--config") && !serveArgs.contains("--audit-log")) {
             cmd.addAll(List.of("--audit-log", dir.resolve("audit.log").toString())); // never the system's /var/log
@@ -195,13 +203,17 @@ final class Bridge implements AutoCloseable {
      * must be {@code dir/b.sock}, which is what the fixture waits for.
      */
     static Bridge startWithConfig(Path dir, Map<String, String> env, Path config, String... serveArgs) {
-        List<String> cmd = new ArrayList<>(List.of(DAEMON.toString(), "serve", "--config", config.toString(), "--admin-listen", "off"));
+        List<String> cmd = new ArrayList<>(
+                List.of(DAEMON.toString(), "serve", "--config", config.toString(), "--admin-listen", "off"));
         cmd.addAll(List.of(serveArgs));
         return launch(dir, name -> false, env, cmd);
     }
 
-    private static Bridge launch(Path dir, java.util.function.Predicate<String> drop, Map<String, String> env, List<String> cmd) {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile());
+    private static Bridge launch(
+            Path dir, java.util.function.Predicate<String> drop, Map<String, String> env, List<String> cmd) {
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("daemon.log").toFile());
         pb.environment().keySet().removeIf(drop);
         pb.environment().putAll(env);
         try {
@@ -273,13 +285,15 @@ final class Bridge implements AutoCloseable {
             // one thread each: the common pool may have a single worker on a 2-core machine
             CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()), THREADS);
             CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()), THREADS);
-            CompletableFuture.runAsync(() -> {
-                try (var in = p.getOutputStream()) {
-                    in.write(stdin);
-                } catch (IOException e) {
-                    // the client exited before reading all of stdin; its exit status tells the story
-                }
-            }, THREADS);
+            CompletableFuture.runAsync(
+                    () -> {
+                        try (var in = p.getOutputStream()) {
+                            in.write(stdin);
+                        } catch (IOException e) {
+                            // the client exited before reading all of stdin; its exit status tells the story
+                        }
+                    },
+                    THREADS);
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("client did not finish within 60 s");

@@ -35,8 +35,7 @@ final class CallerRun {
     static final int SLOW_CHUNK = 64 * 1024;
     static final long SLOW_PAUSE_MS = 50;
 
-    private CallerRun() {
-    }
+    private CallerRun() {}
 
     /** Runs the client to completion (limit {@code seconds}) and returns what it wrote. */
     static Bridge.Result run(ProcessBuilder pb, Stdin stdin, Reader reader, int seconds) {
@@ -51,9 +50,13 @@ final class CallerRun {
             }
             Process p = pb.start();
             File written = outFile;
-            CompletableFuture<byte[]> out = reader == Reader.FILE ? new CompletableFuture<>()
-                    : CompletableFuture.supplyAsync(() -> read(p.getInputStream(), reader), r -> Thread.ofPlatform().daemon().start(r));
-            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream(), Reader.FAST),
+            CompletableFuture<byte[]> out = reader == Reader.FILE
+                    ? new CompletableFuture<>()
+                    : CompletableFuture.supplyAsync(
+                            () -> read(p.getInputStream(), reader),
+                            r -> Thread.ofPlatform().daemon().start(r));
+            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(
+                    () -> read(p.getErrorStream(), Reader.FAST),
                     r -> Thread.ofPlatform().daemon().start(r));
             if (stdin != Stdin.DEV_NULL) {
                 try (OutputStream in = p.getOutputStream()) {
@@ -71,8 +74,10 @@ final class CallerRun {
             if (written != null) {
                 out.complete(java.nio.file.Files.readAllBytes(written.toPath()));
             }
-            return new Bridge.Result(p.exitValue(), out.get(seconds, TimeUnit.SECONDS), new String(err.get(seconds, TimeUnit.SECONDS),
-                    StandardCharsets.UTF_8));
+            return new Bridge.Result(
+                    p.exitValue(),
+                    out.get(seconds, TimeUnit.SECONDS),
+                    new String(err.get(seconds, TimeUnit.SECONDS), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
@@ -88,7 +93,8 @@ final class CallerRun {
         if (reader == Reader.FAST) {
             return Bridge.readAll(in);
         }
-        try (in; var all = new java.io.ByteArrayOutputStream()) {
+        try (in;
+                var all = new java.io.ByteArrayOutputStream()) {
             byte[] buf = new byte[SLOW_CHUNK];
             int n;
             while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {

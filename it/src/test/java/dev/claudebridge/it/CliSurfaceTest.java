@@ -28,12 +28,15 @@ class CliSurfaceTest {
     @ValueSource(strings = {"claude.real", "claude.latest"})
     void everyOptionAndSubcommandIsClassified(String property) throws Exception {
         String prop = System.getProperty(property, "");
-        Assumptions.assumeTrue(!prop.isBlank() && Files.isExecutable(Path.of(prop)), "no CLI at -D" + property + ": skipped");
+        Assumptions.assumeTrue(
+                !prop.isBlank() && Files.isExecutable(Path.of(prop)), "no CLI at -D" + property + ": skipped");
         Path home = Bridge.tempDir();
         try {
             List<String> unclassified = new ArrayList<>();
             walk(Path.of(prop), home, List.of(), ClaudeCli.CLAUDE, unclassified);
-            assertThat(unclassified).as("options and subcommands of %s that ClaudeCli does not declare (classify them)", prop).isEmpty();
+            assertThat(unclassified)
+                    .as("options and subcommands of %s that ClaudeCli does not declare (classify them)", prop)
+                    .isEmpty();
         } finally {
             Bridge.deleteTree(home);
         }
@@ -53,14 +56,18 @@ class CliSurfaceTest {
                 if (m.find()) {
                     List<String> names = List.of(m.group(1).split(", "));
                     String arg = m.group(2).strip();
-                    ClaudeCli.Arity arity = arg.isEmpty() ? ClaudeCli.Arity.FLAG : arg.endsWith("...>") || arg.endsWith("...]")
-                            ? ClaudeCli.Arity.VARIADIC : arg.startsWith("<") ? ClaudeCli.Arity.REQUIRED : ClaudeCli.Arity.OPTIONAL;
+                    ClaudeCli.Arity arity = arg.isEmpty()
+                            ? ClaudeCli.Arity.FLAG
+                            : arg.endsWith("...>") || arg.endsWith("...]")
+                                    ? ClaudeCli.Arity.VARIADIC
+                                    : arg.startsWith("<") ? ClaudeCli.Arity.REQUIRED : ClaudeCli.Arity.OPTIONAL;
                     for (String n : names) {
                         Optional<ClaudeCli.Option> o = declared.option(n);
                         if (o.isEmpty()) {
                             out.add(where + ": " + n + " " + arg);
                         } else if (o.get().arity() != arity) {
-                            out.add(where + ": " + n + " is " + arity + " in the help, " + o.get().arity() + " in ClaudeCli");
+                            out.add(where + ": " + n + " is " + arity + " in the help, "
+                                    + o.get().arity() + " in ClaudeCli");
                         }
                     }
                 }

@@ -40,8 +40,11 @@ class ConfigFileTest {
                 """);
         Bridge.Result r = daemonCli(Map.of(), "config", "check", bad.toString());
         assertThat(r.status()).as(r.toString()).isEqualTo(1);
-        assertThat(r.stderr()).contains(bad + ":2: listeners[0].socket: expected an absolute path, got 'relative.sock'")
-                .contains(bad + ":5: profiles.default.allow-args: '--dangerously-skip-permission' is not an argument a profile can allow")
+        assertThat(r.stderr())
+                .contains(bad + ":2: listeners[0].socket: expected an absolute path, got 'relative.sock'")
+                .contains(
+                        bad
+                                + ":5: profiles.default.allow-args: '--dangerously-skip-permission' is not an argument a profile can allow")
                 .contains(bad + ":6: profiles.default.queue-timeout: expected a duration")
                 .contains(bad + ":7: audits: unknown key")
                 .contains("4 problem(s)");
@@ -57,7 +60,9 @@ class ConfigFileTest {
                 """);
         Bridge.Result r = daemonCli(Map.of(), "config", "check", good.toString());
         assertThat(r.status()).as(r.toString()).isZero();
-        assertThat(r.out()).contains(good + ": OK").contains("listener /run/cb/agents.sock mode 0660 group docker profile default")
+        assertThat(r.out())
+                .contains(good + ": OK")
+                .contains("listener /run/cb/agents.sock mode 0660 group docker profile default")
                 .contains("profile ci: 0 mapping(s), match uids [1001]");
         Bridge.Result viaEnv = daemonCli(Map.of("CLAUDE_BRIDGE_CONFIG", good.toString()), "config", "check");
         assertThat(viaEnv.out()).contains(good + ": OK");
@@ -66,8 +71,17 @@ class ConfigFileTest {
     @Test
     void serveRefusesToStartWithABadFile() throws Exception {
         Path bad = Bridge.writeConfig(dir, "bad.yaml", "claude:\n  kill-grace: 5 seconds\n");
-        Process p = new ProcessBuilder(Bridge.DAEMON.toString(), "serve", "--config", bad.toString(), "--socket", dir.resolve("b.sock").toString(),
-                "--admin-listen", "off").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Bridge.DAEMON.toString(),
+                        "serve",
+                        "--config",
+                        bad.toString(),
+                        "--socket",
+                        dir.resolve("b.sock").toString(),
+                        "--admin-listen",
+                        "off")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(Bridge.readAll(p.getInputStream()));
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(2);
@@ -78,7 +92,8 @@ class ConfigFileTest {
     @Test
     void flagsOverrideTheFile() throws IOException {
         Path ws = Files.createDirectories(dir.resolve("ws")).toRealPath();
-        Path config = Bridge.writeConfig(dir, "config.yaml", """
+        Path config = Bridge.writeConfig(
+                dir, "config.yaml", """
                 claude: { path: /nonexistent/claude }
                 listeners: [ { socket: %s } ]
                 profiles:
@@ -89,8 +104,20 @@ class ConfigFileTest {
                 audit: { path: %s }
                 """.formatted(dir.resolve("file.sock"), dir.resolve("file-audit.log")));
         // --socket, --claude, --map and --audit-log win; the file's allow-args still apply
-        try (Bridge bridge = Bridge.start(dir, Map.of(), List.of("--config", config.toString(), "--claude", Bridge.policyClaude(dir).toString(),
-                "--map", ws + "=" + ws, "--audit-log", dir.resolve("flag-audit.log").toString(), "--admin-listen", "off"))) {
+        try (Bridge bridge = Bridge.start(
+                dir,
+                Map.of(),
+                List.of(
+                        "--config",
+                        config.toString(),
+                        "--claude",
+                        Bridge.policyClaude(dir).toString(),
+                        "--map",
+                        ws + "=" + ws,
+                        "--audit-log",
+                        dir.resolve("flag-audit.log").toString(),
+                        "--admin-listen",
+                        "off"))) {
             Bridge.Result r = Bridge.run(bridge.client(ws, "--enable-auto-mode", "-p", "hi"), new byte[0]);
             assertThat(r.status()).as(r.toString()).isZero();
             assertThat(r.out()).contains("cwd=" + ws);

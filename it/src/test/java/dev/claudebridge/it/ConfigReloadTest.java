@@ -35,7 +35,8 @@ class ConfigReloadTest {
                     max-running: 64
                 %s
                 audit: { path: %s }
-                """.formatted(dir.resolve("policy-claude"), dir.resolve("b.sock"), ws, ws, extra, dir.resolve("audit.log"));
+                """.formatted(
+                        dir.resolve("policy-claude"), dir.resolve("b.sock"), ws, ws, extra, dir.resolve("audit.log"));
     }
 
     @BeforeEach
@@ -57,7 +58,9 @@ class ConfigReloadTest {
     }
 
     private void hangUp() throws Exception {
-        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(bridge.daemonPid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(bridge.daemonPid()))
+                .inheritIO()
+                .start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(kill.exitValue()).isZero();
     }
@@ -79,11 +82,14 @@ class ConfigReloadTest {
         assertThat(run("--enable-auto-mode", "-p", "hi").status()).isEqualTo(78);
         Files.writeString(config, yaml("    allow-args: [--enable-auto-mode]"));
         Process reload = new ProcessBuilder(Bridge.DAEMON.toString(), "reload", "--socket", bridge.socket.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String said = new String(Bridge.readAll(reload.getInputStream()));
         assertThat(reload.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(reload.exitValue()).as(said).isZero();
-        assertThat(said).contains("sent SIGHUP to the daemon (pid " + bridge.daemonPid() + ")").contains(config.toString());
+        assertThat(said)
+                .contains("sent SIGHUP to the daemon (pid " + bridge.daemonPid() + ")")
+                .contains(config.toString());
         awaitLog("configuration reloaded from " + config, 1);
         Bridge.Result r = run("--enable-auto-mode", "-p", "hi");
         assertThat(r.status()).as(r.toString()).isZero();
@@ -93,11 +99,14 @@ class ConfigReloadTest {
     void aBadFileIsRejectedAndTheOldPolicyStays() throws Exception {
         Files.writeString(config, yaml("    allow-args: [--enable-auto-mode]\n    max-runing: 3"));
         Process reload = new ProcessBuilder(Bridge.DAEMON.toString(), "reload", "--socket", bridge.socket.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String said = new String(Bridge.readAll(reload.getInputStream()));
         assertThat(reload.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(reload.exitValue()).isEqualTo(1);
-        assertThat(said).contains(config + ":10: profiles.default.max-runing: unknown key").contains("not reloading");
+        assertThat(said)
+                .contains(config + ":10: profiles.default.max-runing: unknown key")
+                .contains("not reloading");
         hangUp(); // the daemon checks for itself too
         awaitLog("configuration reload REJECTED", 1);
         assertThat(bridge.log()).contains(config + ":10: profiles.default.max-runing: unknown key");
@@ -112,10 +121,13 @@ class ConfigReloadTest {
         CompletableFuture<Bridge.Result> running = CompletableFuture.supplyAsync(() -> Bridge.run(slow, new byte[0]));
         AuditLines audit = new AuditLines(dir.resolve("audit.log"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (audit.all().stream().noneMatch(n -> n.path("event").asText().equals("start")) && System.nanoTime() < deadline) {
+        while (audit.all().stream().noneMatch(n -> n.path("event").asText().equals("start"))
+                && System.nanoTime() < deadline) {
             Bridge.sleep(20); // until its process has started
         }
-        Files.writeString(config, yaml("").replace("mappings: [\"" + ws + "=" + ws + "\"]", "mappings: [\"/elsewhere=" + dir + "\"]"));
+        Files.writeString(
+                config,
+                yaml("").replace("mappings: [\"" + ws + "=" + ws + "\"]", "mappings: [\"/elsewhere=" + dir + "\"]"));
         hangUp();
         awaitLog("configuration reloaded", 1);
         Bridge.Result after = run("-p", "new");

@@ -51,7 +51,8 @@ class ConnectErrorsTest {
 
     @Test
     void noBridgeAtTheDefaultPathPrintsTheSeedMessageExactly() {
-        Assumptions.assumeFalse(Files.exists(Path.of("/host/claude-bridge.sock")), "a real /host/claude-bridge.sock exists here");
+        Assumptions.assumeFalse(
+                Files.exists(Path.of("/host/claude-bridge.sock")), "a real /host/claude-bridge.sock exists here");
         Bridge.Result r = Bridge.run(client(null, "--version"), new byte[0]);
         assertThat(r.status()).isEqualTo(69);
         assertThat(r.stderr()).startsWith(SEED_MESSAGE);
@@ -83,18 +84,27 @@ class ConnectErrorsTest {
 
     @Test
     void aSocketThisUserMayNotOpenIsPermissionDenied() throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run the client as another user");
+        Assumptions.assumeTrue(
+                "root".equals(System.getProperty("user.name")), "needs root to run the client as another user");
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
         try (Bridge bridge = Bridge.start("--socket-mode", "0600")) {
             String java = ProcessHandle.current().info().command().orElseThrow();
-            ProcessBuilder pb = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                    Bridge.CLIENT.toString(), "--version").directory(Path.of("/").toFile());
+            ProcessBuilder pb = new ProcessBuilder(
+                            "/usr/bin/setpriv",
+                            "--reuid=65534",
+                            "--regid=65534",
+                            "--clear-groups",
+                            Bridge.CLIENT.toString(),
+                            "--version")
+                    .directory(Path.of("/").toFile());
             pb.environment().put("CLAUDE_BRIDGE_SOCKET", bridge.socket.toString());
             pb.environment().put("CLAUDE_BRIDGE_JAVA", java);
             pb.environment().put("CLAUDE_BRIDGE_CACHE", "/nonexistent/cache");
             Bridge.Result r = Bridge.run(pb, new byte[0]);
             assertThat(r.status()).as(r.toString()).isEqualTo(77);
-            assertThat(r.stderr()).contains("permission denied on " + bridge.socket).contains("uid 65534");
+            assertThat(r.stderr())
+                    .contains("permission denied on " + bridge.socket)
+                    .contains("uid 65534");
         }
     }
 
@@ -142,10 +152,15 @@ class ConnectErrorsTest {
     @Test
     void missingClaudeOnTheHostIsItsOwnError() {
         Path dir2 = Bridge.tempDir();
-        try (Bridge bridge = Bridge.start(dir2, java.util.Map.of(), java.util.List.of("--claude", dir2.resolve("no-such-claude").toString()))) {
+        try (Bridge bridge = Bridge.start(
+                dir2,
+                java.util.Map.of(),
+                java.util.List.of("--claude", dir2.resolve("no-such-claude").toString()))) {
             Bridge.Result r = bridge.run("--version");
             assertThat(r.status()).isEqualTo(127);
-            assertThat(r.stderr()).contains("claude is not installed on the host").contains("--claude");
+            assertThat(r.stderr())
+                    .contains("claude is not installed on the host")
+                    .contains("--claude");
             assertThat(bridge.log()).contains("claude was not found on this host");
         }
     }
@@ -153,9 +168,15 @@ class ConnectErrorsTest {
     @Test
     void aSecondDaemonOnALiveSocketRefusesToStart() throws Exception {
         try (Bridge bridge = Bridge.start()) {
-            Process second = new ProcessBuilder(Bridge.DAEMON.toString(), "serve", "--socket", bridge.socket.toString(),
-                    "--audit-log", bridge.dir.resolve("second-audit.log").toString())
-                    .redirectErrorStream(true).start();
+            Process second = new ProcessBuilder(
+                            Bridge.DAEMON.toString(),
+                            "serve",
+                            "--socket",
+                            bridge.socket.toString(),
+                            "--audit-log",
+                            bridge.dir.resolve("second-audit.log").toString())
+                    .redirectErrorStream(true)
+                    .start();
             assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(second.exitValue()).isEqualTo(1);
             assertThat(new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
@@ -168,7 +189,8 @@ class ConnectErrorsTest {
     @Test
     void socketFileModeDefaultsTo0660() throws IOException {
         try (Bridge bridge = Bridge.start()) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(bridge.socket))).isEqualTo("rw-rw----");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(bridge.socket)))
+                    .isEqualTo("rw-rw----");
         }
     }
 }

@@ -11,12 +11,14 @@ import org.junit.jupiter.api.Assumptions;
  * namespace of its own (a "container"), or as another uid. Both need root here; tests skip without it.
  */
 final class Containers {
-    private Containers() {
-    }
+    private Containers() {}
 
     static void assumeRoot() {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "PID namespaces and other uids need root here: skipped");
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
+        Assumptions.assumeTrue(
+                "root".equals(System.getProperty("user.name")),
+                "PID namespaces and other uids need root here: skipped");
+        Assumptions.assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/unshare")) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
                 "needs unshare and setpriv (util-linux): skipped");
     }
 
@@ -27,17 +29,26 @@ final class Containers {
 
     /** The real client as uid and gid 65534 on the host (the socket must let it in: --socket-mode 0666). */
     static ProcessBuilder asNobody(Bridge bridge, Path cwd, String clientName, String... args) {
-        ProcessBuilder pb = around(bridge, cwd, clientName, List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"), args);
+        ProcessBuilder pb = around(
+                bridge,
+                cwd,
+                clientName,
+                List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
+                args);
         pb.environment().put("CLAUDE_BRIDGE_CACHE", "/nonexistent/cache");
         return pb;
     }
 
-    private static ProcessBuilder around(Bridge bridge, Path cwd, String clientName, List<String> wrapper, String... args) {
+    private static ProcessBuilder around(
+            Bridge bridge, Path cwd, String clientName, List<String> wrapper, String... args) {
         ProcessBuilder pb = bridge.client(cwd, args);
         List<String> cmd = new ArrayList<>(wrapper);
         cmd.addAll(pb.command());
         pb.command(cmd);
-        pb.environment().put("CLAUDE_BRIDGE_JAVA", ProcessHandle.current().info().command().orElseThrow());
+        pb.environment()
+                .put(
+                        "CLAUDE_BRIDGE_JAVA",
+                        ProcessHandle.current().info().command().orElseThrow());
         pb.environment().put("CLAUDE_BRIDGE_CLIENT_NAME", clientName);
         return pb;
     }

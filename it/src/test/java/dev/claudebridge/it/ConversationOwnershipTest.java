@@ -34,7 +34,8 @@ class ConversationOwnershipTest {
     @BeforeAll
     void start() throws Exception {
         String prop = System.getProperty("claude.real", "");
-        Assumptions.assumeTrue(!prop.isBlank() && Files.isExecutable(Path.of(prop)),
+        Assumptions.assumeTrue(
+                !prop.isBlank() && Files.isExecutable(Path.of(prop)),
                 "the real claude CLI is not installed (./build.sh test installs it into .tools/): skipped");
         dir = Bridge.tempDir();
         home = Files.createDirectories(dir.resolve("home"));
@@ -48,9 +49,18 @@ class ConversationOwnershipTest {
                 profiles:
                   default: { mappings: ["%s=%s"], rate: { per-minute: 0 } }
                 audit: { path: %s }
-                """.formatted(prop, dir.resolve("b.sock"), dir.resolve("other.sock"), dir, dir, dir.resolve("audit.log")));
-        bridge = Bridge.startWithConfig(dir, Map.of("HOME", home.toString(), "ANTHROPIC_BASE_URL", api.baseUrl(),
-                "ANTHROPIC_API_KEY", "sk-ant-test"), config);
+                """.formatted(
+                        prop, dir.resolve("b.sock"), dir.resolve("other.sock"), dir, dir, dir.resolve("audit.log")));
+        bridge = Bridge.startWithConfig(
+                dir,
+                Map.of(
+                        "HOME",
+                        home.toString(),
+                        "ANTHROPIC_BASE_URL",
+                        api.baseUrl(),
+                        "ANTHROPIC_API_KEY",
+                        "sk-ant-test"),
+                config);
     }
 
     @AfterAll
@@ -100,8 +110,11 @@ class ConversationOwnershipTest {
     void anotherCallerCannotResumeForkOrTakeTheId() throws Exception {
         String marker = "secret-of-A-" + UUID.randomUUID();
         String id = startA(marker);
-        for (List<String> args : List.of(List.of("-p", "more", "--resume", id), List.of("-p", "more", "-r", id, "--fork-session"),
-                List.of("-p", "more", "--resume=" + id), List.of("-p", "more", "--session-id", id),
+        for (List<String> args : List.of(
+                List.of("-p", "more", "--resume", id),
+                List.of("-p", "more", "-r", id, "--fork-session"),
+                List.of("-p", "more", "--resume=" + id),
+                List.of("-p", "more", "--session-id", id),
                 List.of("-p", "more", "--resume", id.toUpperCase()))) {
             int before = api.agentLoopBodies().size();
             Bridge.Result r = b(args.toArray(String[]::new));
@@ -111,7 +124,8 @@ class ConversationOwnershipTest {
         }
         JsonAudit.lastRule(dir.resolve("audit.log"), "conversation-owner");
         // A still can, in place and as a fork
-        assertThat(sessionOf(a("-p", "again", "--resume", id, "--output-format", "json"))).isEqualTo(id);
+        assertThat(sessionOf(a("-p", "again", "--resume", id, "--output-format", "json")))
+                .isEqualTo(id);
         assertThat(lastPrompt()).contains(marker);
         String fork = sessionOf(a("-p", "fork", "--resume", id, "--fork-session", "--output-format", "json"));
         assertThat(fork).isNotEqualTo(id);
@@ -126,7 +140,8 @@ class ConversationOwnershipTest {
         assertThat(other).isNotEqualTo(id);
         assertThat(lastPrompt()).doesNotContain(marker);
         // B's own continue finds B's conversation; A's finds A's
-        assertThat(sessionOf(b("-p", "again B", "--continue", "--output-format", "json"))).isEqualTo(other);
+        assertThat(sessionOf(b("-p", "again B", "--continue", "--output-format", "json")))
+                .isEqualTo(other);
         assertThat(lastPrompt()).doesNotContain(marker).contains("hello from B");
         assertThat(sessionOf(a("-pc", "again A", "--output-format", "json"))).isEqualTo(id);
         assertThat(lastPrompt()).contains(marker);
@@ -137,7 +152,9 @@ class ConversationOwnershipTest {
         String id = startA("path-" + UUID.randomUUID());
         Path transcript;
         try (Stream<Path> s = Files.walk(home.resolve(".claude/projects"))) {
-            transcript = s.filter(p -> p.getFileName().toString().equals(id + ".jsonl")).findFirst().orElseThrow();
+            transcript = s.filter(p -> p.getFileName().toString().equals(id + ".jsonl"))
+                    .findFirst()
+                    .orElseThrow();
         }
         Bridge.Result r = b("-p", "more", "--resume", transcript.toString());
         assertThat(r.status()).as(r.toString()).isEqualTo(78);

@@ -44,7 +44,8 @@ class CwdMappingTest {
         Bridge.Result r = Bridge.run(bridge.client(dir.resolve("outside"), "cwd"), new byte[0]);
         assertThat(r.status()).isEqualTo(65);
         assertThat(r.stdout()).isEmpty();
-        assertThat(r.stderr()).contains("the working directory " + dir.resolve("outside") + " is not under any mapped path")
+        assertThat(r.stderr())
+                .contains("the working directory " + dir.resolve("outside") + " is not under any mapped path")
                 .contains(dir.resolve("host-ws") + "=" + dir.resolve("host-ws"));
     }
 
@@ -61,6 +62,7 @@ class CwdMappingTest {
     void refusalsAreLoggedWithTheirOutcome() {
         Bridge.run(bridge.client(dir.resolve("outside"), "cwd"), new byte[0]);
         assertThat(bridge.log()).contains("outcome=cwd_not_mapped");
-        assertThat(List.of(bridge.log().split("\n"))).anyMatch(l -> l.contains("outcome=exit 0") || l.contains("outcome=cwd_not_mapped"));
+        assertThat(List.of(bridge.log().split("\n")))
+                .anyMatch(l -> l.contains("outcome=exit 0") || l.contains("outcome=cwd_not_mapped"));
     }
 }

@@ -29,7 +29,9 @@ class DaemonDeathTest {
 
     @AfterEach
     void clean() {
-        Arrays.stream(tree).filter(Proc::running).forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
+        Arrays.stream(tree)
+                .filter(Proc::running)
+                .forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
         Bridge.deleteTree(shared);
     }
 
@@ -38,24 +40,37 @@ class DaemonDeathTest {
         Path pids = shared.resolve("tree.pids");
         Path cgroup;
         try (Bridge first = start()) {
-            PathRaceTest.Call call = PathRaceTest.Call.open(first.socket, List.of("escape", pids.toString()), first.dir.toString(), "doomed");
+            PathRaceTest.Call call = PathRaceTest.Call.open(
+                    first.socket, List.of("escape", pids.toString()), first.dir.toString(), "doomed");
             call.started.get(30, TimeUnit.SECONDS);
             tree = awaitPids(pids);
             Matcher m = CGROUP_DIR.matcher(first.log());
-            assumeTrue(m.find(), () -> "needs a cgroup per request; the daemon logged: " + first.log().lines()
-                    .filter(l -> l.contains("host process trees")).findFirst().orElse("(no mode line)"));
+            assumeTrue(
+                    m.find(),
+                    () -> "needs a cgroup per request; the daemon logged: "
+                            + first.log()
+                                    .lines()
+                                    .filter(l -> l.contains("host process trees"))
+                                    .findFirst()
+                                    .orElse("(no mode line)"));
             cgroup = Path.of(m.group(1));
             assertThat(tree).hasSize(3);
-            assertThat(Arrays.stream(tree).allMatch(Proc::running)).as("leader, TERM-proof child, setsid escapee").isTrue();
-            assertThat(Files.readString(Path.of("/proc", Long.toString(tree[2]), "cgroup"))).as("the escapee is in the request's cgroup")
+            assertThat(Arrays.stream(tree).allMatch(Proc::running))
+                    .as("leader, TERM-proof child, setsid escapee")
+                    .isTrue();
+            assertThat(Files.readString(Path.of("/proc", Long.toString(tree[2]), "cgroup")))
+                    .as("the escapee is in the request's cgroup")
                     .contains(cgroup.getFileName().toString() + "/request-");
 
             first.daemon().destroyForcibly().waitFor(10, TimeUnit.SECONDS); // kill -9, and no restart yet
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while ((Arrays.stream(tree).anyMatch(Proc::running) || Files.exists(cgroup)) && System.nanoTime() < deadline) {
+            while ((Arrays.stream(tree).anyMatch(Proc::running) || Files.exists(cgroup))
+                    && System.nanoTime() < deadline) {
                 Bridge.sleep(20);
             }
-            assertThat(Arrays.stream(tree).filter(Proc::running).boxed().toList()).as("processes left by the killed daemon").isEmpty();
+            assertThat(Arrays.stream(tree).filter(Proc::running).boxed().toList())
+                    .as("processes left by the killed daemon")
+                    .isEmpty();
             assertThat(cgroup).as("the daemon's cgroup, removed by its watcher").doesNotExist();
             call.close();
         }
@@ -69,7 +84,10 @@ class DaemonDeathTest {
 
     private Bridge start() {
         Path dir = Bridge.tempDir();
-        return Bridge.start(dir, Map.of(), Bridge.withClaude(Bridge.fakeClaude(dir), "--map", dir + "=" + dir, "--audit-log", audit.toString()));
+        return Bridge.start(
+                dir,
+                Map.of(),
+                Bridge.withClaude(Bridge.fakeClaude(dir), "--map", dir + "=" + dir, "--audit-log", audit.toString()));
     }
 
     private static long[] awaitPids(Path file) throws Exception {
@@ -77,6 +95,8 @@ class DaemonDeathTest {
         while (!Files.exists(file) && System.nanoTime() < deadline) {
             Bridge.sleep(20);
         }
-        return Arrays.stream(Files.readString(file).strip().split(" ")).mapToLong(Long::parseLong).toArray();
+        return Arrays.stream(Files.readString(file).strip().split(" "))
+                .mapToLong(Long::parseLong)
+                .toArray();
     }
 }

@@ -26,7 +26,9 @@ class DaemonLostTest {
     @AfterEach
     void clean() {
         // whatever the outcome, nothing this test started outlives it
-        Arrays.stream(tree).filter(Proc::running).forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
+        Arrays.stream(tree)
+                .filter(Proc::running)
+                .forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
         Bridge.deleteTree(shared);
     }
 
@@ -34,7 +36,8 @@ class DaemonLostTest {
     void aRestartEndsTheTreeAKilledDaemonLeftAndClosesItsRecord() throws Exception {
         Path pids = shared.resolve("tree.pids");
         try (Bridge first = start()) {
-            PathRaceTest.Call call = PathRaceTest.Call.open(first.socket, List.of("tree", pids.toString()), first.dir.toString(), "doomed");
+            PathRaceTest.Call call = PathRaceTest.Call.open(
+                    first.socket, List.of("tree", pids.toString()), first.dir.toString(), "doomed");
             call.started.get(30, TimeUnit.SECONDS); // the daemon notes the tree before it tells the caller
             tree = awaitPids(pids);
             assertThat(Arrays.stream(tree).allMatch(Proc::running)).isTrue();
@@ -46,12 +49,16 @@ class DaemonLostTest {
             while (Arrays.stream(tree).anyMatch(Proc::running) && System.nanoTime() < deadline) {
                 Bridge.sleep(20);
             }
-            assertThat(Arrays.stream(tree).filter(Proc::running).boxed().toList()).as("processes left by the killed daemon").isEmpty();
+            assertThat(Arrays.stream(tree).filter(Proc::running).boxed().toList())
+                    .as("processes left by the killed daemon")
+                    .isEmpty();
             AuditLines lines = new AuditLines(audit);
             JsonNode end = lines.endOf("doomed");
             assertThat(end.path("outcome").asText()).isEqualTo("daemon_lost");
             assertThat(end.path("decision").asText()).isEqualTo("allowed");
-            assertThat(lines.of(end.path("id").asText())).extracting(n -> n.path("event").asText()).containsExactly("start", "end");
+            assertThat(lines.of(end.path("id").asText()))
+                    .extracting(n -> n.path("event").asText())
+                    .containsExactly("start", "end");
             long logged = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); // the warning follows the record
             while (!second.log().contains("daemon_lost") && System.nanoTime() < logged) {
                 Bridge.sleep(20);
@@ -60,18 +67,24 @@ class DaemonLostTest {
             // and it serves
             assertThat(second.run("exit", "4").status()).isEqualTo(4);
         }
-        assertThat(lines().stream().filter(n -> n.path("outcome").asText().equals("daemon_lost")).count()).isEqualTo(1);
+        assertThat(lines().stream()
+                        .filter(n -> n.path("outcome").asText().equals("daemon_lost"))
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
     void aDaemonStillAliveSharingTheLogIsLeftAlone() throws Exception {
         Path pids = shared.resolve("tree.pids");
         try (Bridge first = start()) {
-            PathRaceTest.Call call = PathRaceTest.Call.open(first.socket, List.of("tree", pids.toString()), first.dir.toString(), "alive");
+            PathRaceTest.Call call = PathRaceTest.Call.open(
+                    first.socket, List.of("tree", pids.toString()), first.dir.toString(), "alive");
             tree = awaitPids(pids);
             try (Bridge second = start()) {
                 assertThat(second.run("exit", "0").status()).isZero();
-                assertThat(Arrays.stream(tree).allMatch(Proc::running)).as("the live daemon's tree").isTrue();
+                assertThat(Arrays.stream(tree).allMatch(Proc::running))
+                        .as("the live daemon's tree")
+                        .isTrue();
                 assertThat(lines()).noneMatch(n -> n.path("outcome").asText().equals("daemon_lost"));
             }
             call.close(); // the caller leaves: the first daemon ends its own tree
@@ -81,7 +94,10 @@ class DaemonLostTest {
 
     private Bridge start() {
         Path dir = Bridge.tempDir();
-        return Bridge.start(dir, Map.of(), Bridge.withClaude(Bridge.fakeClaude(dir), "--map", dir + "=" + dir, "--audit-log", audit.toString()));
+        return Bridge.start(
+                dir,
+                Map.of(),
+                Bridge.withClaude(Bridge.fakeClaude(dir), "--map", dir + "=" + dir, "--audit-log", audit.toString()));
     }
 
     private List<JsonNode> lines() {
@@ -93,6 +109,8 @@ class DaemonLostTest {
         while (!Files.exists(file) && System.nanoTime() < deadline) {
             Bridge.sleep(20);
         }
-        return Arrays.stream(Files.readString(file).strip().split(" ")).mapToLong(Long::parseLong).toArray();
+        return Arrays.stream(Files.readString(file).strip().split(" "))
+                .mapToLong(Long::parseLong)
+                .toArray();
     }
 }

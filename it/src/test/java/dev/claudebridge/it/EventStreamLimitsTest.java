@@ -43,10 +43,14 @@ class EventStreamLimitsTest {
                 while (!bridge.log().contains("dropping an event stream") && System.nanoTime() < deadline) {
                     bridge.run("write", "1");
                 }
-                assertThat(bridge.log()).as("a reader that takes nothing is dropped").contains("dropping an event stream");
+                assertThat(bridge.log())
+                        .as("a reader that takes nothing is dropped")
+                        .contains("dropping an event stream");
                 Socket again = open(base);
                 unread.add(again);
-                assertThat(statusLine(again)).as("a stream after the slow ones were dropped").contains(" 200 ");
+                assertThat(statusLine(again))
+                        .as("a stream after the slow ones were dropped")
+                        .contains(" 200 ");
             } finally {
                 for (Socket s : unread) {
                     s.close();
@@ -62,7 +66,9 @@ class EventStreamLimitsTest {
         s.setReceiveBufferSize(1024);
         s.connect(new InetSocketAddress(base.getHost(), base.getPort()), 10_000);
         s.setSoTimeout(30_000);
-        s.getOutputStream().write(("GET /api/events HTTP/1.1\r\nHost: " + base.getHost() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream()
+                .write(("GET /api/events HTTP/1.1\r\nHost: " + base.getHost() + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         s.getOutputStream().flush();
         return s;
     }

@@ -31,19 +31,33 @@ class FairnessTest {
         Path dir = Bridge.tempDir();
         Path spans = Files.createDirectory(dir.resolve("spans"));
         Path claude = Bridge.script(dir, "/load-claude.sh", "load-claude");
-        try (Bridge bridge = Bridge.start(dir, Map.of(), Bridge.withClaude(claude, "--max-running", "1", "--rate", "0", "--admin-listen",
-                "127.0.0.1:0"));
+        try (Bridge bridge = Bridge.start(
+                        dir,
+                        Map.of(),
+                        Bridge.withClaude(
+                                claude, "--max-running", "1", "--rate", "0", "--admin-listen", "127.0.0.1:0"));
                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<CompletableFuture<LoadClient.Outcome>> flood = new ArrayList<>();
             for (int i = 0; i < FLOOD; i++) {
-                // flood-0 holds the slot long enough for the rest of the flood and the quiet request (a JVM starting) to queue
-                LoadClient c = LoadClient.call(bridge.socket, "flood-" + i, spans.toString(), "flood-" + i, i == 0 ? "30" : WORK_SECONDS, "10");
+                // flood-0 holds the slot long enough for the rest of the flood and the quiet request (a JVM starting)
+                // to queue
+                LoadClient c = LoadClient.call(
+                        bridge.socket,
+                        "flood-" + i,
+                        spans.toString(),
+                        "flood-" + i,
+                        i == 0 ? "30" : WORK_SECONDS,
+                        "10");
                 assertThat(c.awaitQueuedOrStarted()).isTrue(); // in the queue before the next one is sent
                 flood.add(CompletableFuture.supplyAsync(c::finish, pool));
             }
 
-            CompletableFuture<Bridge.Result> quietCall = CompletableFuture.supplyAsync(() -> Bridge.run(
-                    Containers.inPidNamespace(bridge, dir, "quiet", spans.toString(), "quiet", WORK_SECONDS, "10"), new byte[0]), pool);
+            CompletableFuture<Bridge.Result> quietCall = CompletableFuture.supplyAsync(
+                    () -> Bridge.run(
+                            Containers.inPidNamespace(
+                                    bridge, dir, "quiet", spans.toString(), "quiet", WORK_SECONDS, "10"),
+                            new byte[0]),
+                    pool);
             awaitQueued(bridge, FLOOD); // flood-1 .. flood-29 and the quiet one
             Bridge.Result quiet = quietCall.get(120, TimeUnit.SECONDS);
 
@@ -56,7 +70,11 @@ class FairnessTest {
                 }
             }
             long quietStart = starts.get("quiet");
-            List<String> before = starts.entrySet().stream().filter(e -> e.getValue() < quietStart).map(Map.Entry::getKey).sorted().toList();
+            List<String> before = starts.entrySet().stream()
+                    .filter(e -> e.getValue() < quietStart)
+                    .map(Map.Entry::getKey)
+                    .sorted()
+                    .toList();
             // flood-0 was running when quiet arrived; the flood gets one more turn (flood-1), then it is quiet's
             assertThat(before).as("requests started before the quiet one").containsExactly("flood-0", "flood-1");
 
@@ -70,7 +88,9 @@ class FairnessTest {
         String url = bridge.adminUrl() + "/api/status";
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (AdminHttp.JSON.readTree(AdminHttp.get(url).body()).path("queued").asLong() < n) {
-            assertThat(System.nanoTime()).as("%d requests queued within 60 s", n).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("%d requests queued within 60 s", n)
+                    .isLessThan(deadline);
             Bridge.sleep(100);
         }
     }

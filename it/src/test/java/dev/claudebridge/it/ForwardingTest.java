@@ -34,8 +34,23 @@ class ForwardingTest {
     @Test
     void argvArrivesVerbatim() {
         // an option the bridge has not classified is refused, so the dashed word comes after --
-        List<String> args = List.of("a b", "", "  ", "q\"uote", "it's", "new\nline", "tab\there", "héllo wörld ✓ 日本",
-                "-", "--", "--dangerously-looking", "$HOME", "`id`", "*", "\\back\\slash", "emoji 🚀");
+        List<String> args = List.of(
+                "a b",
+                "",
+                "  ",
+                "q\"uote",
+                "it's",
+                "new\nline",
+                "tab\there",
+                "héllo wörld ✓ 日本",
+                "-",
+                "--",
+                "--dangerously-looking",
+                "$HOME",
+                "`id`",
+                "*",
+                "\\back\\slash",
+                "emoji 🚀");
         String[] argv = new String[args.size() + 1];
         argv[0] = "args";
         for (int i = 0; i < args.size(); i++) {
@@ -43,7 +58,9 @@ class ForwardingTest {
         }
         Bridge.Result r = bridge.run(argv);
         assertThat(r.status()).as(r.toString()).isZero();
-        List<String> expected = args.stream().map(a -> HexFormat.of().formatHex(a.getBytes(StandardCharsets.UTF_8))).toList();
+        List<String> expected = args.stream()
+                .map(a -> HexFormat.of().formatHex(a.getBytes(StandardCharsets.UTF_8)))
+                .toList();
         assertThat(r.out().lines().toList()).isEqualTo(expected);
     }
 
@@ -112,8 +129,17 @@ class ForwardingTest {
 
     @Test
     void onlyAllowListedVariablesCross() {
-        ProcessBuilder pb = bridge.client(bridge.dir, "env", "TERM", "LANG", "LD_PRELOAD", "NODE_OPTIONS", "ANTHROPIC_BASE_URL",
-                "CLAUDE_CONFIG_DIR", "HTTPS_PROXY", "MY_SECRET");
+        ProcessBuilder pb = bridge.client(
+                bridge.dir,
+                "env",
+                "TERM",
+                "LANG",
+                "LD_PRELOAD",
+                "NODE_OPTIONS",
+                "ANTHROPIC_BASE_URL",
+                "CLAUDE_CONFIG_DIR",
+                "HTTPS_PROXY",
+                "MY_SECRET");
         pb.environment().put("TERM", "xterm-test");
         pb.environment().put("LANG", "C.UTF-8");
         pb.environment().put("NODE_OPTIONS", "--require /tmp/evil.js");
@@ -122,8 +148,16 @@ class ForwardingTest {
         pb.environment().put("HTTPS_PROXY", "http://attacker.invalid");
         pb.environment().put("MY_SECRET", "container-only");
         Bridge.Result r = Bridge.run(pb, new byte[0]);
-        assertThat(r.out().lines().toList()).contains("TERM=xterm-test", "LANG=C.UTF-8", "LD_PRELOAD=<unset>", "NODE_OPTIONS=<unset>",
-                "ANTHROPIC_BASE_URL=<unset>", "CLAUDE_CONFIG_DIR=<unset>", "HTTPS_PROXY=<unset>", "MY_SECRET=<unset>");
+        assertThat(r.out().lines().toList())
+                .contains(
+                        "TERM=xterm-test",
+                        "LANG=C.UTF-8",
+                        "LD_PRELOAD=<unset>",
+                        "NODE_OPTIONS=<unset>",
+                        "ANTHROPIC_BASE_URL=<unset>",
+                        "CLAUDE_CONFIG_DIR=<unset>",
+                        "HTTPS_PROXY=<unset>",
+                        "MY_SECRET=<unset>");
     }
 
     @Test
@@ -139,10 +173,12 @@ class ForwardingTest {
     @Test
     void clientRunsOnJava17() {
         Path java17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64/bin/java");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(java17), "no JDK 17 at " + java17 + ": skipped");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.isExecutable(java17), "no JDK 17 at " + java17 + ": skipped");
         ProcessBuilder pb = bridge.client(bridge.dir, "args", "on 17");
         pb.environment().put("CLAUDE_BRIDGE_JAVA", java17.toString());
-        pb.environment().put("CLAUDE_BRIDGE_CACHE", bridge.dir.resolve("cache17").toString());
+        pb.environment()
+                .put("CLAUDE_BRIDGE_CACHE", bridge.dir.resolve("cache17").toString());
         Bridge.Result r = Bridge.run(pb, new byte[0]);
         assertThat(r.status()).as(r.toString()).isZero();
         assertThat(r.out().strip()).isEqualTo(HexFormat.of().formatHex("on 17".getBytes(StandardCharsets.UTF_8)));

@@ -34,8 +34,17 @@ class HandshakeMemoryTest {
     @Test
     void announcedMegabytesThatNeverComeCostNothing() throws Exception {
         java.nio.file.Path dir = Bridge.tempDir();
-        try (Bridge bridge = Bridge.start(dir, SMALL_HEAP, Bridge.withClaude(Bridge.fakeClaude(dir), "--rate", "0",
-                "--client-max-connections", "512", "--handshake-timeout", "60s"))) {
+        try (Bridge bridge = Bridge.start(
+                dir,
+                SMALL_HEAP,
+                Bridge.withClaude(
+                        Bridge.fakeClaude(dir),
+                        "--rate",
+                        "0",
+                        "--client-max-connections",
+                        "512",
+                        "--handshake-timeout",
+                        "60s"))) {
             flood(bridge, 0);
         }
     }
@@ -43,8 +52,17 @@ class HandshakeMemoryTest {
     @Test
     void halfAMegabyteSentOnEachOf400HandshakesStaysWithinTheBudget() throws Exception {
         java.nio.file.Path dir = Bridge.tempDir();
-        try (Bridge bridge = Bridge.start(dir, SMALL_HEAP, Bridge.withClaude(Bridge.fakeClaude(dir), "--rate", "0",
-                "--client-max-connections", "512", "--handshake-timeout", "60s"))) {
+        try (Bridge bridge = Bridge.start(
+                dir,
+                SMALL_HEAP,
+                Bridge.withClaude(
+                        Bridge.fakeClaude(dir),
+                        "--rate",
+                        "0",
+                        "--client-max-connections",
+                        "512",
+                        "--handshake-timeout",
+                        "60s"))) {
             flood(bridge, 512 * 1024);
         }
     }
@@ -88,8 +106,11 @@ class HandshakeMemoryTest {
                     }
                 }
             }
-            Bridge.Result quiet = Bridge.run(Containers.inPidNamespace(bridge, bridge.dir, "quiet", "streams"), new byte[0]);
-            assertThat(quiet.status()).as("the quiet caller: %s\n%s", quiet, tail(bridge.log())).isZero();
+            Bridge.Result quiet =
+                    Bridge.run(Containers.inPidNamespace(bridge, bridge.dir, "quiet", "streams"), new byte[0]);
+            assertThat(quiet.status())
+                    .as("the quiet caller: %s\n%s", quiet, tail(bridge.log()))
+                    .isZero();
             assertThat(quiet.out()).isEqualTo("out-1\nout-2\nout-3\n");
         } finally {
             for (SocketChannel ch : open) {
@@ -102,13 +123,18 @@ class HandshakeMemoryTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         List<String> missing;
         do {
-            List<String> ended = audit.ends().stream().map(n -> n.path("id").asText()).toList();
-            missing = audit.all().stream().filter(n -> n.path("event").asText().equals("start")).map(n -> n.path("id").asText())
-                    .filter(id -> !ended.contains(id)).toList();
+            List<String> ended =
+                    audit.ends().stream().map(n -> n.path("id").asText()).toList();
+            missing = audit.all().stream()
+                    .filter(n -> n.path("event").asText().equals("start"))
+                    .map(n -> n.path("id").asText())
+                    .filter(id -> !ended.contains(id))
+                    .toList();
             Bridge.sleep(100);
         } while (!missing.isEmpty() && System.nanoTime() < deadline);
         assertThat(missing).as("requests started and never ended").isEmpty();
-        Bridge.Result after = Bridge.run(Containers.inPidNamespace(bridge, bridge.dir, "after", "exit", "0"), new byte[0]);
+        Bridge.Result after =
+                Bridge.run(Containers.inPidNamespace(bridge, bridge.dir, "after", "exit", "0"), new byte[0]);
         assertThat(after.status()).as("a call after the flood: %s", after).isZero();
     }
 

@@ -43,7 +43,8 @@ abstract class HostileArguments {
     @BeforeAll
     void start() throws Exception {
         String claude = System.getProperty(cliProperty(), "");
-        Assumptions.assumeTrue(!claude.isBlank() && Files.isExecutable(Path.of(claude)),
+        Assumptions.assumeTrue(
+                !claude.isBlank() && Files.isExecutable(Path.of(claude)),
                 "no claude CLI at -D" + cliProperty() + " (./build.sh test installs it into .tools/): skipped");
         dir = Bridge.tempDir();
         home = Files.createDirectories(dir.resolve("home"));
@@ -60,11 +61,28 @@ abstract class HostileArguments {
                   default: { mappings: ["%s=%s"], rate: { per-minute: 0 } }
                 audit: { path: %s }
                 admin: { listen: "" }
-                """.formatted(claude, dir.resolve("b.sock"), workspace.getParent(), workspace.getParent(), dir.resolve("audit.log")));
-        Map<String, String> env = Map.of("HOME", home.toString(), "ANTHROPIC_BASE_URL", api.baseUrl(), "ANTHROPIC_API_KEY", KEY,
-                "DISABLE_AUTOUPDATER", "1", "DISABLE_TELEMETRY", "1", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
-        bridge = Bridge.start(dir, name -> name.startsWith("ANTHROPIC_") || name.startsWith("CLAUDE_")
-                || name.toLowerCase(Locale.ROOT).endsWith("_proxy"), env, List.of("--config", config.toString()));
+                """.formatted(
+                claude, dir.resolve("b.sock"), workspace.getParent(), workspace.getParent(), dir.resolve("audit.log")));
+        Map<String, String> env = Map.of(
+                "HOME",
+                home.toString(),
+                "ANTHROPIC_BASE_URL",
+                api.baseUrl(),
+                "ANTHROPIC_API_KEY",
+                KEY,
+                "DISABLE_AUTOUPDATER",
+                "1",
+                "DISABLE_TELEMETRY",
+                "1",
+                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
+                "1");
+        bridge = Bridge.start(
+                dir,
+                name -> name.startsWith("ANTHROPIC_")
+                        || name.startsWith("CLAUDE_")
+                        || name.toLowerCase(Locale.ROOT).endsWith("_proxy"),
+                env,
+                List.of("--config", config.toString()));
         audit = new AuditLines(dir.resolve("audit.log"));
     }
 
@@ -93,18 +111,27 @@ abstract class HostileArguments {
         return new Call(r, audit.endOf(client));
     }
 
-    private record Call(Bridge.Result result, JsonNode end) {
-    }
+    private record Call(Bridge.Result result, JsonNode end) {}
 
     private Call refused(String rule, String... args) {
         Call c = call(new byte[0], args);
         assertThat(c.result().status()).as("%s: %s", List.of(args), c.result()).isEqualTo(78);
-        assertThat(c.result().stderr()).startsWith("claude-bridge: ").containsAnyOf("not allowed", "never allowed", "not valid JSON",
-                "starts like JSON", "not one the bridge has classified");
+        assertThat(c.result().stderr())
+                .startsWith("claude-bridge: ")
+                .containsAnyOf(
+                        "not allowed",
+                        "never allowed",
+                        "not valid JSON",
+                        "starts like JSON",
+                        "not one the bridge has classified");
         assertThat(c.end().path("decision").asText()).isEqualTo("denied");
         assertThat(c.end().path("outcome").asText()).isEqualTo("policy_denied");
         assertThat(c.end().path("rule").asText()).isEqualTo(rule);
-        assertThat(c.end().path("detail").asText()).isEqualTo(c.result().stderr().substring("claude-bridge: ".length()).strip());
+        assertThat(c.end().path("detail").asText())
+                .isEqualTo(c.result()
+                        .stderr()
+                        .substring("claude-bridge: ".length())
+                        .strip());
         stillServing();
         return c;
     }
@@ -118,7 +145,9 @@ abstract class HostileArguments {
     @Test
     void mcpServeIsNotAHostShell() {
         Call c = refused("mcp serve", "mcp", "serve");
-        assertThat(c.result().stderr()).contains("`claude mcp serve` is never allowed").contains("No profile can allow it");
+        assertThat(c.result().stderr())
+                .contains("`claude mcp serve` is never allowed")
+                .contains("No profile can allow it");
         refused("mcp serve", "--", "mcp", "serve");
         refused("mcp serve", "--verbose", "mcp", "serve");
     }
@@ -127,7 +156,8 @@ abstract class HostileArguments {
     @ValueSource(strings = {"--settings", "--settings="})
     void settingsCannotSendTheHostsKeyElsewhere(String spelling) {
         String json = "{\"env\":{\"ANTHROPIC_BASE_URL\":\"" + exfil.baseUrl() + "\"}}";
-        Call c = spelling.endsWith("=") ? refused("--settings:env", "-p", "hi", spelling + json)
+        Call c = spelling.endsWith("=")
+                ? refused("--settings:env", "-p", "hi", spelling + json)
                 : refused("--settings:env", "-p", "hi", spelling, json);
         assertThat(c.result().stderr()).contains("'env'").contains("cannot be allowed by configuration");
         refused("--settings:apiKeyHelper", "-p", "hi", "--settings", "{\"apiKeyHelper\":\"echo x\"}");
@@ -137,7 +167,13 @@ abstract class HostileArguments {
 
     @Test
     void deniedSubcommandsDoNotPassAfterTheEndOfOptions() throws Exception {
-        refused("mcp add-json", "--", "mcp", "add-json", "evil", "{\"type\":\"stdio\",\"command\":\"sh\",\"args\":[\"-c\",\"id\"]}");
+        refused(
+                "mcp add-json",
+                "--",
+                "mcp",
+                "add-json",
+                "evil",
+                "{\"type\":\"stdio\",\"command\":\"sh\",\"args\":[\"-c\",\"id\"]}");
         refused("mcp add", "--model", "x", "--", "mcp", "add", "evil", "--", "sh");
         refused("plugin", "--", "plugin", "install", "x");
         refused("update", "--", "update");
@@ -147,11 +183,18 @@ abstract class HostileArguments {
 
     @Test
     void ordinaryArgumentsDoNotApproveHostCommands() {
-        assertThat(refused("--allowedTools=Bash", "-p", "hi", "--allowedTools", "Bash").result().stderr())
+        assertThat(refused("--allowedTools=Bash", "-p", "hi", "--allowedTools", "Bash")
+                        .result()
+                        .stderr())
                 .contains("allow-args: [\"--allowedTools=Bash\"]");
         refused("--allowedTools=Bash", "-p", "hi", "--allowed-tools=Bash(curl:*)");
         refused("--allowedTools=Bash", "-p", "hi", "--settings", "{\"permissions\":{\"allow\":[\"Bash\"]}}");
-        refused("--permission-mode=bypassPermissions", "-p", "hi", "--settings", "{\"permissions\":{\"defaultMode\":\"bypassPermissions\"}}");
+        refused(
+                "--permission-mode=bypassPermissions",
+                "-p",
+                "hi",
+                "--settings",
+                "{\"permissions\":{\"defaultMode\":\"bypassPermissions\"}}");
         refused("--settings:hooks", "-p", "hi", "--settings", "{\"hooks\":{\"SessionStart\":[]}}");
         refused("--mcp-config:stdio", "-p", "hi", "--mcp-config", "{\"mcpServers\":{\"e\":{\"command\":\"sh\"}}}");
         refused("--plugin-url", "-p", "hi", "--plugin-url", "http://127.0.0.1:1/p.zip");
@@ -161,13 +204,20 @@ abstract class HostileArguments {
     @Test
     void permissionRulesCannotReachOutsideTheWorkspace() {
         String secret = home.resolve(".aws/credentials").toString();
-        api.script(MessagesStandIn.Turn.toolUse("Read", "{\"file_path\":\"" + secret + "\"}"), MessagesStandIn.Turn.text("done"));
+        api.script(
+                MessagesStandIn.Turn.toolUse("Read", "{\"file_path\":\"" + secret + "\"}"),
+                MessagesStandIn.Turn.text("done"));
         int before = api.agentLoopBodies().size();
         Call c = refused("--allowedTools=outside-workspace", "-p", "read it", "--allowedTools", "Read(//**)");
         assertThat(c.result().stderr()).contains("reaches outside the working directory");
         refused("--allowedTools=outside-workspace", "-p", "read it", "--allowedTools=Read(~/.aws/**)");
         refused("--allowedTools=outside-workspace", "-p", "read it", "--allowedTools", "Read");
-        refused("--allowedTools=outside-workspace", "-p", "read it", "--settings", "{\"permissions\":{\"allow\":[\"Read(../../**)\"]}}");
+        refused(
+                "--allowedTools=outside-workspace",
+                "-p",
+                "read it",
+                "--settings",
+                "{\"permissions\":{\"allow\":[\"Read(../../**)\"]}}");
         assertThat(api.agentLoopBodies()).hasSize(before);
         assertThat(String.join("", api.agentLoopBodies())).doesNotContain("HOST-SECRET-AWS");
         api.script();
@@ -176,7 +226,10 @@ abstract class HostileArguments {
     @ParameterizedTest
     @ValueSource(strings = {"[/../../../../etc/passwd", "{/../../../../etc/passwd", " [1,2", "{\"model\":\"x\""})
     void jsonLikeValuesThatClaudeWouldReadAsPathsAreRefused(String value) {
-        assertThat(refused("--settings", "-p", "hi", "--settings", value).result().stderr()).contains("--settings");
+        assertThat(refused("--settings", "-p", "hi", "--settings", value)
+                        .result()
+                        .stderr())
+                .contains("--settings");
     }
 
     @Test
@@ -215,12 +268,33 @@ abstract class HostileArguments {
 
     @Test
     void theAgentSdksArgvRuns() {
-        byte[] stdin = "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":\"hi\"},\"parent_tool_use_id\":null,\"session_id\":\"\"}\n"
-                .getBytes(StandardCharsets.UTF_8);
-        Call c = call(stdin, "--output-format", "stream-json", "--verbose", "--input-format", "stream-json", "--include-partial-messages",
-                "--permission-prompt-tool", "stdio", "--mcp-config", "{\"mcpServers\":{\"x\":{\"type\":\"sdk\",\"name\":\"x\"}}}",
-                "--setting-sources", "", "--max-turns", "3", "--model", "claude-sonnet-4-5", "--permission-mode", "default",
-                "--allowedTools", "Read(**),Grep(src)", "--settings", "{\"sandbox\":{\"enabled\":false}}");
+        byte[] stdin =
+                "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":\"hi\"},\"parent_tool_use_id\":null,\"session_id\":\"\"}\n"
+                        .getBytes(StandardCharsets.UTF_8);
+        Call c = call(
+                stdin,
+                "--output-format",
+                "stream-json",
+                "--verbose",
+                "--input-format",
+                "stream-json",
+                "--include-partial-messages",
+                "--permission-prompt-tool",
+                "stdio",
+                "--mcp-config",
+                "{\"mcpServers\":{\"x\":{\"type\":\"sdk\",\"name\":\"x\"}}}",
+                "--setting-sources",
+                "",
+                "--max-turns",
+                "3",
+                "--model",
+                "claude-sonnet-4-5",
+                "--permission-mode",
+                "default",
+                "--allowedTools",
+                "Read(**),Grep(src)",
+                "--settings",
+                "{\"sandbox\":{\"enabled\":false}}");
         assertThat(c.end().path("decision").asText()).as("%s", c.result()).isEqualTo("allowed");
         assertThat(c.result().out()).contains("\"type\":\"system\"");
     }

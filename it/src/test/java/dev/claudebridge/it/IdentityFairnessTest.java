@@ -7,7 +7,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,26 +32,39 @@ class IdentityFairnessTest {
         try (Bridge bridge = Bridge.start("--rate", "6/3", "--socket-mode", "0666")) {
             int limited = 0;
             for (int i = 0; i < 8; i++) {
-                LoadClient.Outcome o = LoadClient.call(bridge.socket, "flood-" + i, "exit", "0").finish();
-                limited += o.error().map(e -> e.code().equals("rate_limited") ? 1 : 0).orElse(0);
+                LoadClient.Outcome o = LoadClient.call(bridge.socket, "flood-" + i, "exit", "0")
+                        .finish();
+                limited += o.error()
+                        .map(e -> e.code().equals("rate_limited") ? 1 : 0)
+                        .orElse(0);
             }
-            assertThat(limited).as("the flood's own bucket ran dry (3 saved up, one back every 10 s)").isBetween(4, 5);
+            assertThat(limited)
+                    .as("the flood's own bucket ran dry (3 saved up, one back every 10 s)")
+                    .isBetween(4, 5);
 
-            Bridge.Result container = Bridge.run(Containers.inPidNamespace(bridge, bridge.dir, "quiet", "exit", "0"), new byte[0]);
-            Bridge.Result other = Bridge.run(Containers.asNobody(bridge, bridge.dir, "nobody", "exit", "0"), new byte[0]);
+            Bridge.Result container =
+                    Bridge.run(Containers.inPidNamespace(bridge, bridge.dir, "quiet", "exit", "0"), new byte[0]);
+            Bridge.Result other =
+                    Bridge.run(Containers.asNobody(bridge, bridge.dir, "nobody", "exit", "0"), new byte[0]);
 
-            assertThat(container.status()).as("the container's call: %s\n%s", container, bridge.log()).isZero();
+            assertThat(container.status())
+                    .as("the container's call: %s\n%s", container, bridge.log())
+                    .isZero();
             assertThat(other.status()).as("another uid's call: %s", other).isZero();
             AuditLines audit = new AuditLines(bridge.auditLog());
             assertThat(audit.endOf("quiet").path("outcome").asText()).isEqualTo("exit");
-            assertThat(audit.awaitEnds(10).stream().filter(e -> e.path("outcome").asText().equals("rate_limited")).count()).isEqualTo(limited);
+            assertThat(audit.awaitEnds(10).stream()
+                            .filter(e -> e.path("outcome").asText().equals("rate_limited"))
+                            .count())
+                    .isEqualTo(limited);
             assertNothingLeft(bridge);
         }
     }
 
     @Test
     void aCallerThatFillsItsShareOfTheQueueLeavesPlacesForAContainer() throws Exception {
-        try (Bridge bridge = Bridge.start("--max-running", "1", "--max-queued", "8", "--rate", "0", "--admin-listen", "127.0.0.1:0")) {
+        try (Bridge bridge = Bridge.start(
+                "--max-running", "1", "--max-queued", "8", "--rate", "0", "--admin-listen", "127.0.0.1:0")) {
             LoadClient holder = LoadClient.call(bridge.socket, "holder", "cat");
             assertThat(holder.awaitStarted()).isTrue();
             List<LoadClient.Outcome> refused = new ArrayList<>();
@@ -60,13 +72,16 @@ class IdentityFairnessTest {
             for (int i = 0; i < 8; i++) {
                 LoadClient c = LoadClient.call(bridge.socket, "flood-" + i, "exit", "0");
                 if (c.awaitQueuedOrStarted()) {
-                    queued.add(CompletableFuture.supplyAsync(c::finish, r -> Thread.ofVirtual().start(r)));
+                    queued.add(CompletableFuture.supplyAsync(
+                            c::finish, r -> Thread.ofVirtual().start(r)));
                 } else {
                     refused.add(c.finish());
                 }
             }
             assertThat(queued).as("the flood's share of 8 places is a quarter").hasSize(2);
-            assertThat(refused).allSatisfy(o -> assertThat(o.error().orElseThrow().message()).contains("client-max-queued"));
+            assertThat(refused)
+                    .allSatisfy(
+                            o -> assertThat(o.error().orElseThrow().message()).contains("client-max-queued"));
 
             CompletableFuture<Bridge.Result> container = CompletableFuture.supplyAsync(
                     () -> Bridge.run(Containers.inPidNamespace(bridge, bridge.dir, "quiet", "exit", "0"), new byte[0]));
@@ -75,11 +90,17 @@ class IdentityFairnessTest {
             assertThat(holder.finish().exitedZero()).isTrue();
 
             Bridge.Result r = container.get(90, TimeUnit.SECONDS);
-            assertThat(r.status()).as("the container's call: %s\n%s", r, bridge.log()).isZero();
+            assertThat(r.status())
+                    .as("the container's call: %s\n%s", r, bridge.log())
+                    .isZero();
             for (CompletableFuture<LoadClient.Outcome> f : queued) {
                 assertThat(f.get(60, TimeUnit.SECONDS).exitedZero()).isTrue();
             }
-            assertThat(new AuditLines(bridge.auditLog()).endOf("quiet").path("outcome").asText()).isEqualTo("exit");
+            assertThat(new AuditLines(bridge.auditLog())
+                            .endOf("quiet")
+                            .path("outcome")
+                            .asText())
+                    .isEqualTo("exit");
             assertNothingLeft(bridge);
         }
     }
@@ -113,11 +134,17 @@ class IdentityFairnessTest {
                 }
             });
             try {
-                assertThat(full.await(60, TimeUnit.SECONDS)).as("512 connections open").isTrue();
+                assertThat(full.await(60, TimeUnit.SECONDS))
+                        .as("512 connections open")
+                        .isTrue();
                 Bridge.sleep(1000); // the daemon has accepted them
-                Bridge.Result container = Bridge.run(Containers.inPidNamespace(bridge, bridge.dir, "quiet", "exit", "0"), new byte[0]);
-                Bridge.Result other = Bridge.run(Containers.asNobody(bridge, bridge.dir, "nobody", "exit", "0"), new byte[0]);
-                assertThat(container.status()).as("the container's call: %s\n%s", container, bridge.log()).isZero();
+                Bridge.Result container =
+                        Bridge.run(Containers.inPidNamespace(bridge, bridge.dir, "quiet", "exit", "0"), new byte[0]);
+                Bridge.Result other =
+                        Bridge.run(Containers.asNobody(bridge, bridge.dir, "nobody", "exit", "0"), new byte[0]);
+                assertThat(container.status())
+                        .as("the container's call: %s\n%s", container, bridge.log())
+                        .isZero();
                 assertThat(other.status()).as("another uid's call: %s", other).isZero();
             } finally {
                 flooding.set(false);
@@ -127,9 +154,17 @@ class IdentityFairnessTest {
                 }
             }
             assertThat(bridge.log()).contains("its client-max-connections is reached");
-            assertThat(bridge.log().lines().filter(l -> l.contains("refusing a connection")).count())
-                    .as("refusals are logged once per identity and limit every 10 s, not once each").isLessThan(10);
-            assertThat(new AuditLines(bridge.auditLog()).endOf("quiet").path("outcome").asText()).isEqualTo("exit");
+            assertThat(bridge.log()
+                            .lines()
+                            .filter(l -> l.contains("refusing a connection"))
+                            .count())
+                    .as("refusals are logged once per identity and limit every 10 s, not once each")
+                    .isLessThan(10);
+            assertThat(new AuditLines(bridge.auditLog())
+                            .endOf("quiet")
+                            .path("outcome")
+                            .asText())
+                    .isEqualTo("exit");
             assertNothingLeft(bridge);
         }
     }
@@ -142,10 +177,15 @@ class IdentityFairnessTest {
             Bridge.sleep(50);
         }
         assertThat(bridge.children()).as("host processes left").isEmpty();
-        List<String> started = audit.all().stream().filter(n -> n.path("event").asText().equals("start")).map(n -> n.path("id").asText()).toList();
-        List<String> ended = audit.ends().stream().map(n -> n.path("id").asText()).toList();
+        List<String> started = audit.all().stream()
+                .filter(n -> n.path("event").asText().equals("start"))
+                .map(n -> n.path("id").asText())
+                .toList();
+        List<String> ended =
+                audit.ends().stream().map(n -> n.path("id").asText()).toList();
         assertThat(ended).containsAll(started);
-        Bridge.Result after = Bridge.run(Containers.inPidNamespace(bridge, bridge.dir, "after", "exit", "0"), new byte[0]);
+        Bridge.Result after =
+                Bridge.run(Containers.inPidNamespace(bridge, bridge.dir, "after", "exit", "0"), new byte[0]);
         assertThat(after.status()).as("a call after the flood: %s", after).isZero();
     }
 
@@ -155,7 +195,11 @@ class IdentityFairnessTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             try {
-                if (AdminHttp.JSON.readTree(AdminHttp.get(url).body()).path("queued").asLong() >= n) {
+                if (AdminHttp.JSON
+                                .readTree(AdminHttp.get(url).body())
+                                .path("queued")
+                                .asLong()
+                        >= n) {
                     return;
                 }
             } catch (IOException e) {

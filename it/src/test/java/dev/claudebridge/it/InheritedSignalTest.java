@@ -43,7 +43,8 @@ class InheritedSignalTest {
     @BeforeAll
     static void start() throws IOException {
         String prop = System.getProperty("claude.real", "");
-        Assumptions.assumeTrue(!prop.isBlank() && Files.isExecutable(Path.of(prop)),
+        Assumptions.assumeTrue(
+                !prop.isBlank() && Files.isExecutable(Path.of(prop)),
                 "the real claude CLI is not installed (./build.sh test installs it into .tools/): skipped");
         claude = Path.of(prop);
         dir = Bridge.tempDir();
@@ -51,9 +52,23 @@ class InheritedSignalTest {
         Files.writeString(home.resolve(".claude.json"), "{\"hasCompletedOnboarding\":true}");
         project = Files.createDirectories(dir.resolve("project"));
         api = new MessagesStandIn();
-        apiEnv = Map.of("HOME", home.toString(), "ANTHROPIC_BASE_URL", api.baseUrl(), "ANTHROPIC_API_KEY", KEY,
-                "DISABLE_AUTOUPDATER", "1", "DISABLE_TELEMETRY", "1", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
-        bridge = Bridge.start(dir, InheritedSignalTest::foreign, apiEnv,
+        apiEnv = Map.of(
+                "HOME",
+                home.toString(),
+                "ANTHROPIC_BASE_URL",
+                api.baseUrl(),
+                "ANTHROPIC_API_KEY",
+                KEY,
+                "DISABLE_AUTOUPDATER",
+                "1",
+                "DISABLE_TELEMETRY",
+                "1",
+                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
+                "1");
+        bridge = Bridge.start(
+                dir,
+                InheritedSignalTest::foreign,
+                apiEnv,
                 List.of("--claude", claude.toString(), "--map", project + "=" + project, "--admin-listen", "off"));
     }
 
@@ -71,7 +86,9 @@ class InheritedSignalTest {
 
     /** Nothing of the developer's own Claude settings, credentials or proxies may reach the CLI. */
     private static boolean foreign(String name) {
-        return name.startsWith("ANTHROPIC_") || name.startsWith("CLAUDE") || name.toLowerCase(Locale.ROOT).endsWith("_proxy");
+        return name.startsWith("ANTHROPIC_")
+                || name.startsWith("CLAUDE")
+                || name.toLowerCase(Locale.ROOT).endsWith("_proxy");
     }
 
     @Test
@@ -115,18 +132,31 @@ class InheritedSignalTest {
     private static void compare(String launcher, String signal) throws Exception {
         Outcome direct = run(launcher, signal, claude.toString(), apiEnv);
         System.out.println("direct, SIG" + signal + " under " + launcher + ": " + direct);
-        Outcome bridged = run(launcher, signal, Bridge.CLIENT.toString(),
-                Map.of("CLAUDE_BRIDGE_SOCKET", bridge.socket.toString(), "CLAUDE_BRIDGE_CACHE", Bridge.CLIENT_CACHE.toString()));
+        Outcome bridged = run(
+                launcher,
+                signal,
+                Bridge.CLIENT.toString(),
+                Map.of(
+                        "CLAUDE_BRIDGE_SOCKET",
+                        bridge.socket.toString(),
+                        "CLAUDE_BRIDGE_CACHE",
+                        Bridge.CLIENT_CACHE.toString()));
         // a direct claude ends its tool on SIGINT and SIGHUP but leaves it running on SIGTERM; the bridge
         // ends the host tree in every case (nothing of a request outlives it)
         if (signal.equals("INT")) {
             // claude ends the interrupted turn with "Execution error" and status 0 or 1: the CLI itself varies
             // between the two from run to run (measured directly), so the status must be one of them
             assertThat(direct.status()).as("direct %s", direct).isIn(0, 1);
-            assertThat(bridged.status()).as("bridged %s vs direct %s", bridged, direct).isIn(0, 1);
-            assertThat(bridged.stdout()).as("bridged %s vs direct %s", bridged, direct).isEqualTo(direct.stdout());
+            assertThat(bridged.status())
+                    .as("bridged %s vs direct %s", bridged, direct)
+                    .isIn(0, 1);
+            assertThat(bridged.stdout())
+                    .as("bridged %s vs direct %s", bridged, direct)
+                    .isEqualTo(direct.stdout());
         } else {
-            assertThat(bridged.status()).as("bridged %s vs direct %s", bridged, direct).isEqualTo(direct.status());
+            assertThat(bridged.status())
+                    .as("bridged %s vs direct %s", bridged, direct)
+                    .isEqualTo(direct.status());
         }
         assertThat(bridged.sleepEnded()).as("the host tool ended: %s", bridged).isTrue();
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
@@ -137,11 +167,14 @@ class InheritedSignalTest {
     }
 
     private static List<ProcessHandle> hostTree() {
-        return ProcessHandle.of(bridge.daemonPid()).orElseThrow().descendants().filter(p -> Proc.running(p.pid())).toList();
+        return ProcessHandle.of(bridge.daemonPid())
+                .orElseThrow()
+                .descendants()
+                .filter(p -> Proc.running(p.pid()))
+                .toList();
     }
 
-    private record Outcome(int status, boolean sleepEnded, String stdout, String stderr) {
-    }
+    private record Outcome(int status, boolean sleepEnded, String stdout, String stderr) {}
 
     /** Waits until the previous run's processes are gone, so none of them takes this run's scripted turns. */
     private static void awaitQuiet() {
@@ -151,7 +184,8 @@ class InheritedSignalTest {
         }
     }
 
-    private static Outcome run(String launcher, String signal, String executable, Map<String, String> env) throws Exception {
+    private static Outcome run(String launcher, String signal, String executable, Map<String, String> env)
+            throws Exception {
         awaitQuiet();
         api.script(Turn.toolUse("Bash", "{\"command\":\"" + SLEEP + "\"}"), Turn.text("done"));
         Path pidFile = Files.createTempFile(dir, "pid", "");
@@ -159,9 +193,11 @@ class InheritedSignalTest {
         Path err = Files.createTempFile(dir, "err", "");
         List<String> cmd = new ArrayList<>(List.of("sh", "-c", launcher + " \"$@\"", "sh"));
         cmd.addAll(List.of(executable, "-p", "hello", "--allowedTools", "Bash"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(project.toFile())
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(project.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
         pb.environment().keySet().removeIf(InheritedSignalTest::foreign);
         pb.environment().putAll(env);
         pb.environment().put("PIDFILE", pidFile.toString());
@@ -169,17 +205,24 @@ class InheritedSignalTest {
         ProcessHandle sleep = null;
         try {
             sleep = awaitSleep(launched);
-            long pid = Files.readString(pidFile).isBlank() ? launched.pid() : Long.parseLong(Files.readString(pidFile).strip());
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+            long pid = Files.readString(pidFile).isBlank()
+                    ? launched.pid()
+                    : Long.parseLong(Files.readString(pidFile).strip());
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                    .inheritIO()
+                    .start();
             assertThat(kill.waitFor()).as("kill -%s %d", signal, pid).isZero();
             assertThat(launched.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS))
-                    .as("claude (%s) still runs %d s after SIG%s; stderr: %s", executable, DEADLINE_SECONDS, signal, Files.readString(err))
+                    .as(
+                            "claude (%s) still runs %d s after SIG%s; stderr: %s",
+                            executable, DEADLINE_SECONDS, signal, Files.readString(err))
                     .isTrue();
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
             while (System.nanoTime() < until && Proc.running(sleep.pid())) {
                 Bridge.sleep(50);
             }
-            return new Outcome(launched.exitValue(), !Proc.running(sleep.pid()), Files.readString(out), Files.readString(err));
+            return new Outcome(
+                    launched.exitValue(), !Proc.running(sleep.pid()), Files.readString(out), Files.readString(err));
         } finally {
             launched.descendants().forEach(ProcessHandle::destroyForcibly);
             launched.destroyForcibly();
@@ -193,9 +236,11 @@ class InheritedSignalTest {
     private static ProcessHandle awaitSleep(Process launched) {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
         while (System.nanoTime() < until) {
-            Optional<ProcessHandle> sleep = java.util.stream.Stream.concat(launched.descendants(),
+            Optional<ProcessHandle> sleep = java.util.stream.Stream.concat(
+                            launched.descendants(),
                             ProcessHandle.of(bridge.daemonPid()).orElseThrow().descendants())
-                    .filter(p -> p.info().commandLine().orElse("").endsWith(SLEEP) && p.info().command().orElse("").endsWith("/sleep"))
+                    .filter(p -> p.info().commandLine().orElse("").endsWith(SLEEP)
+                            && p.info().command().orElse("").endsWith("/sleep"))
                     .findFirst();
             if (sleep.isPresent()) {
                 return sleep.get();

@@ -34,7 +34,8 @@ class LifecycleTest {
     @CsvSource({"INT,got-INT,12", "TERM,got-TERM,25", "HUP,got-HUP,11"})
     void signalsToTheClientReachTheHostProcess(String signal, String reply, int status) throws Exception {
         Process client = bridge.client(bridge.dir, "trap").start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
             assertThat(out.readLine()).isEqualTo("ready");
             kill(signal, client.pid());
             assertThat(out.readLine()).isEqualTo(reply);
@@ -54,7 +55,8 @@ class LifecycleTest {
                 // the client exited first
             }
         });
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
             assertThat(out.readLine()).isEqualTo("ready");
             Bridge.sleep(500); // let the flood back up
             kill("INT", client.pid());
@@ -79,7 +81,8 @@ class LifecycleTest {
         // the child ignores SIGTERM, so this also proves the SIGKILL after the grace period
         String log = bridge.log();
         assertThat(Arrays.stream(tree).filter(Proc::running).boxed().toList())
-                .as("host processes still running; daemon log:\n" + log.substring(Math.max(0, log.length() - 3000))).isEmpty();
+                .as("host processes still running; daemon log:\n" + log.substring(Math.max(0, log.length() - 3000)))
+                .isEmpty();
         Files.deleteIfExists(pids);
     }
 
@@ -91,7 +94,9 @@ class LifecycleTest {
             Process client = own.client(own.dir, "tree", pids.toString()).start();
             awaitPids(pids);
             own.daemon().destroyForcibly();
-            assertThat(client.waitFor(20, TimeUnit.SECONDS)).as("client must not hang").isTrue();
+            assertThat(client.waitFor(20, TimeUnit.SECONDS))
+                    .as("client must not hang")
+                    .isTrue();
             String err = new String(client.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(client.exitValue()).isEqualTo(74);
             assertThat(err).contains("connection to the bridge lost before claude finished");
@@ -117,11 +122,15 @@ class LifecycleTest {
     }
 
     private static long[] readPids(Path file) throws IOException {
-        return Arrays.stream(Files.readString(file).trim().split(" ")).mapToLong(Long::parseLong).toArray();
+        return Arrays.stream(Files.readString(file).trim().split(" "))
+                .mapToLong(Long::parseLong)
+                .toArray();
     }
 
     static void kill(String signal, long pid) throws Exception {
-        Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                .inheritIO()
+                .start();
         assertThat(k.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(k.exitValue()).isZero();
     }

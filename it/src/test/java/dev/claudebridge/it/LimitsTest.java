@@ -52,13 +52,17 @@ class LimitsTest {
     void overTheRateLimitTheCallerIsToldWhenToRetry() {
         try (Bridge bridge = Bridge.start("--rate", "2/2")) {
             for (int i = 0; i < 2; i++) {
-                assertThat(LoadClient.call(bridge.socket, "t", "exit", "0").finish().exitedZero()).isTrue();
+                assertThat(LoadClient.call(bridge.socket, "t", "exit", "0")
+                                .finish()
+                                .exitedZero())
+                        .isTrue();
             }
 
             Bridge.Result r = bridge.run("exit", "0");
 
             assertThat(r.status()).isEqualTo(75);
-            Matcher m = Pattern.compile("claude-bridge: rate limit of 2 requests/minute for profile default exceeded by this caller \\(its container, or its uid\\); retry in (\\d+) s\n")
+            Matcher m = Pattern.compile(
+                            "claude-bridge: rate limit of 2 requests/minute for profile default exceeded by this caller \\(its container, or its uid\\); retry in (\\d+) s\n")
                     .matcher(r.stderr());
             assertThat(m.matches()).as(r.stderr()).isTrue();
             // two a minute: the next token is at most 30 s away, and the calls above took less than 5 s
@@ -74,8 +78,10 @@ class LimitsTest {
             Bridge.Result r = bridge.run("exit", "0");
 
             assertThat(r.status()).isEqualTo(68);
-            assertThat(r.stderr()).isEqualTo("claude-bridge: waiting for a free slot (position 1 of 1)\n"
-                    + "claude-bridge: no free slot within the queue timeout of 2s (profile default); try again later\n");
+            assertThat(r.stderr())
+                    .isEqualTo(
+                            "claude-bridge: waiting for a free slot (position 1 of 1)\n"
+                                    + "claude-bridge: no free slot within the queue timeout of 2s (profile default); try again later\n");
             release(holder);
         }
     }
@@ -90,9 +96,13 @@ class LimitsTest {
             Bridge.Result r = bridge.run("exit", "0");
 
             assertThat(r.status()).isEqualTo(66);
-            assertThat(r.stderr()).isEqualTo("claude-bridge: the bridge's queue is full (1 request waiting for 1 slot); try again later\n");
+            assertThat(r.stderr())
+                    .isEqualTo(
+                            "claude-bridge: the bridge's queue is full (1 request waiting for 1 slot); try again later\n");
             release(holder);
-            assertThat(waiting.finish().exitedZero()).as("the queued call runs once the slot is free").isTrue();
+            assertThat(waiting.finish().exitedZero())
+                    .as("the queued call runs once the slot is free")
+                    .isTrue();
         }
     }
 
@@ -105,7 +115,9 @@ class LimitsTest {
             Bridge.Result r = bridge.run("exit", "0");
 
             assertThat(r.status()).isEqualTo(66);
-            assertThat(r.stderr()).isEqualTo("claude-bridge: the bridge has 2 connections open, its max-connections limit; try again later\n");
+            assertThat(r.stderr())
+                    .isEqualTo(
+                            "claude-bridge: the bridge has 2 connections open, its max-connections limit; try again later\n");
             release(first);
             // the daemon counts the connection closed a moment after the caller has its EXIT
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -113,7 +125,9 @@ class LimitsTest {
             while (again.status() == 66 && System.nanoTime() < deadline) {
                 again = bridge.run("exit", "7");
             }
-            assertThat(again.status()).as("a connection is free again: %s", again).isEqualTo(7);
+            assertThat(again.status())
+                    .as("a connection is free again: %s", again)
+                    .isEqualTo(7);
             release(second);
         }
     }
@@ -121,8 +135,10 @@ class LimitsTest {
     @Test
     void connectionsThatSayNothingOrTrickleAreDroppedAfterTheHandshakeTimeout() throws Exception {
         try (Bridge bridge = Bridge.start("--handshake-timeout", "1s")) {
-            assertThat(bridge.run("exit", "0").status()).isZero(); // warm: the baseline includes what the first call loads
-            LoadClient.connect(bridge.socket).close(); // and the JDK's I/O pollers, made when a virtual thread first waits on a socket
+            assertThat(bridge.run("exit", "0").status())
+                    .isZero(); // warm: the baseline includes what the first call loads
+            LoadClient.connect(bridge.socket)
+                    .close(); // and the JDK's I/O pollers, made when a virtual thread first waits on a socket
             Bridge.sleep(300);
             long fds = bridge.openFds();
             List<String> before = bridge.fdTargets();
@@ -132,7 +148,8 @@ class LimitsTest {
             byte[] hello = helloBytes();
             Thread trickler = Thread.ofVirtual().start(() -> {
                 try {
-                    for (byte b : hello) { // a valid HELLO, one byte every 200 ms: it would take longer than the timeout
+                    for (byte b :
+                            hello) { // a valid HELLO, one byte every 200 ms: it would take longer than the timeout
                         trickle.write(ByteBuffer.wrap(new byte[] {b}));
                         Thread.sleep(200);
                     }
@@ -141,10 +158,16 @@ class LimitsTest {
                 }
             });
 
-            assertThat(bridge.run("exit", "3").status()).as("a well-behaved caller is served meanwhile").isEqualTo(3);
-            assertThat(silent.awaitQueuedOrStarted()).as("the silent connection is closed").isFalse();
+            assertThat(bridge.run("exit", "3").status())
+                    .as("a well-behaved caller is served meanwhile")
+                    .isEqualTo(3);
+            assertThat(silent.awaitQueuedOrStarted())
+                    .as("the silent connection is closed")
+                    .isFalse();
             trickler.join(Duration.ofSeconds(10));
-            assertThat(trickler.isAlive()).as("the trickling connection is closed").isFalse();
+            assertThat(trickler.isAlive())
+                    .as("the trickling connection is closed")
+                    .isFalse();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
             assertThat(trickle.read(ByteBuffer.allocate(1))).isEqualTo(-1);
             silent.close();
@@ -155,7 +178,8 @@ class LimitsTest {
             while (bridge.openFds() > fds && System.nanoTime() < deadline) {
                 Bridge.sleep(50);
             }
-            assertThat(bridge.openFds()).as("the daemon's file descriptors (before: %s, now: %s)", before, bridge.fdTargets())
+            assertThat(bridge.openFds())
+                    .as("the daemon's file descriptors (before: %s, now: %s)", before, bridge.fdTargets())
                     .isLessThanOrEqualTo(fds);
         }
     }
@@ -169,12 +193,21 @@ class LimitsTest {
             try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(bridge.socket))) {
                 FrameWriter w = new FrameWriter(Channels.newOutputStream(ch));
                 w.write(new Hello(Hello.VERSION, "slow-reader").toFrame());
-                w.write(new Request(List.of("write", Long.toString(size)), Map.of(), "/", Optional.empty(), "slow").toFrame());
+                w.write(new Request(List.of("write", Long.toString(size)), Map.of(), "/", Optional.empty(), "slow")
+                        .toFrame());
                 Bridge.sleep(2000); // reads nothing: 256 MiB would take a fraction of a second to write
 
-                List<Long> writers = bridge.daemon().descendants().map(ProcessHandle::pid).filter(Proc::running).toList();
-                assertThat(writers).as("the writing process is paused, not finished").isNotEmpty();
-                assertThat(rssKib(bridge.daemonPid()) - rssBefore).as("daemon RSS growth in KiB").isLessThan(64 * 1024);
+                List<Long> writers = bridge.daemon()
+                        .descendants()
+                        .map(ProcessHandle::pid)
+                        .filter(Proc::running)
+                        .toList();
+                assertThat(writers)
+                        .as("the writing process is paused, not finished")
+                        .isNotEmpty();
+                assertThat(rssKib(bridge.daemonPid()) - rssBefore)
+                        .as("daemon RSS growth in KiB")
+                        .isLessThan(64 * 1024);
 
                 FrameReader r = new FrameReader(new BufferedInputStream(Channels.newInputStream(ch), 1 << 17));
                 long received = 0;
@@ -185,14 +218,19 @@ class LimitsTest {
                         break;
                     }
                 }
-                assertThat(received).as("everything arrives once the caller reads").isEqualTo(size);
+                assertThat(received)
+                        .as("everything arrives once the caller reads")
+                        .isEqualTo(size);
             }
         }
     }
 
     private static long rssKib(long pid) throws IOException {
         return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-                .filter(l -> l.startsWith("VmRSS:")).map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElseThrow();
+                .filter(l -> l.startsWith("VmRSS:"))
+                .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -201,8 +239,12 @@ class LimitsTest {
             Bridge.Result r = runWithStdinOpen(bridge, "cat");
 
             assertThat(r.status()).isEqualTo(143);
-            assertThat(r.stderr()).isEqualTo("claude-bridge: the request ran longer than the max-runtime of 1s (profile default) and was ended\n");
-            assertThat(bridge.run("exit", "0").status()).as("a short request is not affected").isZero();
+            assertThat(r.stderr())
+                    .isEqualTo(
+                            "claude-bridge: the request ran longer than the max-runtime of 1s (profile default) and was ended\n");
+            assertThat(bridge.run("exit", "0").status())
+                    .as("a short request is not affected")
+                    .isZero();
         }
     }
 
@@ -212,7 +254,9 @@ class LimitsTest {
             Bridge.Result r = runWithStdinOpen(bridge, "cat");
 
             assertThat(r.status()).isEqualTo(143);
-            assertThat(r.stderr()).isEqualTo("claude-bridge: the request passed no input or output for the idle-timeout of 1s and was ended\n");
+            assertThat(r.stderr())
+                    .isEqualTo(
+                            "claude-bridge: the request passed no input or output for the idle-timeout of 1s and was ended\n");
         }
     }
 
@@ -225,10 +269,13 @@ class LimitsTest {
     /** Runs a client whose stdin stays open until it exits (at most 30 s). */
     private static Bridge.Result runWithStdinOpen(Bridge bridge, String... args) throws Exception {
         Process p = bridge.client(bridge.dir, args).start();
-        try (OutputStream stdin = p.getOutputStream(); var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (OutputStream stdin = p.getOutputStream();
+                var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             var out = threads.submit(() -> Bridge.readAll(p.getInputStream()));
             var err = threads.submit(() -> Bridge.readAll(p.getErrorStream()));
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("the client ends without its stdin closing").isTrue();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS))
+                    .as("the client ends without its stdin closing")
+                    .isTrue();
             return new Bridge.Result(p.exitValue(), out.get(), new String(err.get(), StandardCharsets.UTF_8));
         } finally {
             p.destroyForcibly();

@@ -78,8 +78,7 @@ final class LoadClient implements AutoCloseable {
                     ended = f.get();
                     return false;
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
     }
@@ -123,11 +122,20 @@ final class LoadClient implements AutoCloseable {
                 ended = f.get();
             }
         }
-        Optional<Exit> exit = ended != null && ended.type() == FrameType.EXIT ? Optional.of(Exit.fromFrame(ended)) : Optional.empty();
-        Optional<BridgeError> error = ended != null && ended.type() == FrameType.ERROR ? Optional.of(BridgeError.fromFrame(ended))
+        Optional<Exit> exit =
+                ended != null && ended.type() == FrameType.EXIT ? Optional.of(Exit.fromFrame(ended)) : Optional.empty();
+        Optional<BridgeError> error = ended != null && ended.type() == FrameType.ERROR
+                ? Optional.of(BridgeError.fromFrame(ended))
                 : Optional.empty();
         close();
-        return new Outcome(exit, error, stdout.toByteArray(), stderr.toByteArray(), List.copyOf(notices), firstQueuedNanos, startedNanos);
+        return new Outcome(
+                exit,
+                error,
+                stdout.toByteArray(),
+                stderr.toByteArray(),
+                List.copyOf(notices),
+                firstQueuedNanos,
+                startedNanos);
     }
 
     private Optional<Frame> next() {
@@ -151,8 +159,7 @@ final class LoadClient implements AutoCloseable {
                 }
             }
             case STARTED -> startedNanos = System.nanoTime();
-            default -> {
-            }
+            default -> {}
         }
     }
 
@@ -166,15 +173,22 @@ final class LoadClient implements AutoCloseable {
     }
 
     /** How a call ended: an EXIT or an ERROR (neither if the connection was cut), with what came before. */
-    record Outcome(Optional<Exit> exit, Optional<BridgeError> error, byte[] stdout, byte[] stderr, List<Queued> notices,
-            long firstQueuedNanos, long startedNanos) {
+    record Outcome(
+            Optional<Exit> exit,
+            Optional<BridgeError> error,
+            byte[] stdout,
+            byte[] stderr,
+            List<Queued> notices,
+            long firstQueuedNanos,
+            long startedNanos) {
         boolean exitedZero() {
             return exit.isPresent() && exit.get().shellStatus() == 0;
         }
 
         @Override
         public String toString() {
-            return "exit=" + exit + " error=" + error + " stdout=" + stdout.length + "B stderr=" + new String(stderr) + " notices=" + notices.size();
+            return "exit=" + exit + " error=" + error + " stdout=" + stdout.length + "B stderr=" + new String(stderr)
+                    + " notices=" + notices.size();
         }
     }
 }

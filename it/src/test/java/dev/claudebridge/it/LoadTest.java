@@ -40,10 +40,25 @@ class LoadTest {
         Path dir = Bridge.tempDir();
         Path spans = Files.createDirectory(dir.resolve("spans"));
         Path claude = Bridge.script(dir, "/load-claude.sh", "load-claude");
-        try (Bridge bridge = Bridge.start(dir, Map.of(), Bridge.withClaude(claude, "--max-running", Integer.toString(CAP),
-                // the 200 callers stand for 200 agents, but here they share one identity: lift its per-caller shares
-                "--max-queued", "300", "--max-connections", "512", "--client-max-connections", "512", "--client-max-queued", "300",
-                "--rate", "0"))) {
+        try (Bridge bridge = Bridge.start(
+                dir,
+                Map.of(),
+                Bridge.withClaude(
+                        claude,
+                        "--max-running",
+                        Integer.toString(CAP),
+                        // the 200 callers stand for 200 agents, but here they share one identity: lift its per-caller
+                        // shares
+                        "--max-queued",
+                        "300",
+                        "--max-connections",
+                        "512",
+                        "--client-max-connections",
+                        "512",
+                        "--client-max-queued",
+                        "300",
+                        "--rate",
+                        "0"))) {
             // warm up under load, with a real client too: the JDK starts its I/O pollers (an epoll
             // descriptor each) only when a virtual thread first waits for a slow peer, and its carrier
             // threads as they are needed; they stay for good, so they belong to the baseline
@@ -61,17 +76,22 @@ class LoadTest {
             List<CompletableFuture<Bridge.Result>> reals = new ArrayList<>();
             for (int i = 0; i < REAL_CLIENTS; i++) {
                 String id = "real-" + i;
-                reals.add(CompletableFuture.supplyAsync(() -> Bridge.run(bridge.client(dir, spans.toString(), id), new byte[0]), real));
+                reals.add(CompletableFuture.supplyAsync(
+                        () -> Bridge.run(bridge.client(dir, spans.toString(), id), new byte[0]), real));
             }
             List<LoadClient.Outcome> raw = runRaw(bridge, "raw", RAW_CLIENTS, spans);
             // and a burst of calls that end at once, their EOF and their exit racing the connection's close
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 List<CompletableFuture<LoadClient.Outcome>> quick = IntStream.range(0, QUICK_CALLS)
-                        .mapToObj(i -> CompletableFuture.supplyAsync(() -> {
-                            LoadClient c = LoadClient.call(bridge.socket, "quick", dir.toString(), "quick-" + i, "now");
-                            c.closeStdin();
-                            return c.finish();
-                        }, pool)).toList();
+                        .mapToObj(i -> CompletableFuture.supplyAsync(
+                                () -> {
+                                    LoadClient c = LoadClient.call(
+                                            bridge.socket, "quick", dir.toString(), "quick-" + i, "now");
+                                    c.closeStdin();
+                                    return c.finish();
+                                },
+                                pool))
+                        .toList();
                 for (CompletableFuture<LoadClient.Outcome> q : quick) {
                     assertThat(q.join().exitedZero()).as("quick: %s", q.join()).isTrue();
                 }
@@ -81,13 +101,17 @@ class LoadTest {
                 LoadClient.Outcome o = raw.get(i);
                 assertThat(o.exitedZero()).as("raw-%d: %s", i, o).isTrue();
                 assertThat(o.error()).isEmpty();
-                assertThat(Arrays.equals(o.stdout(), expected("raw-" + i))).as("raw-%d output byte for byte", i).isTrue();
+                assertThat(Arrays.equals(o.stdout(), expected("raw-" + i)))
+                        .as("raw-%d output byte for byte", i)
+                        .isTrue();
                 assertThat(o.stderr()).isEmpty();
             }
             for (int i = 0; i < REAL_CLIENTS; i++) {
                 Bridge.Result r = reals.get(i).get(60, TimeUnit.SECONDS);
                 assertThat(r.status()).as("real-%d: %s", i, r.stderr()).isZero();
-                assertThat(Arrays.equals(r.stdout(), expected("real-" + i))).as("real-%d output byte for byte", i).isTrue();
+                assertThat(Arrays.equals(r.stdout(), expected("real-" + i)))
+                        .as("real-%d output byte for byte", i)
+                        .isTrue();
             }
             real.close();
 
@@ -95,10 +119,15 @@ class LoadTest {
             assertThat(all).hasSize(RAW_CLIENTS + REAL_CLIENTS);
             int peak = peakOverlap(all);
             assertThat(peak).as("most fake claudes running at once").isLessThanOrEqualTo(CAP);
-            assertThat(peak).as("the cap was reached, so the check above means something").isEqualTo(CAP);
+            assertThat(peak)
+                    .as("the cap was reached, so the check above means something")
+                    .isEqualTo(CAP);
 
             // back to the baseline: every socket and pipe closed, every thread gone, no child left
-            awaitAtMost(bridge::openFds, fds, "open file descriptors (before: " + fdsBefore + ", now: " + bridge.fdTargets() + ")");
+            awaitAtMost(
+                    bridge::openFds,
+                    fds,
+                    "open file descriptors (before: " + fdsBefore + ", now: " + bridge.fdTargets() + ")");
             awaitAtMost(() -> bridge.children().size(), 0, "child processes");
             // the JVM's own threads (JIT compilers, carrier threads) come and go a little
             awaitAtMost(bridge::threads, threads + 2, "threads");
@@ -109,13 +138,17 @@ class LoadTest {
     private static List<LoadClient.Outcome> runRaw(Bridge bridge, String prefix, int n, Path spans) {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<CompletableFuture<LoadClient.Outcome>> calls = IntStream.range(0, n)
-                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> {
-                        LoadClient c = LoadClient.call(bridge.socket, prefix + "-" + (i % 10), spans.toString(), prefix + "-" + i);
-                        if (i % 2 == 0) {
-                            c.closeStdin(); // half of them as a client whose stdin is empty: EOF before the process starts
-                        }
-                        return c.finish();
-                    }, pool))
+                    .mapToObj(i -> CompletableFuture.supplyAsync(
+                            () -> {
+                                LoadClient c = LoadClient.call(
+                                        bridge.socket, prefix + "-" + (i % 10), spans.toString(), prefix + "-" + i);
+                                if (i % 2 == 0) {
+                                    c.closeStdin(); // half of them as a client whose stdin is empty: EOF before
+                                    // the process starts
+                                }
+                                return c.finish();
+                            },
+                            pool))
                     .toList();
             return calls.stream().map(CompletableFuture::join).toList();
         }
@@ -134,14 +167,16 @@ class LoadTest {
     /** Each span file: "ID START_NS END_NS"; returns [start, end] pairs. */
     static List<long[]> readSpans(Path spans) throws IOException {
         try (Stream<Path> files = Files.list(spans)) {
-            return files.filter(p -> p.toString().endsWith(".span")).map(p -> {
-                try {
-                    String[] f = Files.readString(p).trim().split(" ");
-                    return new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])};
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).toList();
+            return files.filter(p -> p.toString().endsWith(".span"))
+                    .map(p -> {
+                        try {
+                            String[] f = Files.readString(p).trim().split(" ");
+                            return new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])};
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    })
+                    .toList();
         }
     }
 

@@ -31,11 +31,20 @@ class LogForgingTest {
     void aWorkingDirectoryWithANewlineStaysOnItsLine() throws Exception {
         Path dir = Bridge.tempDir();
         Path odd = Files.createDirectory(dir.resolve("a\n" + FORGED));
-        try (Bridge bridge = Bridge.start(dir, java.util.Map.of(), Bridge.withClaude(Bridge.fakeClaude(dir), "--map", "/w=" + dir))) {
+        try (Bridge bridge = Bridge.start(
+                dir, java.util.Map.of(), Bridge.withClaude(Bridge.fakeClaude(dir), "--map", "/w=" + dir))) {
             // a directory whose name holds a newline and a whole log line, under the mapping
-            RawCall.Answer a = RawCall.send(bridge.socket, false, RawCall.concat(RawCall.hello(),
-                    RawCall.request(new dev.claudebridge.protocol.Request(List.of("cwd"), java.util.Map.of(), "/w/" + odd.getFileName(),
-                            java.util.Optional.empty(), "odd-cwd"))));
+            RawCall.Answer a = RawCall.send(
+                    bridge.socket,
+                    false,
+                    RawCall.concat(
+                            RawCall.hello(),
+                            RawCall.request(new dev.claudebridge.protocol.Request(
+                                    List.of("cwd"),
+                                    java.util.Map.of(),
+                                    "/w/" + odd.getFileName(),
+                                    java.util.Optional.empty(),
+                                    "odd-cwd"))));
             assertThat(a.status()).as(a.text()).isZero();
             assertOneLine(bridge, "cwd=/w/a\\n" + FORGED);
         }
@@ -46,7 +55,9 @@ class LogForgingTest {
         try (Bridge bridge = Bridge.start("--rate", "0")) {
             Bridge.Result r = bridge.run("--dangerously-skip-permissions\n" + FORGED, "-p", "x");
             assertThat(r.status()).as(r.toString()).isNotZero();
-            assertThat(bridge.log().lines().filter(l -> l.startsWith(FORGED))).as("forged lines in:\n%s", bridge.log()).isEmpty();
+            assertThat(bridge.log().lines().filter(l -> l.startsWith(FORGED)))
+                    .as("forged lines in:\n%s", bridge.log())
+                    .isEmpty();
         }
     }
 
@@ -56,6 +67,8 @@ class LogForgingTest {
             Bridge.sleep(50);
         }
         assertThat(bridge.log()).as("the escaped value on the request's line").contains(expected);
-        assertThat(bridge.log().lines().filter(l -> l.startsWith(FORGED))).as("forged lines").isEmpty();
+        assertThat(bridge.log().lines().filter(l -> l.startsWith(FORGED)))
+                .as("forged lines")
+                .isEmpty();
     }
 }

@@ -54,11 +54,9 @@ final class MessagesStandIn implements AutoCloseable {
         }
     }
 
-    record Text(String text) implements Turn {
-    }
+    record Text(String text) implements Turn {}
 
-    record ToolUse(String name, String inputJson) implements Turn {
-    }
+    record ToolUse(String name, String inputJson) implements Turn {}
 
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
@@ -83,7 +81,8 @@ final class MessagesStandIn implements AutoCloseable {
 
     /** The base URL to give the CLI as ANTHROPIC_BASE_URL. */
     String baseUrl() {
-        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":"
+                + server.getAddress().getPort();
     }
 
     /** Replaces the script: the next agent-loop requests are answered with these turns, in order. */
@@ -117,10 +116,15 @@ final class MessagesStandIn implements AutoCloseable {
             String path = ex.getRequestURI().getPath();
             String key = ex.getRequestHeaders().getFirst("x-api-key");
             String auth = ex.getRequestHeaders().getFirst("Authorization");
-            Received r = new Received(ex.getRequestMethod(), ex.getRequestURI().toString(), key == null ? "" : key,
-                    auth == null ? "" : auth, body);
+            Received r = new Received(
+                    ex.getRequestMethod(),
+                    ex.getRequestURI().toString(),
+                    key == null ? "" : key,
+                    auth == null ? "" : auth,
+                    body);
             received.add(r);
-            System.out.println("stand-in: " + ex.getRequestMethod() + " " + ex.getRequestURI() + " (" + body.length() + " bytes)");
+            System.out.println(
+                    "stand-in: " + ex.getRequestMethod() + " " + ex.getRequestURI() + " (" + body.length() + " bytes)");
             if (ex.getRequestMethod().equals("POST") && path.equals("/v1/messages")) {
                 Matcher m = MODEL.matcher(body);
                 String model = m.find() ? m.group(1) : "claude-stand-in";
@@ -135,7 +139,10 @@ final class MessagesStandIn implements AutoCloseable {
             } else if (ex.getRequestMethod().equals("HEAD")) {
                 ex.sendResponseHeaders(200, -1); // a connectivity check
             } else {
-                json(ex, 404, "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"not in the stand-in\"}}");
+                json(
+                        ex,
+                        404,
+                        "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"not in the stand-in\"}}");
             }
         } catch (IOException e) {
             System.out.println("stand-in: " + e); // the CLI hung up mid-answer (an aborted request)
@@ -145,8 +152,9 @@ final class MessagesStandIn implements AutoCloseable {
     private String block(Turn turn, boolean whole) {
         return switch (turn) {
             case Text t -> "{\"type\":\"text\",\"text\":\"" + (whole ? escape(t.text()) : "") + "\"}";
-            case ToolUse u -> "{\"type\":\"tool_use\",\"id\":\"" + nextToolId() + "\",\"name\":\"" + escape(u.name()) + "\",\"input\":"
-                    + (whole ? u.inputJson() : "{}") + "}";
+            case ToolUse u ->
+                "{\"type\":\"tool_use\",\"id\":\"" + nextToolId() + "\",\"name\":\"" + escape(u.name())
+                        + "\",\"input\":" + (whole ? u.inputJson() : "{}") + "}";
         };
     }
 
@@ -161,7 +169,10 @@ final class MessagesStandIn implements AutoCloseable {
         ex.sendResponseHeaders(200, 0); // chunked, as the real API streams
         OutputStream out = ex.getResponseBody();
         event(out, "message_start", "{\"type\":\"message_start\",\"message\":" + message(model, "[]", "null", 1) + "}");
-        event(out, "content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":" + block(turn, false) + "}");
+        event(
+                out,
+                "content_block_start",
+                "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":" + block(turn, false) + "}");
         event(out, "ping", "{\"type\":\"ping\"}");
         switch (turn) {
             case Text t -> {
@@ -171,23 +182,35 @@ final class MessagesStandIn implements AutoCloseable {
                     if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
                         end--;
                     }
-                    event(out, "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\""
-                            + escape(text.substring(i, end)) + "\"}}");
+                    event(
+                            out,
+                            "content_block_delta",
+                            "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\""
+                                    + escape(text.substring(i, end)) + "\"}}");
                     i = end;
                 }
             }
-            case ToolUse u -> event(out, "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
-                    + "{\"type\":\"input_json_delta\",\"partial_json\":\"" + escape(u.inputJson()) + "\"}}");
+            case ToolUse u ->
+                event(
+                        out,
+                        "content_block_delta",
+                        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+                                + "{\"type\":\"input_json_delta\",\"partial_json\":\"" + escape(u.inputJson())
+                                + "\"}}");
         }
         event(out, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
-        event(out, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":" + stopReason(turn)
-                + ",\"stop_sequence\":null},\"usage\":{\"output_tokens\":5}}");
+        event(
+                out,
+                "message_delta",
+                "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":" + stopReason(turn)
+                        + ",\"stop_sequence\":null},\"usage\":{\"output_tokens\":5}}");
         event(out, "message_stop", "{\"type\":\"message_stop\"}");
     }
 
     private static String message(String model, String content, String stopReason, int outputTokens) {
-        return "{\"id\":\"msg_standin\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model + "\",\"content\":" + content
-                + ",\"stop_reason\":" + stopReason + ",\"stop_sequence\":null,\"usage\":{\"input_tokens\":10,\"output_tokens\":" + outputTokens + "}}";
+        return "{\"id\":\"msg_standin\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model
+                + "\",\"content\":" + content + ",\"stop_reason\":" + stopReason
+                + ",\"stop_sequence\":null,\"usage\":{\"input_tokens\":10,\"output_tokens\":" + outputTokens + "}}";
     }
 
     /** A JSON string's contents. */

@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class OutputDrainTest {
     /** About 4.5 MiB: a slow caller needs several seconds for it, the fake claude writes it in a blink and exits. */
     private static final int LINES = 600_000;
+
     private static Bridge bridge;
 
     @BeforeAll
@@ -40,7 +41,8 @@ class OutputDrainTest {
     void aSlowCallerGetsEveryByteOfAProcessThatWroteItAllAndExited(CallerRun.Stdin stdin) {
         byte[] expected = CallerRun.seq(LINES);
         for (int run = 0; run < 2; run++) {
-            Bridge.Result r = CallerRun.run(bridge.client(bridge.dir, "seq", Integer.toString(LINES)), stdin, CallerRun.Reader.SLOW, 90);
+            Bridge.Result r = CallerRun.run(
+                    bridge.client(bridge.dir, "seq", Integer.toString(LINES)), stdin, CallerRun.Reader.SLOW, 90);
 
             assertThat(r.status()).as("run %d: %s", run, r.stderr()).isZero();
             assertThat(r.stdout().length).as("run %d: bytes received", run).isEqualTo(expected.length);
@@ -51,8 +53,11 @@ class OutputDrainTest {
     @Test
     void aFastCallerGetsEveryByteToo() {
         byte[] expected = CallerRun.seq(LINES);
-        Bridge.Result r = CallerRun.run(bridge.client(bridge.dir, "seq", Integer.toString(LINES)), CallerRun.Stdin.DEV_NULL,
-                CallerRun.Reader.FAST, 90);
+        Bridge.Result r = CallerRun.run(
+                bridge.client(bridge.dir, "seq", Integer.toString(LINES)),
+                CallerRun.Stdin.DEV_NULL,
+                CallerRun.Reader.FAST,
+                90);
 
         assertThat(r.stdout()).isEqualTo(expected);
     }
@@ -60,21 +65,28 @@ class OutputDrainTest {
     @Test
     void devNullAndPipesReachTheHostProcessAsTheyAre() throws Exception {
         assertThat(hostDescriptors("</dev/null")).containsExactly("0 /dev/null", "1 pipe", "2 pipe");
-        assertThat(hostDescriptors("</dev/null >/dev/null 2>/dev/null")).containsExactly("0 /dev/null", "1 /dev/null", "2 /dev/null");
+        assertThat(hostDescriptors("</dev/null >/dev/null 2>/dev/null"))
+                .containsExactly("0 /dev/null", "1 /dev/null", "2 /dev/null");
         assertThat(hostDescriptors("<&- 2>&-")).containsExactly("0 closed", "1 pipe", "2 closed");
         assertThat(hostDescriptors("</dev/null >&-")).containsExactly("0 /dev/null", "1 closed", "2 pipe");
-        assertThat(hostDescriptors("< /etc/hostname")).as("a file is not reproduced: a pipe").containsExactly("0 pipe", "1 pipe", "2 pipe");
+        assertThat(hostDescriptors("< /etc/hostname"))
+                .as("a file is not reproduced: a pipe")
+                .containsExactly("0 pipe", "1 pipe", "2 pipe");
     }
 
     @Test
     void aClosedStdinIsClosedForTheHostProcessAsForALocalOne() throws Exception {
         // the client's JVM reuses a closed fd 0 for its modules file: none of it may become the host's input
         Path out = bridge.dir.resolve("cat-out");
-        Process p = bridge.client(bridge.dir).command("sh", "-c", "exec \"$0\" cat <&- > " + out, Bridge.CLIENT.toString())
-                .redirectErrorStream(true).start();
+        Process p = bridge.client(bridge.dir)
+                .command("sh", "-c", "exec \"$0\" cat <&- > " + out, Bridge.CLIENT.toString())
+                .redirectErrorStream(true)
+                .start();
         String bridged = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        Process local = new ProcessBuilder("sh", "-c", "exec cat <&- > /dev/null").redirectErrorStream(true).start();
+        Process local = new ProcessBuilder("sh", "-c", "exec cat <&- > /dev/null")
+                .redirectErrorStream(true)
+                .start();
         String direct = new String(local.getInputStream().readAllBytes());
         assertThat(local.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
@@ -86,12 +98,16 @@ class OutputDrainTest {
     /** The kinds of the host process's descriptors 0, 1 and 2 when the client runs with these redirections. */
     private static List<String> hostDescriptors(String redirections) throws Exception {
         Path report = bridge.dir.resolve("stdio-" + System.nanoTime());
-        Process p = bridge.client(bridge.dir).command("sh", "-c", "exec \"$0\" stdio " + report + " " + redirections,
-                Bridge.CLIENT.toString()).redirectErrorStream(true).start();
+        Process p = bridge.client(bridge.dir)
+                .command("sh", "-c", "exec \"$0\" stdio " + report + " " + redirections, Bridge.CLIENT.toString())
+                .redirectErrorStream(true)
+                .start();
         p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(new String(out)).isZero();
-        return Files.readAllLines(report).stream().map(l -> l.replaceAll("pipe:\\[\\d+\\]", "pipe")).toList();
+        return Files.readAllLines(report).stream()
+                .map(l -> l.replaceAll("pipe:\\[\\d+\\]", "pipe"))
+                .toList();
     }
 }

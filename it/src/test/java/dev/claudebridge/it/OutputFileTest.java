@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Timeout;
 class OutputFileTest {
     /** The daemon's limit on output not yet read ({@code FileTail.BACKLOG_LIMIT}). */
     private static final long BACKLOG_LIMIT = 16L * 1024 * 1024;
+
     private static final int O_APPEND = 02000;
     private static Bridge bridge;
     private static Path outputDir;
@@ -50,7 +51,9 @@ class OutputFileTest {
         Path dir = Bridge.tempDir();
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
         outputDir = tmp.resolve("claude-bridge-output-" + System.getProperty("user.name"));
-        bridge = Bridge.start(dir, Map.of("CLAUDE_BRIDGE_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp),
+        bridge = Bridge.start(
+                dir,
+                Map.of("CLAUDE_BRIDGE_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp),
                 Bridge.withClaude(Bridge.script(dir, "/output-file-claude.sh", "claude")));
     }
 
@@ -77,14 +80,17 @@ class OutputFileTest {
 
         Path out = bridge.dir.resolve("both-out.txt");
         Path err = bridge.dir.resolve("both-err.txt");
-        Process p = bridge.client(bridge.dir).command("sh", "-c", "exec \"$0\" both </dev/null >" + out + " 2>" + err, Bridge.CLIENT.toString())
+        Process p = bridge.client(bridge.dir)
+                .command("sh", "-c", "exec \"$0\" both </dev/null >" + out + " 2>" + err, Bridge.CLIENT.toString())
                 .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
         assertThat(Files.readString(out)).isEqualTo("out-1\nout-2\nout-3\n");
         assertThat(Files.readString(err)).isEqualTo("err-1\nerr-2\nerr-3\n");
         try (Stream<Path> left = Files.list(outputDir)) {
-            assertThat(left.toList()).as("nothing left with a name in the daemon's directory").isEmpty();
+            assertThat(left.toList())
+                    .as("nothing left with a name in the daemon's directory")
+                    .isEmpty();
         }
     }
 
@@ -92,7 +98,9 @@ class OutputFileTest {
     void sixtyFourMiBForACallerThatStopsAndReadsSlowlyArriveWholeOnBoundedDisk() throws Exception {
         int chunks = 86;
         int lines = 100_000;
-        String expected = sha256(new ProcessBuilder("seq", Integer.toString(chunks * lines)).start().getInputStream());
+        String expected = sha256(new ProcessBuilder("seq", Integer.toString(chunks * lines))
+                .start()
+                .getInputStream());
         AtomicLong maxAllocated = new AtomicLong();
         AtomicBoolean stopped = new AtomicBoolean();
         AtomicBoolean sampling = new AtomicBoolean(true);
@@ -117,8 +125,14 @@ class OutputFileTest {
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(bridge.socket))) {
             FrameWriter w = new FrameWriter(Channels.newOutputStream(ch));
             w.write(new Hello(Hello.VERSION, "output-file-test").toFrame());
-            w.write(new Request(List.of("paced", Integer.toString(chunks), Integer.toString(lines)), Map.of(), bridge.dir.toString(),
-                    Optional.empty(), "output-file-test", new Stdio(StdioKind.NULL, StdioKind.FILE, StdioKind.PIPE)).toFrame());
+            w.write(new Request(
+                            List.of("paced", Integer.toString(chunks), Integer.toString(lines)),
+                            Map.of(),
+                            bridge.dir.toString(),
+                            Optional.empty(),
+                            "output-file-test",
+                            new Stdio(StdioKind.NULL, StdioKind.FILE, StdioKind.PIPE))
+                    .toFrame());
             // a caller that takes nothing until the backlog has stopped the process, then reads slowly
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
             while (!stopped.get() && System.nanoTime() < deadline) {
@@ -126,7 +140,8 @@ class OutputFileTest {
             }
             FrameReader r = new FrameReader(Channels.newInputStream(ch));
             while (status < 0) {
-                Frame f = r.read().orElseThrow(() -> new AssertionError("connection closed before EXIT:\n" + bridge.log()));
+                Frame f = r.read()
+                        .orElseThrow(() -> new AssertionError("connection closed before EXIT:\n" + bridge.log()));
                 if (f.type() == FrameType.STDOUT) {
                     sha.update(f.payload());
                     received += f.payload().length;
@@ -141,31 +156,53 @@ class OutputFileTest {
             sampler.join();
         }
 
-        System.out.printf("64 MiB into an output file, caller slow: at most %d bytes of disk blocks%n", maxAllocated.get());
-        assertThat(sawFile).as("the host process's stdout was a file of the daemon's").isTrue();
-        assertThat(stopped).as("the process was paused while the backlog was over the limit").isTrue();
+        System.out.printf(
+                "64 MiB into an output file, caller slow: at most %d bytes of disk blocks%n", maxAllocated.get());
+        assertThat(sawFile)
+                .as("the host process's stdout was a file of the daemon's")
+                .isTrue();
+        assertThat(stopped)
+                .as("the process was paused while the backlog was over the limit")
+                .isTrue();
         assertThat(status).isZero();
         assertThat(received).as("bytes received").isGreaterThan(64L * 1024 * 1024);
-        assertThat(HexFormat.of().formatHex(sha.digest())).as("what arrived is what seq wrote").isEqualTo(expected);
+        assertThat(HexFormat.of().formatHex(sha.digest()))
+                .as("what arrived is what seq wrote")
+                .isEqualTo(expected);
         // the limit, plus what the writer may add between two checks of the backlog on a busy machine
-        assertThat(maxAllocated.get()).as("most disk the file took").isLessThanOrEqualTo(BACKLOG_LIMIT + 16L * 1024 * 1024);
+        assertThat(maxAllocated.get())
+                .as("most disk the file took")
+                .isLessThanOrEqualTo(BACKLOG_LIMIT + 16L * 1024 * 1024);
     }
 
     /** The host's descriptors 1 and 2 as {@code [fd, link, kind, octal flags]} when the client runs with these redirections. */
     private static List<String[]> describe(String redirections) throws Exception {
         Path report = bridge.dir.resolve("describe-" + System.nanoTime());
-        Process p = bridge.client(bridge.dir).command("sh", "-c", "exec \"$0\" describe " + report + " </dev/null "
-                + redirections, Bridge.CLIENT.toString()).redirectErrorStream(true).start();
+        Process p = bridge.client(bridge.dir)
+                .command(
+                        "sh",
+                        "-c",
+                        "exec \"$0\" describe " + report + " </dev/null " + redirections,
+                        Bridge.CLIENT.toString())
+                .redirectErrorStream(true)
+                .start();
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(new String(out)).isZero();
-        return Files.readAllLines(report).stream().map(l -> {
-            // "N LINK KIND FLAGS", where LINK may hold spaces ("... (deleted)")
-            int first = l.indexOf(' ');
-            int last = l.lastIndexOf(' ');
-            int kind = l.lastIndexOf(' ', last - 1);
-            return new String[] {l.substring(0, first), l.substring(first + 1, kind), l.substring(kind + 1, last), l.substring(last + 1)};
-        }).toList();
+        return Files.readAllLines(report).stream()
+                .map(l -> {
+                    // "N LINK KIND FLAGS", where LINK may hold spaces ("... (deleted)")
+                    int first = l.indexOf(' ');
+                    int last = l.lastIndexOf(' ');
+                    int kind = l.lastIndexOf(' ', last - 1);
+                    return new String[] {
+                        l.substring(0, first),
+                        l.substring(first + 1, kind),
+                        l.substring(kind + 1, last),
+                        l.substring(last + 1)
+                    };
+                })
+                .toList();
     }
 
     private static int flags(String[] described) {
@@ -176,12 +213,13 @@ class OutputFileTest {
     private static List<Path> outputFiles() {
         try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(bridge.daemonPid()), "fd"))) {
             return fds.filter(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).toString().startsWith(outputDir + "/");
-                } catch (IOException e) {
-                    return false;
-                }
-            }).toList();
+                        try {
+                            return Files.readSymbolicLink(fd).toString().startsWith(outputDir + "/");
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    })
+                    .toList();
         } catch (IOException e) {
             return List.of();
         }
@@ -190,7 +228,9 @@ class OutputFileTest {
     /** Disk blocks the file takes (stat's st_blocks, in bytes), 0 once it is gone. */
     private static long allocatedBytes(Path fd) {
         try {
-            Process p = new ProcessBuilder("stat", "-L", "-c", "%b %B", fd.toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("stat", "-L", "-c", "%b %B", fd.toString())
+                    .redirectErrorStream(true)
+                    .start();
             String[] out = new String(p.getInputStream().readAllBytes()).trim().split(" ");
             p.waitFor();
             return p.exitValue() == 0 ? Long.parseLong(out[0]) * Long.parseLong(out[1]) : 0;

@@ -65,7 +65,8 @@ class PathRaceTest {
         Files.writeString(outside.resolve("prompt.txt"), "SECRET-OUTSIDE");
         Path claude = Files.writeString(dir.resolve("claude"), CLAUDE);
         Files.setPosixFilePermissions(claude, PosixFilePermissions.fromString("rwxr-xr-x"));
-        bridge = Bridge.start(dir, Map.of(), Bridge.withClaude(claude, "--map", ws + "=" + ws, "--max-running", "1", "--rate", "0"));
+        bridge = Bridge.start(
+                dir, Map.of(), Bridge.withClaude(claude, "--map", ws + "=" + ws, "--max-running", "1", "--rate", "0"));
         audit = new AuditLines(bridge.auditLog());
     }
 
@@ -79,7 +80,8 @@ class PathRaceTest {
         Path sub = Files.createDirectories(ws.resolve("sub"));
         Files.createDirectories(outside.resolve("sub"));
         Path marker = dir.resolve("release");
-        try (Call holder = holdTheSlot(marker); Call queued = Call.open(bridge.socket, List.of("-p", "hi"), sub.toString(), "queued")) {
+        try (Call holder = holdTheSlot(marker);
+                Call queued = Call.open(bridge.socket, List.of("-p", "hi"), sub.toString(), "queued")) {
             queued.queued.get(30, TimeUnit.SECONDS);
             swapForLink(sub, outside.resolve("sub"));
             Files.createFile(marker);
@@ -91,9 +93,13 @@ class PathRaceTest {
         }
         JsonNode end = audit.endOf("queued");
         assertThat(end.path("outcome").asText()).isEqualTo("cwd_not_mapped");
-        assertThat(audit.of(end.path("id").asText())).extracting(n -> n.path("event").asText()).containsExactly("end");
+        assertThat(audit.of(end.path("id").asText()))
+                .extracting(n -> n.path("event").asText())
+                .containsExactly("end");
         // and the daemon goes on serving
-        assertThat(RawCall.send(bridge.socket, false, request(List.of("-p", "again"), ws.toString(), "after")).status()).isZero();
+        assertThat(RawCall.send(bridge.socket, false, request(List.of("-p", "again"), ws.toString(), "after"))
+                        .status())
+                .isZero();
     }
 
     @Test
@@ -103,15 +109,23 @@ class PathRaceTest {
         Files.createDirectories(outside.resolve("notes"));
         Files.writeString(outside.resolve("notes/prompt.txt"), "SECRET-OUTSIDE");
         Path marker = dir.resolve("release");
-        List<String> argv = List.of("-p", "hi", "--append-system-prompt-file", sub.resolve("prompt.txt").toString());
-        try (Call holder = holdTheSlot(marker); Call queued = Call.open(bridge.socket, argv, ws.toString(), "queued-option")) {
+        List<String> argv = List.of(
+                "-p",
+                "hi",
+                "--append-system-prompt-file",
+                sub.resolve("prompt.txt").toString());
+        try (Call holder = holdTheSlot(marker);
+                Call queued = Call.open(bridge.socket, argv, ws.toString(), "queued-option")) {
             queued.queued.get(30, TimeUnit.SECONDS);
             swapForLink(sub, outside.resolve("notes"));
             Files.createFile(marker);
             RawCall.Answer a = queued.answer.get(30, TimeUnit.SECONDS);
             assertThat(a.text()).doesNotContain("SECRET-OUTSIDE");
             assertThat(a.status()).as(a.text()).isEqualTo(78);
-            assertThat(a.text()).startsWith("policy_denied:").contains("--append-system-prompt-file").contains("leads outside");
+            assertThat(a.text())
+                    .startsWith("policy_denied:")
+                    .contains("--append-system-prompt-file")
+                    .contains("leads outside");
             holder.answer.get(30, TimeUnit.SECONDS);
         }
         JsonNode end = audit.endOf("queued-option");
@@ -124,7 +138,8 @@ class PathRaceTest {
         Path d = Files.createDirectories(ws.resolve("d/x"));
         Path e = Files.createDirectories(ws.resolve("e/x"));
         Path marker = dir.resolve("release");
-        try (Call holder = holdTheSlot(marker); Call queued = Call.open(bridge.socket, List.of("-p", "hi"), d.toString(), "moved")) {
+        try (Call holder = holdTheSlot(marker);
+                Call queued = Call.open(bridge.socket, List.of("-p", "hi"), d.toString(), "moved")) {
             queued.queued.get(30, TimeUnit.SECONDS);
             swapForLink(ws.resolve("d"), ws.resolve("e")); // a link that stays inside the mapping is allowed
             Files.createFile(marker);
@@ -170,7 +185,8 @@ class PathRaceTest {
         int ran = 0;
         try {
             for (int i = 0; i < tries; i++) {
-                RawCall.Answer a = RawCall.send(bridge.socket, false, request(List.of("-p", "hi"), d.toString(), "flip-" + i));
+                RawCall.Answer a =
+                        RawCall.send(bridge.socket, false, request(List.of("-p", "hi"), d.toString(), "flip-" + i));
                 if (a.text().contains(outsideCwd)) {
                     wins++;
                 } else if (a.status() == 0) {
@@ -181,7 +197,8 @@ class PathRaceTest {
             flipping.set(false);
             flipper.join();
         }
-        System.out.printf("flipping symlink: %d of %d requests ran outside the mapping, %d ran inside, the rest were refused%n",
+        System.out.printf(
+                "flipping symlink: %d of %d requests ran outside the mapping, %d ran inside, the rest were refused%n",
                 wins, tries, ran);
         assertThat(wins).as("requests that ran outside the mapping").isZero();
     }
@@ -194,12 +211,14 @@ class PathRaceTest {
 
     /** Replaces a directory by a symbolic link to {@code target}, as a container could do in its own workspace. */
     private static void swapForLink(Path directory, Path target) throws IOException {
-        Files.move(directory, directory.resolveSibling(directory.getFileName() + ".old"), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                directory, directory.resolveSibling(directory.getFileName() + ".old"), StandardCopyOption.ATOMIC_MOVE);
         Files.createSymbolicLink(directory, target);
     }
 
     static byte[] request(List<String> argv, String cwd, String client) {
-        return RawCall.concat(RawCall.hello(), RawCall.request(new Request(argv, Map.of(), cwd, Optional.empty(), client)));
+        return RawCall.concat(
+                RawCall.hello(), RawCall.request(new Request(argv, Map.of(), cwd, Optional.empty(), client)));
     }
 
     /** One request over a raw socket, answered in the background; tells when it is queued and when it has started. */
@@ -245,11 +264,11 @@ class PathRaceTest {
                         }
                         case EXIT -> {
                             Exit x = Exit.fromFrame(f.get());
-                            answer.complete(new RawCall.Answer(x.signaled() ? 128 + x.value() : x.value(), out.toString()));
+                            answer.complete(
+                                    new RawCall.Answer(x.signaled() ? 128 + x.value() : x.value(), out.toString()));
                             return;
                         }
-                        default -> {
-                        }
+                        default -> {}
                     }
                 }
             } catch (IOException e) {

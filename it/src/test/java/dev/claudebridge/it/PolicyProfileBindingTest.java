@@ -66,13 +66,22 @@ class PolicyProfileBindingTest {
 
     /** The client as uid/gid 65534 (nobody), which the host cannot map to root. */
     private Bridge.Result runAsNobody(String socket, String client, String... args) {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run the client as another user");
+        Assumptions.assumeTrue(
+                "root".equals(System.getProperty("user.name")), "needs root to run the client as another user");
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", Bridge.CLIENT.toString())
+        ProcessBuilder pb = new ProcessBuilder(
+                        "/usr/bin/setpriv",
+                        "--reuid=65534",
+                        "--regid=65534",
+                        "--clear-groups",
+                        Bridge.CLIENT.toString())
                 .directory(ws.toFile());
         pb.command().addAll(java.util.List.of(args));
         pb.environment().put("CLAUDE_BRIDGE_SOCKET", dir.resolve(socket).toString());
-        pb.environment().put("CLAUDE_BRIDGE_JAVA", ProcessHandle.current().info().command().orElseThrow());
+        pb.environment()
+                .put(
+                        "CLAUDE_BRIDGE_JAVA",
+                        ProcessHandle.current().info().command().orElseThrow());
         pb.environment().put("CLAUDE_BRIDGE_CACHE", "/nonexistent/cache");
         pb.environment().put("CLAUDE_BRIDGE_CLIENT_NAME", client);
         return Bridge.run(pb, new byte[0]);
@@ -92,7 +101,8 @@ class PolicyProfileBindingTest {
         assertThat(a.path("listener").asText()).isEqualTo(dir.resolve("b.sock").toString());
         assertThat(a.path("rule").asText()).isEqualTo("--enable-auto-mode");
         assertThat(b.path("profile").asText()).isEqualTo("trusted");
-        assertThat(b.path("listener").asText()).isEqualTo(dir.resolve("trusted.sock").toString());
+        assertThat(b.path("listener").asText())
+                .isEqualTo(dir.resolve("trusted.sock").toString());
         assertThat(b.path("decision").asText()).isEqualTo("allowed");
     }
 
@@ -100,7 +110,9 @@ class PolicyProfileBindingTest {
     void aSocketWithoutAProfileServesOnlyMatchedPeers() {
         Bridge.Result root = run("strict.sock", "root-on-strict", "-p", "hi");
         assertThat(root.status()).as(root.toString()).isEqualTo(67);
-        assertThat(root.stderr()).contains("no profile of this bridge admits a caller with uid root").contains("strict.sock");
+        assertThat(root.stderr())
+                .contains("no profile of this bridge admits a caller with uid root")
+                .contains("strict.sock");
         JsonNode denied = audit.endOf("root-on-strict");
         assertThat(denied.path("outcome").asText()).isEqualTo("access_denied");
         assertThat(denied.path("peer").path("uid").asLong()).isZero();

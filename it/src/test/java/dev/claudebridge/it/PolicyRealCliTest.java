@@ -31,13 +31,16 @@ class PolicyRealCliTest {
     @BeforeAll
     void start() throws Exception {
         String prop = System.getProperty("claude.real", "");
-        Assumptions.assumeTrue(!prop.isBlank() && Files.isExecutable(Path.of(prop)),
+        Assumptions.assumeTrue(
+                !prop.isBlank() && Files.isExecutable(Path.of(prop)),
                 "the real claude CLI is not installed (./build.sh test installs it into .tools/): skipped");
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "claude shows bypass only when run as root: skipped");
+        Assumptions.assumeTrue(
+                "root".equals(System.getProperty("user.name")), "claude shows bypass only when run as root: skipped");
         claude = Path.of(prop);
         dir = Bridge.tempDir();
         home = Files.createDirectories(dir.resolve("home"));
-        Path config = Bridge.writeConfig(dir, "config.yaml", """
+        Path config = Bridge.writeConfig(
+                dir, "config.yaml", """
                 claude: { path: %s }
                 listeners: [ { socket: %s } ]
                 profiles:
@@ -64,37 +67,44 @@ class PolicyRealCliTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-            "bypass --dangerously-skip-permissions|-p|hi",
-            "bypass -p|--dangerously-skip-permissions",
-            "bypass -p|hi|--dangerously-skip-permissions",
-            "bypass hello|--dangerously-skip-permissions|-p",
-            "bypass -pc|--dangerously-skip-permissions",
-            "bypass -d|--dangerously-skip-permissions|-p|hi",
-            "bypass --allowedTools|Bash|--dangerously-skip-permissions|-p|hi",
-            "bypass --permission-mode|bypassPermissions|-p|hi",
-            "bypass --permission-mode=bypassPermissions|-p|hi",
-            "bypass -p|--permission-mode|bypassPermissions",
-            "plain -p|--|--dangerously-skip-permissions",
-            "plain --model|--dangerously-skip-permissions|-p|hi",
-            "plain --system-prompt|--dangerously-skip-permissions|-p|hi",
-            "plain --append-system-prompt=--dangerously-skip-permissions|-p|hi",
-            "plain -p|explain --dangerously-skip-permissions",
-            "plain --permission-mode|plan|-p|hi",
-            "plain -p|hi|--|--permission-mode|bypassPermissions",
-    })
+    @ValueSource(
+            strings = {
+                "bypass --dangerously-skip-permissions|-p|hi",
+                "bypass -p|--dangerously-skip-permissions",
+                "bypass -p|hi|--dangerously-skip-permissions",
+                "bypass hello|--dangerously-skip-permissions|-p",
+                "bypass -pc|--dangerously-skip-permissions",
+                "bypass -d|--dangerously-skip-permissions|-p|hi",
+                "bypass --allowedTools|Bash|--dangerously-skip-permissions|-p|hi",
+                "bypass --permission-mode|bypassPermissions|-p|hi",
+                "bypass --permission-mode=bypassPermissions|-p|hi",
+                "bypass -p|--permission-mode|bypassPermissions",
+                "plain -p|--|--dangerously-skip-permissions",
+                "plain --model|--dangerously-skip-permissions|-p|hi",
+                "plain --system-prompt|--dangerously-skip-permissions|-p|hi",
+                "plain --append-system-prompt=--dangerously-skip-permissions|-p|hi",
+                "plain -p|explain --dangerously-skip-permissions",
+                "plain --permission-mode|plan|-p|hi",
+                "plain -p|hi|--|--permission-mode|bypassPermissions",
+            })
     void theBridgeDeniesExactlyWhatClaudeReadsAsBypass(String row) {
         boolean expected = row.startsWith("bypass ");
         List<String> args = List.of(row.substring(row.indexOf(' ') + 1).split("\\|"));
         Bridge.Result d = direct(args);
         boolean tookBypass = (d.stderr() + d.out()).contains(TOOK_BYPASS);
-        assertThat(tookBypass).as("this claude's reading of %s changed: %s", args, d).isEqualTo(expected);
+        assertThat(tookBypass)
+                .as("this claude's reading of %s changed: %s", args, d)
+                .isEqualTo(expected);
         Bridge.Result b = Bridge.run(bridge.client(dir, args.toArray(String[]::new)), new byte[0]);
         if (tookBypass) {
-            assertThat(b.status()).as("claude reads %s as bypass; the bridge must deny it: %s", args, b).isEqualTo(78);
+            assertThat(b.status())
+                    .as("claude reads %s as bypass; the bridge must deny it: %s", args, b)
+                    .isEqualTo(78);
             assertThat(b.stderr()).contains("is not allowed");
         } else {
-            assertThat(b.status()).as("claude does not read %s as bypass (%s); the bridge must not deny it: %s", args, d, b).isNotEqualTo(78);
+            assertThat(b.status())
+                    .as("claude does not read %s as bypass (%s); the bridge must not deny it: %s", args, d, b)
+                    .isNotEqualTo(78);
             assertThat(b.stderr() + b.out()).doesNotContain(TOOK_BYPASS);
         }
     }

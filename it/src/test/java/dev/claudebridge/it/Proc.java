@@ -6,8 +6,7 @@ import java.nio.file.Path;
 
 /** Process liveness as a user would judge it: present in /proc and not a zombie. */
 final class Proc {
-    private Proc() {
-    }
+    private Proc() {}
 
     static boolean running(long pid) {
         try {

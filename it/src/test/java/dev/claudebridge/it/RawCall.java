@@ -26,12 +26,10 @@ import java.util.concurrent.TimeUnit;
  * bytes, optionally half-closes, and reads the daemon's answer (an ERROR, or the output and EXIT).
  */
 final class RawCall {
-    private RawCall() {
-    }
+    private RawCall() {}
 
     /** What came back: the exit status the client would end with, and the message or stdout. */
-    record Answer(int status, String text) {
-    }
+    record Answer(int status, String text) {}
 
     static byte[] frame(Frame f) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -67,7 +65,8 @@ final class RawCall {
 
     /** One request field: tag, uint32 length, value. */
     static byte[] field(int tag, byte[] value) {
-        return concat(ByteBuffer.allocate(5).put((byte) tag).putInt(value.length).array(), value);
+        return concat(
+                ByteBuffer.allocate(5).put((byte) tag).putInt(value.length).array(), value);
     }
 
     static byte[] utf8(String s) {
@@ -85,7 +84,8 @@ final class RawCall {
     /** Sends {@code bytes} (then half-closes when asked) and reads the answer, 20 s at most. */
     static Answer send(Path socket, boolean halfClose, byte[] bytes) {
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            CompletableFuture<Answer> answer = CompletableFuture.supplyAsync(() -> read(ch), r -> Thread.ofVirtual().start(r));
+            CompletableFuture<Answer> answer = CompletableFuture.supplyAsync(
+                    () -> read(ch), r -> Thread.ofVirtual().start(r));
             try {
                 ByteBuffer buf = ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) {

@@ -43,7 +43,8 @@ class RealClaudeOutputTest {
             }
             // claude -p ... </dev/null >out.txt, and the same answer into a pipe for comparison
             for (CallerRun.Reader reader : CallerRun.Reader.values()) {
-                if (!losesOnAPipeItself(cli, 16 * MIB, reader) || !ONLY.isEmpty()) { // measured by hand only, never asserted
+                if (!losesOnAPipeItself(cli, 16 * MIB, reader)
+                        || !ONLY.isEmpty()) { // measured by hand only, never asserted
                     out.add(Arguments.of(cli, 16 * MIB, CallerRun.Stdin.DEV_NULL, reader));
                 }
             }
@@ -53,9 +54,11 @@ class RealClaudeOutputTest {
 
     @ParameterizedTest(name = "{0} {1} bytes, stdin {2}, {3} reader")
     @MethodSource("combinations")
-    void aLongAnswerArrivesWhole(String cliProperty, int size, CallerRun.Stdin stdin, CallerRun.Reader reader) throws Exception {
+    void aLongAnswerArrivesWhole(String cliProperty, int size, CallerRun.Stdin stdin, CallerRun.Reader reader)
+            throws Exception {
         String claude = System.getProperty(cliProperty, "");
-        Assumptions.assumeTrue(!claude.isBlank() && Files.isExecutable(Path.of(claude)),
+        Assumptions.assumeTrue(
+                !claude.isBlank() && Files.isExecutable(Path.of(claude)),
                 "no CLI at -D" + cliProperty + " (./build.sh test installs it into .tools/): skipped");
         String combination = cliProperty + " " + size + " " + stdin + " " + reader;
         Assumptions.assumeTrue(combination.contains(ONLY), "not " + ONLY + " (-Doutput.only): skipped");
@@ -66,29 +69,48 @@ class RealClaudeOutputTest {
         Files.writeString(home.resolve(".claude.json"), "{\"hasCompletedOnboarding\":true,\"theme\":\"dark\"}");
         Path project = Files.createDirectories(dir.resolve("project"));
         try (MessagesStandIn api = new MessagesStandIn();
-                Bridge bridge = Bridge.start(dir, name -> name.startsWith("ANTHROPIC_") || name.startsWith("CLAUDE_")
-                        || name.toLowerCase(Locale.ROOT).endsWith("_proxy"),
-                        Map.of("HOME", home.toString(), "ANTHROPIC_BASE_URL", api.baseUrl(), "ANTHROPIC_API_KEY", KEY,
-                                "DISABLE_AUTOUPDATER", "1", "DISABLE_TELEMETRY", "1", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"),
+                Bridge bridge = Bridge.start(
+                        dir,
+                        name -> name.startsWith("ANTHROPIC_")
+                                || name.startsWith("CLAUDE_")
+                                || name.toLowerCase(Locale.ROOT).endsWith("_proxy"),
+                        Map.of(
+                                "HOME",
+                                home.toString(),
+                                "ANTHROPIC_BASE_URL",
+                                api.baseUrl(),
+                                "ANTHROPIC_API_KEY",
+                                KEY,
+                                "DISABLE_AUTOUPDATER",
+                                "1",
+                                "DISABLE_TELEMETRY",
+                                "1",
+                                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
+                                "1"),
                         List.of("--claude", claude, "--map", project + "=" + project, "--admin-listen", "off"))) {
             int shortRuns = 0;
             List<String> failures = new ArrayList<>();
             for (int run = 1; run <= RUNS; run++) {
                 MessagesStandIn.Turn[] turns = {MessagesStandIn.Turn.text(answer)};
                 api.script(turns);
-                Bridge.Result r = CallerRun.run(bridge.client(project, "-p", "write the long answer"), stdin, reader, 240);
+                Bridge.Result r =
+                        CallerRun.run(bridge.client(project, "-p", "write the long answer"), stdin, reader, 240);
                 if (r.status() != 0 || !java.util.Arrays.equals(r.stdout(), expected)) {
                     shortRuns++;
-                    failures.add("run " + run + ": status " + r.status() + ", " + r.stdout().length + " of " + expected.length + " bytes, stderr "
-                            + r.stderr());
+                    failures.add("run " + run + ": status " + r.status() + ", " + r.stdout().length + " of "
+                            + expected.length + " bytes, stderr " + r.stderr());
                 }
             }
-            System.out.printf("%s %d bytes stdin %s %s reader: %d of %d runs short%n", cliProperty, size, stdin, reader, shortRuns, RUNS);
+            System.out.printf(
+                    "%s %d bytes stdin %s %s reader: %d of %d runs short%n",
+                    cliProperty, size, stdin, reader, shortRuns, RUNS);
             if (losesOnAPipeItself(cliProperty, size, reader)) {
                 // run directly into a pipe, the pinned CLI loses 16 MiB answers too: measured, not asserted
                 return;
             }
-            assertThat(failures).as("short outputs (daemon log:%n%s)", bridge.log()).isEmpty();
+            assertThat(failures)
+                    .as("short outputs (daemon log:%n%s)", bridge.log())
+                    .isEmpty();
         }
     }
 
@@ -105,7 +127,8 @@ class RealClaudeOutputTest {
     static String answer(int size) {
         StringBuilder b = new StringBuilder(size);
         for (int i = 0; b.length() < size; i++) {
-            b.append(String.format("line %08d of the long answer, padded to make it longer: abcdefghijklmnopqrstuvwxyz%n", i));
+            b.append(String.format(
+                    "line %08d of the long answer, padded to make it longer: abcdefghijklmnopqrstuvwxyz%n", i));
         }
         b.setLength(size - 1);
         return b.append('.').toString();

@@ -44,7 +44,8 @@ class RealClaudeTerminalTest {
     @BeforeEach
     void start() throws IOException {
         String claude = System.getProperty("claude.real", "");
-        Assumptions.assumeTrue(!claude.isBlank() && Files.isExecutable(Path.of(claude)),
+        Assumptions.assumeTrue(
+                !claude.isBlank() && Files.isExecutable(Path.of(claude)),
                 "the real claude CLI is not installed (set -Dclaude.real; ./build.sh test installs it into .tools/): skipped");
         Assumptions.assumeTrue(Tmux.available(), "tmux is not installed (./build.sh test installs it): skipped");
         dir = Bridge.tempDir();
@@ -52,14 +53,39 @@ class RealClaudeTerminalTest {
         Files.writeString(home.resolve(".claude.json"), "{\"hasCompletedOnboarding\":true,\"theme\":\"dark\"}");
         project = Files.createDirectories(dir.resolve("project"));
         api = new MessagesStandIn();
-        Map<String, String> env = Map.of("HOME", home.toString(), "ANTHROPIC_BASE_URL", api.baseUrl(), "ANTHROPIC_API_KEY", KEY,
-                "DISABLE_AUTOUPDATER", "1", "DISABLE_TELEMETRY", "1", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
+        Map<String, String> env = Map.of(
+                "HOME",
+                home.toString(),
+                "ANTHROPIC_BASE_URL",
+                api.baseUrl(),
+                "ANTHROPIC_API_KEY",
+                KEY,
+                "DISABLE_AUTOUPDATER",
+                "1",
+                "DISABLE_TELEMETRY",
+                "1",
+                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
+                "1");
         // nothing of the developer's own Claude settings, credentials or proxies may reach the CLI
-        bridge = Bridge.start(dir, name -> name.startsWith("ANTHROPIC_") || name.startsWith("CLAUDE_")
-                || name.toLowerCase(Locale.ROOT).endsWith("_proxy"), env,
+        bridge = Bridge.start(
+                dir,
+                name -> name.startsWith("ANTHROPIC_")
+                        || name.startsWith("CLAUDE_")
+                        || name.toLowerCase(Locale.ROOT).endsWith("_proxy"),
+                env,
                 List.of("--claude", claude, "--map", project + "=" + project, "--admin-listen", "off"));
-        tmux = new Tmux(COLUMNS, ROWS, Map.of("CLAUDE_BRIDGE_SOCKET", bridge.socket.toString(),
-                "CLAUDE_BRIDGE_CACHE", Bridge.CLIENT_CACHE.toString(), "TERM", "xterm-256color", "PS1", "$ "));
+        tmux = new Tmux(
+                COLUMNS,
+                ROWS,
+                Map.of(
+                        "CLAUDE_BRIDGE_SOCKET",
+                        bridge.socket.toString(),
+                        "CLAUDE_BRIDGE_CACHE",
+                        Bridge.CLIENT_CACHE.toString(),
+                        "TERM",
+                        "xterm-256color",
+                        "PS1",
+                        "$ "));
     }
 
     @AfterEach
@@ -81,11 +107,15 @@ class RealClaudeTerminalTest {
     void theInteractiveInterfaceWorksThroughTheBridge() throws Exception {
         Path before = dir.resolve("stty-before");
         Path after = dir.resolve("stty-after");
-        tmux.line("cd " + project + " && stty -g > " + before + "; " + Bridge.CLIENT + "; echo status=$?; stty -g > " + after);
+        tmux.line("cd " + project + " && stty -g > " + before + "; " + Bridge.CLIENT + "; echo status=$?; stty -g > "
+                + after);
 
         String screen = answerStartupQuestions();
         assertThat(screen).as("the main screen").contains("Claude Code").contains("❯");
-        assertThat(ruleWidths(screen)).as("the prompt box's borders, at %d columns:%n%s", COLUMNS, screen).isNotEmpty().allMatch(w -> w == COLUMNS);
+        assertThat(ruleWidths(screen))
+                .as("the prompt box's borders, at %d columns:%n%s", COLUMNS, screen)
+                .isNotEmpty()
+                .allMatch(w -> w == COLUMNS);
 
         tmux.type("say hello");
         // \h, not a space: the prompt marker is followed by a no-break space
@@ -95,16 +125,22 @@ class RealClaudeTerminalTest {
         screen = tmux.awaitText(MessagesStandIn.REPLY, 30);
         System.out.println("after the prompt:\n" + screen);
         assertThat(screen).as("the stand-in's reply is rendered").containsPattern("●\\h" + MessagesStandIn.REPLY);
-        assertThat(api.received()).as("the stand-in got the prompt, with the key the daemon's side holds")
-                .anyMatch(r -> r.method().equals("POST") && r.path().startsWith("/v1/messages") && r.body().contains("say hello")
+        assertThat(api.received())
+                .as("the stand-in got the prompt, with the key the daemon's side holds")
+                .anyMatch(r -> r.method().equals("POST")
+                        && r.path().startsWith("/v1/messages")
+                        && r.body().contains("say hello")
                         && r.apiKey().equals(KEY));
 
         tmux.resize(NEW_COLUMNS, NEW_ROWS);
         // until it redraws, tmux shows the old 100-column lines wrapped into 70 + 30: every border must be 70 wide
-        screen = tmux.await(s -> !ruleWidths(s).isEmpty() && ruleWidths(s).stream().allMatch(w -> w == NEW_COLUMNS), 10);
+        screen = tmux.await(
+                s -> !ruleWidths(s).isEmpty() && ruleWidths(s).stream().allMatch(w -> w == NEW_COLUMNS), 10);
         System.out.println("after the resize:\n" + screen);
-        assertThat(ruleWidths(screen)).as("the prompt box's borders, redrawn at %d columns:%n%s", NEW_COLUMNS, screen)
-                .isNotEmpty().allMatch(w -> w == NEW_COLUMNS);
+        assertThat(ruleWidths(screen))
+                .as("the prompt box's borders, redrawn at %d columns:%n%s", NEW_COLUMNS, screen)
+                .isNotEmpty()
+                .allMatch(w -> w == NEW_COLUMNS);
         assertThat(screen).contains(MessagesStandIn.REPLY);
 
         tmux.keys("C-c");
@@ -112,9 +148,14 @@ class RealClaudeTerminalTest {
         tmux.keys("C-c");
         screen = tmux.awaitPattern("status=\\d+", 20);
         System.out.println("after exit:\n" + screen);
-        assertThat(screen).as("its goodbye (written as it exits) and the client's status")
-                .contains("claude --resume").containsPattern("(?m)^status=0$");
-        assertThat(awaitFile(after)).as("the terminal's mode after the run").isEqualTo(Files.readString(before).trim()).isNotBlank();
+        assertThat(screen)
+                .as("its goodbye (written as it exits) and the client's status")
+                .contains("claude --resume")
+                .containsPattern("(?m)^status=0$");
+        assertThat(awaitFile(after))
+                .as("the terminal's mode after the run")
+                .isEqualTo(Files.readString(before).trim())
+                .isNotBlank();
         assertNoHostProcessLeft();
     }
 
@@ -126,10 +167,12 @@ class RealClaudeTerminalTest {
         while (System.nanoTime() < deadline) {
             boolean t = trusted;
             boolean k = keyApproved;
-            String s = tmux.await(x -> x.contains(READY) || !t && x.contains(TRUST) || !k && x.contains(API_KEY),
-                    (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime())));
+            String s = tmux.await(x -> x.contains(READY) || !t && x.contains(TRUST) || !k && x.contains(API_KEY), (int)
+                    Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime())));
             if (s.contains(READY)) {
-                assertThat(keyApproved).as("the API-key question was asked and answered").isTrue();
+                assertThat(keyApproved)
+                        .as("the API-key question was asked and answered")
+                        .isTrue();
                 return s;
             } else if (!trusted && s.contains(TRUST)) {
                 tmux.keys("Enter"); // the default answer: trust the folder
@@ -144,12 +187,16 @@ class RealClaudeTerminalTest {
             }
         }
         return fail("the interface did not appear within 45 s:\n" + tmux.screen() + "\ndaemon log:\n" + bridge.log()
-                + "\nstand-in requests: " + api.received().stream().map(r -> r.method() + " " + r.path()).toList());
+                + "\nstand-in requests: "
+                + api.received().stream().map(r -> r.method() + " " + r.path()).toList());
     }
 
     /** The widths (in characters) of the screen's horizontal rules: the lines made only of box-drawing dashes. */
     private static List<Integer> ruleWidths(String screen) {
-        return screen.lines().filter(l -> l.matches("─{10,}")).map(l -> l.codePointCount(0, l.length())).toList();
+        return screen.lines()
+                .filter(l -> l.matches("─{10,}"))
+                .map(l -> l.codePointCount(0, l.length()))
+                .toList();
     }
 
     private static String awaitFile(Path p) throws IOException {
@@ -167,7 +214,11 @@ class RealClaudeTerminalTest {
         while (System.nanoTime() < deadline && daemon.children().anyMatch(p -> Proc.running(p.pid()))) {
             Bridge.sleep(20);
         }
-        assertThat(daemon.children().filter(p -> Proc.running(p.pid())).map(p -> p.pid() + " " + p.info().command().orElse("?")).toList())
-                .as("host processes left behind").isEmpty();
+        assertThat(daemon.children()
+                        .filter(p -> Proc.running(p.pid()))
+                        .map(p -> p.pid() + " " + p.info().command().orElse("?"))
+                        .toList())
+                .as("host processes left behind")
+                .isEmpty();
     }
 }

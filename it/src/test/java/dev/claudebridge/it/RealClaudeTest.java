@@ -27,7 +27,8 @@ class RealClaudeTest {
     @BeforeAll
     static void start() throws Exception {
         String prop = System.getProperty("claude.real", "");
-        Assumptions.assumeTrue(!prop.isBlank() && Files.isExecutable(Path.of(prop)),
+        Assumptions.assumeTrue(
+                !prop.isBlank() && Files.isExecutable(Path.of(prop)),
                 "the real claude CLI is not installed (./build.sh test installs it into .tools/): skipped");
         claude = Path.of(prop);
         dir = Bridge.tempDir();
@@ -70,7 +71,8 @@ class RealClaudeTest {
         Bridge.Result d = direct("--help");
         Bridge.Result b = bridged("--help");
         assertThat(d.stdout().length).isGreaterThan(1000);
-        assertThat(new String(b.stdout(), StandardCharsets.UTF_8)).isEqualTo(new String(d.stdout(), StandardCharsets.UTF_8));
+        assertThat(new String(b.stdout(), StandardCharsets.UTF_8))
+                .isEqualTo(new String(d.stdout(), StandardCharsets.UTF_8));
         assertThat(b.stderr()).isEqualTo(d.stderr());
         assertThat(b.status()).isEqualTo(d.status());
     }
@@ -89,9 +91,15 @@ class RealClaudeTest {
     void bridgedCallsOfTheRealCliLeaveNoProcessBehind() throws Exception {
         bridged("--version");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline && ProcessHandle.of(bridge.daemonPid()).orElseThrow().children().anyMatch(p -> Proc.running(p.pid()))) {
+        while (System.nanoTime() < deadline
+                && ProcessHandle.of(bridge.daemonPid()).orElseThrow().children().anyMatch(p -> Proc.running(p.pid()))) {
             Bridge.sleep(20);
         }
-        assertThat(ProcessHandle.of(bridge.daemonPid()).orElseThrow().children().filter(p -> Proc.running(p.pid())).toList()).isEmpty();
+        assertThat(ProcessHandle.of(bridge.daemonPid())
+                        .orElseThrow()
+                        .children()
+                        .filter(p -> Proc.running(p.pid()))
+                        .toList())
+                .isEmpty();
     }
 }

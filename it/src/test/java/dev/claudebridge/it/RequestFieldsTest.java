@@ -32,7 +32,9 @@ class RequestFieldsTest {
 
     @Test
     void twoWorkingDirectoriesAreABadRequestAndTheDaemonKeepsServing() {
-        byte[] request = RawCall.requestOf(RawCall.field(0x01, RawCall.utf8("cwd")), RawCall.field(0x03, RawCall.utf8("/")),
+        byte[] request = RawCall.requestOf(
+                RawCall.field(0x01, RawCall.utf8("cwd")),
+                RawCall.field(0x03, RawCall.utf8("/")),
                 RawCall.field(0x03, RawCall.utf8("/tmp")));
 
         RawCall.Answer a = RawCall.send(bridge.socket, false, RawCall.concat(RawCall.hello(), request));
@@ -40,12 +42,15 @@ class RequestFieldsTest {
         assertThat(a.status()).isEqualTo(64);
         assertThat(a.text()).startsWith("bad_request: ").contains("repeats its CWD field");
         assertThat(bridge.run("exit", "3").status()).isEqualTo(3);
-        assertThat(new AuditLines(bridge.auditLog()).ends()).anyMatch(n -> n.path("outcome").asText().equals("bad_request"));
+        assertThat(new AuditLines(bridge.auditLog()).ends())
+                .anyMatch(n -> n.path("outcome").asText().equals("bad_request"));
     }
 
     @Test
     void twoClientNamesAreABadRequest() {
-        byte[] request = RawCall.requestOf(RawCall.field(0x03, RawCall.utf8("/")), RawCall.field(0x05, RawCall.utf8("a")),
+        byte[] request = RawCall.requestOf(
+                RawCall.field(0x03, RawCall.utf8("/")),
+                RawCall.field(0x05, RawCall.utf8("a")),
                 RawCall.field(0x05, RawCall.utf8("b")));
 
         RawCall.Answer a = RawCall.send(bridge.socket, false, RawCall.concat(RawCall.hello(), request));
@@ -55,8 +60,12 @@ class RequestFieldsTest {
 
     @Test
     void theTerminalsTermIsTheProcesssTerm() {
-        Request r = new Request(List.of("env", "TERM"), Map.of("TERM", "xterm-256color"), "/",
-                Optional.of(new Terminal(80, 24, "vt220")), "term-test");
+        Request r = new Request(
+                List.of("env", "TERM"),
+                Map.of("TERM", "xterm-256color"),
+                "/",
+                Optional.of(new Terminal(80, 24, "vt220")),
+                "term-test");
 
         RawCall.Answer a = RawCall.send(bridge.socket, false, RawCall.concat(RawCall.hello(), RawCall.request(r)));
 
@@ -66,7 +75,12 @@ class RequestFieldsTest {
 
     @Test
     void anEmptyTermLeavesTheEnvironmentsTerm() {
-        Request r = new Request(List.of("env", "TERM"), Map.of("TERM", "screen"), "/", Optional.of(new Terminal(80, 24, "")), "term-test");
+        Request r = new Request(
+                List.of("env", "TERM"),
+                Map.of("TERM", "screen"),
+                "/",
+                Optional.of(new Terminal(80, 24, "")),
+                "term-test");
 
         RawCall.Answer a = RawCall.send(bridge.socket, false, RawCall.concat(RawCall.hello(), RawCall.request(r)));
 

@@ -35,7 +35,9 @@ class SdkArgvPolicyTest {
         List<Arguments> out = new ArrayList<>();
         if (Files.isDirectory(DIR)) {
             try (Stream<Path> files = Files.list(DIR)) {
-                for (Path f : files.filter(p -> p.getFileName().toString().matches("argv-.*\\.txt")).sorted().toList()) {
+                for (Path f : files.filter(p -> p.getFileName().toString().matches("argv-.*\\.txt"))
+                        .sorted()
+                        .toList()) {
                     parse(f).forEach((shape, argv) -> out.add(Arguments.of(f.getFileName() + ": " + shape, argv)));
                 }
             }
@@ -69,12 +71,20 @@ class SdkArgvPolicyTest {
         Assumptions.assumeFalse(argv.isEmpty(), "no argv captured from the Agent SDK yet: skipped");
         Path ws = Bridge.tempDir();
         try {
-            ArgumentPolicy p = new ArgumentPolicy("default", List.of(), List.of(), false,
+            ArgumentPolicy p = new ArgumentPolicy(
+                    "default",
+                    List.of(),
+                    List.of(),
+                    false,
                     new OptionPaths(new PathMapper(List.of(new PathMapping(ws, ws))), "default"));
             if (shape.endsWith("common options")) {
-                assertThat(catchThrowableOfType(Denial.class, () -> p.admit(argv, ws.toString()))).as(shape).isNotNull();
+                assertThat(catchThrowableOfType(Denial.class, () -> p.admit(argv, ws.toString())))
+                        .as(shape)
+                        .isNotNull();
             } else {
-                assertThatCode(() -> p.admit(argv, ws.toString())).as(shape + " " + argv).doesNotThrowAnyException();
+                assertThatCode(() -> p.admit(argv, ws.toString()))
+                        .as(shape + " " + argv)
+                        .doesNotThrowAnyException();
             }
         } finally {
             Bridge.deleteTree(ws);

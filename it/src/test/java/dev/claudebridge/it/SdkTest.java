@@ -39,6 +39,7 @@ class SdkTest {
     private static final String SLEEP = "sleep 89";
     /** The SDK's kill schedule (2 s + 5 s), the daemon's kill grace (1 s), and room for a busy machine. */
     private static final long ABORT_BOUND_MS = 2_000 + 5_000 + 1_000 + 7_000;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Path claude;
@@ -52,7 +53,8 @@ class SdkTest {
     @BeforeAll
     static void start() throws IOException {
         String prop = System.getProperty("claude.real", "");
-        Assumptions.assumeTrue(!prop.isBlank() && Files.isExecutable(Path.of(prop)),
+        Assumptions.assumeTrue(
+                !prop.isBlank() && Files.isExecutable(Path.of(prop)),
                 "the real claude CLI is not installed (./build.sh test installs it into .tools/): skipped");
         Assumptions.assumeTrue(onPath("node"), "node is not installed: the Agent SDK tests are skipped");
         claude = Path.of(prop);
@@ -62,12 +64,36 @@ class SdkTest {
         callerHome = Files.createDirectories(dir.resolve("caller-home"));
         project = Files.createDirectories(dir.resolve("project"));
         api = new MessagesStandIn();
-        apiEnv = Map.of("HOME", home.toString(), "ANTHROPIC_BASE_URL", api.baseUrl(), "ANTHROPIC_API_KEY", KEY,
-                "DISABLE_AUTOUPDATER", "1", "DISABLE_TELEMETRY", "1", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
-        bridge = Bridge.start(dir, SdkTest::foreign, apiEnv,
-                List.of("--claude", claude.toString(), "--map", project + "=" + project, "--admin-listen", "off",
+        apiEnv = Map.of(
+                "HOME",
+                home.toString(),
+                "ANTHROPIC_BASE_URL",
+                api.baseUrl(),
+                "ANTHROPIC_API_KEY",
+                KEY,
+                "DISABLE_AUTOUPDATER",
+                "1",
+                "DISABLE_TELEMETRY",
+                "1",
+                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
+                "1");
+        bridge = Bridge.start(
+                dir,
+                SdkTest::foreign,
+                apiEnv,
+                List.of(
+                        "--claude",
+                        claude.toString(),
+                        "--map",
+                        project + "=" + project,
+                        "--admin-listen",
+                        "off",
                         // the scenarios pre-approve Bash, which a profile must opt into
-                        "--config", Bridge.writeConfig(dir, "sdk.yaml", "profiles: { default: { allow-args: [\"--allowedTools=Bash\"] } }\n")
+                        "--config",
+                        Bridge.writeConfig(
+                                        dir,
+                                        "sdk.yaml",
+                                        "profiles: { default: { allow-args: [\"--allowedTools=Bash\"] } }\n")
                                 .toString()));
     }
 
@@ -84,20 +110,25 @@ class SdkTest {
     }
 
     static boolean onPath(String program) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, program)));
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, program)));
     }
 
     /** The installed SDK for a version, or the test is skipped saying how to get it. */
     static Path sdk(String version) {
         Path d = Bridge.HOME.resolve(".tools/agent-sdk-" + version);
-        Assumptions.assumeTrue(Files.isDirectory(d.resolve("node_modules/@anthropic-ai/claude-agent-sdk")),
-                "@anthropic-ai/claude-agent-sdk@" + version + " is not installed in " + d + " (./build.sh test installs it with npm): skipped");
+        Assumptions.assumeTrue(
+                Files.isDirectory(d.resolve("node_modules/@anthropic-ai/claude-agent-sdk")),
+                "@anthropic-ai/claude-agent-sdk@" + version + " is not installed in " + d
+                        + " (./build.sh test installs it with npm): skipped");
         return d;
     }
 
     /** Nothing of the developer's own Claude settings, credentials or proxies may reach the CLI. */
     static boolean foreign(String name) {
-        return name.startsWith("ANTHROPIC_") || name.startsWith("CLAUDE") || name.toLowerCase(Locale.ROOT).endsWith("_proxy");
+        return name.startsWith("ANTHROPIC_")
+                || name.startsWith("CLAUDE")
+                || name.toLowerCase(Locale.ROOT).endsWith("_proxy");
     }
 
     static Stream<String> versions() {
@@ -109,8 +140,12 @@ class SdkTest {
     void partialMessagesStreamAsTheyDoDirectly(String version) throws Exception {
         Run direct = run(version, "partial", false, Turn.text("Hello in parts"));
         Run bridged = run(version, "partial", true, Turn.text("Hello in parts"));
-        assertThat(direct.summary().path("partials").asInt()).as("direct %s", direct).isPositive();
-        assertThat(bridged.summary().path("partials").asInt()).as("bridged %s", bridged).isEqualTo(direct.summary().path("partials").asInt());
+        assertThat(direct.summary().path("partials").asInt())
+                .as("direct %s", direct)
+                .isPositive();
+        assertThat(bridged.summary().path("partials").asInt())
+                .as("bridged %s", bridged)
+                .isEqualTo(direct.summary().path("partials").asInt());
         assertThat(bridged.summary().get("results")).isEqualTo(direct.summary().get("results"));
         assertThat(bridged.summary().get("results").toString()).contains("Hello in parts");
     }
@@ -120,8 +155,12 @@ class SdkTest {
     void aToolRunsInTheMappedHostDirectory(String version) throws Exception {
         Run bridged = run(version, "tool-cwd", true, Turn.toolUse("Bash", "{\"command\":\"pwd\"}"), Turn.text("done"));
         assertThat(bridged.summary().get("toolUses").toString()).contains("Bash");
-        assertThat(bridged.summary().get("results").toString()).as("bridged %s", bridged).contains("done");
-        assertThat(String.join("\n", bridged.agentLoopBodies())).as("the tool result the model got").contains(project.toString());
+        assertThat(bridged.summary().get("results").toString())
+                .as("bridged %s", bridged)
+                .contains("done");
+        assertThat(String.join("\n", bridged.agentLoopBodies()))
+                .as("the tool result the model got")
+                .contains(project.toString());
     }
 
     @ParameterizedTest(name = "SDK {0}")
@@ -129,9 +168,15 @@ class SdkTest {
     void anInProcessSdkMcpToolIsCalledInTheCallersProcess(String version) throws Exception {
         Run direct = run(version, "mcp", false, Turn.toolUse("mcp__calc__add", "{\"a\":2,\"b\":3}"), Turn.text("done"));
         Run bridged = run(version, "mcp", true, Turn.toolUse("mcp__calc__add", "{\"a\":2,\"b\":3}"), Turn.text("done"));
-        assertThat(direct.summary().get("mcpCalls").toString()).as("direct %s", direct).isEqualTo("[[2,3]]");
-        assertThat(bridged.summary().get("mcpCalls").toString()).as("bridged %s", bridged).isEqualTo("[[2,3]]");
-        assertThat(String.join("\n", bridged.agentLoopBodies())).as("the tool result the model got").contains("sum=5");
+        assertThat(direct.summary().get("mcpCalls").toString())
+                .as("direct %s", direct)
+                .isEqualTo("[[2,3]]");
+        assertThat(bridged.summary().get("mcpCalls").toString())
+                .as("bridged %s", bridged)
+                .isEqualTo("[[2,3]]");
+        assertThat(String.join("\n", bridged.agentLoopBodies()))
+                .as("the tool result the model got")
+                .contains("sum=5");
         assertThat(bridged.summary().get("results")).isEqualTo(direct.summary().get("results"));
     }
 
@@ -141,9 +186,16 @@ class SdkTest {
         Turn[] turns = {Turn.text("one"), Turn.text("two"), Turn.text("three")};
         Run direct = run(version, "multi-turn", false, turns);
         Run bridged = run(version, "multi-turn", true, turns);
-        assertThat(bridged.summary().get("results")).as("bridged %s%ndirect %s", bridged, direct).isEqualTo(direct.summary().get("results"));
-        assertThat(bridged.summary().get("results").toString()).contains("one").contains("two").contains("three");
-        assertThat(bridged.summary().get("error").isNull()).as("bridged %s", bridged).isTrue();
+        assertThat(bridged.summary().get("results"))
+                .as("bridged %s%ndirect %s", bridged, direct)
+                .isEqualTo(direct.summary().get("results"));
+        assertThat(bridged.summary().get("results").toString())
+                .contains("one")
+                .contains("two")
+                .contains("three");
+        assertThat(bridged.summary().get("error").isNull())
+                .as("bridged %s", bridged)
+                .isTrue();
     }
 
     @ParameterizedTest(name = "SDK {0}")
@@ -152,7 +204,9 @@ class SdkTest {
         Turn[] turns = {Turn.toolUse("Bash", "{\"command\":\"" + SLEEP + "\"}"), Turn.text("after the interrupt")};
         Run direct = run(version, "interrupt", false, turns);
         Run bridged = run(version, "interrupt", true, turns);
-        assertThat(subtypes(bridged)).as("bridged %s%ndirect %s", bridged, direct).isEqualTo(subtypes(direct));
+        assertThat(subtypes(bridged))
+                .as("bridged %s%ndirect %s", bridged, direct)
+                .isEqualTo(subtypes(direct));
         assertThat(bridged.summary().get("results").toString()).contains("after the interrupt");
         assertThat(bridged.summary().get("error")).isEqualTo(direct.summary().get("error"));
         assertThat(bridged.toolEnded()).as("the interrupted tool ended").isTrue();
@@ -164,11 +218,17 @@ class SdkTest {
         Turn[] turns = {Turn.toolUse("Bash", "{\"command\":\"" + SLEEP + "\"}")};
         Run direct = run(version, "abort", false, turns);
         Run bridged = run(version, "abort", true, turns);
-        System.out.printf("SDK %s abort: host tree gone %d ms after abort() bridged (tool ended: %s), %d ms direct (tool ended: %s)%n",
+        System.out.printf(
+                "SDK %s abort: host tree gone %d ms after abort() bridged (tool ended: %s), %d ms direct (tool ended: %s)%n",
                 version, bridged.treeGoneMs(), bridged.toolEnded(), direct.treeGoneMs(), direct.toolEnded());
-        assertThat(direct.summary().get("error").isNull()).as("direct: the query rejects %s", direct).isFalse();
-        assertThat(bridged.summary().get("error")).as("bridged %s%ndirect %s", bridged, direct).isEqualTo(direct.summary().get("error"));
-        assertThat(bridged.treeGoneMs()).as("ms from abort() until the host tree was gone; direct: %d", direct.treeGoneMs())
+        assertThat(direct.summary().get("error").isNull())
+                .as("direct: the query rejects %s", direct)
+                .isFalse();
+        assertThat(bridged.summary().get("error"))
+                .as("bridged %s%ndirect %s", bridged, direct)
+                .isEqualTo(direct.summary().get("error"));
+        assertThat(bridged.treeGoneMs())
+                .as("ms from abort() until the host tree was gone; direct: %d", direct.treeGoneMs())
                 .isBetween(0L, ABORT_BOUND_MS);
         assertThat(bridged.toolEnded()).as("the host tool ended").isTrue();
     }
@@ -178,10 +238,16 @@ class SdkTest {
         Assumptions.assumeTrue(onPath("python3"), "python3 is not installed: skipped");
         Run direct = runPython("complete", false, Turn.text("from python"));
         Run bridged = runPython("complete", true, Turn.text("from python"));
-        assertThat(direct.summary().path("ended_by").asText()).as("direct %s", direct).isEqualTo("eof");
-        assertThat(bridged.summary().get("result")).as("bridged %s%ndirect %s", bridged, direct).isEqualTo(direct.summary().get("result"));
+        assertThat(direct.summary().path("ended_by").asText())
+                .as("direct %s", direct)
+                .isEqualTo("eof");
+        assertThat(bridged.summary().get("result"))
+                .as("bridged %s%ndirect %s", bridged, direct)
+                .isEqualTo(direct.summary().get("result"));
         assertThat(bridged.summary().path("ended_by").asText()).isEqualTo("eof");
-        assertThat(bridged.summary().path("status").asInt()).isEqualTo(direct.summary().path("status").asInt()).isZero();
+        assertThat(bridged.summary().path("status").asInt())
+                .isEqualTo(direct.summary().path("status").asInt())
+                .isZero();
     }
 
     @org.junit.jupiter.api.Test
@@ -191,17 +257,31 @@ class SdkTest {
         Run direct = runPython("abort", false, turns);
         Run bridged = runPython("abort", true, turns);
         System.out.printf("python-style abort: bridged %s; direct %s%n", bridged.summary(), direct.summary());
-        assertThat(bridged.summary().path("ended_by").asText()).as("bridged %s%ndirect %s", bridged, direct)
+        assertThat(bridged.summary().path("ended_by").asText())
+                .as("bridged %s%ndirect %s", bridged, direct)
                 .isEqualTo(direct.summary().path("ended_by").asText());
         // on that SIGTERM the real claude exits 0 or 143 from run to run (measured directly both ways)
-        assertThat(direct.summary().path("status").asInt()).as("direct %s", direct).isIn(0, 143);
-        assertThat(bridged.summary().path("status").asInt()).as("bridged %s", bridged).isIn(0, 143);
+        assertThat(direct.summary().path("status").asInt())
+                .as("direct %s", direct)
+                .isIn(0, 143);
+        assertThat(bridged.summary().path("status").asInt())
+                .as("bridged %s", bridged)
+                .isIn(0, 143);
         assertThat(bridged.toolEnded()).as("the host tool ended").isTrue();
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(ABORT_BOUND_MS / 1000);
-        while (System.nanoTime() < until && ProcessHandle.of(bridge.daemonPid()).orElseThrow().descendants().anyMatch(h -> Proc.running(h.pid()))) {
+        while (System.nanoTime() < until
+                && ProcessHandle.of(bridge.daemonPid())
+                        .orElseThrow()
+                        .descendants()
+                        .anyMatch(h -> Proc.running(h.pid()))) {
             Bridge.sleep(20);
         }
-        assertThat(ProcessHandle.of(bridge.daemonPid()).orElseThrow().descendants().filter(h -> Proc.running(h.pid())).toList()).isEmpty();
+        assertThat(ProcessHandle.of(bridge.daemonPid())
+                        .orElseThrow()
+                        .descendants()
+                        .filter(h -> Proc.running(h.pid()))
+                        .toList())
+                .isEmpty();
     }
 
     private static List<String> subtypes(Run r) {
@@ -211,8 +291,7 @@ class SdkTest {
     }
 
     /** What one driver run produced; {@code treeGoneMs} is -1 when the scenario does not abort. */
-    record Run(JsonNode summary, List<String> agentLoopBodies, long treeGoneMs, boolean toolEnded, String stderr) {
-    }
+    record Run(JsonNode summary, List<String> agentLoopBodies, long treeGoneMs, boolean toolEnded, String stderr) {}
 
     /**
      * Runs the driver for a scenario, directly (the real CLI as the executable) or through the bridge
@@ -222,15 +301,22 @@ class SdkTest {
         Path sdk = sdk(version);
         Path driver = Bridge.HOME.resolve("it/src/test/resources/sdk/driver.mjs");
         String executable = bridged ? Bridge.CLIENT.toString() : claude.toString();
-        return drive(List.of("node", driver.toString(), sdk.toString(), scenario, executable, project.toString()),
-                version + " " + scenario, bridged, turns);
+        return drive(
+                List.of("node", driver.toString(), sdk.toString(), scenario, executable, project.toString()),
+                version + " " + scenario,
+                bridged,
+                turns);
     }
 
     /** Runs {@code python_sdk_like.py} in a mode (complete, abort). */
     static Run runPython(String mode, boolean bridged, Turn... turns) throws Exception {
         Path driver = Bridge.HOME.resolve("it/src/test/resources/sdk/python_sdk_like.py");
         String executable = bridged ? Bridge.CLIENT.toString() : claude.toString();
-        return drive(List.of("python3", driver.toString(), executable, project.toString(), mode), "python " + mode, bridged, turns);
+        return drive(
+                List.of("python3", driver.toString(), executable, project.toString(), mode),
+                "python " + mode,
+                bridged,
+                turns);
     }
 
     private static Run drive(List<String> command, String scenario, boolean bridged, Turn... turns) throws Exception {
@@ -240,18 +326,26 @@ class SdkTest {
         ProcessBuilder pb = new ProcessBuilder(command).directory(project.toFile());
         pb.environment().keySet().removeIf(SdkTest::foreign);
         if (bridged) {
-            pb.environment().putAll(Map.of("HOME", callerHome.toString(), "CLAUDE_BRIDGE_SOCKET", bridge.socket.toString(),
-                    "CLAUDE_BRIDGE_CACHE", Bridge.CLIENT_CACHE.toString()));
+            pb.environment()
+                    .putAll(Map.of(
+                            "HOME",
+                            callerHome.toString(),
+                            "CLAUDE_BRIDGE_SOCKET",
+                            bridge.socket.toString(),
+                            "CLAUDE_BRIDGE_CACHE",
+                            Bridge.CLIENT_CACHE.toString()));
         } else {
             pb.environment().putAll(apiEnv);
         }
         Process p = pb.start();
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> new String(Bridge.readAll(p.getErrorStream()), StandardCharsets.UTF_8),
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(
+                () -> new String(Bridge.readAll(p.getErrorStream()), StandardCharsets.UTF_8),
                 Thread::startVirtualThread);
         long treeGoneMs = -1;
         ProcessHandle sleep = null;
         String last = "";
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        try (BufferedReader out =
+                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                 OutputStream in = p.getOutputStream()) {
             String line;
             while ((line = out.readLine()) != null) {
@@ -269,13 +363,22 @@ class SdkTest {
                     treeGoneMs = System.currentTimeMillis() - abortedAt;
                 }
             }
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the driver finished").isTrue();
+            assertThat(p.waitFor(120, TimeUnit.SECONDS))
+                    .as("the driver finished")
+                    .isTrue();
             String stderr = err.join();
-            assertThat(p.exitValue()).as("driver %s (%s): stderr %s", scenario, bridged ? "bridged" : "direct", stderr).isZero();
+            assertThat(p.exitValue())
+                    .as("driver %s (%s): stderr %s", scenario, bridged ? "bridged" : "direct", stderr)
+                    .isZero();
             // a direct claude ended by SIGTERM leaves its Bash tool running: look once, without waiting for it
             boolean toolEnded = sleep == null || (bridged ? awaitEnd(sleep) : !Proc.running(sleep.pid()));
             List<String> bodies = api.agentLoopBodies();
-            return new Run(JSON.readTree(last), bodies.subList(Math.min(before, bodies.size()), bodies.size()), treeGoneMs, toolEnded, stderr);
+            return new Run(
+                    JSON.readTree(last),
+                    bodies.subList(Math.min(before, bodies.size()), bodies.size()),
+                    treeGoneMs,
+                    toolEnded,
+                    stderr);
         } finally {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
@@ -287,13 +390,20 @@ class SdkTest {
 
     /** The processes of a run still alive: the driver's (the SDK's child) and the daemon's (the host claude's). */
     private static List<ProcessHandle> tree(Process driver) {
-        return Stream.concat(driver.descendants(), ProcessHandle.of(bridge.daemonPid()).orElseThrow().descendants())
-                .filter(h -> Proc.running(h.pid())).toList();
+        return Stream.concat(
+                        driver.descendants(),
+                        ProcessHandle.of(bridge.daemonPid()).orElseThrow().descendants())
+                .filter(h -> Proc.running(h.pid()))
+                .toList();
     }
 
     private static void awaitQuiet() {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < until && ProcessHandle.of(bridge.daemonPid()).orElseThrow().descendants().anyMatch(h -> Proc.running(h.pid()))) {
+        while (System.nanoTime() < until
+                && ProcessHandle.of(bridge.daemonPid())
+                        .orElseThrow()
+                        .descendants()
+                        .anyMatch(h -> Proc.running(h.pid()))) {
             Bridge.sleep(50);
         }
     }
@@ -310,7 +420,9 @@ class SdkTest {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < until) {
             var found = tree(driver).stream()
-                    .filter(h -> h.info().commandLine().orElse("").endsWith(SLEEP) && h.info().command().orElse("").endsWith("/sleep")).findFirst();
+                    .filter(h -> h.info().commandLine().orElse("").endsWith(SLEEP)
+                            && h.info().command().orElse("").endsWith("/sleep"))
+                    .findFirst();
             if (found.isPresent()) {
                 return found.get();
             }

@@ -79,7 +79,9 @@ class ShutdownTest {
         }
 
         int exit(Duration within) throws Exception {
-            assertThat(process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)).as("client exits within " + within).isTrue();
+            assertThat(process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("client exits within " + within)
+                    .isTrue();
             outDone.get(10, TimeUnit.SECONDS);
             errDone.get(10, TimeUnit.SECONDS);
             return process.exitValue();
@@ -116,15 +118,18 @@ class ShutdownTest {
             Caller queued = new Caller(bridge, "cat");
             callers.add(queued);
             queued.awaitErr("claude-bridge: waiting for a free slot (position 1 of 1)\n");
-            List<Long> tree = bridge.daemon().descendants().map(ProcessHandle::pid).toList();
+            List<Long> tree =
+                    bridge.daemon().descendants().map(ProcessHandle::pid).toList();
             assertThat(tree).hasSizeGreaterThanOrEqualTo(2);
 
             long signalled = System.nanoTime();
             LifecycleTest.kill("TERM", bridge.daemonPid());
 
             assertThat(queued.exit(Duration.ofSeconds(5))).isEqualTo(72);
-            assertThat(queued.err()).isEqualTo("claude-bridge: waiting for a free slot (position 1 of 1)\n"
-                    + "claude-bridge: the bridge is shutting down and did not start this request; try again when it is back\n");
+            assertThat(queued.err())
+                    .isEqualTo(
+                            "claude-bridge: waiting for a free slot (position 1 of 1)\n"
+                                    + "claude-bridge: the bridge is shutting down and did not start this request; try again when it is back\n");
             await(() -> !Files.exists(bridge.socket), "the socket file to go");
             Bridge.Result late = bridge.run("exit", "0");
             assertThat(late.status()).as("a call after SIGTERM: %s", late).isEqualTo(69);
@@ -138,16 +143,25 @@ class ShutdownTest {
             assertThat(overstays.exit(Duration.ofSeconds(10))).isEqualTo(143);
             assertThat(Duration.ofNanos(System.nanoTime() - signalled)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
             assertThat(overstays.out()).isEqualTo("hello\n");
-            assertThat(overstays.err()).isEqualTo("claude-bridge: the bridge is shutting down and its grace period of 3s is over; ending claude\n");
+            assertThat(overstays.err())
+                    .isEqualTo(
+                            "claude-bridge: the bridge is shutting down and its grace period of 3s is over; ending claude\n");
 
-            assertThat(bridge.daemon().waitFor(10, TimeUnit.SECONDS)).as("the daemon exits").isTrue();
+            assertThat(bridge.daemon().waitFor(10, TimeUnit.SECONDS))
+                    .as("the daemon exits")
+                    .isTrue();
             assertThat(bridge.daemon().exitValue()).isZero();
-            assertThat(tree.stream().filter(Proc::running).toList()).as("host processes left running").isEmpty();
+            assertThat(tree.stream().filter(Proc::running).toList())
+                    .as("host processes left running")
+                    .isEmpty();
             String log = bridge.log();
             assertThat(log).contains("all sessions are over; stopping");
             // the three calls (Bridge's start-up probe is the fourth session, a connection_lost)
-            assertThat(log.lines().filter(l -> l.contains(" outcome=") && !l.contains("outcome=connection_lost")).map(l -> l.replaceAll(".* outcome=(\\S+).*", "$1")))
-                    .as("every session was logged as finished").containsExactlyInAnyOrder("exit", "signal", "shutting_down");
+            assertThat(log.lines()
+                            .filter(l -> l.contains(" outcome=") && !l.contains("outcome=connection_lost"))
+                            .map(l -> l.replaceAll(".* outcome=(\\S+).*", "$1")))
+                    .as("every session was logged as finished")
+                    .containsExactlyInAnyOrder("exit", "signal", "shutting_down");
         } finally {
             callers.forEach(Caller::close);
         }
@@ -162,14 +176,18 @@ class ShutdownTest {
 
             LifecycleTest.kill("TERM", bridge.daemonPid());
             await(() -> bridge.log().contains("shutting down"), "the daemon to start shutting down");
-            assertThat(running.process.isAlive()).as("the running request goes on after one SIGTERM").isTrue();
+            assertThat(running.process.isAlive())
+                    .as("the running request goes on after one SIGTERM")
+                    .isTrue();
             long second = System.nanoTime();
             LifecycleTest.kill("TERM", bridge.daemonPid());
 
             assertThat(running.exit(Duration.ofSeconds(10))).isEqualTo(143);
             assertThat(running.err()).isEqualTo("claude-bridge: the bridge was told to stop at once; ending claude\n");
             assertThat(bridge.daemon().waitFor(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(Duration.ofNanos(System.nanoTime() - second)).as("stopped at once, not after the grace").isLessThan(Duration.ofSeconds(8));
+            assertThat(Duration.ofNanos(System.nanoTime() - second))
+                    .as("stopped at once, not after the grace")
+                    .isLessThan(Duration.ofSeconds(8));
             assertThat(bridge.daemon().exitValue()).isZero();
             assertThat(Files.exists(bridge.socket)).isFalse();
         }

@@ -57,8 +57,17 @@ class SlotRecoveryTest {
     @Test
     void aCallerThatStopsReadingIsCutOffAtTheWriteDeadlineAndItsSlotFreed() throws Exception {
         java.nio.file.Path dir = Bridge.tempDir();
-        try (Bridge bridge = Bridge.start(dir, Map.of(),
-                Bridge.withClaude(Bridge.fakeClaude(dir), "--max-running", "1", "--queue-timeout", "90s", "--write-deadline", "2s"))) {
+        try (Bridge bridge = Bridge.start(
+                dir,
+                Map.of(),
+                Bridge.withClaude(
+                        Bridge.fakeClaude(dir),
+                        "--max-running",
+                        "1",
+                        "--queue-timeout",
+                        "90s",
+                        "--write-deadline",
+                        "2s"))) {
             Duration waited = secondCallerWait(bridge);
 
             assertThat(waited).as("the second caller's wait for the slot").isLessThan(Duration.ofSeconds(30));
@@ -73,7 +82,8 @@ class SlotRecoveryTest {
         try (Bridge bridge = Bridge.start("--max-running", "1", "--max-runtime", "2s", "--queue-timeout", "90s")) {
             Duration waited = secondCallerWait(bridge);
 
-            // 2 s of runtime, then a few seconds for the caller to take the rest; the default write deadline is a minute
+            // 2 s of runtime, then a few seconds for the caller to take the rest; the default write deadline is a
+            // minute
             assertThat(waited).as("the second caller's wait for the slot").isLessThan(Duration.ofSeconds(30));
             JsonNode end = new AuditLines(bridge.auditLog()).endOf("non-reader");
             assertThat(end.path("detail").asText()).contains("stopped reading");

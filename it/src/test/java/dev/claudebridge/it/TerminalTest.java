@@ -45,8 +45,18 @@ class TerminalTest {
 
     @BeforeEach
     void terminal() {
-        tmux = new Tmux(100, 30, Map.of("CLAUDE_BRIDGE_SOCKET", bridge.socket.toString(),
-                "CLAUDE_BRIDGE_CACHE", Bridge.CLIENT_CACHE.toString(), "TERM", "xterm-256color", "PS1", "$ "));
+        tmux = new Tmux(
+                100,
+                30,
+                Map.of(
+                        "CLAUDE_BRIDGE_SOCKET",
+                        bridge.socket.toString(),
+                        "CLAUDE_BRIDGE_CACHE",
+                        Bridge.CLIENT_CACHE.toString(),
+                        "TERM",
+                        "xterm-256color",
+                        "PS1",
+                        "$ "));
     }
 
     @AfterEach
@@ -63,7 +73,11 @@ class TerminalTest {
         tmux.line("echo local $TERM; " + claude("info") + "; echo status=$?");
         String screen = tmux.awaitPattern("status=\\d", 30);
         String localTerm = screen.replaceAll("(?s).*\nlocal (\\S+)\n.*", "$1");
-        assertThat(screen).containsPattern("/dev/pts/\\d+").contains("30 100").contains("TERM=" + localTerm).contains("status=0");
+        assertThat(screen)
+                .containsPattern("/dev/pts/\\d+")
+                .contains("30 100")
+                .contains("TERM=" + localTerm)
+                .contains("status=0");
     }
 
     @Test
@@ -120,13 +134,17 @@ class TerminalTest {
         while (!Files.exists(pids) && System.nanoTime() < deadline) {
             Bridge.sleep(50);
         }
-        long[] tree = Arrays.stream(Files.readString(pids).trim().split(" ")).mapToLong(Long::parseLong).toArray();
+        long[] tree = Arrays.stream(Files.readString(pids).trim().split(" "))
+                .mapToLong(Long::parseLong)
+                .toArray();
         ProcessHandle.of(client).orElseThrow().destroyForcibly();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         while (System.nanoTime() < end && Arrays.stream(tree).anyMatch(Proc::running)) {
             Bridge.sleep(20);
         }
-        assertThat(Arrays.stream(tree).filter(Proc::running).boxed().toList()).as("host processes still running").isEmpty();
+        assertThat(Arrays.stream(tree).filter(Proc::running).boxed().toList())
+                .as("host processes still running")
+                .isEmpty();
     }
 
     private static String read(Path p) {

@@ -15,8 +15,18 @@ final class Tmux implements AutoCloseable {
     private final String server = "cbit-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
 
     Tmux(int columns, int rows, java.util.Map<String, String> env) {
-        List<String> cmd = new ArrayList<>(List.of("tmux", "-L", server, "-f", "/dev/null", "new-session", "-d", "-x",
-                Integer.toString(columns), "-y", Integer.toString(rows)));
+        List<String> cmd = new ArrayList<>(List.of(
+                "tmux",
+                "-L",
+                server,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-x",
+                Integer.toString(columns),
+                "-y",
+                Integer.toString(rows)));
         env.forEach((k, v) -> cmd.addAll(List.of("-e", k + "=" + v)));
         cmd.add("sh");
         run(cmd);
@@ -50,7 +60,8 @@ final class Tmux implements AutoCloseable {
     }
 
     void resize(int columns, int rows) {
-        run(List.of("tmux", "-L", server, "resize-window", "-x", Integer.toString(columns), "-y", Integer.toString(rows)));
+        run(List.of(
+                "tmux", "-L", server, "resize-window", "-x", Integer.toString(columns), "-y", Integer.toString(rows)));
     }
 
     String screen() {

@@ -27,13 +27,18 @@ class WriteDeadlineConfigTest {
                 limits: { write-deadline: 2s }
                 audit: { path: %s }
                 """.formatted(dir.resolve("audit.log")));
-        try (Bridge bridge = Bridge.start(dir, Map.of(), Bridge.withClaude(Bridge.fakeClaude(dir), "--config", config.toString(),
-                "--admin-listen", "off"));
+        try (Bridge bridge = Bridge.start(
+                        dir,
+                        Map.of(),
+                        Bridge.withClaude(
+                                Bridge.fakeClaude(dir), "--config", config.toString(), "--admin-listen", "off"));
                 SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(bridge.socket))) {
             FrameWriter w = new FrameWriter(Channels.newOutputStream(ch));
             w.write(new Hello(Hello.VERSION, "non-reader").toFrame());
             // far more than the socket, the pipe and the daemon's queue hold; never read
-            w.write(new Request(List.of("write", Long.toString(256L << 20)), Map.of(), "/", Optional.empty(), "non-reader").toFrame());
+            w.write(new Request(
+                            List.of("write", Long.toString(256L << 20)), Map.of(), "/", Optional.empty(), "non-reader")
+                    .toFrame());
 
             JsonNode end = endOf(new AuditLines(bridge.auditLog()), "non-reader");
             assertThat(end.path("outcome").asText()).isEqualTo("connection_lost");

@@ -19,8 +19,14 @@ public record BridgeError(String code, int exitStatus, String message) {
 
     public Frame toFrame() {
         byte[] c = Payload.utf8(code);
-        return new Frame(FrameType.ERROR,
-                new Payload.Writer().u8(exitStatus).u16(c.length).bytes(c).bytes(Payload.utf8(message)).toByteArray());
+        return new Frame(
+                FrameType.ERROR,
+                new Payload.Writer()
+                        .u8(exitStatus)
+                        .u16(c.length)
+                        .bytes(c)
+                        .bytes(Payload.utf8(message))
+                        .toByteArray());
     }
 
     public static BridgeError fromFrame(Frame frame) {

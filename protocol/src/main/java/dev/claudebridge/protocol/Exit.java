@@ -24,7 +24,9 @@ public record Exit(boolean signaled, int value) {
     }
 
     public Frame toFrame() {
-        return new Frame(FrameType.EXIT, new Payload.Writer().u8(signaled ? 1 : 0).u32(value).toByteArray());
+        return new Frame(
+                FrameType.EXIT,
+                new Payload.Writer().u8(signaled ? 1 : 0).u32(value).toByteArray());
     }
 
     public static Exit fromFrame(Frame frame) {

@@ -18,11 +18,13 @@ public record Frame(FrameType type, byte[] payload) {
     public static final int MAX_DATA_PAYLOAD = 64 * 1024;
     /** Largest payload of any frame (a REQUEST is the only one that may come near it). */
     public static final int MAX_PAYLOAD = 1024 * 1024;
+
     private static final byte[] EMPTY = new byte[0];
 
     public Frame {
         if (payload.length > maxPayload(type)) {
-            throw new TooLongFrameException(type + " payload of " + payload.length + " bytes exceeds " + maxPayload(type));
+            throw new TooLongFrameException(
+                    type + " payload of " + payload.length + " bytes exceeds " + maxPayload(type));
         }
     }
 

@@ -39,9 +39,13 @@ public final class FrameReader {
         header[0] = (byte) first;
         readFully(header, 1, Frame.HEADER_LENGTH - 1, "header");
         FrameType type = FrameType.ofCode(first);
-        long length = ((header[1] & 0xffL) << 24) | ((header[2] & 0xff) << 16) | ((header[3] & 0xff) << 8) | (header[4] & 0xff);
+        long length = ((header[1] & 0xffL) << 24)
+                | ((header[2] & 0xff) << 16)
+                | ((header[3] & 0xff) << 8)
+                | (header[4] & 0xff);
         if (length > Frame.maxPayload(type)) {
-            throw new TooLongFrameException(type + " frame announces " + length + " bytes; the limit is " + Frame.maxPayload(type));
+            throw new TooLongFrameException(
+                    type + " frame announces " + length + " bytes; the limit is " + Frame.maxPayload(type));
         }
         return Optional.of(new Frame(type, readPayload((int) length, type + " payload")));
     }

@@ -15,14 +15,18 @@ import java.util.Arrays;
 public record Hello(int version, String software) {
     /** The protocol version this code speaks. */
     public static final int VERSION = 1;
+
     private static final byte[] MAGIC = {'C', 'B', 'R', 'I', 'D', 'G', 'E'};
     private static final int MAX_SOFTWARE = 256;
 
     public Frame toFrame() {
         String cut = software.codePointCount(0, software.length()) > MAX_SOFTWARE
-                ? software.substring(0, software.offsetByCodePoints(0, MAX_SOFTWARE)) : software;
+                ? software.substring(0, software.offsetByCodePoints(0, MAX_SOFTWARE))
+                : software;
         byte[] name = Payload.utf8(cut);
-        return new Frame(FrameType.HELLO, new Payload.Writer().bytes(MAGIC).u8(version).bytes(name).toByteArray());
+        return new Frame(
+                FrameType.HELLO,
+                new Payload.Writer().bytes(MAGIC).u8(version).bytes(name).toByteArray());
     }
 
     /**
@@ -33,10 +37,13 @@ public record Hello(int version, String software) {
      */
     public static Hello fromFrame(Frame frame) {
         byte[] p = frame.payload();
-        if (frame.type() != FrameType.HELLO || p.length < MAGIC.length + 1
+        if (frame.type() != FrameType.HELLO
+                || p.length < MAGIC.length + 1
                 || !Arrays.equals(p, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
             throw new CorruptedFrameException("the peer did not start with a claude-bridge HELLO");
         }
-        return new Hello(p[MAGIC.length] & 0xff, Payload.utf8(p, MAGIC.length + 1, p.length - MAGIC.length - 1, "software name"));
+        return new Hello(
+                p[MAGIC.length] & 0xff,
+                Payload.utf8(p, MAGIC.length + 1, p.length - MAGIC.length - 1, "software name"));
     }
 }

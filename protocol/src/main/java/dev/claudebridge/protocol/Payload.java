@@ -9,13 +9,13 @@ import java.nio.charset.StandardCharsets;
 
 /** Reading and writing the fields inside a payload: big-endian integers and strict UTF-8 strings. */
 final class Payload {
-    private Payload() {
-    }
+    private Payload() {}
 
     /** Decodes UTF-8 strictly: a malformed sequence is an error, never a replacement character. */
     static String utf8(byte[] b, int off, int len, String what) {
         try {
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+            CharBuffer chars = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(b, off, len));
@@ -59,7 +59,10 @@ final class Payload {
 
         long u32(String what) {
             need(4, what);
-            long v = ((b[pos] & 0xffL) << 24) | ((b[pos + 1] & 0xff) << 16) | ((b[pos + 2] & 0xff) << 8) | (b[pos + 3] & 0xff);
+            long v = ((b[pos] & 0xffL) << 24)
+                    | ((b[pos + 1] & 0xff) << 16)
+                    | ((b[pos + 2] & 0xff) << 8)
+                    | (b[pos + 3] & 0xff);
             pos += 4;
             return v;
         }

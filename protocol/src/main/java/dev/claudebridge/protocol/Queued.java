@@ -9,7 +9,8 @@ public record Queued(long position, long length) {
     }
 
     public Frame toFrame() {
-        return new Frame(FrameType.QUEUED, new Payload.Writer().u32(position).u32(length).toByteArray());
+        return new Frame(
+                FrameType.QUEUED, new Payload.Writer().u32(position).u32(length).toByteArray());
     }
 
     public static Queued fromFrame(Frame frame) {

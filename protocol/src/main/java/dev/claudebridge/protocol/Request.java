@@ -30,8 +30,13 @@ import java.util.Optional;
  * @param clientName a free-form name for logs (container hostname by default)
  * @param stdio what kind of file the caller's stdin, stdout and stderr are ({@link Stdio#UNSAID} when not said)
  */
-public record Request(List<String> argv, Map<String, String> env, String cwd, Optional<Terminal> terminal,
-        String clientName, Stdio stdio) {
+public record Request(
+        List<String> argv,
+        Map<String, String> env,
+        String cwd,
+        Optional<Terminal> terminal,
+        String clientName,
+        Stdio stdio) {
     static final int ARG = 0x01;
     static final int ENV = 0x02;
     static final int CWD = 0x03;
@@ -40,14 +45,16 @@ public record Request(List<String> argv, Map<String, String> env, String cwd, Op
     static final int STDIO = 0x06;
 
     /** A request that says nothing of the caller's descriptors (as clients before the STDIO field). */
-    public Request(List<String> argv, Map<String, String> env, String cwd, Optional<Terminal> terminal, String clientName) {
+    public Request(
+            List<String> argv, Map<String, String> env, String cwd, Optional<Terminal> terminal, String clientName) {
         this(argv, env, cwd, terminal, clientName, Stdio.UNSAID);
     }
 
     public Request {
         for (String name : env.keySet()) {
             if (name.isEmpty() || name.indexOf('=') >= 0) {
-                throw new IllegalArgumentException("an environment variable name cannot be empty or contain '=': " + abbreviate(name));
+                throw new IllegalArgumentException(
+                        "an environment variable name cannot be empty or contain '=': " + abbreviate(name));
             }
         }
         argv = List.copyOf(argv);
@@ -63,11 +70,20 @@ public record Request(List<String> argv, Map<String, String> env, String cwd, Op
             field(w, ENV, Payload.utf8(e.getKey() + "=" + e.getValue()));
         }
         field(w, CWD, Payload.utf8(cwd));
-        terminal.ifPresent(t -> field(w, TTY,
-                new Payload.Writer().u16(t.columns()).u16(t.rows()).bytes(Payload.utf8(t.term())).toByteArray()));
+        terminal.ifPresent(t -> field(
+                w,
+                TTY,
+                new Payload.Writer()
+                        .u16(t.columns())
+                        .u16(t.rows())
+                        .bytes(Payload.utf8(t.term()))
+                        .toByteArray()));
         field(w, CLIENT, Payload.utf8(clientName));
         if (!stdio.equals(Stdio.UNSAID)) {
-            field(w, STDIO, stdio.encode()); // left out when unsaid: the request is then byte for byte an older client's
+            field(
+                    w,
+                    STDIO,
+                    stdio.encode()); // left out when unsaid: the request is then byte for byte an older client's
         }
         return new Frame(FrameType.REQUEST, w.toByteArray());
     }
@@ -99,11 +115,13 @@ public record Request(List<String> argv, Map<String, String> env, String cwd, Op
             int tag = r.u8("field tag");
             long len = r.u32("field length");
             if (len > frame.payload().length) {
-                throw new CorruptedFrameException("field 0x" + Integer.toHexString(tag) + " announces " + len + " bytes, more than its frame");
+                throw new CorruptedFrameException(
+                        "field 0x" + Integer.toHexString(tag) + " announces " + len + " bytes, more than its frame");
             }
             if (tag >= CWD && tag <= STDIO) {
                 if (seen[tag]) {
-                    throw new CorruptedFrameException("REQUEST repeats its " + SINGULAR_NAMES[tag - CWD] + " field, which may occur only once");
+                    throw new CorruptedFrameException(
+                            "REQUEST repeats its " + SINGULAR_NAMES[tag - CWD] + " field, which may occur only once");
                 }
                 seen[tag] = true;
             }

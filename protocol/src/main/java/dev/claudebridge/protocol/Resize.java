@@ -7,7 +7,8 @@ public record Resize(int columns, int rows) {
     }
 
     public Frame toFrame() {
-        return new Frame(FrameType.RESIZE, new Payload.Writer().u16(columns).u16(rows).toByteArray());
+        return new Frame(
+                FrameType.RESIZE, new Payload.Writer().u16(columns).u16(rows).toByteArray());
     }
 
     public static Resize fromFrame(Frame frame) {

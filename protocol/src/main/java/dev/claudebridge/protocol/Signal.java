@@ -5,7 +5,17 @@ package dev.claudebridge.protocol;
  * POSIX ones for these signals on every common system).
  */
 public enum Signal {
-    HUP(1), INT(2), QUIT(3), KILL(9), USR1(10), USR2(12), TERM(15), CONT(18), STOP(19), TSTP(20), WINCH(28);
+    HUP(1),
+    INT(2),
+    QUIT(3),
+    KILL(9),
+    USR1(10),
+    USR2(12),
+    TERM(15),
+    CONT(18),
+    STOP(19),
+    TSTP(20),
+    WINCH(28);
 
     private final int number;
 

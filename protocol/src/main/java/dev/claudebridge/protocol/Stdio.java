@@ -12,6 +12,7 @@ package dev.claudebridge.protocol;
 public record Stdio(StdioKind stdin, StdioKind stdout, StdioKind stderr) {
     /** What a request without a STDIO field means: nothing said, three pipes. */
     public static final Stdio UNSAID = new Stdio(StdioKind.OTHER, StdioKind.OTHER, StdioKind.OTHER);
+
     static final int LENGTH = 3;
 
     byte[] encode() {
@@ -23,6 +24,9 @@ public record Stdio(StdioKind stdin, StdioKind stdout, StdioKind stderr) {
         if (value.length < LENGTH) {
             throw new CorruptedFrameException("STDIO field of " + value.length + " bytes, expected " + LENGTH);
         }
-        return new Stdio(StdioKind.ofCode(value[0] & 0xff), StdioKind.ofCode(value[1] & 0xff), StdioKind.ofCode(value[2] & 0xff));
+        return new Stdio(
+                StdioKind.ofCode(value[0] & 0xff),
+                StdioKind.ofCode(value[1] & 0xff),
+                StdioKind.ofCode(value[2] & 0xff));
     }
 }

@@ -8,8 +8,7 @@ import java.util.List;
 
 /** Byte helpers for tests: frames to wire bytes, hand-made headers, hex. */
 final class Bytes {
-    private Bytes() {
-    }
+    private Bytes() {}
 
     /** The frames as the reference writer puts them on the wire, back to back. */
     static byte[] encode(List<Frame> frames) {
@@ -31,7 +30,9 @@ final class Bytes {
 
     /** A frame header written by hand, so that tests can announce lengths the writer would refuse. */
     static byte[] header(int typeCode, long length) {
-        return new byte[] {(byte) typeCode, (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length};
+        return new byte[] {
+            (byte) typeCode, (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length
+        };
     }
 
     static byte[] concat(byte[]... parts) {

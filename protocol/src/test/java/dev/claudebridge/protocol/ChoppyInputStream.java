@@ -37,7 +37,8 @@ final class ChoppyInputStream extends InputStream {
         if (pos == data.length) {
             return -1;
         }
-        int n = Math.min(Math.min(len, data.length - pos), maxChunk == Integer.MAX_VALUE ? len : 1 + random.nextInt(maxChunk));
+        int n = Math.min(
+                Math.min(len, data.length - pos), maxChunk == Integer.MAX_VALUE ? len : 1 + random.nextInt(maxChunk));
         System.arraycopy(data, pos, b, off, n);
         pos += n;
         return n;

@@ -16,12 +16,14 @@ class ErrorCodeTest {
 
     @Test
     void statusesAreBelow128SoTheyNeverLookLikeADeathBySignal() {
-        assertThat(ErrorCode.values()).allSatisfy(c -> assertThat(c.exitStatus()).as(c.wireName()).isBetween(1, 127));
+        assertThat(ErrorCode.values())
+                .allSatisfy(c -> assertThat(c.exitStatus()).as(c.wireName()).isBetween(1, 127));
     }
 
     @Test
     void wireNameLooksUpItsCodeAndUnknownNamesAreInternal() {
-        assertThat(ErrorCode.values()).allSatisfy(c -> assertThat(ErrorCode.ofWireName(c.wireName())).isEqualTo(c));
+        assertThat(ErrorCode.values())
+                .allSatisfy(c -> assertThat(ErrorCode.ofWireName(c.wireName())).isEqualTo(c));
         assertThat(ErrorCode.ofWireName("no_such_code")).isEqualTo(ErrorCode.INTERNAL);
     }
 }

@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** What reading a frame allocates: what has arrived (at most about twice it), never what the header announces. */
 class FrameAllocationTest {
-    private static final com.sun.management.ThreadMXBean THREADS = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     /** Bytes this thread allocates reading {@code wire}'s one frame, which is cut short. */
     private static long allocatedReading(byte[] wire) throws Exception {
@@ -34,7 +35,9 @@ class FrameAllocationTest {
     }
 
     private static byte[] header(FrameType type, int length) {
-        return new byte[] {(byte) type.code(), (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length};
+        return new byte[] {
+            (byte) type.code(), (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length
+        };
     }
 
     @ParameterizedTest
@@ -43,7 +46,9 @@ class FrameAllocationTest {
         byte[] wire = new byte[5 + sent];
         System.arraycopy(header(FrameType.REQUEST, Frame.MAX_PAYLOAD), 0, wire, 0, 5);
         long allocated = allocatedReading(wire);
-        assertThat(allocated).as("bytes allocated for a frame announcing 1 MiB of which %d arrived", sent).isLessThan(256 * 1024);
+        assertThat(allocated)
+                .as("bytes allocated for a frame announcing 1 MiB of which %d arrived", sent)
+                .isLessThan(256 * 1024);
     }
 
     @ParameterizedTest
@@ -63,6 +68,9 @@ class FrameAllocationTest {
     void aPayloadCutMidwayAllocatesInProportionToWhatArrived(int sent) throws Exception {
         byte[] wire = Arrays.copyOf(header(FrameType.REQUEST, Frame.MAX_PAYLOAD), 5 + sent);
         long allocated = allocatedReading(wire);
-        assertThat(allocated).isLessThan(4L * sent + 64 * 1024); // doubling: the last buffer is at most twice what arrived, all of them at most twice that
+        assertThat(allocated)
+                .isLessThan(4L * sent
+                        + 64 * 1024); // doubling: the last buffer is at most twice what arrived, all of them at most
+        // twice that
     }
 }

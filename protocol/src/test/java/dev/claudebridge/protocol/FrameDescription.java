@@ -14,18 +14,27 @@ import java.util.regex.Pattern;
  * frame. Parses them, describes a decoded frame the same way, and builds the frame a description means.
  */
 final class FrameDescription {
-    private static final Set<String> STRINGS = Set.of("software", "arg", "env", "cwd", "tty.term", "client", "text", "code", "message");
+    private static final Set<String> STRINGS =
+            Set.of("software", "arg", "env", "cwd", "tty.term", "client", "text", "code", "message");
     private static final Set<String> NAMES = Set.of("type", "signal", "kind", "stdio.in", "stdio.out", "stdio.err");
-    private static final Set<String> NUMBERS = Set.of("version", "credit", "tty.columns", "tty.rows", "number", "columns", "rows", "position",
-            "length", "value", "status");
+    private static final Set<String> NUMBERS = Set.of(
+            "version",
+            "credit",
+            "tty.columns",
+            "tty.rows",
+            "number",
+            "columns",
+            "rows",
+            "position",
+            "length",
+            "value",
+            "status");
     private static final Pattern LINE = Pattern.compile("([a-z.]+): (.*)");
 
     /** One line, its value in canonical form: unquoted string, decimal number, name, or lower-case spaced hex. */
-    record Field(String key, String value) {
-    }
+    record Field(String key, String value) {}
 
-    private FrameDescription() {
-    }
+    private FrameDescription() {}
 
     static List<Field> parse(String block) {
         List<Field> fields = new ArrayList<>();
@@ -163,11 +172,18 @@ final class FrameDescription {
                 for (String kv : all(fields, "env")) {
                     env.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
                 }
-                Optional<Terminal> tty = all(fields, "tty.columns").isEmpty() ? Optional.empty()
-                        : Optional.of(new Terminal(number(fields, "tty.columns"), number(fields, "tty.rows"), one(fields, "tty.term")));
-                Stdio stdio = all(fields, "stdio.in").isEmpty() ? Stdio.UNSAID
-                        : new Stdio(kind(one(fields, "stdio.in")), kind(one(fields, "stdio.out")), kind(one(fields, "stdio.err")));
-                return new Request(all(fields, "arg"), env, one(fields, "cwd"), tty, one(fields, "client"), stdio).toFrame();
+                Optional<Terminal> tty = all(fields, "tty.columns").isEmpty()
+                        ? Optional.empty()
+                        : Optional.of(new Terminal(
+                                number(fields, "tty.columns"), number(fields, "tty.rows"), one(fields, "tty.term")));
+                Stdio stdio = all(fields, "stdio.in").isEmpty()
+                        ? Stdio.UNSAID
+                        : new Stdio(
+                                kind(one(fields, "stdio.in")),
+                                kind(one(fields, "stdio.out")),
+                                kind(one(fields, "stdio.err")));
+                return new Request(all(fields, "arg"), env, one(fields, "cwd"), tty, one(fields, "client"), stdio)
+                        .toFrame();
             }
             case STDIN:
             case STDOUT:
@@ -180,9 +196,11 @@ final class FrameDescription {
             case STDIN_CREDIT:
                 return new StdinCredit(Long.parseLong(one(fields, "credit"))).toFrame();
             case QUEUED:
-                return new Queued(Long.parseLong(one(fields, "position")), Long.parseLong(one(fields, "length"))).toFrame();
+                return new Queued(Long.parseLong(one(fields, "position")), Long.parseLong(one(fields, "length")))
+                        .toFrame();
             case EXIT:
-                return one(fields, "kind").equals("signal") ? Exit.signal(number(fields, "value")).toFrame()
+                return one(fields, "kind").equals("signal")
+                        ? Exit.signal(number(fields, "value")).toFrame()
                         : Exit.code(number(fields, "value")).toFrame();
             case ERROR:
                 return new BridgeError(one(fields, "code"), number(fields, "status"), one(fields, "message")).toFrame();
@@ -204,7 +222,10 @@ final class FrameDescription {
     }
 
     private static List<String> all(List<Field> fields, String key) {
-        return fields.stream().filter(f -> f.key().equals(key)).map(Field::value).toList();
+        return fields.stream()
+                .filter(f -> f.key().equals(key))
+                .map(Field::value)
+                .toList();
     }
 
     private static String one(List<Field> fields, String key) {

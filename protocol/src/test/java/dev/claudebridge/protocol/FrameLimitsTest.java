@@ -50,9 +50,11 @@ class FrameLimitsTest {
     @EnumSource(FrameType.class)
     void headerAnnouncingMoreThanTheLimitIsRefusedBeforeThePayloadIsRead(FrameType type) {
         long announced = Frame.maxPayload(type) + 1L;
-        ChoppyInputStream in = ChoppyInputStream.whole(Bytes.concat(Bytes.header(type.code(), announced), new byte[(int) announced]));
+        ChoppyInputStream in =
+                ChoppyInputStream.whole(Bytes.concat(Bytes.header(type.code(), announced), new byte[(int) announced]));
 
-        assertThatThrownBy(() -> new FrameReader(in).read()).isInstanceOf(TooLongFrameException.class)
+        assertThatThrownBy(() -> new FrameReader(in).read())
+                .isInstanceOf(TooLongFrameException.class)
                 .hasMessageContaining(Long.toString(announced));
         assertThat(in.consumed()).as("bytes consumed: the header only").isEqualTo(Frame.HEADER_LENGTH);
     }
@@ -81,13 +83,18 @@ class FrameLimitsTest {
     @ParameterizedTest
     @EnumSource(FrameType.class)
     void oversizeFrameCannotEvenBeBuilt(FrameType type) {
-        assertThatThrownBy(() -> new Frame(type, new byte[Frame.maxPayload(type) + 1])).isInstanceOf(TooLongFrameException.class);
+        assertThatThrownBy(() -> new Frame(type, new byte[Frame.maxPayload(type) + 1]))
+                .isInstanceOf(TooLongFrameException.class);
     }
 
     @Test
     void requestOverOneMebibyteIsRefusedWhenEncoded() {
-        Request huge = new Request(java.util.List.of("a".repeat(Frame.MAX_PAYLOAD)), java.util.Map.of(), "/w",
-                java.util.Optional.empty(), "");
+        Request huge = new Request(
+                java.util.List.of("a".repeat(Frame.MAX_PAYLOAD)),
+                java.util.Map.of(),
+                "/w",
+                java.util.Optional.empty(),
+                "");
 
         assertThatThrownBy(huge::toFrame).isInstanceOf(TooLongFrameException.class);
     }

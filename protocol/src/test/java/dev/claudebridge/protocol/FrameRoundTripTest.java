@@ -54,7 +54,8 @@ class FrameRoundTripTest {
 
     @Test
     void frameEqualityIsByTypeAndContent() {
-        assertThat(new Frame(FrameType.STDIN, new byte[] {1, 2})).isEqualTo(new Frame(FrameType.STDIN, new byte[] {1, 2}))
+        assertThat(new Frame(FrameType.STDIN, new byte[] {1, 2}))
+                .isEqualTo(new Frame(FrameType.STDIN, new byte[] {1, 2}))
                 .hasSameHashCodeAs(new Frame(FrameType.STDIN, new byte[] {1, 2}))
                 .isNotEqualTo(new Frame(FrameType.STDOUT, new byte[] {1, 2}))
                 .isNotEqualTo(new Frame(FrameType.STDIN, new byte[] {1, 3}));

@@ -21,7 +21,8 @@ class MessageDecodingTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "CBRID", "CBRIDGE", "cbridge\u0001x", "GET / HTTP/1.1\r\n", "SSH-2.0-OpenSSH_9.6"})
     void helloWithoutMagicAndVersionIsNoClaudeBridgePeer(String payload) {
-        assertThatThrownBy(() -> Hello.fromFrame(frame(FrameType.HELLO, payload))).isInstanceOf(CorruptedFrameException.class);
+        assertThatThrownBy(() -> Hello.fromFrame(frame(FrameType.HELLO, payload)))
+                .isInstanceOf(CorruptedFrameException.class);
     }
 
     @Test
@@ -35,7 +36,8 @@ class MessageDecodingTest {
     void helloWithBadUtf8SoftwareNameIsRefused() {
         byte[] payload = Bytes.concat("CBRIDGE".getBytes(StandardCharsets.US_ASCII), new byte[] {1, (byte) 0xff});
 
-        assertThatThrownBy(() -> Hello.fromFrame(new Frame(FrameType.HELLO, payload))).isInstanceOf(CorruptedFrameException.class);
+        assertThatThrownBy(() -> Hello.fromFrame(new Frame(FrameType.HELLO, payload)))
+                .isInstanceOf(CorruptedFrameException.class);
     }
 
     @Test
@@ -45,13 +47,16 @@ class MessageDecodingTest {
 
     @Test
     void signalNumbersOutsideTheListAreRefused() {
-        Set<Integer> allowed = Arrays.stream(Signal.values()).map(Signal::number).collect(Collectors.toSet());
+        Set<Integer> allowed =
+                Arrays.stream(Signal.values()).map(Signal::number).collect(Collectors.toSet());
         for (int n = 0; n < 256; n++) {
             Frame f = new Frame(FrameType.SIGNAL, new byte[] {(byte) n});
             if (allowed.contains(n)) {
                 assertThat(Signal.fromFrame(f).number()).isEqualTo(n);
             } else {
-                assertThatThrownBy(() -> Signal.fromFrame(f)).as("signal %d", n).isInstanceOf(CorruptedFrameException.class);
+                assertThatThrownBy(() -> Signal.fromFrame(f))
+                        .as("signal %d", n)
+                        .isInstanceOf(CorruptedFrameException.class);
             }
         }
         assertThat(allowed).containsExactlyInAnyOrder(1, 2, 3, 9, 10, 12, 15, 18, 19, 20, 28);
@@ -59,7 +64,8 @@ class MessageDecodingTest {
 
     @Test
     void emptySignalIsRefused() {
-        assertThatThrownBy(() -> Signal.fromFrame(Frame.empty(FrameType.SIGNAL))).isInstanceOf(CorruptedFrameException.class);
+        assertThatThrownBy(() -> Signal.fromFrame(Frame.empty(FrameType.SIGNAL)))
+                .isInstanceOf(CorruptedFrameException.class);
     }
 
     @ParameterizedTest
@@ -67,25 +73,30 @@ class MessageDecodingTest {
     void exitOfAnUnknownKindIsRefused(int kind) {
         Frame f = new Frame(FrameType.EXIT, new byte[] {(byte) kind, 0, 0, 0, 1});
 
-        assertThatThrownBy(() -> Exit.fromFrame(f)).isInstanceOf(CorruptedFrameException.class).hasMessageContaining("kind");
+        assertThatThrownBy(() -> Exit.fromFrame(f))
+                .isInstanceOf(CorruptedFrameException.class)
+                .hasMessageContaining("kind");
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 4})
     void shortExitIsRefused(int length) {
-        assertThatThrownBy(() -> Exit.fromFrame(new Frame(FrameType.EXIT, new byte[length]))).isInstanceOf(CorruptedFrameException.class);
+        assertThatThrownBy(() -> Exit.fromFrame(new Frame(FrameType.EXIT, new byte[length])))
+                .isInstanceOf(CorruptedFrameException.class);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, 2, 3})
     void shortResizeIsRefused(int length) {
-        assertThatThrownBy(() -> Resize.fromFrame(new Frame(FrameType.RESIZE, new byte[length]))).isInstanceOf(CorruptedFrameException.class);
+        assertThatThrownBy(() -> Resize.fromFrame(new Frame(FrameType.RESIZE, new byte[length])))
+                .isInstanceOf(CorruptedFrameException.class);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, 4, 7})
     void shortQueuedIsRefused(int length) {
-        assertThatThrownBy(() -> Queued.fromFrame(new Frame(FrameType.QUEUED, new byte[length]))).isInstanceOf(CorruptedFrameException.class);
+        assertThatThrownBy(() -> Queued.fromFrame(new Frame(FrameType.QUEUED, new byte[length])))
+                .isInstanceOf(CorruptedFrameException.class);
     }
 
     @Test

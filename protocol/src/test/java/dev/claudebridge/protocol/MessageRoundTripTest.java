@@ -20,11 +20,15 @@ class MessageRoundTripTest {
 
     /** The frame as a peer receives it: written, then read from the bytes. */
     private static Frame overTheWire(Frame frame) throws IOException {
-        return new FrameReader(ChoppyInputStream.whole(Bytes.encode(frame))).read().orElseThrow();
+        return new FrameReader(ChoppyInputStream.whole(Bytes.encode(frame)))
+                .read()
+                .orElseThrow();
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"1|claude-bridge-client", "0|''", "255|claude-bridge/0.1.0 (höst 世界)"})
+    @CsvSource(
+            delimiter = '|',
+            value = {"1|claude-bridge-client", "0|''", "255|claude-bridge/0.1.0 (höst 世界)"})
     void hello(int version, String software) throws IOException {
         Hello hello = new Hello(version, software);
         assertThat(Hello.fromFrame(overTheWire(hello.toFrame()))).isEqualTo(hello);
@@ -62,9 +66,15 @@ class MessageRoundTripTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"0|0|''", "80|24|xterm-256color", "65535|65535|screen", "120|40|xterm"})
+    @CsvSource(
+            delimiter = '|',
+            value = {"0|0|''", "80|24|xterm-256color", "65535|65535|screen", "120|40|xterm"})
     void requestWithTerminal(int columns, int rows, String term) throws IOException {
-        Request request = new Request(List.of("--model", "x"), Map.of("TERM", term), "/w", Optional.of(new Terminal(columns, rows, term)),
+        Request request = new Request(
+                List.of("--model", "x"),
+                Map.of("TERM", term),
+                "/w",
+                Optional.of(new Terminal(columns, rows, term)),
                 "agent-2");
 
         assertThat(Request.fromFrame(overTheWire(request.toFrame()))).isEqualTo(request);
@@ -140,12 +150,14 @@ class MessageRoundTripTest {
     @ParameterizedTest
     @CsvSource({"0,0", "80,24", "100,30", "65535,65535"})
     void resize(int columns, int rows) throws IOException {
-        assertThat(Resize.fromFrame(overTheWire(new Resize(columns, rows).toFrame()))).isEqualTo(new Resize(columns, rows));
+        assertThat(Resize.fromFrame(overTheWire(new Resize(columns, rows).toFrame())))
+                .isEqualTo(new Resize(columns, rows));
     }
 
     @ParameterizedTest
     @CsvSource({"1,1", "3,7", "4294967295,4294967295"})
     void queued(long position, long length) throws IOException {
-        assertThat(Queued.fromFrame(overTheWire(new Queued(position, length).toFrame()))).isEqualTo(new Queued(position, length));
+        assertThat(Queued.fromFrame(overTheWire(new Queued(position, length).toFrame())))
+                .isEqualTo(new Queued(position, length));
     }
 }

@@ -35,7 +35,8 @@ final class ProtocolDoc {
     static ProtocolDoc load() throws IOException {
         String property = System.getProperty("protocol.doc");
         if (property == null || property.isBlank()) {
-            throw new IllegalStateException("system property protocol.doc is not set (protocol/pom.xml sets it for surefire)");
+            throw new IllegalStateException(
+                    "system property protocol.doc is not set (protocol/pom.xml sets it for surefire)");
         }
         return new ProtocolDoc(Files.readString(Path.of(property), StandardCharsets.UTF_8));
     }
@@ -45,7 +46,8 @@ final class ProtocolDoc {
         Matcher m = VECTOR.matcher(text);
         while (m.find()) {
             String section = sectionFrom(m.end());
-            vectors.add(new Vector(m.group(1), fenced(section, "hex", m.group(1)), fenced(section, "frame", m.group(1))));
+            vectors.add(
+                    new Vector(m.group(1), fenced(section, "hex", m.group(1)), fenced(section, "frame", m.group(1))));
         }
         return vectors;
     }
@@ -55,7 +57,8 @@ final class ProtocolDoc {
      * separator rows excluded.
      */
     List<List<String>> tableRows(String title) {
-        Matcher h = Pattern.compile("(?m)^#{2,3} [^\\n]*" + Pattern.quote(title) + "[^\\n]*$").matcher(text);
+        Matcher h = Pattern.compile("(?m)^#{2,3} [^\\n]*" + Pattern.quote(title) + "[^\\n]*$")
+                .matcher(text);
         if (!h.find()) {
             throw new IllegalStateException("no section titled '" + title + "' in the protocol document");
         }
@@ -82,7 +85,8 @@ final class ProtocolDoc {
     }
 
     private static String fenced(String section, String info, String vector) {
-        Matcher m = Pattern.compile("(?ms)^```" + info + "[ \\t]*\\n(.*?)^```[ \\t]*$").matcher(section);
+        Matcher m = Pattern.compile("(?ms)^```" + info + "[ \\t]*\\n(.*?)^```[ \\t]*$")
+                .matcher(section);
         if (!m.find()) {
             throw new IllegalStateException("vector " + vector + " has no ```" + info + " block");
         }

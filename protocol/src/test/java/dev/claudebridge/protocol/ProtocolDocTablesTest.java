@@ -19,7 +19,9 @@ class ProtocolDocTablesTest {
         List<List<String>> rows = ProtocolDoc.load().tableRows("Error codes");
         Map<String, Integer> documented = new TreeMap<>();
         for (List<String> row : rows) {
-            assertThat(row).as("row %s: | `wire_name` | status | meaning |", row).hasSize(3);
+            assertThat(row)
+                    .as("row %s: | `wire_name` | status | meaning |", row)
+                    .hasSize(3);
             assertThat(row.get(0)).as("wire name cell").matches("`[a-z_]+`");
             assertThat(row.get(2)).as("meaning of %s", row.get(0)).isNotBlank();
             documented.put(row.get(0).replace("`", ""), Integer.parseInt(row.get(1)));
@@ -37,8 +39,11 @@ class ProtocolDocTablesTest {
             documented.put(row.get(1), row.get(0) + " " + limit);
         }
 
-        assertThat(documented).isEqualTo(byName(FrameType.values(), FrameType::name,
-                t -> String.format("`0x%02x` %d", t.code(), Frame.maxPayload(t))));
+        assertThat(documented)
+                .isEqualTo(byName(
+                        FrameType.values(),
+                        FrameType::name,
+                        t -> String.format("`0x%02x` %d", t.code(), Frame.maxPayload(t))));
     }
 
     @Test

@@ -27,12 +27,16 @@ class ProtocolDocVectorsTest {
         assertThat(reader.read()).as("%s holds exactly one frame", v.name()).isEmpty();
 
         List<Field> described = FrameDescription.parse(v.frame());
-        List<Field> withoutText = described.stream().filter(f -> !f.key().equals("text")).toList();
+        List<Field> withoutText =
+                described.stream().filter(f -> !f.key().equals("text")).toList();
         assertThat(FrameDescription.describe(frame)).as("%s decoded", v.name()).containsExactlyElementsOf(withoutText);
         for (Field text : described.stream().filter(f -> f.key().equals("text")).toList()) {
-            assertThat(Payload.utf8(frame.payload(), 0, frame.payload().length, "text")).as("%s text", v.name()).isEqualTo(text.value());
+            assertThat(Payload.utf8(frame.payload(), 0, frame.payload().length, "text"))
+                    .as("%s text", v.name())
+                    .isEqualTo(text.value());
         }
-        assertThat(Bytes.toHex(Bytes.encode(FrameDescription.build(withoutText)))).as("%s re-encoded", v.name())
+        assertThat(Bytes.toHex(Bytes.encode(FrameDescription.build(withoutText))))
+                .as("%s re-encoded", v.name())
                 .isEqualTo(Bytes.toHex(bytes));
     }
 
@@ -46,9 +50,12 @@ class ProtocolDocVectorsTest {
 
     @Test
     void everyFrameTypeHasAVector() throws IOException {
-        List<String> types = ProtocolDoc.load().vectors().stream().map(v -> FrameDescription.parse(v.frame()).get(0))
-                .map(Field::value).toList();
+        List<String> types = ProtocolDoc.load().vectors().stream()
+                .map(v -> FrameDescription.parse(v.frame()).get(0))
+                .map(Field::value)
+                .toList();
 
-        assertThat(types).containsAll(Arrays.stream(FrameType.values()).map(Enum::name).toList());
+        assertThat(types)
+                .containsAll(Arrays.stream(FrameType.values()).map(Enum::name).toList());
     }
 }

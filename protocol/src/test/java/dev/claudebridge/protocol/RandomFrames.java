@@ -8,8 +8,7 @@ import java.util.SplittableRandom;
 final class RandomFrames {
     private static final FrameType[] TYPES = FrameType.values();
 
-    private RandomFrames() {
-    }
+    private RandomFrames() {}
 
     static Frame frame(SplittableRandom r) {
         FrameType type = TYPES[r.nextInt(TYPES.length)];

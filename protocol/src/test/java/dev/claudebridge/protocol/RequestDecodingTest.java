@@ -19,13 +19,18 @@ class RequestDecodingTest {
     private static final byte[] CWD = field(Request.CWD, "/workspace");
 
     /** Byte sequences that are not UTF-8: a stray byte, a cut sequence, an overlong slash, a lone surrogate. */
-    private static final byte[][] BAD_UTF8 = {{(byte) 0xff}, {'a', (byte) 0xc3}, {(byte) 0xc0, (byte) 0xaf},
-        {(byte) 0xed, (byte) 0xa0, (byte) 0x80}};
+    private static final byte[][] BAD_UTF8 = {
+        {(byte) 0xff}, {'a', (byte) 0xc3}, {(byte) 0xc0, (byte) 0xaf}, {(byte) 0xed, (byte) 0xa0, (byte) 0x80}
+    };
 
     @Test
     void everyCutOfAValidRequestIsRefusedOrEndsAtAFieldBoundary() {
-        Request full = new Request(List.of("-p", "héllo"), Map.of("TERM", "xterm"), "/workspace/sub",
-                Optional.of(new Terminal(80, 24, "xterm")), "agent-1");
+        Request full = new Request(
+                List.of("-p", "héllo"),
+                Map.of("TERM", "xterm"),
+                "/workspace/sub",
+                Optional.of(new Terminal(80, 24, "xterm")),
+                "agent-1");
         byte[] payload = full.toFrame().payload();
         List<Integer> boundaries = fieldBoundaries(payload);
         int cwdEnd = boundaries.get(4); // after ARG, ARG, ENV, CWD
@@ -33,9 +38,13 @@ class RequestDecodingTest {
         for (int cut = 0; cut < payload.length; cut++) {
             Frame truncated = new Frame(FrameType.REQUEST, Arrays.copyOf(payload, cut));
             if (boundaries.contains(cut) && cut >= cwdEnd) {
-                assertThat(Request.fromFrame(truncated).cwd()).as("cut at %d", cut).isEqualTo("/workspace/sub");
+                assertThat(Request.fromFrame(truncated).cwd())
+                        .as("cut at %d", cut)
+                        .isEqualTo("/workspace/sub");
             } else {
-                assertThatThrownBy(() -> Request.fromFrame(truncated)).as("cut at %d", cut).isInstanceOf(CorruptedFrameException.class);
+                assertThatThrownBy(() -> Request.fromFrame(truncated))
+                        .as("cut at %d", cut)
+                        .isInstanceOf(CorruptedFrameException.class);
             }
         }
     }
@@ -45,7 +54,9 @@ class RequestDecodingTest {
         int pos = 0;
         ends.add(pos);
         while (pos < payload.length) {
-            long len = ((payload[pos + 1] & 0xffL) << 24) | ((payload[pos + 2] & 0xff) << 16) | ((payload[pos + 3] & 0xff) << 8)
+            long len = ((payload[pos + 1] & 0xffL) << 24)
+                    | ((payload[pos + 2] & 0xff) << 16)
+                    | ((payload[pos + 3] & 0xff) << 8)
                     | (payload[pos + 4] & 0xff);
             pos += Frame.HEADER_LENGTH + (int) len;
             ends.add(pos);
@@ -57,7 +68,9 @@ class RequestDecodingTest {
     void fieldAnnouncingMoreThanItsFrameIsRefusedWithoutAllocating() {
         Frame frame = request(CWD, Bytes.header(Request.ARG, 0xffff_ffffL), new byte[] {'x'});
 
-        assertThatThrownBy(() -> Request.fromFrame(frame)).isInstanceOf(CorruptedFrameException.class).hasMessageContaining("announces");
+        assertThatThrownBy(() -> Request.fromFrame(frame))
+                .isInstanceOf(CorruptedFrameException.class)
+                .hasMessageContaining("announces");
     }
 
     @Test
@@ -79,13 +92,16 @@ class RequestDecodingTest {
         assertRefused(request(field(Request.ENV, "A\0B=c"), CWD), "ENV name");
         assertRefused(request(field(Request.CWD, "/w\0/x")), "CWD");
         assertRefused(request(CWD, field(Request.CLIENT, "agent\0")), "CLIENT");
-        assertRefused(request(CWD, field(Request.TTY, Bytes.concat(new byte[] {0, 80, 0, 24}, "xterm\0".getBytes()))), "TERM");
+        assertRefused(
+                request(CWD, field(Request.TTY, Bytes.concat(new byte[] {0, 80, 0, 24}, "xterm\0".getBytes()))),
+                "TERM");
     }
 
     @Test
     void missingWorkingDirectoryIsRefused() {
         assertThatThrownBy(() -> Request.fromFrame(request(field(Request.ARG, "-p"), field(Request.CLIENT, "a"))))
-                .isInstanceOf(CorruptedFrameException.class).hasMessageContaining("working directory");
+                .isInstanceOf(CorruptedFrameException.class)
+                .hasMessageContaining("working directory");
         assertThatThrownBy(() -> Request.fromFrame(request())).isInstanceOf(CorruptedFrameException.class);
     }
 
@@ -97,7 +113,8 @@ class RequestDecodingTest {
 
     @Test
     void environmentSplitsAtTheFirstEqualsAndTheLastRepeatWins() {
-        Request r = Request.fromFrame(request(field(Request.ENV, "A=b=c"), field(Request.ENV, "E="), field(Request.ENV, "A=again"), CWD));
+        Request r = Request.fromFrame(
+                request(field(Request.ENV, "A=b=c"), field(Request.ENV, "E="), field(Request.ENV, "A=again"), CWD));
 
         assertThat(r.env()).containsExactly(Map.entry("A", "again"), Map.entry("E", ""));
     }
@@ -111,15 +128,25 @@ class RequestDecodingTest {
     @ParameterizedTest
     @ValueSource(ints = {0x00, 0x07, 0x7f, 0xff})
     void unknownTagsAreSkipped(int tag) {
-        Frame frame = request(field(tag, "ignored"), field(Request.ARG, "-p"), field(tag, new byte[] {0, (byte) 0xff}), CWD,
-                field(tag, new byte[0]), field(Request.CLIENT, "agent"));
+        Frame frame = request(
+                field(tag, "ignored"),
+                field(Request.ARG, "-p"),
+                field(tag, new byte[] {0, (byte) 0xff}),
+                CWD,
+                field(tag, new byte[0]),
+                field(Request.CLIENT, "agent"));
 
-        assertThat(Request.fromFrame(frame)).isEqualTo(new Request(List.of("-p"), Map.of(), "/workspace", Optional.empty(), "agent"));
+        assertThat(Request.fromFrame(frame))
+                .isEqualTo(new Request(List.of("-p"), Map.of(), "/workspace", Optional.empty(), "agent"));
     }
 
     @Test
     void fieldsMayComeInAnyOrderButArgumentsKeepTheirs() {
-        Frame frame = request(field(Request.CLIENT, "c"), CWD, field(Request.ARG, "second-is-first"), field(Request.ENV, "K=v"),
+        Frame frame = request(
+                field(Request.CLIENT, "c"),
+                CWD,
+                field(Request.ARG, "second-is-first"),
+                field(Request.ENV, "K=v"),
                 field(Request.ARG, "then-this"));
 
         Request r = Request.fromFrame(frame);
@@ -133,11 +160,15 @@ class RequestDecodingTest {
     @ParameterizedTest
     @ValueSource(ints = {Request.CWD, Request.TTY, Request.CLIENT, Request.STDIO})
     void aRepeatedSingularFieldIsRefused(int tag) {
-        byte[] value = tag == Request.TTY ? new byte[] {0, 80, 0, 24, 'x'} : tag == Request.STDIO ? new byte[] {3, 1, 1} : "/w".getBytes();
+        byte[] value = tag == Request.TTY
+                ? new byte[] {0, 80, 0, 24, 'x'}
+                : tag == Request.STDIO ? new byte[] {3, 1, 1} : "/w".getBytes();
         byte[] other = tag == Request.CWD ? new byte[0] : CWD;
 
-        assertThatThrownBy(() -> Request.fromFrame(request(other, field(tag, value), field(Request.ARG, "-p"), field(tag, value))))
-                .isInstanceOf(CorruptedFrameException.class).hasMessageContaining("repeats");
+        assertThatThrownBy(() -> Request.fromFrame(
+                        request(other, field(tag, value), field(Request.ARG, "-p"), field(tag, value))))
+                .isInstanceOf(CorruptedFrameException.class)
+                .hasMessageContaining("repeats");
     }
 
     @Test
@@ -166,8 +197,16 @@ class RequestDecodingTest {
         Request old = new Request(List.of("-p"), Map.of(), "/w", Optional.empty(), "a");
 
         assertThat(old.toFrame().payload()).doesNotContain((byte) Request.STDIO);
-        assertThat(new Request(List.of("-p"), Map.of(), "/w", Optional.empty(), "a",
-                new Stdio(StdioKind.NULL, StdioKind.FILE, StdioKind.TERMINAL)).toFrame().payload().length)
+        assertThat(new Request(
+                                List.of("-p"),
+                                Map.of(),
+                                "/w",
+                                Optional.empty(),
+                                "a",
+                                new Stdio(StdioKind.NULL, StdioKind.FILE, StdioKind.TERMINAL))
+                        .toFrame()
+                        .payload()
+                        .length)
                 .isEqualTo(old.toFrame().payload().length + Frame.HEADER_LENGTH + 3);
     }
 

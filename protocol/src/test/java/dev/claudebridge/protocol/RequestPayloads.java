@@ -4,8 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 /** Hand-made REQUEST payloads, for the malformed ones the encoder would never produce. */
 final class RequestPayloads {
-    private RequestPayloads() {
-    }
+    private RequestPayloads() {}
 
     static byte[] field(int tag, byte[] value) {
         return Bytes.concat(Bytes.header(tag, value.length), value);

@@ -35,7 +35,8 @@ class ShortReadFramingTest {
         FrameReader reader = new FrameReader(in);
 
         for (int i = 0; i < frames.size(); i++) {
-            assertThat(reader.read()).as("seed %d: frame %d of %d, reads of 1..%d bytes", seed, i, frames.size(), maxRead)
+            assertThat(reader.read())
+                    .as("seed %d: frame %d of %d, reads of 1..%d bytes", seed, i, frames.size(), maxRead)
                     .contains(frames.get(i));
         }
         assertThat(reader.read()).as("seed %d: end of stream", seed).isEmpty();

@@ -2,7 +2,6 @@ package dev.claudebridge.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -47,9 +46,13 @@ class UnixSocketFramingTest {
             try (SocketChannel accepted = server.accept()) {
                 FrameReader reader = new FrameReader(Channels.newInputStream(accepted));
                 for (int i = 0; i < frames.size(); i++) {
-                    assertThat(reader.read()).as("seed %d: frame %d of %d", SEED, i, frames.size()).contains(frames.get(i));
+                    assertThat(reader.read())
+                            .as("seed %d: frame %d of %d", SEED, i, frames.size())
+                            .contains(frames.get(i));
                 }
-                assertThat(reader.read()).as("seed %d: clean end after the writer closed", SEED).isEmpty();
+                assertThat(reader.read())
+                        .as("seed %d: clean end after the writer closed", SEED)
+                        .isEmpty();
             }
             sent.get(10, TimeUnit.SECONDS);
         } finally {

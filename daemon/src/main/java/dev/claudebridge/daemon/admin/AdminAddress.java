@@ -29,13 +29,15 @@ public record AdminAddress(String host, int port) {
         }
         int colon = t.lastIndexOf(':');
         if (colon <= 0 || colon == t.length() - 1) {
-            throw new IllegalArgumentException("admin address must be HOST:PORT (e.g. 127.0.0.1:9777) or off, got '" + text + "'");
+            throw new IllegalArgumentException(
+                    "admin address must be HOST:PORT (e.g. 127.0.0.1:9777) or off, got '" + text + "'");
         }
         String host = t.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         } else if (host.contains(":")) {
-            throw new IllegalArgumentException("write an IPv6 admin address in brackets, e.g. [::1]:9777, got '" + text + "'");
+            throw new IllegalArgumentException(
+                    "write an IPv6 admin address in brackets, e.g. [::1]:9777, got '" + text + "'");
         }
         int port;
         try {

@@ -25,12 +25,10 @@ import java.util.concurrent.TimeoutException;
 public final class AdminClient {
     private static final int MAX_BODY = 8 * 1024 * 1024;
 
-    private AdminClient() {
-    }
+    private AdminClient() {}
 
     /** A status code and a body. */
-    public record Reply(int status, String body) {
-    }
+    public record Reply(int status, String body) {}
 
     /**
      * @param target where the admin endpoint listens
@@ -44,7 +42,8 @@ public final class AdminClient {
         String base = target.contains("://") ? target : "http://" + target;
         URI uri = URI.create(base.replaceAll("/+$", "") + path);
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build()) {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
+            HttpResponse<String> r = client.send(
+                    HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Reply(r.statusCode(), r.body());
         } catch (InterruptedException e) {

@@ -26,11 +26,22 @@ import org.eclipse.jetty.util.Callback;
 final class AdminHandler extends Handler.Abstract {
     private static final String TEXT = "text/plain;charset=utf-8";
     private static final String JSON = "application/json";
-    private static final String PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-            + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-    private static final Map<String, String> ASSETS = Map.of("/", "index.html", "/index.html", "index.html",
-            "/dashboard.js", "dashboard.js", "/dashboard.css", "dashboard.css", "/favicon.svg", "favicon.svg",
-            "/favicon.ico", "favicon.svg");
+    private static final String PAGE_POLICY =
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                    + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    private static final Map<String, String> ASSETS = Map.of(
+            "/",
+            "index.html",
+            "/index.html",
+            "index.html",
+            "/dashboard.js",
+            "dashboard.js",
+            "/dashboard.css",
+            "dashboard.css",
+            "/favicon.svg",
+            "favicon.svg",
+            "/favicon.ico",
+            "favicon.svg");
 
     private final StatusService status;
     private final BridgeMetrics metrics;
@@ -48,7 +59,11 @@ final class AdminHandler extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
         if (!hostAllowed(request)) {
-            Response.writeError(request, response, callback, HttpStatus.MISDIRECTED_REQUEST_421,
+            Response.writeError(
+                    request,
+                    response,
+                    callback,
+                    HttpStatus.MISDIRECTED_REQUEST_421,
                     "this admin endpoint answers to localhost only");
             return true;
         }
@@ -83,10 +98,23 @@ final class AdminHandler extends Handler.Abstract {
     private void readyz(Request request, Response response, Callback callback) {
         List<Readiness.CheckResult> checks = readiness.evaluate();
         boolean ok = Readiness.allOk(checks);
-        StringBuilder body = new StringBuilder(ok ? "ready\n" : "not ready: " + String.join(", ",
-                checks.stream().filter(c -> !c.ok()).map(Readiness.CheckResult::name).toList()) + "\n");
+        StringBuilder body = new StringBuilder(
+                ok
+                        ? "ready\n"
+                        : "not ready: "
+                                + String.join(
+                                        ", ",
+                                        checks.stream()
+                                                .filter(c -> !c.ok())
+                                                .map(Readiness.CheckResult::name)
+                                                .toList())
+                                + "\n");
         for (Readiness.CheckResult c : checks) {
-            body.append(c.ok() ? "ok   " : "FAIL ").append(c.name()).append(": ").append(c.detail()).append('\n');
+            body.append(c.ok() ? "ok   " : "FAIL ")
+                    .append(c.name())
+                    .append(": ")
+                    .append(c.detail())
+                    .append('\n');
         }
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         send(request, response, callback, ok ? 200 : 503, TEXT, body.toString());
@@ -109,11 +137,13 @@ final class AdminHandler extends Handler.Abstract {
         send(request, response, callback, 200, Assets.type(name), body);
     }
 
-    private static void send(Request request, Response response, Callback callback, int code, String type, String body) {
+    private static void send(
+            Request request, Response response, Callback callback, int code, String type, String body) {
         send(request, response, callback, code, type, body.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void send(Request request, Response response, Callback callback, int code, String type, byte[] body) {
+    private static void send(
+            Request request, Response response, Callback callback, int code, String type, byte[] body) {
         response.setStatus(code);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
@@ -127,7 +157,9 @@ final class AdminHandler extends Handler.Abstract {
     /** On a loopback-bound endpoint, the Host must name loopback too (DNS rebinding defence). */
     static boolean hostAllowed(Request request) {
         SocketAddress local = request.getConnectionMetaData().getLocalSocketAddress();
-        if (!(local instanceof InetSocketAddress inet) || inet.getAddress() == null || !inet.getAddress().isLoopbackAddress()) {
+        if (!(local instanceof InetSocketAddress inet)
+                || inet.getAddress() == null
+                || !inet.getAddress().isLoopbackAddress()) {
             return true;
         }
         String host = request.getHttpURI().getHost();
@@ -139,15 +171,17 @@ final class AdminHandler extends Handler.Abstract {
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);
         }
-        return h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1") || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+        return h.equals("localhost")
+                || h.endsWith(".localhost")
+                || h.equals("::1")
+                || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
     /** The dashboard's files, read once from the jar. */
     static final class Assets {
         private static final Map<String, byte[]> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
 
-        private Assets() {
-        }
+        private Assets() {}
 
         static byte[] get(String name) {
             return CACHE.computeIfAbsent(name, n -> {

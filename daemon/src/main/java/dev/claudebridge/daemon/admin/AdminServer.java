@@ -49,11 +49,17 @@ public final class AdminServer implements AutoCloseable {
      *
      * @throws ListenerException when an address is taken or a socket path is unusable
      */
-    public static AdminServer start(Optional<AdminAddress> http, Optional<Path> socket, StatusService status, BridgeMetrics metrics,
-            Readiness readiness, RequestTracker tracker) {
+    public static AdminServer start(
+            Optional<AdminAddress> http,
+            Optional<Path> socket,
+            StatusService status,
+            BridgeMetrics metrics,
+            Readiness readiness,
+            RequestTracker tracker) {
         QueuedThreadPool threads = new QueuedThreadPool(16, 2, 60_000);
         threads.setName("admin");
-        threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("admin-", 1).factory()));
+        threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("admin-", 1).factory()));
         Server server = new Server(threads);
         server.setStopTimeout(2_000);
         HttpConfiguration config = new HttpConfiguration();
@@ -69,7 +75,8 @@ public final class AdminServer implements AutoCloseable {
         if (socket.isPresent()) {
             Path path = socket.get().toAbsolutePath();
             clearStale(path);
-            UnixDomainServerConnector unix = new UnixDomainServerConnector(server, 1, 1, new HttpConnectionFactory(config));
+            UnixDomainServerConnector unix =
+                    new UnixDomainServerConnector(server, 1, 1, new HttpConnectionFactory(config));
             unix.setUnixDomainPath(path);
             server.addConnector(unix);
         }
@@ -79,8 +86,10 @@ public final class AdminServer implements AutoCloseable {
             server.start();
         } catch (Exception e) {
             stopQuietly(server);
-            throw new ListenerException("cannot start the admin endpoint on " + describe(http, socket) + ": " + e.getMessage()
-                    + "; choose another admin address (--admin-listen HOST:PORT, or off)", e);
+            throw new ListenerException(
+                    "cannot start the admin endpoint on " + describe(http, socket) + ": " + e.getMessage()
+                            + "; choose another admin address (--admin-listen HOST:PORT, or off)",
+                    e);
         }
         List<String> endpoints = new ArrayList<>();
         OptionalInt port = OptionalInt.empty();
@@ -94,7 +103,8 @@ public final class AdminServer implements AutoCloseable {
                 Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
             } catch (IOException e) {
                 stopQuietly(server);
-                throw new ListenerException("cannot set the mode of the admin socket " + path + ": " + e.getMessage(), e);
+                throw new ListenerException(
+                        "cannot set the mode of the admin socket " + path + ": " + e.getMessage(), e);
             }
             endpoints.add("unix:" + path);
         }
@@ -134,7 +144,8 @@ public final class AdminServer implements AutoCloseable {
         }
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             probe.connect(UnixDomainSocketAddress.of(path));
-            throw new ListenerException("something is already listening on the admin socket " + path + "; stop it or choose another path");
+            throw new ListenerException(
+                    "something is already listening on the admin socket " + path + "; stop it or choose another path");
         } catch (IOException refused) {
             try {
                 Files.delete(path);

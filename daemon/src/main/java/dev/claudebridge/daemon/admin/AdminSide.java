@@ -39,16 +39,27 @@ public final class AdminSide implements AutoCloseable {
     public AdminSide(String version, Supplier<BridgeSettings> settings) {
         this.tracker = new RequestTracker(s -> profileOf(settings.get(), s));
         this.queue = tracker::queued;
-        this.claude = new ClaudeProbe(() -> settings.get().claude(), settings.get().daemonEnv());
+        this.claude =
+                new ClaudeProbe(() -> settings.get().claude(), settings.get().daemonEnv());
         QueueGauge queued = () -> queue.queued();
         Supplier<List<StatusReport.Listener>> listeners = () -> settings.get().config().listeners().stream()
-                .map(l -> new StatusReport.Listener("unix", l.socket().toString(), l.profile().orElse(""))).toList();
-        Supplier<List<String>> profiles = () -> List.copyOf(settings.get().config().profiles().keySet());
-        this.readiness.add(new ListeningCheck(() -> listeners.get().stream().map(l -> Path.of(l.address())).toList()));
+                .map(l -> new StatusReport.Listener(
+                        "unix", l.socket().toString(), l.profile().orElse("")))
+                .toList();
+        Supplier<List<String>> profiles =
+                () -> List.copyOf(settings.get().config().profiles().keySet());
+        this.readiness.add(new ListeningCheck(
+                () -> listeners.get().stream().map(l -> Path.of(l.address())).toList()));
         this.readiness.add(this.claude);
-        this.metrics = new BridgeMetrics(tracker, profiles, queued, () -> Readiness.allOk(readiness.evaluate()), version,
+        this.metrics = new BridgeMetrics(
+                tracker,
+                profiles,
+                queued,
+                () -> Readiness.allOk(readiness.evaluate()),
+                version,
                 () -> this.claude.current().version());
-        this.status = new StatusService(version, Clock.systemUTC(), tracker, readiness, this.claude, queued, listeners, profiles);
+        this.status = new StatusService(
+                version, Clock.systemUTC(), tracker, readiness, this.claude, queued, listeners, profiles);
     }
 
     /**
@@ -56,7 +67,8 @@ public final class AdminSide implements AutoCloseable {
      * bound to (for refusals that come before binding, such as a protocol mismatch), else "none".
      */
     static String profileOf(BridgeSettings settings, SessionInfo s) {
-        return s.profile().map(ProfileConfig::name)
+        return s.profile()
+                .map(ProfileConfig::name)
                 .or(() -> settings.profileFor(s.peer()).map(Profile::name))
                 .orElse("none");
     }
@@ -97,7 +109,9 @@ public final class AdminSide implements AutoCloseable {
             LOG.warn("{}; serving agents without the admin endpoint", e.getMessage());
             return;
         }
-        LOG.info("admin endpoint on {} (dashboard at /, /metrics, /api/status, /healthz, /readyz)", String.join(" and ", server.endpoints()));
+        LOG.info(
+                "admin endpoint on {} (dashboard at /, /metrics, /api/status, /healthz, /readyz)",
+                String.join(" and ", server.endpoints()));
     }
 
     /** The bound admin TCP port, once started. */

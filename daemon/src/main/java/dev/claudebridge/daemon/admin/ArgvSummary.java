@@ -10,8 +10,7 @@ final class ArgvSummary {
     static final int MAX_ARG = 60;
     static final int MAX_LINE = 160;
 
-    private ArgvSummary() {
-    }
+    private ArgvSummary() {}
 
     static String of(List<String> argv) {
         StringBuilder sb = new StringBuilder();
@@ -29,7 +28,8 @@ final class ArgvSummary {
 
     private static String cut(String s, int max) {
         String oneLine = s.replace("\n", "⏎").replace("\r", "").replace("\t", " ");
-        return oneLine.codePointCount(0, oneLine.length()) <= max ? oneLine
+        return oneLine.codePointCount(0, oneLine.length()) <= max
+                ? oneLine
                 : oneLine.substring(0, oneLine.offsetByCodePoints(0, max - 1)) + "…";
     }
 

@@ -46,47 +46,90 @@ public final class BridgeMetrics implements SessionListener {
      * @param ready whether every readiness check passes (evaluated at scrape time)
      * @param claudeVersion the host claude's version ("" when unknown), for the info metric
      */
-    public BridgeMetrics(RequestTracker tracker, Supplier<List<String>> profiles, QueueGauge queue, BooleanSupplier ready, String version,
+    public BridgeMetrics(
+            RequestTracker tracker,
+            Supplier<List<String>> profiles,
+            QueueGauge queue,
+            BooleanSupplier ready,
+            String version,
             Supplier<String> claudeVersion) {
         this.tracker = tracker;
         this.profiles = profiles;
-        requests = register(Counter.builder().name("claude_bridge_requests")
-                .help("Requests finished, by profile and outcome (exit, signal, or the error code of a refusal or failure)")
-                .labelNames("profile", "outcome").build());
-        refusals = register(Counter.builder().name("claude_bridge_refusals")
+        requests = register(Counter.builder()
+                .name("claude_bridge_requests")
+                .help(
+                        "Requests finished, by profile and outcome (exit, signal, or the error code of a refusal or failure)")
+                .labelNames("profile", "outcome")
+                .build());
+        refusals = register(Counter.builder()
+                .name("claude_bridge_refusals")
                 .help("Requests refused before their process ran, by profile and reason (the error code)")
-                .labelNames("profile", "reason").build());
-        exits = register(Counter.builder().name("claude_bridge_process_exits")
+                .labelNames("profile", "reason")
+                .build());
+        exits = register(Counter.builder()
+                .name("claude_bridge_process_exits")
                 .help("Host processes ended, by profile and the status the caller sees (128+N for death by signal N)")
-                .labelNames("profile", "status").build());
-        connections = register(Counter.builder().name("claude_bridge_connections")
-                .help("Connections accepted on the agents' sockets, by listener").labelNames("listener").build());
-        queueWait = register(Histogram.builder().name("claude_bridge_queue_wait_seconds").unit(Unit.SECONDS)
-                .help("Time from connection to admission, for requests that were admitted").labelNames("profile")
-                .classicOnly().classicUpperBounds(WAIT_BOUNDS).build());
-        runDuration = register(Histogram.builder().name("claude_bridge_run_duration_seconds").unit(Unit.SECONDS)
-                .help("Time the host process ran").labelNames("profile").classicOnly().classicUpperBounds(RUN_BOUNDS).build());
-        registry.register(GaugeWithCallback.builder().name("claude_bridge_requests_running")
-                .help("Host processes running now, by profile").labelNames("profile")
-                .callback(cb -> runningByProfile().forEach((p, n) -> cb.call(n, p))).build());
-        registry.register(GaugeWithCallback.builder().name("claude_bridge_requests_queued")
-                .help("Requests waiting for a running slot now").callback(cb -> cb.call(queue.queued())).build());
-        registry.register(GaugeWithCallback.builder().name("claude_bridge_connections_open")
-                .help("Connections open now on the agents' sockets").callback(cb -> cb.call(tracker.live().size())).build());
-        registry.register(CounterWithCallback.builder().name("claude_bridge_stream_bytes")
-                .help("Bytes relayed, by stream: stdin from callers, stdout and stderr to them").labelNames("stream")
+                .labelNames("profile", "status")
+                .build());
+        connections = register(Counter.builder()
+                .name("claude_bridge_connections")
+                .help("Connections accepted on the agents' sockets, by listener")
+                .labelNames("listener")
+                .build());
+        queueWait = register(Histogram.builder()
+                .name("claude_bridge_queue_wait_seconds")
+                .unit(Unit.SECONDS)
+                .help("Time from connection to admission, for requests that were admitted")
+                .labelNames("profile")
+                .classicOnly()
+                .classicUpperBounds(WAIT_BOUNDS)
+                .build());
+        runDuration = register(Histogram.builder()
+                .name("claude_bridge_run_duration_seconds")
+                .unit(Unit.SECONDS)
+                .help("Time the host process ran")
+                .labelNames("profile")
+                .classicOnly()
+                .classicUpperBounds(RUN_BOUNDS)
+                .build());
+        registry.register(GaugeWithCallback.builder()
+                .name("claude_bridge_requests_running")
+                .help("Host processes running now, by profile")
+                .labelNames("profile")
+                .callback(cb -> runningByProfile().forEach((p, n) -> cb.call(n, p)))
+                .build());
+        registry.register(GaugeWithCallback.builder()
+                .name("claude_bridge_requests_queued")
+                .help("Requests waiting for a running slot now")
+                .callback(cb -> cb.call(queue.queued()))
+                .build());
+        registry.register(GaugeWithCallback.builder()
+                .name("claude_bridge_connections_open")
+                .help("Connections open now on the agents' sockets")
+                .callback(cb -> cb.call(tracker.live().size()))
+                .build());
+        registry.register(CounterWithCallback.builder()
+                .name("claude_bridge_stream_bytes")
+                .help("Bytes relayed, by stream: stdin from callers, stdout and stderr to them")
+                .labelNames("stream")
                 .callback(cb -> {
                     RequestTracker.Bytes b = tracker.bytes();
                     cb.call(b.stdin(), "stdin");
                     cb.call(b.stdout(), "stdout");
                     cb.call(b.stderr(), "stderr");
-                }).build());
-        registry.register(GaugeWithCallback.builder().name("claude_bridge_ready")
+                })
+                .build());
+        registry.register(GaugeWithCallback.builder()
+                .name("claude_bridge_ready")
                 .help("1 when every readiness check passes (see /readyz), else 0")
-                .callback(cb -> cb.call(ready.getAsBoolean() ? 1 : 0)).build());
-        registry.register(GaugeWithCallback.builder().name("claude_bridge_info")
+                .callback(cb -> cb.call(ready.getAsBoolean() ? 1 : 0))
+                .build());
+        registry.register(GaugeWithCallback.builder()
+                .name("claude_bridge_info")
                 .help("Always 1; the labels carry this daemon's version and the host claude's")
-                .labelNames("version", "claude_version").callback(cb -> cb.call(1, version, claudeVersion.get())).build());
+                .labelNames("version", "claude_version")
+                .callback(cb -> cb.call(1, version, claudeVersion.get()))
+                .build());
         JvmMetrics.builder().register(registry);
         for (String p : profiles.get()) {
             requests.labelValues(p, "exit");
@@ -118,7 +161,9 @@ public final class BridgeMetrics implements SessionListener {
 
     @Override
     public void starting(SessionInfo s) {
-        s.admitted().ifPresent(a -> queueWait.labelValues(tracker.profile(s)).observe(seconds(Duration.between(s.accepted(), a))));
+        s.admitted()
+                .ifPresent(a ->
+                        queueWait.labelValues(tracker.profile(s)).observe(seconds(Duration.between(s.accepted(), a))));
     }
 
     @Override
@@ -130,7 +175,9 @@ public final class BridgeMetrics implements SessionListener {
         String outcome = s.outcome();
         requests.labelValues(profile, outcome).inc();
         switch (outcome) {
-            case "exit", "signal" -> exits.labelValues(profile, Integer.toString(RequestView.callerStatus(s))).inc();
+            case "exit", "signal" ->
+                exits.labelValues(profile, Integer.toString(RequestView.callerStatus(s)))
+                        .inc();
             case "connection_lost", "internal" -> {
                 // the caller left, or the daemon failed: neither is a refusal
             }
@@ -141,7 +188,10 @@ public final class BridgeMetrics implements SessionListener {
             }
         }
         if (s.started().isPresent() && s.ended().isPresent()) {
-            runDuration.labelValues(profile).observe(seconds(Duration.between(s.started().get(), s.ended().get())));
+            runDuration
+                    .labelValues(profile)
+                    .observe(seconds(
+                            Duration.between(s.started().get(), s.ended().get())));
         }
     }
 
@@ -156,7 +206,8 @@ public final class BridgeMetrics implements SessionListener {
      * @return the content type written
      */
     public String write(String accept, OutputStream out) throws IOException {
-        ExpositionFormatWriter w = accept.contains("application/openmetrics-text") ? OpenMetricsTextFormatWriter.create()
+        ExpositionFormatWriter w = accept.contains("application/openmetrics-text")
+                ? OpenMetricsTextFormatWriter.create()
                 : PrometheusTextFormatWriter.create();
         w.write(out, registry.scrape());
         return w.getContentType();

@@ -39,7 +39,12 @@ public final class ClaudeProbe implements ReadinessCheck {
      * @param locator the current settings' locator (re-read per probe, so a reload or an install is seen)
      * @param env the environment claude runs with (the daemon's own)
      */
-    public ClaudeProbe(Supplier<ClaudeLocator> locator, Map<String, String> env, Duration timeout, Duration cacheFor, Clock clock) {
+    public ClaudeProbe(
+            Supplier<ClaudeLocator> locator,
+            Map<String, String> env,
+            Duration timeout,
+            Duration cacheFor,
+            Clock clock) {
         this.locator = locator;
         this.env = Map.copyOf(env);
         this.timeout = timeout;
@@ -80,29 +85,51 @@ public final class ClaudeProbe implements ReadinessCheck {
         String path = found.get().foundAt().toString();
         List<String> cmd = new ArrayList<>(found.get().prefix());
         cmd.add("--version");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().clear();
         pb.environment().putAll(env);
         Process p;
         try {
             p = pb.start();
         } catch (IOException e) {
-            return new State(true, path, "", false, "claude at " + path + " could not be started: " + e.getMessage(), now);
+            return new State(
+                    true, path, "", false, "claude at " + path + " could not be started: " + e.getMessage(), now);
         }
-        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> read(p.getInputStream()), Thread::startVirtualThread);
+        CompletableFuture<String> output =
+                CompletableFuture.supplyAsync(() -> read(p.getInputStream()), Thread::startVirtualThread);
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
-                return new State(true, path, "", false, "claude at " + path + " did not answer --version within " + timeout.toMillis() + " ms", now);
+                return new State(
+                        true,
+                        path,
+                        "",
+                        false,
+                        "claude at " + path + " did not answer --version within " + timeout.toMillis() + " ms",
+                        now);
             }
             String out = output.get(timeout.toMillis(), TimeUnit.MILLISECONDS).strip();
             String firstLine = out.lines().findFirst().orElse("");
             if (p.exitValue() != 0) {
-                return new State(true, path, "", false, "claude at " + path + " --version exited " + p.exitValue()
-                        + (firstLine.isEmpty() ? "" : ": " + shorten(firstLine, 200)), now);
+                return new State(
+                        true,
+                        path,
+                        "",
+                        false,
+                        "claude at " + path + " --version exited " + p.exitValue()
+                                + (firstLine.isEmpty() ? "" : ": " + shorten(firstLine, 200)),
+                        now);
             }
-            return new State(true, path, shorten(firstLine, 200), true, "claude " + shorten(firstLine, 200) + " at " + path, now);
+            return new State(
+                    true,
+                    path,
+                    shorten(firstLine, 200),
+                    true,
+                    "claude " + shorten(firstLine, 200) + " at " + path,
+                    now);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
@@ -116,7 +143,8 @@ public final class ClaudeProbe implements ReadinessCheck {
     private static String read(InputStream in) {
         try (in) {
             byte[] head = in.readNBytes(MAX_OUTPUT);
-            in.transferTo(java.io.OutputStream.nullOutputStream()); // so an overlong answer cannot block it on a full pipe
+            in.transferTo(
+                    java.io.OutputStream.nullOutputStream()); // so an overlong answer cannot block it on a full pipe
             return new String(head, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
@@ -136,6 +164,6 @@ public final class ClaudeProbe implements ReadinessCheck {
      * @param answering whether it answered {@code --version} with status 0 in time
      * @param detail one line for people
      */
-    public record State(boolean found, String path, String version, boolean answering, String detail, Instant checkedAt) {
-    }
+    public record State(
+            boolean found, String path, String version, boolean answering, String detail, Instant checkedAt) {}
 }

@@ -45,8 +45,13 @@ final class EventStream {
     void stream(Request request, Response response, Callback callback) {
         if (open.incrementAndGet() > MAX_STREAMS) {
             open.decrementAndGet();
-            Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503,
-                    "the admin endpoint serves at most " + MAX_STREAMS + " event streams at once; close a dashboard or poll /api/status");
+            Response.writeError(
+                    request,
+                    response,
+                    callback,
+                    HttpStatus.SERVICE_UNAVAILABLE_503,
+                    "the admin endpoint serves at most " + MAX_STREAMS
+                            + " event streams at once; close a dashboard or poll /api/status");
             return;
         }
         try {
@@ -58,14 +63,19 @@ final class EventStream {
                 long seen = tracker.version(); // before the report: a change while it is made is sent again, not lost
                 byte[] json = status.json(); // compact: one line, so one data field
                 ByteBuffer event = ByteBuffer.allocate(json.length + 32);
-                event.put("event: status\ndata: ".getBytes(StandardCharsets.US_ASCII)).put(json).put("\n\n".getBytes(StandardCharsets.US_ASCII));
+                event.put("event: status\ndata: ".getBytes(StandardCharsets.US_ASCII))
+                        .put(json)
+                        .put("\n\n".getBytes(StandardCharsets.US_ASCII));
                 write(response, event.flip());
                 tracker.awaitChange(seen, HEARTBEAT_MS, TimeUnit.MILLISECONDS);
                 Thread.sleep(MIN_GAP_MS);
             }
             response.write(true, null, callback);
         } catch (TimeoutException e) {
-            LOG.info("dropping an event stream of {}: it took no event for {} ms", Request.getRemoteAddr(request), WRITE_TIMEOUT_MS);
+            LOG.info(
+                    "dropping an event stream of {}: it took no event for {} ms",
+                    Request.getRemoteAddr(request),
+                    WRITE_TIMEOUT_MS);
             callback.failed(e); // aborts the connection, and with it the write that waits
         } catch (IOException e) {
             callback.failed(e); // the browser went away
@@ -78,7 +88,8 @@ final class EventStream {
     }
 
     /** Writes one event, waiting at most {@link #WRITE_TIMEOUT_MS} for the reader to take it. */
-    private static void write(Response response, ByteBuffer bytes) throws IOException, TimeoutException, InterruptedException {
+    private static void write(Response response, ByteBuffer bytes)
+            throws IOException, TimeoutException, InterruptedException {
         CompletableFuture<Void> done = new CompletableFuture<>();
         response.write(false, bytes, Callback.from(() -> done.complete(null), done::completeExceptionally));
         try {

@@ -31,6 +31,5 @@ public final class Readiness {
     }
 
     /** One check's result, as {@code /readyz} and the status API show it. */
-    public record CheckResult(String name, boolean ok, String detail) {
-    }
+    public record CheckResult(String name, boolean ok, String detail) {}
 }

@@ -98,12 +98,16 @@ public final class RequestTracker implements SessionListener {
 
     /** The sessions connected now, oldest first. */
     public List<SessionInfo> live() {
-        return live.values().stream().sorted(Comparator.comparing(SessionInfo::accepted)).toList();
+        return live.values().stream()
+                .sorted(Comparator.comparing(SessionInfo::accepted))
+                .toList();
     }
 
     /** Live sessions with their request read but not yet admitted. */
     public long queued() {
-        return live.values().stream().filter(s -> RequestView.state(s).equals("queued")).count();
+        return live.values().stream()
+                .filter(s -> RequestView.state(s).equals("queued"))
+                .count();
     }
 
     public long connections() {
@@ -205,10 +209,8 @@ public final class RequestTracker implements SessionListener {
     }
 
     /** Requests finished since the daemon started, and how many of them failed. */
-    public record Totals(long finished, long failed) {
-    }
+    public record Totals(long finished, long failed) {}
 
     /** Bytes by stream. */
-    public record Bytes(long stdin, long stdout, long stderr) {
-    }
+    public record Bytes(long stdin, long stdout, long stderr) {}
 }

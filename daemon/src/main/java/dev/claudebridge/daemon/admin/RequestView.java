@@ -26,9 +26,27 @@ import java.util.Optional;
  * @param detail why it was refused or failed ("" otherwise)
  * @param ok whether it ended with exit status 0
  */
-public record RequestView(String id, String profile, String peer, String client, String state, String argv, String cwd,
-        String hostCwd, String accepted, String started, String ended, long millis, long bytesIn, long bytesOut,
-        long bytesErr, String outcome, String exit, int status, String detail, boolean ok) {
+public record RequestView(
+        String id,
+        String profile,
+        String peer,
+        String client,
+        String state,
+        String argv,
+        String cwd,
+        String hostCwd,
+        String accepted,
+        String started,
+        String ended,
+        long millis,
+        long bytesIn,
+        long bytesOut,
+        long bytesErr,
+        String outcome,
+        String exit,
+        int status,
+        String detail,
+        boolean ok) {
 
     static RequestView of(SessionInfo s, String profile, Instant now) {
         Optional<Request> r = s.request();
@@ -36,12 +54,27 @@ public record RequestView(String id, String profile, String peer, String client,
         Instant end = s.ended().orElse(now);
         String outcome = over ? s.outcome() : "";
         int status = over ? callerStatus(s) : -1;
-        return new RequestView(s.id(), profile, s.peer().toString(), r.map(Request::clientName).orElse(""), state(s),
-                r.map(q -> ArgvSummary.of(q.argv())).orElse(""), r.map(Request::cwd).orElse(""),
-                s.hostCwd().map(Object::toString).orElse(""), s.accepted().toString(), s.started().map(Instant::toString).orElse(""),
-                s.ended().map(Instant::toString).orElse(""), Math.max(0, Duration.between(s.accepted(), end).toMillis()),
-                s.bytesIn(), s.bytesOut(), s.bytesErr(), outcome, over ? exitText(s) : "", status,
-                s.detail(), over && outcome.equals("exit") && status == 0);
+        return new RequestView(
+                s.id(),
+                profile,
+                s.peer().toString(),
+                r.map(Request::clientName).orElse(""),
+                state(s),
+                r.map(q -> ArgvSummary.of(q.argv())).orElse(""),
+                r.map(Request::cwd).orElse(""),
+                s.hostCwd().map(Object::toString).orElse(""),
+                s.accepted().toString(),
+                s.started().map(Instant::toString).orElse(""),
+                s.ended().map(Instant::toString).orElse(""),
+                Math.max(0, Duration.between(s.accepted(), end).toMillis()),
+                s.bytesIn(),
+                s.bytesOut(),
+                s.bytesErr(),
+                outcome,
+                over ? exitText(s) : "",
+                status,
+                s.detail(),
+                over && outcome.equals("exit") && status == 0);
     }
 
     static String state(SessionInfo s) {
@@ -69,7 +102,8 @@ public record RequestView(String id, String profile, String peer, String client,
     private static String exitText(SessionInfo s) {
         return switch (s.outcome()) {
             case "exit", "signal" -> s.termination().map(Termination::toString).orElse(s.outcome());
-            case "connection_lost" -> "caller gone" + s.termination().map(t -> " (" + t + ")").orElse("");
+            case "connection_lost" ->
+                "caller gone" + s.termination().map(t -> " (" + t + ")").orElse("");
             case "internal" -> "internal error";
             default -> "refused: " + s.outcome();
         };

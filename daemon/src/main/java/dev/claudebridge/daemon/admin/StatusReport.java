@@ -22,14 +22,25 @@ import java.util.List;
  * @param recent the last finished requests, newest first
  * @param failures the last failed requests, newest first
  */
-public record StatusReport(String version, String startedAt, long uptimeSeconds, String now, boolean ready,
-        List<Readiness.CheckResult> checks, Claude claude, List<Listener> listeners, List<String> admin,
-        List<Profile> profiles, List<RequestView> running, long queued, Totals totals, List<RequestView> recent,
+public record StatusReport(
+        String version,
+        String startedAt,
+        long uptimeSeconds,
+        String now,
+        boolean ready,
+        List<Readiness.CheckResult> checks,
+        Claude claude,
+        List<Listener> listeners,
+        List<String> admin,
+        List<Profile> profiles,
+        List<RequestView> running,
+        long queued,
+        Totals totals,
+        List<RequestView> recent,
         List<RequestView> failures) {
 
     /** The host's claude: where it was found, and its {@code --version} ("" when unknown). */
-    public record Claude(boolean found, String path, String version, boolean answering, String detail) {
-    }
+    public record Claude(boolean found, String path, String version, boolean answering, String detail) {}
 
     /**
      * One agents' socket.
@@ -38,14 +49,11 @@ public record StatusReport(String version, String startedAt, long uptimeSeconds,
      * @param address its path or address
      * @param profile the profile of connections arriving on it
      */
-    public record Listener(String kind, String address, String profile) {
-    }
+    public record Listener(String kind, String address, String profile) {}
 
     /** Requests of one profile: running and queued now, finished and failed since the start. */
-    public record Profile(String name, long running, long queued, long finished, long failed) {
-    }
+    public record Profile(String name, long running, long queued, long finished, long failed) {}
 
     /** Counts since the daemon started. */
-    public record Totals(long connections, long finished, long failed, long bytesIn, long bytesOut, long bytesErr) {
-    }
+    public record Totals(long connections, long finished, long failed, long bytesIn, long bytesOut, long bytesErr) {}
 }

@@ -14,7 +14,9 @@ import java.util.function.Supplier;
 /** Puts the status report together from the tracker, the readiness checks and the claude probe. */
 public final class StatusService {
     /** Reads reports from newer daemons too: unknown fields are skipped. */
-    public static final ObjectMapper JSON = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    public static final ObjectMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
 
     private final String version;
     private final Instant startedAt;
@@ -31,8 +33,15 @@ public final class StatusService {
      * @param listeners the agents' sockets (read per report: a reload may change them)
      * @param profileNames the configured profiles (shown even before their first request)
      */
-    public StatusService(String version, Clock clock, RequestTracker tracker, Readiness readiness, ClaudeProbe claude,
-            QueueGauge queue, Supplier<List<StatusReport.Listener>> listeners, Supplier<List<String>> profileNames) {
+    public StatusService(
+            String version,
+            Clock clock,
+            RequestTracker tracker,
+            Readiness readiness,
+            ClaudeProbe claude,
+            QueueGauge queue,
+            Supplier<List<StatusReport.Listener>> listeners,
+            Supplier<List<String>> profileNames) {
         this.version = version;
         this.clock = clock;
         this.startedAt = clock.instant();
@@ -67,15 +76,32 @@ public final class StatusService {
             n[3] = t.failed();
         });
         List<StatusReport.Profile> profiles = perProfile.entrySet().stream()
-                .map(e -> new StatusReport.Profile(e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2], e.getValue()[3])).toList();
+                .map(e -> new StatusReport.Profile(
+                        e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2], e.getValue()[3]))
+                .toList();
         RequestTracker.Bytes bytes = tracker.bytes();
-        long finished = done.values().stream().mapToLong(RequestTracker.Totals::finished).sum();
-        long failed = done.values().stream().mapToLong(RequestTracker.Totals::failed).sum();
-        return new StatusReport(version, startedAt.toString(), Duration.between(startedAt, now).toSeconds(), now.toString(),
-                Readiness.allOk(checks), checks, new StatusReport.Claude(c.found(), c.path(), c.version(), c.answering(), c.detail()),
-                listeners.get(), admin, profiles, live, queue.queued(),
-                new StatusReport.Totals(tracker.connections(), finished, failed, bytes.stdin(), bytes.stdout(), bytes.stderr()),
-                tracker.recent(), tracker.failures());
+        long finished = done.values().stream()
+                .mapToLong(RequestTracker.Totals::finished)
+                .sum();
+        long failed =
+                done.values().stream().mapToLong(RequestTracker.Totals::failed).sum();
+        return new StatusReport(
+                version,
+                startedAt.toString(),
+                Duration.between(startedAt, now).toSeconds(),
+                now.toString(),
+                Readiness.allOk(checks),
+                checks,
+                new StatusReport.Claude(c.found(), c.path(), c.version(), c.answering(), c.detail()),
+                listeners.get(),
+                admin,
+                profiles,
+                live,
+                queue.queued(),
+                new StatusReport.Totals(
+                        tracker.connections(), finished, failed, bytes.stdin(), bytes.stdout(), bytes.stderr()),
+                tracker.recent(),
+                tracker.failures());
     }
 
     public byte[] json() {

@@ -11,42 +11,74 @@ import java.util.stream.Collectors;
 public final class StatusText {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
-    private StatusText() {
-    }
+    private StatusText() {}
 
     public static String render(StatusReport s, ZoneId zone) {
         StringBuilder out = new StringBuilder();
-        List<Readiness.CheckResult> failing = s.checks().stream().filter(c -> !c.ok()).toList();
-        out.append("claude-bridge ").append(s.version()).append(": ").append(s.ready() ? "ready" : "NOT READY")
-                .append(", up ").append(duration(s.uptimeSeconds() * 1000)).append('\n');
-        line(out, "claude", s.claude().answering() ? s.claude().version() + " at " + s.claude().path() : s.claude().detail());
-        line(out, "sockets", s.listeners().isEmpty() ? "none" : s.listeners().stream()
-                .map(l -> l.address() + (l.profile().isEmpty() ? "" : " (profile " + l.profile() + ")")).collect(Collectors.joining(", ")));
+        List<Readiness.CheckResult> failing =
+                s.checks().stream().filter(c -> !c.ok()).toList();
+        out.append("claude-bridge ")
+                .append(s.version())
+                .append(": ")
+                .append(s.ready() ? "ready" : "NOT READY")
+                .append(", up ")
+                .append(duration(s.uptimeSeconds() * 1000))
+                .append('\n');
+        line(
+                out,
+                "claude",
+                s.claude().answering()
+                        ? s.claude().version() + " at " + s.claude().path()
+                        : s.claude().detail());
+        line(
+                out,
+                "sockets",
+                s.listeners().isEmpty()
+                        ? "none"
+                        : s.listeners().stream()
+                                .map(l -> l.address() + (l.profile().isEmpty() ? "" : " (profile " + l.profile() + ")"))
+                                .collect(Collectors.joining(", ")));
         line(out, "admin", String.join(", ", s.admin()));
-        line(out, "checks", s.checks().stream().map(c -> (c.ok() ? "ok " : "FAIL ") + c.name()).collect(Collectors.joining(", ")));
+        line(
+                out,
+                "checks",
+                s.checks().stream()
+                        .map(c -> (c.ok() ? "ok " : "FAIL ") + c.name())
+                        .collect(Collectors.joining(", ")));
         for (Readiness.CheckResult c : failing) {
             line(out, "", c.name() + ": " + c.detail());
         }
-        long running = s.running().stream().filter(r -> !r.state().equals("queued")).count();
-        line(out, "requests", running + " running, " + s.queued() + " queued, " + s.totals().finished() + " finished, "
-                + s.totals().failed() + " failed");
+        long running =
+                s.running().stream().filter(r -> !r.state().equals("queued")).count();
+        line(
+                out,
+                "requests",
+                running + " running, " + s.queued() + " queued, " + s.totals().finished() + " finished, "
+                        + s.totals().failed() + " failed");
         for (StatusReport.Profile p : s.profiles()) {
-            line(out, "profile", p.name() + ": " + p.running() + " running, " + p.queued() + " queued, " + p.finished() + " finished, "
-                    + p.failed() + " failed");
+            line(
+                    out,
+                    "profile",
+                    p.name() + ": " + p.running() + " running, " + p.queued() + " queued, " + p.finished()
+                            + " finished, " + p.failed() + " failed");
         }
         if (!s.running().isEmpty()) {
             out.append("\nRUNNING\n");
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"ID", "PROFILE", "STATE", "FOR", "COMMAND"});
-            s.running().forEach(r -> rows.add(new String[] {r.id(), r.profile(), r.state(), duration(r.millis()), r.argv()}));
+            s.running()
+                    .forEach(r ->
+                            rows.add(new String[] {r.id(), r.profile(), r.state(), duration(r.millis()), r.argv()}));
             table(out, rows);
         }
         if (!s.failures().isEmpty()) {
             out.append("\nRECENT FAILURES\n");
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"ENDED", "ID", "PROFILE", "RESULT", "COMMAND", "WHY"});
-            s.failures().stream().limit(10).forEach(r -> rows.add(new String[] {time(r.ended(), zone), r.id(), r.profile(), r.exit(),
-                    r.argv(), r.detail()}));
+            s.failures().stream()
+                    .limit(10)
+                    .forEach(r -> rows.add(
+                            new String[] {time(r.ended(), zone), r.id(), r.profile(), r.exit(), r.argv(), r.detail()}));
             table(out, rows);
         }
         return out.toString();

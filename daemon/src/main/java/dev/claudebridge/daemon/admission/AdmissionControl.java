@@ -23,12 +23,16 @@ public final class AdmissionControl implements Admission {
      * @param profiles the limits of the profile a session belongs to
      * @param timer runs the runtime and idle checks; its tasks are short
      */
-    public AdmissionControl(Supplier<Limits> limits, Function<SessionInfo, ProfileLimits> profiles, ScheduledExecutorService timer) {
+    public AdmissionControl(
+            Supplier<Limits> limits, Function<SessionInfo, ProfileLimits> profiles, ScheduledExecutorService timer) {
         this(limits, profiles, timer, java.util.List.of());
     }
 
     /** @param listeners every listener (each keeps a reserve of queue places) */
-    public AdmissionControl(Supplier<Limits> limits, Function<SessionInfo, ProfileLimits> profiles, ScheduledExecutorService timer,
+    public AdmissionControl(
+            Supplier<Limits> limits,
+            Function<SessionInfo, ProfileLimits> profiles,
+            ScheduledExecutorService timer,
             java.util.List<String> listeners) {
         this.profiles = profiles;
         this.limits = limits;
@@ -45,7 +49,8 @@ public final class AdmissionControl implements Admission {
         ClientKey key = ClientKey.of(p.profile(), session);
         rates.take(key, p);
         FairQueue.Slot slot = queue.acquire(key, p, notice);
-        return watchdog.watch(session.id(), () -> session.bytesIn() + session.bytesOut() + session.bytesErr(), p, slot::close);
+        return watchdog.watch(
+                session.id(), () -> session.bytesIn() + session.bytesOut() + session.bytesErr(), p, slot::close);
     }
 
     @Override

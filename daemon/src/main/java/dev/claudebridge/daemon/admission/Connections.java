@@ -1,8 +1,8 @@
 package dev.claudebridge.daemon.admission;
 
-import dev.claudebridge.daemon.session.Refusal;
 import dev.claudebridge.daemon.session.Peer;
 import dev.claudebridge.daemon.session.PeerIdentity;
+import dev.claudebridge.daemon.session.Refusal;
 import dev.claudebridge.protocol.BridgeError;
 import dev.claudebridge.protocol.ErrorCode;
 import dev.claudebridge.protocol.FrameReader;
@@ -36,6 +36,7 @@ public final class Connections {
     private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
     /** Refusals waiting for a HELLO at once; more are closed without a word, so refusing costs little. */
     private static final int MAX_REFUSING = 64;
+
     private static final int MAX_REFUSING_PER_IDENTITY = 4;
 
     private final Supplier<Limits> limits;
@@ -73,7 +74,8 @@ public final class Connections {
         Limits l = limits.get();
         PeerIdentity id = peer.identity();
         try (ch) {
-            Shares.Refusal refused = connections.take(id, 1, new Shares.Caps(l.maxConnections(), l.clientConnectionCap()));
+            Shares.Refusal refused =
+                    connections.take(id, 1, new Shares.Caps(l.maxConnections(), l.clientConnectionCap()));
             if (refused != null) {
                 refuse(ch, id, l, refused);
                 return;
@@ -81,13 +83,18 @@ public final class Connections {
             open.incrementAndGet();
             HandshakeGuard in = new HandshakeGuard(Channels.newInputStream(ch), bytes -> claim(id, bytes, l));
             try {
-                ScheduledFuture<?> deadline = timer.schedule(() -> {
-                    if (!in.complete()) {
-                        LOG.info("closing the connection of {}: no request within the handshake-timeout of {}", peer,
-                                Durations.format(l.handshakeTimeout()));
-                        closeQuietly(ch);
-                    }
-                }, l.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                ScheduledFuture<?> deadline = timer.schedule(
+                        () -> {
+                            if (!in.complete()) {
+                                LOG.info(
+                                        "closing the connection of {}: no request within the handshake-timeout of {}",
+                                        peer,
+                                        Durations.format(l.handshakeTimeout()));
+                                closeQuietly(ch);
+                            }
+                        },
+                        l.handshakeTimeout().toNanos(),
+                        TimeUnit.NANOSECONDS);
                 try {
                     session.accept(in, Channels.newOutputStream(ch));
                 } finally {
@@ -118,28 +125,35 @@ public final class Connections {
         Shares.Refusal r = memory.take(id, bytes, new Shares.Caps(l.handshakeMemory(), l.handshakeMemory() / 4));
         if (r != null) {
             refusals.note(id, "handshake-memory");
-            throw new Refusal(ErrorCode.QUEUE_FULL, "limits.handshake-memory", r == Shares.Refusal.IDENTITY
-                    ? "this caller (its container, or its uid) is sending more request bytes at once than its share of the bridge's handshake-memory ("
-                            + (l.handshakeMemory() / 4 >> 10) + " KiB); try again later"
-                    : "the bridge is receiving its handshake-memory of requests (" + (l.handshakeMemory() >> 10)
-                            + " KiB) at once; try again later");
+            throw new Refusal(
+                    ErrorCode.QUEUE_FULL,
+                    "limits.handshake-memory",
+                    r == Shares.Refusal.IDENTITY
+                            ? "this caller (its container, or its uid) is sending more request bytes at once than its share of the bridge's handshake-memory ("
+                                    + (l.handshakeMemory() / 4 >> 10) + " KiB); try again later"
+                            : "the bridge is receiving its handshake-memory of requests (" + (l.handshakeMemory() >> 10)
+                                    + " KiB) at once; try again later");
         }
     }
 
     /** Waits (up to the handshake timeout) for the caller's HELLO, then answers it with the refusal. */
     private void refuse(SocketChannel ch, PeerIdentity id, Limits l, Shares.Refusal why) {
         String message = why == Shares.Refusal.IDENTITY
-                ? "this caller (its container, or its uid) has " + Durations.count(l.clientConnectionCap(), "connection")
+                ? "this caller (its container, or its uid) has "
+                        + Durations.count(l.clientConnectionCap(), "connection")
                         + " open, its client-max-connections limit; try again later"
-                : "the bridge has " + Durations.count(connections.total(), "connection") + " open, its max-connections limit; try again later";
+                : "the bridge has " + Durations.count(connections.total(), "connection")
+                        + " open, its max-connections limit; try again later";
         refusals.note(id, why == Shares.Refusal.IDENTITY ? "client-max-connections" : "max-connections");
         if (refusing.take(id, 1, new Shares.Caps(MAX_REFUSING, MAX_REFUSING_PER_IDENTITY)) != null) {
             return; // already telling this caller (or many) why: close at once
         }
-        ScheduledFuture<?> deadline = timer.schedule(() -> closeQuietly(ch), l.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> deadline =
+                timer.schedule(() -> closeQuietly(ch), l.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
         try {
             new FrameReader(Channels.newInputStream(ch)).read();
-            new FrameWriter(Channels.newOutputStream(ch)).write(BridgeError.of(ErrorCode.QUEUE_FULL, message).toFrame());
+            new FrameWriter(Channels.newOutputStream(ch))
+                    .write(BridgeError.of(ErrorCode.QUEUE_FULL, message).toFrame());
         } catch (IOException | ProtocolException e) {
             // gone, or not a claude-bridge client: nothing to tell
         } finally {

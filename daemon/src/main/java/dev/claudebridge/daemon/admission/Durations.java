@@ -4,8 +4,7 @@ import java.time.Duration;
 
 /** Durations as the configuration file writes them ({@code 500ms}, {@code 5s}, {@code 1m30s}), for messages. */
 final class Durations {
-    private Durations() {
-    }
+    private Durations() {}
 
     static String format(Duration d) {
         if (d.isZero()) {

@@ -1,7 +1,7 @@
 package dev.claudebridge.daemon.admission;
 
-import dev.claudebridge.daemon.session.Refusal;
 import dev.claudebridge.daemon.session.Admission.QueueNotice;
+import dev.claudebridge.daemon.session.Refusal;
 import dev.claudebridge.protocol.ErrorCode;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -32,9 +32,11 @@ final class FairQueue {
     private final Supplier<Limits> limits;
     /** Waiting requests per identity, with a reserve per listener. */
     private final Shares places;
+
     private final ReentrantLock lock = new ReentrantLock();
     /** Clients with waiting requests, in turn order: the head is served next, then moves to the tail. */
     private final LinkedHashMap<ClientKey, ArrayDeque<Waiter>> lines = new LinkedHashMap<>();
+
     private final Map<String, Integer> runningByProfile = new HashMap<>();
     private int running;
     private int waiting;
@@ -69,12 +71,19 @@ final class FairQueue {
             }
             Shares.Refusal full = places.take(key.identity(), 1, new Shares.Caps(l.maxQueued(), l.clientQueueCap()));
             if (full == Shares.Refusal.IDENTITY) {
-                throw new Refusal(ErrorCode.QUEUE_FULL, "limits.client-max-queued", "this caller (its container, or its uid) has "
-                        + Durations.count(places.of(key.identity()), "request") + " waiting, its client-max-queued limit; try again later");
+                throw new Refusal(
+                        ErrorCode.QUEUE_FULL,
+                        "limits.client-max-queued",
+                        "this caller (its container, or its uid) has "
+                                + Durations.count(places.of(key.identity()), "request")
+                                + " waiting, its client-max-queued limit; try again later");
             }
             if (full == Shares.Refusal.TOTAL) {
-                throw new Refusal(ErrorCode.QUEUE_FULL, "limits.max-queued", "the bridge's queue is full ("
-                        + Durations.count(waiting, "request") + " waiting for " + Durations.count(l.maxRunning(), "slot") + "); try again later");
+                throw new Refusal(
+                        ErrorCode.QUEUE_FULL,
+                        "limits.max-queued",
+                        "the bridge's queue is full (" + Durations.count(waiting, "request") + " waiting for "
+                                + Durations.count(l.maxRunning(), "slot") + "); try again later");
             }
             w = new Waiter(key, profile, lock.newCondition());
             lines.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(w);
@@ -111,8 +120,10 @@ final class FairQueue {
                 }
                 if (t >= deadline) {
                     leave(w);
-                    throw new Refusal(ErrorCode.QUEUE_TIMEOUT, "no free slot within the queue timeout of "
-                            + Durations.format(w.profile.queueTimeout()) + " (profile " + w.profile.profile() + "); try again later");
+                    throw new Refusal(
+                            ErrorCode.QUEUE_TIMEOUT,
+                            "no free slot within the queue timeout of " + Durations.format(w.profile.queueTimeout())
+                                    + " (profile " + w.profile.profile() + "); try again later");
                 }
                 now = position(w);
             } catch (InterruptedException e) {
@@ -122,7 +133,9 @@ final class FairQueue {
             } finally {
                 lock.unlock();
             }
-            boolean due = sent == null || !now.equals(sent) || t - lastSent >= HEARTBEAT_NANOS
+            boolean due = sent == null
+                    || !now.equals(sent)
+                    || t - lastSent >= HEARTBEAT_NANOS
                     || (!shownOnce && t - enqueued >= FIRST_SHOWN_NANOS);
             if (due) {
                 try {
@@ -212,7 +225,8 @@ final class FairQueue {
     }
 
     private boolean hasRoom(ProfileLimits p, Limits l) {
-        return running < l.maxRunning() && (p.maxRunning() == 0 || runningByProfile.getOrDefault(p.profile(), 0) < p.maxRunning());
+        return running < l.maxRunning()
+                && (p.maxRunning() == 0 || runningByProfile.getOrDefault(p.profile(), 0) < p.maxRunning());
     }
 
     private Slot take(ProfileLimits p) {
@@ -267,11 +281,12 @@ final class FairQueue {
     }
 
     static Refusal shuttingDown() {
-        return new Refusal(ErrorCode.SHUTTING_DOWN, "the bridge is shutting down and did not start this request; try again when it is back");
+        return new Refusal(
+                ErrorCode.SHUTTING_DOWN,
+                "the bridge is shutting down and did not start this request; try again when it is back");
     }
 
-    private record Position(long position, long length) {
-    }
+    private record Position(long position, long length) {}
 
     private static final class Waiter {
         final ClientKey key;

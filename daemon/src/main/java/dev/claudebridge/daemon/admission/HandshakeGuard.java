@@ -30,7 +30,7 @@ final class HandshakeGuard extends FilterInputStream {
     private volatile long charged;
 
     HandshakeGuard(InputStream in) {
-        this(in, bytes -> { });
+        this(in, bytes -> {});
     }
 
     HandshakeGuard(InputStream in, Claim claim) {
@@ -83,7 +83,10 @@ final class HandshakeGuard extends FilterInputStream {
                 headerFill += k;
                 i += k;
                 if (headerFill == header.length) {
-                    payloadLeft = ((header[1] & 0xffL) << 24) | ((header[2] & 0xff) << 16) | ((header[3] & 0xff) << 8) | (header[4] & 0xff);
+                    payloadLeft = ((header[1] & 0xffL) << 24)
+                            | ((header[2] & 0xff) << 16)
+                            | ((header[3] & 0xff) << 8)
+                            | (header[4] & 0xff);
                     if (payloadLeft == 0) {
                         frameDone();
                     }

@@ -19,8 +19,16 @@ import java.time.Duration;
  * @param writeDeadline how long one write to a caller may wait for it to read before the caller counts as
  *     gone (0: no limit)
  */
-public record Limits(int maxRunning, int maxQueued, int maxConnections, Duration handshakeTimeout, Duration idleTimeout,
-        int clientMaxConnections, int clientMaxQueued, long handshakeMemory, Duration writeDeadline) {
+public record Limits(
+        int maxRunning,
+        int maxQueued,
+        int maxConnections,
+        Duration handshakeTimeout,
+        Duration idleTimeout,
+        int clientMaxConnections,
+        int clientMaxQueued,
+        long handshakeMemory,
+        Duration writeDeadline) {
     /** {@code client-max-connections} and {@code client-max-queued}: derived from the bridge-wide cap. */
     public static final int AUTO = 0;
 
@@ -29,13 +37,19 @@ public record Limits(int maxRunning, int maxQueued, int maxConnections, Duration
 
     public Limits {
         if (maxRunning < 1 || maxQueued < 0 || maxConnections < 1) {
-            throw new IllegalArgumentException("max-running and max-connections must be at least 1 and max-queued at least 0");
+            throw new IllegalArgumentException(
+                    "max-running and max-connections must be at least 1 and max-queued at least 0");
         }
-        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero() || idleTimeout.isNegative() || writeDeadline.isNegative()) {
-            throw new IllegalArgumentException("handshake-timeout must be positive, idle-timeout and write-deadline not negative");
+        if (handshakeTimeout.isNegative()
+                || handshakeTimeout.isZero()
+                || idleTimeout.isNegative()
+                || writeDeadline.isNegative()) {
+            throw new IllegalArgumentException(
+                    "handshake-timeout must be positive, idle-timeout and write-deadline not negative");
         }
         if (clientMaxConnections < 0 || clientMaxQueued < 0 || handshakeMemory < 1) {
-            throw new IllegalArgumentException("client-max-connections and client-max-queued cannot be negative, handshake-memory must be at least 1");
+            throw new IllegalArgumentException(
+                    "client-max-connections and client-max-queued cannot be negative, handshake-memory must be at least 1");
         }
     }
 
@@ -45,9 +59,24 @@ public record Limits(int maxRunning, int maxQueued, int maxConnections, Duration
     }
 
     /** The limits with the write deadline at its default. */
-    public Limits(int maxRunning, int maxQueued, int maxConnections, Duration handshakeTimeout, Duration idleTimeout,
-            int clientMaxConnections, int clientMaxQueued, long handshakeMemory) {
-        this(maxRunning, maxQueued, maxConnections, handshakeTimeout, idleTimeout, clientMaxConnections, clientMaxQueued, handshakeMemory,
+    public Limits(
+            int maxRunning,
+            int maxQueued,
+            int maxConnections,
+            Duration handshakeTimeout,
+            Duration idleTimeout,
+            int clientMaxConnections,
+            int clientMaxQueued,
+            long handshakeMemory) {
+        this(
+                maxRunning,
+                maxQueued,
+                maxConnections,
+                handshakeTimeout,
+                idleTimeout,
+                clientMaxConnections,
+                clientMaxQueued,
+                handshakeMemory,
                 LimitsConfig.WRITE_DEADLINE);
     }
 
@@ -74,9 +103,16 @@ public record Limits(int maxRunning, int maxQueued, int maxConnections, Duration
 
     /** The {@code limits:} section, with {@code max-running: auto} derived from this host. */
     public static Limits of(LimitsConfig c) {
-        return new Limits(c.maxRunning() == LimitsConfig.AUTO ? autoMaxRunning() : c.maxRunning(), c.maxQueued(), c.maxConnections(),
-                c.handshakeTimeout(), c.idleTimeout(), c.clientMaxConnections(), c.clientMaxQueued(),
-                c.handshakeMemory() == LimitsConfig.AUTO ? autoHandshakeMemory() : c.handshakeMemory(), c.writeDeadline());
+        return new Limits(
+                c.maxRunning() == LimitsConfig.AUTO ? autoMaxRunning() : c.maxRunning(),
+                c.maxQueued(),
+                c.maxConnections(),
+                c.handshakeTimeout(),
+                c.idleTimeout(),
+                c.clientMaxConnections(),
+                c.clientMaxQueued(),
+                c.handshakeMemory() == LimitsConfig.AUTO ? autoHandshakeMemory() : c.handshakeMemory(),
+                c.writeDeadline());
     }
 
     /** The defaults, with {@code max-running} derived from this host ({@link #autoMaxRunning()}). */
@@ -101,9 +137,12 @@ public record Limits(int maxRunning, int maxQueued, int maxConnections, Duration
     /** As the log and the configuration write it. */
     @Override
     public String toString() {
-        return "max-running " + maxRunning + ", max-queued " + maxQueued + ", max-connections " + maxConnections + ", handshake-timeout "
-                + Durations.format(handshakeTimeout) + ", idle-timeout " + Durations.format(idleTimeout) + ", client-max-connections "
-                + clientConnectionCap() + ", client-max-queued " + clientQueueCap() + ", handshake-memory " + (handshakeMemory >> 20) + "MiB"
+        return "max-running " + maxRunning + ", max-queued " + maxQueued + ", max-connections " + maxConnections
+                + ", handshake-timeout "
+                + Durations.format(handshakeTimeout) + ", idle-timeout " + Durations.format(idleTimeout)
+                + ", client-max-connections "
+                + clientConnectionCap() + ", client-max-queued " + clientQueueCap() + ", handshake-memory "
+                + (handshakeMemory >> 20) + "MiB"
                 + ", write-deadline " + Durations.format(writeDeadline);
     }
 

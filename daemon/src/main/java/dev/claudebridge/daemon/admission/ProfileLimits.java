@@ -12,12 +12,14 @@ import java.time.Duration;
  * @param rate its token bucket
  * @param maxRuntime how long one of its processes may run before it is ended (0: no limit)
  */
-public record ProfileLimits(String profile, int maxRunning, Duration queueTimeout, RateLimit rate, Duration maxRuntime) {
+public record ProfileLimits(
+        String profile, int maxRunning, Duration queueTimeout, RateLimit rate, Duration maxRuntime) {
     /**
      * The defaults: no cap of its own (the global one applies), 10 minutes in the queue, no rate limit,
      * no runtime limit.
      */
-    public static final ProfileLimits DEFAULT = new ProfileLimits("default", 0, Duration.ofMinutes(10), RateLimit.UNLIMITED, Duration.ZERO);
+    public static final ProfileLimits DEFAULT =
+            new ProfileLimits("default", 0, Duration.ofMinutes(10), RateLimit.UNLIMITED, Duration.ZERO);
 
     public ProfileLimits {
         if (maxRunning < 0 || queueTimeout.isNegative() || maxRuntime.isNegative()) {
@@ -28,14 +30,20 @@ public record ProfileLimits(String profile, int maxRunning, Duration queueTimeou
     /** As the log and the configuration write it. */
     @Override
     public String toString() {
-        return "profile " + profile + ": max-running " + (maxRunning == 0 ? "-" : maxRunning) + ", queue-timeout " + Durations.format(queueTimeout)
-                + ", rate " + (rate.unlimited() ? "none" : rate.perMinute() + "/minute, burst " + rate.capacity()) + ", max-runtime "
+        return "profile " + profile + ": max-running " + (maxRunning == 0 ? "-" : maxRunning) + ", queue-timeout "
+                + Durations.format(queueTimeout)
+                + ", rate " + (rate.unlimited() ? "none" : rate.perMinute() + "/minute, burst " + rate.capacity())
+                + ", max-runtime "
                 + Durations.format(maxRuntime);
     }
 
     /** A profile's admission settings from its {@code profiles.NAME:} section. */
     public static ProfileLimits of(ProfileConfig p) {
-        return new ProfileLimits(p.name(), p.maxRunning(), p.queueTimeout(), new RateLimit(p.rate().perMinute(), p.rate().burst()),
+        return new ProfileLimits(
+                p.name(),
+                p.maxRunning(),
+                p.queueTimeout(),
+                new RateLimit(p.rate().perMinute(), p.rate().burst()),
                 p.maxRuntime());
     }
 }

@@ -12,7 +12,8 @@ public record RateLimit(int perMinute, int burst) {
 
     public RateLimit {
         if (perMinute < 0 || burst < 0) {
-            throw new IllegalArgumentException("a rate limit cannot be negative: per-minute " + perMinute + ", burst " + burst);
+            throw new IllegalArgumentException(
+                    "a rate limit cannot be negative: per-minute " + perMinute + ", burst " + burst);
         }
     }
 

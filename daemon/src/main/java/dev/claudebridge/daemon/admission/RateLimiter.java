@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 final class RateLimiter {
     /** Buckets kept before the full ones are dropped. */
     static final int PRUNE_ABOVE = 4096;
+
     private final ConcurrentHashMap<ClientKey, Limiter> buckets = new ConcurrentHashMap<>();
 
     /**
@@ -33,21 +34,28 @@ final class RateLimiter {
         if (buckets.size() > PRUNE_ABOVE) {
             buckets.values().removeIf(l -> l.bucket.getAvailableTokens() >= l.rate.capacity());
         }
-        Limiter l = buckets.compute(key, (k, old) -> old != null && old.rate.equals(rate) ? old : new Limiter(rate, bucket(rate)));
+        Limiter l = buckets.compute(
+                key, (k, old) -> old != null && old.rate.equals(rate) ? old : new Limiter(rate, bucket(rate)));
         ConsumptionProbe probe = l.bucket.tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
-            long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1));
-            throw new Refusal(ErrorCode.RATE_LIMITED, "rate limit of " + rate.perMinute() + " requests/minute for profile "
-                    + p.profile() + " exceeded by this caller (its container, or its uid); retry in " + seconds + " s");
+            long seconds = Math.max(
+                    1,
+                    (probe.getNanosToWaitForRefill() + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1));
+            throw new Refusal(
+                    ErrorCode.RATE_LIMITED,
+                    "rate limit of " + rate.perMinute() + " requests/minute for profile " + p.profile()
+                            + " exceeded by this caller (its container, or its uid); retry in " + seconds + " s");
         }
     }
 
     private static Bucket bucket(RateLimit rate) {
         return Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(rate.capacity()).refillGreedy(rate.perMinute(), Duration.ofMinutes(1)).build())
+                .addLimit(Bandwidth.builder()
+                        .capacity(rate.capacity())
+                        .refillGreedy(rate.perMinute(), Duration.ofMinutes(1))
+                        .build())
                 .build();
     }
 
-    private record Limiter(RateLimit rate, Bucket bucket) {
-    }
+    private record Limiter(RateLimit rate, Bucket bucket) {}
 }

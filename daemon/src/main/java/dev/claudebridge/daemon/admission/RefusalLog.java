@@ -37,7 +37,10 @@ final class RefusalLog {
             suppressed = s == null ? 0 : s[1];
             seen.put(key, new long[] {now, 0});
         }
-        log.warn("refusing a connection of {}: its {} is reached{}", id, limit,
+        log.warn(
+                "refusing a connection of {}: its {} is reached{}",
+                id,
+                limit,
                 suppressed == 0 ? "" : " (" + suppressed + " more refused since the last such line)");
     }
 }

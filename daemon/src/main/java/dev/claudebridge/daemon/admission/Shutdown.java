@@ -23,6 +23,7 @@ public final class Shutdown {
     private static final Logger LOG = LoggerFactory.getLogger(Shutdown.class);
     /** How long a stopped request gets to tell its caller and end its tree before the daemon kills what is left. */
     private static final Duration STOP_SLACK = Duration.ofSeconds(3);
+
     private static final Duration POLL = Duration.ofMillis(20);
 
     private final Runnable stopAccepting;
@@ -38,7 +39,12 @@ public final class Shutdown {
      * @param grace how long running requests may go on
      * @param killGrace how long a process tree gets between SIGTERM and SIGKILL
      */
-    public Shutdown(Runnable stopAccepting, AdmissionControl admission, SessionEngine engine, Duration grace, Duration killGrace) {
+    public Shutdown(
+            Runnable stopAccepting,
+            AdmissionControl admission,
+            SessionEngine engine,
+            Duration grace,
+            Duration killGrace) {
         this.stopAccepting = stopAccepting;
         this.admission = admission;
         this.engine = engine;
@@ -50,12 +56,15 @@ public final class Shutdown {
     public void installSignalHandlers() {
         Signal.handle(new Signal("TERM"), s -> request("SIGTERM"));
         Signal.handle(new Signal("INT"), s -> request("SIGINT"));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (stopped.getCount() > 0) {
-                stopAccepting.run();
-                engine.terminateAll(killGrace);
-            }
-        }, "shutdown-hook"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            if (stopped.getCount() > 0) {
+                                stopAccepting.run();
+                                engine.terminateAll(killGrace);
+                            }
+                        },
+                        "shutdown-hook"));
     }
 
     /** The first request shuts down gracefully, the second at once. */
@@ -84,13 +93,18 @@ public final class Shutdown {
     }
 
     private void graceful(String why) {
-        LOG.info("{}: shutting down; no new connections, {} queued request(s) refused, {} running may finish within {} "
-                + "(a second signal ends them at once)", why, admission.waiting(), admission.running(), Durations.format(grace));
+        LOG.info(
+                "{}: shutting down; no new connections, {} queued request(s) refused, {} running may finish within {} "
+                        + "(a second signal ends them at once)",
+                why,
+                admission.waiting(),
+                admission.running(),
+                Durations.format(grace));
         stopAccepting.run();
         admission.shutDown();
         if (!awaitSessionsOver(grace) && requests.get() == 1) {
-            int n = admission.stopRunning("the bridge is shutting down and its grace period of " + Durations.format(grace)
-                    + " is over; ending claude");
+            int n = admission.stopRunning("the bridge is shutting down and its grace period of "
+                    + Durations.format(grace) + " is over; ending claude");
             LOG.info("grace period over: ending {} running request(s)", n);
             if (!awaitSessionsOver(killGrace.plus(STOP_SLACK)) && requests.get() == 1) {
                 engine.terminateAll(Duration.ZERO);

@@ -61,7 +61,7 @@ final class Watchdog {
         private final ProfileLimits profile;
         private final Runnable release;
         private final AtomicBoolean stopped = new AtomicBoolean();
-        private volatile Consumer<String> stop = reason -> { };
+        private volatile Consumer<String> stop = reason -> {};
         private volatile ScheduledFuture<?> deadline;
         private volatile ScheduledFuture<?> idleCheck;
         private long lastBytes = -1;
@@ -80,8 +80,11 @@ final class Watchdog {
             running.add(this);
             Duration max = profile.maxRuntime();
             if (!max.isZero()) {
-                deadline = timer.schedule(() -> stop("the request ran longer than the max-runtime of " + Durations.format(max)
-                        + " (profile " + profile.profile() + ") and was ended"), max.toNanos(), TimeUnit.NANOSECONDS);
+                deadline = timer.schedule(
+                        () -> stop("the request ran longer than the max-runtime of " + Durations.format(max)
+                                + " (profile " + profile.profile() + ") and was ended"),
+                        max.toNanos(),
+                        TimeUnit.NANOSECONDS);
             }
             Duration idle = limits.get().idleTimeout();
             if (!idle.isZero()) {
@@ -99,7 +102,8 @@ final class Watchdog {
                 lastBytes = b;
                 lastActive = now;
             } else if (now - lastActive >= idle.toNanos()) {
-                stop("the request passed no input or output for the idle-timeout of " + Durations.format(idle) + " and was ended");
+                stop("the request passed no input or output for the idle-timeout of " + Durations.format(idle)
+                        + " and was ended");
             }
         }
 

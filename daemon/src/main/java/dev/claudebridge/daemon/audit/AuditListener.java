@@ -1,8 +1,8 @@
 package dev.claudebridge.daemon.audit;
 
 import dev.claudebridge.daemon.config.AuditConfig;
-import dev.claudebridge.daemon.session.Refusal;
 import dev.claudebridge.daemon.session.BridgeSettings;
+import dev.claudebridge.daemon.session.Refusal;
 import dev.claudebridge.daemon.session.SessionInfo;
 import dev.claudebridge.daemon.session.SessionListener;
 import dev.claudebridge.protocol.ErrorCode;
@@ -40,8 +40,12 @@ public final class AuditListener implements SessionListener {
 
     @Override
     public void started(SessionInfo s) {
-        s.tree().ifPresent(t -> ledger.flatMap(l -> l.add(s.id(), t)).ifPresent(e -> LOG.error(
-                "cannot note request {}'s process tree beside the audit log ({}); if the daemon dies, a restart cannot end it", s.id(), e.toString())));
+        s.tree()
+                .ifPresent(t -> ledger.flatMap(l -> l.add(s.id(), t))
+                        .ifPresent(e -> LOG.error(
+                                "cannot note request {}'s process tree beside the audit log ({}); if the daemon dies, a restart cannot end it",
+                                s.id(),
+                                e.toString())));
     }
 
     @Override
@@ -52,13 +56,24 @@ public final class AuditListener implements SessionListener {
             log.append(AuditRecord.of("start", s, now.profiles().ids(), c.maxArgLength()));
         } catch (IOException | RuntimeException e) {
             if (c.failClosed()) {
-                LOG.error("audit log {} cannot be written ({}); refusing request {} (audit.fail-closed is true)", log.path(), e.toString(), s.id());
-                throw new Refusal(ErrorCode.AUDIT_UNAVAILABLE, RULE, "the bridge's audit log (" + log.path() + ") cannot be written: "
-                        + e.getMessage() + ". The bridge refuses to run requests it cannot record; the operator must free space or fix"
-                        + " the log's permissions (or set audit.fail-closed: false to run unaudited).");
+                LOG.error(
+                        "audit log {} cannot be written ({}); refusing request {} (audit.fail-closed is true)",
+                        log.path(),
+                        e.toString(),
+                        s.id());
+                throw new Refusal(
+                        ErrorCode.AUDIT_UNAVAILABLE,
+                        RULE,
+                        "the bridge's audit log (" + log.path() + ") cannot be written: "
+                                + e.getMessage()
+                                + ". The bridge refuses to run requests it cannot record; the operator must free space or fix"
+                                + " the log's permissions (or set audit.fail-closed: false to run unaudited).");
             }
-            LOG.error("audit log {} cannot be written ({}); request {} runs unaudited because audit.fail-closed is false",
-                    log.path(), e.toString(), s.id());
+            LOG.error(
+                    "audit log {} cannot be written ({}); request {} runs unaudited because audit.fail-closed is false",
+                    log.path(),
+                    e.toString(),
+                    s.id());
         }
     }
 
@@ -66,9 +81,14 @@ public final class AuditListener implements SessionListener {
     public void finished(SessionInfo s) {
         BridgeSettings now = settings.get();
         try {
-            log.appendEnd(AuditRecord.of("end", s, now.profiles().ids(), now.config().audit().maxArgLength()));
+            log.appendEnd(AuditRecord.of(
+                    "end", s, now.profiles().ids(), now.config().audit().maxArgLength()));
         } catch (IOException | RuntimeException e) {
-            LOG.error("audit log {} cannot be written ({}); the end of request {} ({}) is not recorded", log.path(), e.toString(), s.id(),
+            LOG.error(
+                    "audit log {} cannot be written ({}); the end of request {} ({}) is not recorded",
+                    log.path(),
+                    e.toString(),
+                    s.id(),
                     s.outcome());
         }
         if (s.tree().isPresent()) {

@@ -20,10 +20,12 @@ import java.util.Set;
 public final class AuditLog implements AutoCloseable {
     /** Room held back for end records when the disk fills: a few pages, some twenty records. */
     static final int RESERVE_BYTES = 16 * 1024;
+
     private final Path path;
     private final Path reserve;
     /** The reserve was given up for end records and could not be taken back yet: starts are refused meanwhile. */
     private boolean reserveSpent;
+
     private final long maxSize;
     private final int keep;
     private FileChannel channel;
@@ -44,7 +46,8 @@ public final class AuditLog implements AutoCloseable {
     public static AuditLog open(Path path, long maxSize, int keep) throws IOException {
         Path dir = path.toAbsolutePath().getParent();
         if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
+            Files.createDirectories(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
         }
         AuditLog log = new AuditLog(path, maxSize, keep);
         log.reopen();
@@ -66,7 +69,8 @@ public final class AuditLog implements AutoCloseable {
             reserveSpent = !takeReserve(); // room again: the reserve is taken back before anything new starts
         }
         if (reserveSpent) { // the ends of what runs, and of what is refused, come first
-            throw new IOException("No space left on device: the audit log's reserve for end records (" + reserve + ") is in use");
+            throw new IOException(
+                    "No space left on device: the audit log's reserve for end records (" + reserve + ") is in use");
         }
         write(line);
     }
@@ -89,7 +93,9 @@ public final class AuditLog implements AutoCloseable {
 
     /** Creates the reserve file (zeros, forced to the device); false when there is no room for it. */
     private boolean takeReserve() {
-        try (FileChannel c = FileChannel.open(reserve, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+        try (FileChannel c = FileChannel.open(
+                reserve,
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
             if (c.size() >= RESERVE_BYTES) {
                 return true;
@@ -159,8 +165,10 @@ public final class AuditLog implements AutoCloseable {
     }
 
     private void reopen() throws IOException {
-        Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        channel = FileChannel.open(path, options, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+        Set<StandardOpenOption> options =
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        channel = FileChannel.open(
+                path, options, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
         size = channel.size();
     }
 

@@ -22,16 +22,28 @@ import java.util.Set;
 /** Builds one audit line from a session's record (the format is documented in docs/CONFIG.md). */
 final class AuditRecord {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> DENIALS = Set.of(ErrorCode.POLICY_DENIED, ErrorCode.ACCESS_DENIED, ErrorCode.BAD_REQUEST,
-            ErrorCode.CWD_NOT_MAPPED, ErrorCode.RATE_LIMITED, ErrorCode.QUEUE_FULL, ErrorCode.QUEUE_TIMEOUT, ErrorCode.SHUTTING_DOWN,
-            ErrorCode.AUDIT_UNAVAILABLE, ErrorCode.PROTOCOL_MISMATCH).stream().map(ErrorCode::wireName).collect(java.util.stream.Collectors.toSet());
+    private static final Set<String> DENIALS = Set.of(
+                    ErrorCode.POLICY_DENIED,
+                    ErrorCode.ACCESS_DENIED,
+                    ErrorCode.BAD_REQUEST,
+                    ErrorCode.CWD_NOT_MAPPED,
+                    ErrorCode.RATE_LIMITED,
+                    ErrorCode.QUEUE_FULL,
+                    ErrorCode.QUEUE_TIMEOUT,
+                    ErrorCode.SHUTTING_DOWN,
+                    ErrorCode.AUDIT_UNAVAILABLE,
+                    ErrorCode.PROTOCOL_MISMATCH)
+            .stream()
+            .map(ErrorCode::wireName)
+            .collect(java.util.stream.Collectors.toSet());
 
     /** The writing daemon's own identity, so a later daemon can tell its open records from a dead one's. */
-    private static final String SELF = dev.claudebridge.daemon.exec.TreeIdentity.of(ProcessHandle.current().pid())
-            .map(dev.claudebridge.daemon.exec.TreeIdentity::line).orElse("");
+    private static final String SELF = dev.claudebridge.daemon.exec.TreeIdentity.of(
+                    ProcessHandle.current().pid())
+            .map(dev.claudebridge.daemon.exec.TreeIdentity::line)
+            .orElse("");
 
-    private AuditRecord() {
-    }
+    private AuditRecord() {}
 
     /**
      * @param event "start" (before the process starts) or "end" (once the session is over)
@@ -72,11 +84,15 @@ final class AuditRecord {
         o.put("rule", s.rule());
         o.put("detail", end ? s.detail() : "");
         o.put("accepted", s.accepted().toString());
-        s.admitted().ifPresent(t -> o.put("queue_wait_ms", Duration.between(s.accepted(), t).toMillis()));
+        s.admitted()
+                .ifPresent(t ->
+                        o.put("queue_wait_ms", Duration.between(s.accepted(), t).toMillis()));
         s.started().ifPresent(t -> o.put("started", t.toString()));
         if (end) {
             s.ended().ifPresent(t -> o.put("ended", t.toString()));
-            s.ended().ifPresent(t -> o.put("duration_ms", Duration.between(s.accepted(), t).toMillis()));
+            s.ended()
+                    .ifPresent(t -> o.put(
+                            "duration_ms", Duration.between(s.accepted(), t).toMillis()));
             s.termination().ifPresent(t -> o.put(t.signaled() ? "signal" : "exit_code", t.value()));
             o.put("bytes_in", s.bytesIn());
             o.put("bytes_out", s.bytesOut());
@@ -127,7 +143,8 @@ final class AuditRecord {
 
     static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

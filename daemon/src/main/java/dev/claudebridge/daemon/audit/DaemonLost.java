@@ -23,10 +23,10 @@ import java.util.Map;
 public final class DaemonLost {
     /** The outcome of a request whose daemon ended while it ran. */
     public static final String OUTCOME = "daemon_lost";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private DaemonLost() {
-    }
+    private DaemonLost() {}
 
     /**
      * Appends the missing ends.
@@ -65,7 +65,10 @@ public final class DaemonLost {
         List<String> closed = new java.util.ArrayList<>();
         for (Map.Entry<String, JsonNode> e : open.entrySet()) {
             JsonNode daemon = e.getValue().path("daemon");
-            if (daemon.isObject() && TreeIdentity.parse(daemon.path("identity").asText()).map(TreeIdentity::alive).orElse(false)) {
+            if (daemon.isObject()
+                    && TreeIdentity.parse(daemon.path("identity").asText())
+                            .map(TreeIdentity::alive)
+                            .orElse(false)) {
                 continue;
             }
             ObjectNode end = ((ObjectNode) e.getValue()).deepCopy();
@@ -73,8 +76,10 @@ public final class DaemonLost {
             end.put("event", "end");
             end.put("decision", "allowed");
             end.put("outcome", OUTCOME);
-            end.put("detail", "the daemon ended while this request ran (killed or crashed); the next daemon closed the record"
-                    + " and ended what was left of the process tree");
+            end.put(
+                    "detail",
+                    "the daemon ended while this request ran (killed or crashed); the next daemon closed the record"
+                            + " and ended what was left of the process tree");
             end.put("ended", now.toString());
             Instant accepted = parse(e.getValue().path("accepted").asText());
             if (accepted != null) {

@@ -51,8 +51,7 @@ public final class RunningLedger {
     }
 
     /** What a recovery found: the request ids of dead daemons, and how many processes were still running. */
-    public record Recovered(List<String> requestIds, int processesEnded) {
-    }
+    public record Recovered(List<String> requestIds, int processesEnded) {}
 
     /**
      * Ends the trees left by daemons that are no longer alive and forgets them.
@@ -68,7 +67,8 @@ public final class RunningLedger {
         }
         try (DirectoryStream<Path> daemons = Files.newDirectoryStream(root)) {
             for (Path d : daemons) {
-                Optional<TreeIdentity> daemon = TreeIdentity.parse(d.getFileName().toString().replace('_', ' '));
+                Optional<TreeIdentity> daemon =
+                        TreeIdentity.parse(d.getFileName().toString().replace('_', ' '));
                 if (daemon.isPresent() && daemon.get().alive()) {
                     continue;
                 }

@@ -1,15 +1,15 @@
 package dev.claudebridge.daemon.cli;
 
-import dev.claudebridge.daemon.policy.ClaudeArguments;
 import dev.claudebridge.daemon.config.AuditConfig;
 import dev.claudebridge.daemon.config.BridgeConfig;
 import dev.claudebridge.daemon.config.ClaudeConfig;
 import dev.claudebridge.daemon.config.ConfigLoader;
 import dev.claudebridge.daemon.config.Defaults;
 import dev.claudebridge.daemon.config.ListenerConfig;
+import dev.claudebridge.daemon.config.PathMapping;
 import dev.claudebridge.daemon.config.ProfileConfig;
 import dev.claudebridge.daemon.config.Units;
-import dev.claudebridge.daemon.config.PathMapping;
+import dev.claudebridge.daemon.policy.ClaudeArguments;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,36 +27,65 @@ import picocli.CommandLine.Option;
 final class ConfigOptions {
     static final String CONFIG_ENV = "CLAUDE_BRIDGE_CONFIG";
 
-    @Option(names = "--config", paramLabel = "PATH", description = "Configuration file (YAML, see docs/CONFIG.md). Default: $"
-            + CONFIG_ENV + ", else /etc/claude-bridge/config.yaml as root, else $XDG_CONFIG_HOME/claude-bridge/config.yaml;"
-            + " a missing default file means the built-in defaults.")
+    @Option(
+            names = "--config",
+            paramLabel = "PATH",
+            description = "Configuration file (YAML, see docs/CONFIG.md). Default: $"
+                    + CONFIG_ENV
+                    + ", else /etc/claude-bridge/config.yaml as root, else $XDG_CONFIG_HOME/claude-bridge/config.yaml;"
+                    + " a missing default file means the built-in defaults.")
     Optional<Path> config = Optional.empty();
 
-    @Option(names = "--socket", paramLabel = "PATH", description = "Listen on this one socket (profile default) instead of the file's"
-            + " listeners. Default: /var/run/claude-code-bridge.sock as root, else $XDG_RUNTIME_DIR/claude-code-bridge.sock.")
+    @Option(
+            names = "--socket",
+            paramLabel = "PATH",
+            description =
+                    "Listen on this one socket (profile default) instead of the file's"
+                            + " listeners. Default: /var/run/claude-code-bridge.sock as root, else $XDG_RUNTIME_DIR/claude-code-bridge.sock.")
     Optional<Path> socket = Optional.empty();
 
-    @Option(names = "--socket-mode", paramLabel = "MODE", description = "File mode of the socket(s), octal. Default: 0660.")
+    @Option(
+            names = "--socket-mode",
+            paramLabel = "MODE",
+            description = "File mode of the socket(s), octal. Default: 0660.")
     Optional<String> socketMode = Optional.empty();
 
-    @Option(names = "--claude", paramLabel = "PATH", description = "The host's claude executable (claude.path). Default: PATH, then the usual install places.")
+    @Option(
+            names = "--claude",
+            paramLabel = "PATH",
+            description = "The host's claude executable (claude.path). Default: PATH, then the usual install places.")
     Optional<Path> claude = Optional.empty();
 
-    @Option(names = "--map", paramLabel = "CONTAINER=HOST", description = "Map a container path prefix to a host directory (repeatable;"
-            + " replaces the default profile's mappings). With none, each request runs in an empty private directory.")
+    @Option(
+            names = "--map",
+            paramLabel = "CONTAINER=HOST",
+            description =
+                    "Map a container path prefix to a host directory (repeatable;"
+                            + " replaces the default profile's mappings). With none, each request runs in an empty private directory.")
     List<String> maps = new ArrayList<>();
 
-    @Option(names = "--allow-env", paramLabel = "NAME", description = "Also pass this caller variable (repeatable; NAME* for a prefix;"
-            + " replaces the default profile's env-allow). Built-in list: TERM, COLORTERM, LANG, LC_*, TZ, NO_COLOR, FORCE_COLOR and the"
-            + " Agent SDKs' and tuning variables (docs/CONFIG.md).")
+    @Option(
+            names = "--allow-env",
+            paramLabel = "NAME",
+            description = "Also pass this caller variable (repeatable; NAME* for a prefix;"
+                    + " replaces the default profile's env-allow). Built-in list: TERM, COLORTERM, LANG, LC_*, TZ, NO_COLOR, FORCE_COLOR and the"
+                    + " Agent SDKs' and tuning variables (docs/CONFIG.md).")
     List<String> allowEnv = new ArrayList<>();
 
-    @Option(names = "--kill-grace", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Time between SIGTERM and SIGKILL when a process tree is ended (claude.kill-grace), e.g. 1s or PT1S. Default: 1s.")
+    @Option(
+            names = "--kill-grace",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description =
+                    "Time between SIGTERM and SIGKILL when a process tree is ended (claude.kill-grace), e.g. 1s or PT1S. Default: 1s.")
     Optional<Duration> killGrace = Optional.empty();
 
-    @Option(names = "--audit-log", paramLabel = "PATH", description = "The audit log (audit.path). Default: $CLAUDE_BRIDGE_AUDIT_LOG, else /var/log/claude-bridge/audit.log"
-            + " as root, else $XDG_STATE_HOME/claude-bridge/audit.log.")
+    @Option(
+            names = "--audit-log",
+            paramLabel = "PATH",
+            description =
+                    "The audit log (audit.path). Default: $CLAUDE_BRIDGE_AUDIT_LOG, else /var/log/claude-bridge/audit.log"
+                            + " as root, else $XDG_STATE_HOME/claude-bridge/audit.log.")
     Optional<Path> auditLog = Optional.empty();
 
     /** The file to read, and whether it must exist (it must when named by flag or environment). */
@@ -92,13 +121,19 @@ final class ConfigOptions {
             }
         });
         if (socket.isPresent()) {
-            c = c.withListeners(List.of(new ListenerConfig(socket.get().toAbsolutePath(), mode.orElse(ListenerConfig.DEFAULT_MODE),
-                    Optional.empty(), Optional.empty(), Optional.of(BridgeConfig.DEFAULT_PROFILE))));
+            c = c.withListeners(List.of(new ListenerConfig(
+                    socket.get().toAbsolutePath(),
+                    mode.orElse(ListenerConfig.DEFAULT_MODE),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.of(BridgeConfig.DEFAULT_PROFILE))));
         } else if (mode.isPresent()) {
-            c = c.withListeners(c.listeners().stream().map(l -> l.withMode(mode.get())).toList());
+            c = c.withListeners(
+                    c.listeners().stream().map(l -> l.withMode(mode.get())).toList());
         }
         if (claude.isPresent() || killGrace.isPresent()) {
-            c = c.withClaude(new ClaudeConfig(claude.map(Path::toAbsolutePath).or(() -> file.claude().path()),
+            c = c.withClaude(new ClaudeConfig(
+                    claude.map(Path::toAbsolutePath).or(() -> file.claude().path()),
                     killGrace.orElse(file.claude().killGrace())));
         }
         ProfileConfig dflt = c.profile(BridgeConfig.DEFAULT_PROFILE).orElseThrow();
@@ -119,14 +154,14 @@ final class ConfigOptions {
         c = c.withProfile(dflt);
         if (auditLog.isPresent()) {
             AuditConfig a = c.audit();
-            c = c.withAudit(new AuditConfig(auditLog.get().toAbsolutePath(), a.maxSize(), a.keep(), a.failClosed(), a.maxArgLength()));
+            c = c.withAudit(new AuditConfig(
+                    auditLog.get().toAbsolutePath(), a.maxSize(), a.keep(), a.failClosed(), a.maxArgLength()));
         }
         return c;
     }
 
     /** Where the configuration comes from. */
-    record Source(Path path, boolean required) {
-    }
+    record Source(Path path, boolean required) {}
 
     /** 500ms, 5s, 2m, 1h30m, or ISO-8601. */
     static final class DurationConverter implements ITypeConverter<Duration> {

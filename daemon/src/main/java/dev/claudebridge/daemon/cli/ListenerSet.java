@@ -54,7 +54,8 @@ final class ListenerSet implements AutoCloseable {
         }
         try {
             UserPrincipalLookupService names = path.getFileSystem().getUserPrincipalLookupService();
-            PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+            PosixFileAttributeView view =
+                    Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
             if (c.owner().isPresent()) {
                 view.setOwner(names.lookupPrincipalByName(c.owner().get()));
             }
@@ -63,8 +64,10 @@ final class ListenerSet implements AutoCloseable {
                 view.setGroup(g);
             }
         } catch (IOException e) {
-            throw new ListenerException("cannot give " + path + " owner " + c.owner().orElse("(unchanged)") + " and group "
-                    + c.group().orElse("(unchanged)") + ": " + e.getMessage(), e);
+            throw new ListenerException(
+                    "cannot give " + path + " owner " + c.owner().orElse("(unchanged)") + " and group "
+                            + c.group().orElse("(unchanged)") + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -85,7 +88,9 @@ final class ListenerSet implements AutoCloseable {
     void serve(BiConsumer<SocketChannel, Path> handler) {
         List<Thread> threads = new ArrayList<>();
         for (UnixSocketListener l : listeners) {
-            threads.add(Thread.ofPlatform().name("accept-" + l.path().getFileName()).start(() -> l.serve(ch -> handler.accept(ch, l.path()))));
+            threads.add(Thread.ofPlatform()
+                    .name("accept-" + l.path().getFileName())
+                    .start(() -> l.serve(ch -> handler.accept(ch, l.path()))));
         }
         for (Thread t : threads) {
             try {

@@ -4,9 +4,18 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code claude-bridge}: the host daemon and its admin commands. */
-@Command(name = "claude-bridge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(
+        name = "claude-bridge",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "Share this host's Claude Code with containers over a Unix socket.",
-        subcommands = {ServeCommand.class, StatusCommand.class, ConfigCommand.class, ReloadCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            StatusCommand.class,
+            ConfigCommand.class,
+            ReloadCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

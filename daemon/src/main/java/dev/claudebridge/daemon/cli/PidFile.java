@@ -39,14 +39,16 @@ record PidFile(Path path) {
         try {
             List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
             long pid = Long.parseLong(lines.getFirst().trim());
-            return Optional.of(new Content(pid, lines.size() > 1 && !lines.get(1).isBlank() ? Optional.of(Path.of(lines.get(1).trim()))
-                    : Optional.empty()));
+            return Optional.of(new Content(
+                    pid,
+                    lines.size() > 1 && !lines.get(1).isBlank()
+                            ? Optional.of(Path.of(lines.get(1).trim()))
+                            : Optional.empty()));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
     }
 
     /** What the file says. */
-    record Content(long pid, Optional<Path> config) {
-    }
+    record Content(long pid, Optional<Path> config) {}
 }

@@ -73,7 +73,9 @@ final class Reloader implements Supplier<BridgeSettings> {
         BridgeSettings settings = BridgeSettings.of(next, env);
         current.set(settings);
         hooks.forEach(h -> h.accept(settings));
-        LOG.info("configuration reloaded from {}: profiles {}; new requests use it, running ones keep theirs", file,
+        LOG.info(
+                "configuration reloaded from {}: profiles {}; new requests use it, running ones keep theirs",
+                file,
                 next.profiles().keySet());
         return true;
     }
@@ -81,11 +83,16 @@ final class Reloader implements Supplier<BridgeSettings> {
     /** The parts bound at start. */
     static List<String> notReloaded(BridgeConfig a, BridgeConfig b) {
         List<String> out = new ArrayList<>();
-        if (!a.listeners().stream().map(l -> List.of(l.socket(), l.mode(), l.owner(), l.group())).toList()
-                .equals(b.listeners().stream().map(l -> List.of(l.socket(), l.mode(), l.owner(), l.group())).toList())) {
+        if (!a.listeners().stream()
+                .map(l -> List.of(l.socket(), l.mode(), l.owner(), l.group()))
+                .toList()
+                .equals(b.listeners().stream()
+                        .map(l -> List.of(l.socket(), l.mode(), l.owner(), l.group()))
+                        .toList())) {
             out.add("listeners (socket, mode, owner, group)");
         }
-        if (!Objects.equals(a.audit().path(), b.audit().path()) || a.audit().maxSize() != b.audit().maxSize()
+        if (!Objects.equals(a.audit().path(), b.audit().path())
+                || a.audit().maxSize() != b.audit().maxSize()
                 || a.audit().keep() != b.audit().keep()) {
             out.add("audit.path, audit.max-size or audit.keep");
         }

@@ -2,6 +2,7 @@ package dev.claudebridge.daemon.cli;
 
 import dev.claudebridge.daemon.admin.AdminAddress;
 import dev.claudebridge.daemon.admin.AdminSide;
+import dev.claudebridge.daemon.admin.ReadinessCheck;
 import dev.claudebridge.daemon.admin.WritableFileCheck;
 import dev.claudebridge.daemon.admission.AdmissionControl;
 import dev.claudebridge.daemon.admission.Connections;
@@ -12,21 +13,18 @@ import dev.claudebridge.daemon.audit.AuditListener;
 import dev.claudebridge.daemon.audit.AuditLog;
 import dev.claudebridge.daemon.audit.DaemonLost;
 import dev.claudebridge.daemon.audit.RunningLedger;
-import dev.claudebridge.daemon.exec.TreeCgroups;
-import dev.claudebridge.daemon.exec.TreeIdentity;
 import dev.claudebridge.daemon.config.AdminConfig;
 import dev.claudebridge.daemon.config.BridgeConfig;
 import dev.claudebridge.daemon.config.ConfigException;
 import dev.claudebridge.daemon.config.ProfileConfig;
-import dev.claudebridge.daemon.admin.ReadinessCheck;
+import dev.claudebridge.daemon.exec.TreeCgroups;
+import dev.claudebridge.daemon.exec.TreeIdentity;
 import dev.claudebridge.daemon.session.BaseUrlPin;
 import dev.claudebridge.daemon.session.Conversations;
 import dev.claudebridge.daemon.session.Peer;
 import dev.claudebridge.daemon.session.SessionEngine;
 import dev.claudebridge.daemon.transport.ListenerException;
 import dev.claudebridge.daemon.transport.PeerCredentials;
-import jdk.net.UnixDomainPrincipal;
-import jdk.net.ExtendedSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +34,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -50,16 +50,27 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions = new ConfigOptions();
 
-    @Option(names = "--pid-file", paramLabel = "PATH", description = "Where to write the daemon's pid (for claude-bridge reload). Default: SOCKET.pid beside the first socket.")
+    @Option(
+            names = "--pid-file",
+            paramLabel = "PATH",
+            description =
+                    "Where to write the daemon's pid (for claude-bridge reload). Default: SOCKET.pid beside the first socket.")
     Optional<Path> pidFile = Optional.empty();
 
-    @Option(names = "--admin-listen", paramLabel = "HOST:PORT",
-            description = "Admin endpoint: dashboard at /, /metrics, /api/status, /healthz, /readyz. Port 0 picks a free port; off disables it. "
-                    + "Default: admin.listen of the configuration, else " + AdminAddress.DEFAULT + " (if that is taken, the daemon runs without it and warns).")
+    @Option(
+            names = "--admin-listen",
+            paramLabel = "HOST:PORT",
+            description =
+                    "Admin endpoint: dashboard at /, /metrics, /api/status, /healthz, /readyz. Port 0 picks a free port; off disables it. "
+                            + "Default: admin.listen of the configuration, else " + AdminAddress.DEFAULT
+                            + " (if that is taken, the daemon runs without it and warns).")
     String adminListen;
 
-    @Option(names = "--admin-socket", paramLabel = "PATH",
-            description = "Also serve the admin endpoint on this Unix socket (mode 0600). Default: admin.socket of the configuration, else none.")
+    @Option(
+            names = "--admin-socket",
+            paramLabel = "PATH",
+            description =
+                    "Also serve the admin endpoint on this Unix socket (mode 0600). Default: admin.socket of the configuration, else none.")
     Path adminSocket;
 
     @Mixin
@@ -74,8 +85,12 @@ final class ServeCommand implements Callable<Integer> {
         try {
             List<String> closed = DaemonLost.close(log, keep);
             if (!closed.isEmpty() || r.processesEnded() > 0) {
-                LOG.warn("a previous daemon ended while requests ran: {} audit record(s) closed as {} ({}), {} leftover process(es) ended",
-                        closed.size(), DaemonLost.OUTCOME, String.join(", ", closed), r.processesEnded());
+                LOG.warn(
+                        "a previous daemon ended while requests ran: {} audit record(s) closed as {} ({}), {} leftover process(es) ended",
+                        closed.size(),
+                        DaemonLost.OUTCOME,
+                        String.join(", ", closed),
+                        r.processesEnded());
             }
         } catch (java.io.IOException e) {
             LOG.error("cannot close the audit records of a previous daemon in {} ({})", log.path(), e.toString());
@@ -97,21 +112,27 @@ final class ServeCommand implements Callable<Integer> {
         }
         Optional<AdminAddress> adminAddress;
         try {
-            adminAddress = AdminAddress.parse(adminListen != null ? adminListen : config.admin().listen());
+            adminAddress = AdminAddress.parse(
+                    adminListen != null ? adminListen : config.admin().listen());
         } catch (IllegalArgumentException e) {
-            System.err.println("claude-bridge: " + (adminListen != null ? "--admin-listen" : "admin.listen") + ": " + e.getMessage());
+            System.err.println("claude-bridge: " + (adminListen != null ? "--admin-listen" : "admin.listen") + ": "
+                    + e.getMessage());
             return 2;
         }
-        Optional<Path> adminSocketPath = adminSocket != null ? Optional.of(adminSocket) : config.admin().socket();
+        Optional<Path> adminSocketPath =
+                adminSocket != null ? Optional.of(adminSocket) : config.admin().socket();
         Reloader settings = new Reloader(configOptions, System.getenv(), config);
         settings.installSignalHandler(); // before the socket exists: a SIGHUP must never end the daemon
         Duration killGrace = config.claude().killGrace();
         AuditLog auditLog;
         try {
-            auditLog = AuditLog.open(config.audit().path(), config.audit().maxSize(), config.audit().keep());
+            auditLog = AuditLog.open(
+                    config.audit().path(),
+                    config.audit().maxSize(),
+                    config.audit().keep());
         } catch (java.io.IOException e) {
-            System.err.println("claude-bridge: cannot open the audit log " + config.audit().path() + ": " + e
-                    + " (set audit.path in the configuration, or --audit-log)");
+            System.err.println("claude-bridge: cannot open the audit log "
+                    + config.audit().path() + ": " + e + " (set audit.path in the configuration, or --audit-log)");
             return 1;
         }
         ListenerSet listener;
@@ -124,12 +145,18 @@ final class ServeCommand implements Callable<Integer> {
         }
         PidFile pids = pidFile.map(PidFile::new).orElseGet(() -> PidFile.besideSocket(listener.path()));
         try {
-            pids.write(ProcessHandle.current().pid(), configOptions.source(System.getenv()).path());
+            pids.write(
+                    ProcessHandle.current().pid(),
+                    configOptions.source(System.getenv()).path());
         } catch (java.io.IOException e) {
-            LOG.warn("cannot write the pid file {} ({}); claude-bridge reload will not find this daemon, kill -HUP still works", pids.path(), e.toString());
+            LOG.warn(
+                    "cannot write the pid file {} ({}); claude-bridge reload will not find this daemon, kill -HUP still works",
+                    pids.path(),
+                    e.toString());
         }
         Startup.log(settings.get(), listener.paths(), auditLog.path());
-        Optional<RunningLedger> ledger = recoverPreviousRun(auditLog, config.audit().keep());
+        Optional<RunningLedger> ledger =
+                recoverPreviousRun(auditLog, config.audit().keep());
         Optional<String> baseUrlPin = BaseUrlPin.pinnedBy(System.getenv(), BaseUrlPin.MANAGED_DIR);
         if (baseUrlPin.isPresent()) {
             LOG.info("ANTHROPIC_BASE_URL pinned by {}", baseUrlPin.get());
@@ -147,24 +174,44 @@ final class ServeCommand implements Callable<Integer> {
         }
         TreeCgroups.decide();
         Supplier<Limits> limits = admissionOptions.limits(settings);
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("limits").factory());
-        List<String> listenerNames = listener.paths().stream().map(Path::toString).toList();
-        AdmissionControl admission = new AdmissionControl(limits, admissionOptions.profiles(settings), timer, listenerNames);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("limits").factory());
+        List<String> listenerNames =
+                listener.paths().stream().map(Path::toString).toList();
+        AdmissionControl admission =
+                new AdmissionControl(limits, admissionOptions.profiles(settings), timer, listenerNames);
         AdminSide admin = new AdminSide(Main.version(), settings);
         admin.queue(admission::waiting);
         admin.readiness().add(new WritableFileCheck("audit", auditLog::path));
         // a warning, not a failure: the daemon serves either way
-        admin.readiness().add(ReadinessCheck.of("base-url", () -> ReadinessCheck.Outcome.ok(baseUrlPin.map(p -> "ANTHROPIC_BASE_URL pinned by " + p)
-                .orElse("warning: " + BaseUrlPin.warning(BaseUrlPin.MANAGED_DIR)))));
+        admin.readiness()
+                .add(ReadinessCheck.of(
+                        "base-url",
+                        () -> ReadinessCheck.Outcome.ok(baseUrlPin
+                                .map(p -> "ANTHROPIC_BASE_URL pinned by " + p)
+                                .orElse("warning: " + BaseUrlPin.warning(BaseUrlPin.MANAGED_DIR)))));
         Connections connections = new Connections(limits, timer, listenerNames);
-        LOG.info("admission: {}; {}", limits.get(), admissionOptions.profile(ProfileLimits.of(
-                config.profile(BridgeConfig.DEFAULT_PROFILE).orElseGet(() -> ProfileConfig.defaults(BridgeConfig.DEFAULT_PROFILE)))));
-        SessionEngine engine = new SessionEngine(settings, "claude-bridge/" + Main.version(), admission,
-                List.of(new AuditListener(auditLog, settings, ledger), admin.listener()), conversations);
-        Shutdown shutdown = new Shutdown(listener::close, admission, engine, admissionOptions.shutdownGrace(config), killGrace);
+        LOG.info(
+                "admission: {}; {}",
+                limits.get(),
+                admissionOptions.profile(ProfileLimits.of(config.profile(BridgeConfig.DEFAULT_PROFILE)
+                        .orElseGet(() -> ProfileConfig.defaults(BridgeConfig.DEFAULT_PROFILE)))));
+        SessionEngine engine = new SessionEngine(
+                settings,
+                "claude-bridge/" + Main.version(),
+                admission,
+                List.of(new AuditListener(auditLog, settings, ledger), admin.listener()),
+                conversations);
+        Shutdown shutdown =
+                new Shutdown(listener::close, admission, engine, admissionOptions.shutdownGrace(config), killGrace);
         try {
             // an address someone asked for must be had; the default one, taken by another daemon, only costs a warning
-            admin.start(adminAddress, adminSocketPath, adminListen != null || adminSocket != null || !config.admin().equals(AdminConfig.defaults()));
+            admin.start(
+                    adminAddress,
+                    adminSocketPath,
+                    adminListen != null
+                            || adminSocket != null
+                            || !config.admin().equals(AdminConfig.defaults()));
         } catch (ListenerException e) {
             System.err.println("claude-bridge: " + e.getMessage());
             listener.close();

@@ -14,25 +14,38 @@ import org.slf4j.LoggerFactory;
 final class Startup {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
-    private Startup() {
-    }
+    private Startup() {}
 
     static void log(BridgeSettings settings, List<Path> sockets, Path audit) {
         BridgeConfig c = settings.config();
         Optional<ClaudeCommand> found = settings.claude().locate();
         if (found.isPresent()) {
-            LOG.info("claude found at {} (runs as {})", found.get().foundAt(), found.get().prefix());
+            LOG.info(
+                    "claude found at {} (runs as {})",
+                    found.get().foundAt(),
+                    found.get().prefix());
         } else {
-            LOG.warn("claude was not found on this host (looked in {}); requests will be answered with claude_not_found until it is installed",
+            LOG.warn(
+                    "claude was not found on this host (looked in {}); requests will be answered with claude_not_found until it is installed",
                     settings.claude().candidates());
         }
         LOG.info("configuration: {}", c.source().map(Path::toString).orElse("built-in defaults (no file)"));
         for (ListenerConfig l : c.listeners()) {
-            LOG.info("claude-bridge {} listening on {} (mode {}) for profile {}", Main.version(), l.socket(), l.modeString(),
+            LOG.info(
+                    "claude-bridge {} listening on {} (mode {}) for profile {}",
+                    Main.version(),
+                    l.socket(),
+                    l.modeString(),
                     l.profile().orElse("(peer rules only)"));
         }
-        c.profiles().values().forEach(p -> LOG.info("profile {}: mappings {}", p.name(),
-                p.mappings().isEmpty() ? "none (each request runs in an empty private directory)" : p.mappings()));
+        c.profiles()
+                .values()
+                .forEach(p -> LOG.info(
+                        "profile {}: mappings {}",
+                        p.name(),
+                        p.mappings().isEmpty()
+                                ? "none (each request runs in an empty private directory)"
+                                : p.mappings()));
         LOG.info("audit log: {}", audit);
         LOG.info("try it: CLAUDE_BRIDGE_SOCKET={} bin/claude --version", sockets.getFirst());
     }

@@ -18,16 +18,24 @@ import picocli.CommandLine.Option;
  * {@code claude-bridge status}: asks a running daemon's admin endpoint how it is. Exits 0 when the
  * daemon is ready, so it works as a Docker HEALTHCHECK or a systemd ExecStartPost probe.
  */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
         description = "Show a running daemon's state; exit 0 only when it is ready.",
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:the daemon is ready", "1:the daemon answered but is not ready (the output says which check failed)",
-            "2:bad options", "69:no daemon answered at the admin address"})
+        exitCodeList = {
+            "0:the daemon is ready",
+            "1:the daemon answered but is not ready (the output says which check failed)",
+            "2:bad options",
+            "69:no daemon answered at the admin address"
+        })
 final class StatusCommand implements Callable<Integer> {
     static final int NOT_READY = 1;
     static final int UNREACHABLE = 69;
 
-    @Option(names = "--admin", paramLabel = "URL",
+    @Option(
+            names = "--admin",
+            paramLabel = "URL",
             description = "The daemon's admin endpoint: http://HOST:PORT, HOST:PORT or unix:PATH. "
                     + "Default: $CLAUDE_BRIDGE_ADMIN, else http://" + AdminAddress.DEFAULT + ".")
     String admin;
@@ -35,13 +43,18 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the daemon's status report as JSON (the /api/status document).")
     boolean json;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT5S",
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "PT5S",
             description = "How long to wait for the daemon (ISO-8601). Default: 5s.")
     Duration timeout;
 
     @Override
     public Integer call() {
-        String target = admin != null ? admin : System.getenv().getOrDefault("CLAUDE_BRIDGE_ADMIN", "http://" + AdminAddress.DEFAULT);
+        String target = admin != null
+                ? admin
+                : System.getenv().getOrDefault("CLAUDE_BRIDGE_ADMIN", "http://" + AdminAddress.DEFAULT);
         AdminClient.Reply reply;
         try {
             reply = AdminClient.get(target, "/api/status", timeout);
@@ -50,20 +63,23 @@ final class StatusCommand implements Callable<Integer> {
             return UNREACHABLE;
         }
         if (reply.status() != 200) {
-            System.err.println("claude-bridge status: " + target + " answered HTTP " + reply.status() + "; is that a claude-bridge admin endpoint?");
+            System.err.println("claude-bridge status: " + target + " answered HTTP " + reply.status()
+                    + "; is that a claude-bridge admin endpoint?");
             return UNREACHABLE;
         }
         StatusReport report;
         try {
             report = StatusService.JSON.readValue(reply.body(), StatusReport.class);
         } catch (JsonProcessingException e) {
-            System.err.println("claude-bridge status: " + target + " did not send a status report: " + e.getOriginalMessage());
+            System.err.println(
+                    "claude-bridge status: " + target + " did not send a status report: " + e.getOriginalMessage());
             return UNREACHABLE;
         }
         if (json) {
             try {
-                System.out.println(StatusService.JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(
-                        StatusService.JSON.readTree(reply.body())));
+                System.out.println(StatusService.JSON
+                        .writer(SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(StatusService.JSON.readTree(reply.body())));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }

@@ -19,8 +19,14 @@ import java.util.Optional;
  * @param audit the audit log
  * @param admin the admin endpoints (issue 7)
  */
-public record BridgeConfig(Optional<Path> source, ClaudeConfig claude, List<ListenerConfig> listeners,
-        Map<String, ProfileConfig> profiles, LimitsConfig limits, ShutdownConfig shutdown, AuditConfig audit,
+public record BridgeConfig(
+        Optional<Path> source,
+        ClaudeConfig claude,
+        List<ListenerConfig> listeners,
+        Map<String, ProfileConfig> profiles,
+        LimitsConfig limits,
+        ShutdownConfig shutdown,
+        AuditConfig audit,
         AdminConfig admin) {
     /** The profile a listener uses when the file names none. */
     public static final String DEFAULT_PROFILE = "default";
@@ -33,17 +39,23 @@ public record BridgeConfig(Optional<Path> source, ClaudeConfig claude, List<List
         }
         for (ListenerConfig l : listeners) {
             if (l.profile().isPresent() && !profiles.containsKey(l.profile().get())) {
-                throw new IllegalArgumentException("listener " + l.socket() + " names profile '" + l.profile().get()
-                        + "', which is not defined");
+                throw new IllegalArgumentException("listener " + l.socket() + " names profile '"
+                        + l.profile().get() + "', which is not defined");
             }
         }
     }
 
     /** Every default: one listener at the default socket path, one permissive-as-documented default profile. */
     public static BridgeConfig defaults() {
-        return new BridgeConfig(Optional.empty(), ClaudeConfig.defaults(), List.of(ListenerConfig.defaults()),
-                Map.of(DEFAULT_PROFILE, ProfileConfig.defaults(DEFAULT_PROFILE)), LimitsConfig.defaults(),
-                ShutdownConfig.defaults(), AuditConfig.defaults(), AdminConfig.defaults());
+        return new BridgeConfig(
+                Optional.empty(),
+                ClaudeConfig.defaults(),
+                List.of(ListenerConfig.defaults()),
+                Map.of(DEFAULT_PROFILE, ProfileConfig.defaults(DEFAULT_PROFILE)),
+                LimitsConfig.defaults(),
+                ShutdownConfig.defaults(),
+                AuditConfig.defaults(),
+                AdminConfig.defaults());
     }
 
     public BridgeConfig withSource(Path file) {

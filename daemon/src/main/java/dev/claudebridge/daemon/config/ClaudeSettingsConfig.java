@@ -20,7 +20,9 @@ public record ClaudeSettingsConfig(List<String> sources, boolean daemonSettings)
     public static final List<String> SOURCE_NAMES = List.of("user", "project", "local");
 
     public ClaudeSettingsConfig {
-        sources = SOURCE_NAMES.stream().filter(Set.copyOf(sources.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList())::contains)
+        sources = SOURCE_NAMES.stream()
+                .filter(Set.copyOf(
+                        sources.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList())::contains)
                 .toList();
     }
 

@@ -25,8 +25,7 @@ public final class ConfigLoader {
     /** Larger files are refused: a configuration is a few KiB, and the parser holds it all. */
     static final long MAX_FILE_BYTES = 1024 * 1024;
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     /**
      * Loads a file.
@@ -48,7 +47,8 @@ public final class ConfigLoader {
         String text;
         try {
             if (Files.size(file) > MAX_FILE_BYTES) {
-                throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, "", "larger than 1 MiB; is this the right file?")));
+                throw new ConfigException(List.of(
+                        new ConfigProblem(file.toString(), 0, "", "larger than 1 MiB; is this the right file?")));
             }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
@@ -57,7 +57,8 @@ public final class ConfigLoader {
             }
             throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, "", "no such file")));
         } catch (IOException | java.io.UncheckedIOException e) {
-            throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, "", "cannot read it: " + e.getMessage())));
+            throw new ConfigException(
+                    List.of(new ConfigProblem(file.toString(), 0, "", "cannot read it: " + e.getMessage())));
         }
         return parse(text, file, vocabulary);
     }
@@ -72,14 +73,20 @@ public final class ConfigLoader {
         Section.Problems problems = new Section.Problems(file.toString());
         Optional<Node> root;
         try {
-            LoadSettings settings = LoadSettings.builder().setLabel(file.toString()).setAllowDuplicateKeys(false)
-                    .setMaxAliasesForCollections(20).setCodePointLimit((int) MAX_FILE_BYTES).build();
+            LoadSettings settings = LoadSettings.builder()
+                    .setLabel(file.toString())
+                    .setAllowDuplicateKeys(false)
+                    .setMaxAliasesForCollections(20)
+                    .setCodePointLimit((int) MAX_FILE_BYTES)
+                    .build();
             root = new Compose(settings).composeString(text);
         } catch (MarkedYamlEngineException e) {
             int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
-            throw new ConfigException(List.of(new ConfigProblem(file.toString(), line, "", "not valid YAML: " + e.getProblem())));
+            throw new ConfigException(
+                    List.of(new ConfigProblem(file.toString(), line, "", "not valid YAML: " + e.getProblem())));
         } catch (YamlEngineException e) {
-            throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, "", "not valid YAML: " + e.getMessage())));
+            throw new ConfigException(
+                    List.of(new ConfigProblem(file.toString(), 0, "", "not valid YAML: " + e.getMessage())));
         }
         if (root.isEmpty()) {
             return BridgeConfig.defaults().withSource(file);
@@ -97,11 +104,13 @@ public final class ConfigLoader {
         List<ListenerConfig> listeners = listeners(top, profiles);
         LimitsConfig limits = limits(top.section("limits"));
         Section s = top.section("shutdown");
-        ShutdownConfig shutdown = new ShutdownConfig(s.duration("grace", ShutdownConfig.defaults().grace()));
+        ShutdownConfig shutdown =
+                new ShutdownConfig(s.duration("grace", ShutdownConfig.defaults().grace()));
         s.finish();
         AuditConfig audit = audit(top.section("audit"));
         Section a = top.section("admin");
-        AdminConfig admin = new AdminConfig(a.string("listen", AdminConfig.defaults().listen()), a.absolutePath("socket"));
+        AdminConfig admin =
+                new AdminConfig(a.string("listen", AdminConfig.defaults().listen()), a.absolutePath("socket"));
         a.finish();
         top.finish();
         return new BridgeConfig(Optional.empty(), claude, listeners, profiles, limits, shutdown, audit, admin);
@@ -125,20 +134,29 @@ public final class ConfigLoader {
             Optional<Path> socket = s.absolutePath("socket");
             if (socket.isEmpty()) {
                 if (s.scalar("socket").isEmpty()) {
-                    top.problems().add(items.get(i), s.field("socket"), "each listener needs the absolute path of its socket");
+                    top.problems()
+                            .add(
+                                    items.get(i),
+                                    s.field("socket"),
+                                    "each listener needs the absolute path of its socket");
                 }
             } else if (out.stream().anyMatch(l -> l.socket().equals(socket.get()))) {
                 top.problems().add(items.get(i), s.field("socket"), "two listeners on the same socket " + socket.get());
             } else if (socket.get().toString().getBytes(StandardCharsets.UTF_8).length > 106) {
-                top.problems().add(items.get(i), s.field("socket"), "longer than the 106 bytes a Unix socket path may have");
+                top.problems()
+                        .add(items.get(i), s.field("socket"), "longer than the 106 bytes a Unix socket path may have");
             }
             int mode = s.parsed("mode", ListenerConfig.DEFAULT_MODE, Units::mode);
             Optional<String> owner = s.scalar("owner").filter(v -> !v.isEmpty());
             Optional<String> group = s.scalar("group").filter(v -> !v.isEmpty());
-            Optional<String> profile = Optional.of(s.string("profile", BridgeConfig.DEFAULT_PROFILE)).filter(v -> !v.isEmpty());
+            Optional<String> profile = Optional.of(s.string("profile", BridgeConfig.DEFAULT_PROFILE))
+                    .filter(v -> !v.isEmpty());
             if (profile.isPresent() && !profiles.containsKey(profile.get())) {
-                top.problems().add(s.value("profile").orElse(items.get(i)), s.field("profile"),
-                        "no profile named '" + profile.get() + "'; defined: " + profiles.keySet());
+                top.problems()
+                        .add(
+                                s.value("profile").orElse(items.get(i)),
+                                s.field("profile"),
+                                "no profile named '" + profile.get() + "'; defined: " + profiles.keySet());
                 profile = Optional.of(BridgeConfig.DEFAULT_PROFILE);
             }
             s.finish();
@@ -147,7 +165,8 @@ public final class ConfigLoader {
             }
         }
         if (out.isEmpty() && top.problems().all().isEmpty()) {
-            top.problems().add(top.value("listeners").orElse(top.node()), "listeners", "at least one listener is needed");
+            top.problems()
+                    .add(top.value("listeners").orElse(top.node()), "listeners", "at least one listener is needed");
         }
         return out.isEmpty() ? List.of(ListenerConfig.defaults()) : out;
     }
@@ -156,7 +175,11 @@ public final class ConfigLoader {
         Map<String, ProfileConfig> out = new LinkedHashMap<>();
         for (String name : s.keys()) {
             if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-                s.problems().add(s.value(name).orElse(s.node()), s.field(name), "a profile name is letters, digits, '.', '_' or '-'");
+                s.problems()
+                        .add(
+                                s.value(name).orElse(s.node()),
+                                s.field(name),
+                                "a profile name is letters, digits, '.', '_' or '-'");
             }
             out.put(name, new ProfileReader(s.section(name), name, vocabulary).read());
         }
@@ -168,17 +191,34 @@ public final class ConfigLoader {
 
     private static LimitsConfig limits(Section s) {
         LimitsConfig d = LimitsConfig.defaults();
-        int maxRunning = s.parsed("max-running", d.maxRunning(), v -> v.trim().equals("auto") ? LimitsConfig.AUTO
-                : positive(v, "a whole number of processes, or auto"));
-        LimitsConfig l = new LimitsConfig(maxRunning, s.integer("max-queued", d.maxQueued(), 0, 1_000_000),
-                s.integer("max-connections", d.maxConnections(), 1, 1_000_000), s.duration("handshake-timeout", d.handshakeTimeout()),
+        int maxRunning = s.parsed(
+                "max-running",
+                d.maxRunning(),
+                v -> v.trim().equals("auto") ? LimitsConfig.AUTO : positive(v, "a whole number of processes, or auto"));
+        LimitsConfig l = new LimitsConfig(
+                maxRunning,
+                s.integer("max-queued", d.maxQueued(), 0, 1_000_000),
+                s.integer("max-connections", d.maxConnections(), 1, 1_000_000),
+                s.duration("handshake-timeout", d.handshakeTimeout()),
                 s.duration("idle-timeout", d.idleTimeout()),
-                s.parsed("client-max-connections", d.clientMaxConnections(), v -> v.trim().equals("auto") ? LimitsConfig.AUTO
-                        : positive(v, "a whole number of connections, or auto")),
-                s.parsed("client-max-queued", d.clientMaxQueued(), v -> v.trim().equals("auto") ? LimitsConfig.AUTO
-                        : positive(v, "a whole number of requests, or auto")),
-                s.parsed("handshake-memory", d.handshakeMemory(), v -> v.trim().equals("auto") ? (long) LimitsConfig.AUTO
-                        : Section.within(Units.size(v), 1L << 20, 1L << 40, Units::formatSize)),
+                s.parsed(
+                        "client-max-connections",
+                        d.clientMaxConnections(),
+                        v -> v.trim().equals("auto")
+                                ? LimitsConfig.AUTO
+                                : positive(v, "a whole number of connections, or auto")),
+                s.parsed(
+                        "client-max-queued",
+                        d.clientMaxQueued(),
+                        v -> v.trim().equals("auto")
+                                ? LimitsConfig.AUTO
+                                : positive(v, "a whole number of requests, or auto")),
+                s.parsed(
+                        "handshake-memory",
+                        d.handshakeMemory(),
+                        v -> v.trim().equals("auto")
+                                ? (long) LimitsConfig.AUTO
+                                : Section.within(Units.size(v), 1L << 20, 1L << 40, Units::formatSize)),
                 s.duration("write-deadline", d.writeDeadline()));
         s.finish();
         return l;
@@ -186,8 +226,11 @@ public final class ConfigLoader {
 
     private static AuditConfig audit(Section s) {
         AuditConfig d = AuditConfig.defaults();
-        AuditConfig a = new AuditConfig(s.absolutePath("path").orElse(d.path()), s.size("max-size", d.maxSize(), 4096, Long.MAX_VALUE / 2),
-                s.integer("keep", d.keep(), 0, 1000), s.bool("fail-closed", d.failClosed()),
+        AuditConfig a = new AuditConfig(
+                s.absolutePath("path").orElse(d.path()),
+                s.size("max-size", d.maxSize(), 4096, Long.MAX_VALUE / 2),
+                s.integer("keep", d.keep(), 0, 1000),
+                s.bool("fail-closed", d.failClosed()),
                 s.integer("max-arg-length", d.maxArgLength(), 0, 1024 * 1024));
         s.finish();
         return a;
@@ -223,19 +266,27 @@ public final class ConfigLoader {
             List<String> envAllow = s.strings("env-allow");
             for (String e : envAllow) {
                 if (!e.matches("[A-Za-z_][A-Za-z0-9_]*\\*?")) {
-                    s.problems().add(s.value("env-allow").orElseThrow(), s.field("env-allow"), "'" + e + "' is not a variable name (NAME, or NAME* for a prefix)");
+                    s.problems()
+                            .add(
+                                    s.value("env-allow").orElseThrow(),
+                                    s.field("env-allow"),
+                                    "'" + e + "' is not a variable name (NAME, or NAME* for a prefix)");
                 }
             }
             List<String> allowArgs = checked("allow-args", vocabulary::option);
             List<String> allowSubcommands = checked("allow-subcommands", vocabulary::subcommand);
             Section r = s.section("rate");
-            ProfileConfig.RateConfig rate = new ProfileConfig.RateConfig(r.integer("per-minute", d.rate().perMinute(), 0, 1_000_000),
+            ProfileConfig.RateConfig rate = new ProfileConfig.RateConfig(
+                    r.integer("per-minute", d.rate().perMinute(), 0, 1_000_000),
                     r.integer("burst", d.rate().burst(), 1, 1_000_000));
             r.finish();
             RequestLimits dl = d.request();
-            RequestLimits limits = new RequestLimits(s.size("max-request-bytes", dl.maxRequestBytes(), 1024, dl.maxRequestBytes()),
-                    s.integer("max-args", dl.maxArgs(), 0, 100_000), s.size("max-argv-bytes", dl.maxArgvBytes(), 0, dl.maxRequestBytes()),
-                    s.integer("max-env-vars", dl.maxEnvVars(), 0, 100_000), s.size("max-env-bytes", dl.maxEnvBytes(), 0, dl.maxRequestBytes()),
+            RequestLimits limits = new RequestLimits(
+                    s.size("max-request-bytes", dl.maxRequestBytes(), 1024, dl.maxRequestBytes()),
+                    s.integer("max-args", dl.maxArgs(), 0, 100_000),
+                    s.size("max-argv-bytes", dl.maxArgvBytes(), 0, dl.maxRequestBytes()),
+                    s.integer("max-env-vars", dl.maxEnvVars(), 0, 100_000),
+                    s.size("max-env-bytes", dl.maxEnvBytes(), 0, dl.maxRequestBytes()),
                     (int) s.size("max-cwd-bytes", dl.maxCwdBytes(), 1, 65536));
             int maxRunning = s.integer("max-running", d.maxRunning(), 0, 100_000);
             Duration queueTimeout = s.duration("queue-timeout", d.queueTimeout());
@@ -243,16 +294,32 @@ public final class ConfigLoader {
             boolean sandbox = s.bool("sandbox", d.sandbox());
             ClaudeSettingsConfig claudeSettings = claudeSettings(d.claudeSettings());
             s.finish();
-            return new ProfileConfig(name, match, mappings, envAllow, allowArgs, allowSubcommands, maxRunning, queueTimeout, rate,
-                    maxRuntime, limits, sandbox, claudeSettings);
+            return new ProfileConfig(
+                    name,
+                    match,
+                    mappings,
+                    envAllow,
+                    allowArgs,
+                    allowSubcommands,
+                    maxRunning,
+                    queueTimeout,
+                    rate,
+                    maxRuntime,
+                    limits,
+                    sandbox,
+                    claudeSettings);
         }
 
         private ClaudeSettingsConfig claudeSettings(ClaudeSettingsConfig d) {
             List<String> sources = s.has("setting-sources") ? s.strings("setting-sources") : d.sources();
             for (String v : sources) {
                 if (!ClaudeSettingsConfig.SOURCE_NAMES.contains(v)) {
-                    s.problems().add(s.value("setting-sources").orElseThrow(), s.field("setting-sources"),
-                            "'" + v + "' is not one of claude's setting sources " + ClaudeSettingsConfig.SOURCE_NAMES);
+                    s.problems()
+                            .add(
+                                    s.value("setting-sources").orElseThrow(),
+                                    s.field("setting-sources"),
+                                    "'" + v + "' is not one of claude's setting sources "
+                                            + ClaudeSettingsConfig.SOURCE_NAMES);
                 }
             }
             return new ClaudeSettingsConfig(sources, s.bool("daemon-settings", d.daemonSettings()));
@@ -274,7 +341,11 @@ public final class ConfigLoader {
             List<String> out = new ArrayList<>();
             for (String v : m.strings(key)) {
                 if (!v.matches("[0-9]+|[A-Za-z_][A-Za-z0-9._-]*\\$?")) {
-                    m.problems().add(m.value(key).orElseThrow(), m.field(key), "'" + v + "' is neither a numeric id nor a user or group name");
+                    m.problems()
+                            .add(
+                                    m.value(key).orElseThrow(),
+                                    m.field(key),
+                                    "'" + v + "' is neither a numeric id nor a user or group name");
                 } else {
                     out.add(v);
                 }

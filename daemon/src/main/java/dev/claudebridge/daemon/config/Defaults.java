@@ -8,8 +8,7 @@ import java.util.Set;
 
 /** Default locations, which depend on whether the daemon runs as root (system) or as a user. */
 public final class Defaults {
-    private Defaults() {
-    }
+    private Defaults() {}
 
     static boolean root() {
         return "root".equals(System.getProperty("user.name"));
@@ -24,7 +23,9 @@ public final class Defaults {
         if (runtime != null && !runtime.isBlank()) {
             return Path.of(runtime, "claude-code-bridge.sock");
         }
-        return Path.of(System.getProperty("java.io.tmpdir"), "claude-code-bridge-" + System.getProperty("user.name") + ".sock");
+        return Path.of(
+                System.getProperty("java.io.tmpdir"),
+                "claude-code-bridge-" + System.getProperty("user.name") + ".sock");
     }
 
     /** /etc/claude-bridge/config.yaml as root, else $XDG_CONFIG_HOME/claude-bridge/config.yaml (~/.config/...). */

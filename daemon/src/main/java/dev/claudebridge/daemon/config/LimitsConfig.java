@@ -15,17 +15,40 @@ import java.time.Duration;
  * @param handshakeMemory bytes of handshakes and requests held at once; {@link #AUTO}: a quarter of the heap
  * @param writeDeadline how long one write to a caller may wait for it to read; zero: no limit
  */
-public record LimitsConfig(int maxRunning, int maxQueued, int maxConnections, Duration handshakeTimeout, Duration idleTimeout,
-        int clientMaxConnections, int clientMaxQueued, long handshakeMemory, Duration writeDeadline) {
+public record LimitsConfig(
+        int maxRunning,
+        int maxQueued,
+        int maxConnections,
+        Duration handshakeTimeout,
+        Duration idleTimeout,
+        int clientMaxConnections,
+        int clientMaxQueued,
+        long handshakeMemory,
+        Duration writeDeadline) {
     /** {@code max-running: auto}. */
     public static final int AUTO = 0;
     /** {@code write-deadline}'s default. */
     public static final Duration WRITE_DEADLINE = Duration.ofSeconds(60);
 
     /** With the default write deadline. */
-    public LimitsConfig(int maxRunning, int maxQueued, int maxConnections, Duration handshakeTimeout, Duration idleTimeout,
-            int clientMaxConnections, int clientMaxQueued, long handshakeMemory) {
-        this(maxRunning, maxQueued, maxConnections, handshakeTimeout, idleTimeout, clientMaxConnections, clientMaxQueued, handshakeMemory,
+    public LimitsConfig(
+            int maxRunning,
+            int maxQueued,
+            int maxConnections,
+            Duration handshakeTimeout,
+            Duration idleTimeout,
+            int clientMaxConnections,
+            int clientMaxQueued,
+            long handshakeMemory) {
+        this(
+                maxRunning,
+                maxQueued,
+                maxConnections,
+                handshakeTimeout,
+                idleTimeout,
+                clientMaxConnections,
+                clientMaxQueued,
+                handshakeMemory,
                 WRITE_DEADLINE);
     }
 

@@ -15,7 +15,8 @@ import java.util.Set;
  * @param profile the profile of connections arriving here, unless a profile's peer rule matches first; empty:
  *     only callers that a profile's {@code match} rule names are served here
  */
-public record ListenerConfig(Path socket, int mode, Optional<String> owner, Optional<String> group, Optional<String> profile) {
+public record ListenerConfig(
+        Path socket, int mode, Optional<String> owner, Optional<String> group, Optional<String> profile) {
     public static final int DEFAULT_MODE = 0660;
 
     public ListenerConfig {
@@ -25,7 +26,12 @@ public record ListenerConfig(Path socket, int mode, Optional<String> owner, Opti
     }
 
     public static ListenerConfig defaults() {
-        return new ListenerConfig(Defaults.socket(), DEFAULT_MODE, Optional.empty(), Optional.empty(), Optional.of(BridgeConfig.DEFAULT_PROFILE));
+        return new ListenerConfig(
+                Defaults.socket(),
+                DEFAULT_MODE,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(BridgeConfig.DEFAULT_PROFILE));
     }
 
     /** The mode as permissions, for the socket file. */

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 public record PathMapping(Path container, Path host) {
     public PathMapping {
         if (!container.isAbsolute() || !host.isAbsolute()) {
-            throw new IllegalArgumentException("both sides of a mapping must be absolute paths: " + container + "=" + host);
+            throw new IllegalArgumentException(
+                    "both sides of a mapping must be absolute paths: " + container + "=" + host);
         }
         container = container.normalize();
         host = host.normalize();

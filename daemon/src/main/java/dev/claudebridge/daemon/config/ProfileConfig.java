@@ -20,9 +20,20 @@ import java.util.List;
  * @param sandbox whether the host-side sandbox is required (a later issue)
  * @param claudeSettings which settings files claude loads, and whether the daemon adds its own
  */
-public record ProfileConfig(String name, PeerMatch match, List<PathMapping> mappings, List<String> envAllow,
-        List<String> allowArgs, List<String> allowSubcommands, int maxRunning, Duration queueTimeout, RateConfig rate,
-        Duration maxRuntime, RequestLimits request, boolean sandbox, ClaudeSettingsConfig claudeSettings) {
+public record ProfileConfig(
+        String name,
+        PeerMatch match,
+        List<PathMapping> mappings,
+        List<String> envAllow,
+        List<String> allowArgs,
+        List<String> allowSubcommands,
+        int maxRunning,
+        Duration queueTimeout,
+        RateConfig rate,
+        Duration maxRuntime,
+        RequestLimits request,
+        boolean sandbox,
+        ClaudeSettingsConfig claudeSettings) {
     public ProfileConfig {
         mappings = List.copyOf(mappings);
         envAllow = List.copyOf(envAllow);
@@ -31,31 +42,100 @@ public record ProfileConfig(String name, PeerMatch match, List<PathMapping> mapp
     }
 
     /** A profile with the default {@link ClaudeSettingsConfig}. */
-    public ProfileConfig(String name, PeerMatch match, List<PathMapping> mappings, List<String> envAllow, List<String> allowArgs,
-            List<String> allowSubcommands, int maxRunning, Duration queueTimeout, RateConfig rate, Duration maxRuntime,
-            RequestLimits request, boolean sandbox) {
-        this(name, match, mappings, envAllow, allowArgs, allowSubcommands, maxRunning, queueTimeout, rate, maxRuntime, request, sandbox,
+    public ProfileConfig(
+            String name,
+            PeerMatch match,
+            List<PathMapping> mappings,
+            List<String> envAllow,
+            List<String> allowArgs,
+            List<String> allowSubcommands,
+            int maxRunning,
+            Duration queueTimeout,
+            RateConfig rate,
+            Duration maxRuntime,
+            RequestLimits request,
+            boolean sandbox) {
+        this(
+                name,
+                match,
+                mappings,
+                envAllow,
+                allowArgs,
+                allowSubcommands,
+                maxRunning,
+                queueTimeout,
+                rate,
+                maxRuntime,
+                request,
+                sandbox,
                 ClaudeSettingsConfig.defaults());
     }
 
     public static ProfileConfig defaults(String name) {
-        return new ProfileConfig(name, PeerMatch.NONE, List.of(), List.of(), List.of(), List.of(), 0, Duration.ofMinutes(10),
-                RateConfig.defaults(), Duration.ZERO, RequestLimits.defaults(), false);
+        return new ProfileConfig(
+                name,
+                PeerMatch.NONE,
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                0,
+                Duration.ofMinutes(10),
+                RateConfig.defaults(),
+                Duration.ZERO,
+                RequestLimits.defaults(),
+                false);
     }
 
     public ProfileConfig withMappings(List<PathMapping> m) {
-        return new ProfileConfig(name, match, m, envAllow, allowArgs, allowSubcommands, maxRunning, queueTimeout, rate, maxRuntime,
-                request, sandbox, claudeSettings);
+        return new ProfileConfig(
+                name,
+                match,
+                m,
+                envAllow,
+                allowArgs,
+                allowSubcommands,
+                maxRunning,
+                queueTimeout,
+                rate,
+                maxRuntime,
+                request,
+                sandbox,
+                claudeSettings);
     }
 
     public ProfileConfig withEnvAllow(List<String> e) {
-        return new ProfileConfig(name, match, mappings, e, allowArgs, allowSubcommands, maxRunning, queueTimeout, rate, maxRuntime,
-                request, sandbox, claudeSettings);
+        return new ProfileConfig(
+                name,
+                match,
+                mappings,
+                e,
+                allowArgs,
+                allowSubcommands,
+                maxRunning,
+                queueTimeout,
+                rate,
+                maxRuntime,
+                request,
+                sandbox,
+                claudeSettings);
     }
 
     public ProfileConfig withClaudeSettings(ClaudeSettingsConfig c) {
-        return new ProfileConfig(name, match, mappings, envAllow, allowArgs, allowSubcommands, maxRunning, queueTimeout, rate, maxRuntime,
-                request, sandbox, c);
+        return new ProfileConfig(
+                name,
+                match,
+                mappings,
+                envAllow,
+                allowArgs,
+                allowSubcommands,
+                maxRunning,
+                queueTimeout,
+                rate,
+                maxRuntime,
+                request,
+                sandbox,
+                c);
     }
 
     /**

@@ -11,8 +11,8 @@ package dev.claudebridge.daemon.config;
  * @param maxEnvBytes all offered variables together ({@code NAME=VALUE} bytes)
  * @param maxCwdBytes the working directory
  */
-public record RequestLimits(long maxRequestBytes, int maxArgs, long maxArgvBytes, int maxEnvVars, long maxEnvBytes,
-        int maxCwdBytes) {
+public record RequestLimits(
+        long maxRequestBytes, int maxArgs, long maxArgvBytes, int maxEnvVars, long maxEnvBytes, int maxCwdBytes) {
     public static RequestLimits defaults() {
         return new RequestLimits(1024 * 1024, 4096, 1024 * 1024, 2048, 512 * 1024, 4096);
     }

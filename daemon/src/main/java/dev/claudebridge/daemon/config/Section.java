@@ -48,7 +48,8 @@ final class Section {
 
     /** An empty section, for a key the file leaves out. */
     static Section absent(String path, Problems problems) {
-        return new Section(path, new ScalarNode(Tag.NULL, "", org.snakeyaml.engine.v2.common.ScalarStyle.PLAIN), problems);
+        return new Section(
+                path, new ScalarNode(Tag.NULL, "", org.snakeyaml.engine.v2.common.ScalarStyle.PLAIN), problems);
     }
 
     String path() {
@@ -202,13 +203,18 @@ final class Section {
     }
 
     static boolean isNull(Node n) {
-        return n instanceof ScalarNode s && Tag.NULL.equals(s.getTag()) && s.isPlain()
-                && (s.getValue().isEmpty() || s.getValue().equals("~") || s.getValue().equals("null"));
+        return n instanceof ScalarNode s
+                && Tag.NULL.equals(s.getTag())
+                && s.isPlain()
+                && (s.getValue().isEmpty()
+                        || s.getValue().equals("~")
+                        || s.getValue().equals("null"));
     }
 
     static <N extends Comparable<N>> N within(N v, N min, N max, Function<N, String> show) {
         if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
-            throw new IllegalArgumentException("must be between " + show.apply(min) + " and " + show.apply(max) + ", got " + show.apply(v));
+            throw new IllegalArgumentException(
+                    "must be between " + show.apply(min) + " and " + show.apply(max) + ", got " + show.apply(v));
         }
         return v;
     }
@@ -232,7 +238,9 @@ final class Section {
         }
 
         List<ConfigProblem> all() {
-            return list.stream().sorted(java.util.Comparator.comparingInt(ConfigProblem::line)).toList();
+            return list.stream()
+                    .sorted(java.util.Comparator.comparingInt(ConfigProblem::line))
+                    .toList();
         }
 
         String file() {

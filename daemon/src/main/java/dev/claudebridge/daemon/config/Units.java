@@ -11,8 +11,7 @@ public final class Units {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|KB|MB|GB)?");
     private static final Pattern MODE = Pattern.compile("0?[0-7]{3}");
 
-    private Units() {
-    }
+    private Units() {}
 
     /**
      * {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 1d}, combinations such as {@code 1h30m},
@@ -25,7 +24,8 @@ public final class Units {
         if (s.equals("0")) {
             return Duration.ZERO;
         }
-        if (s.toUpperCase(Locale.ROOT).startsWith("PT") || s.toUpperCase(Locale.ROOT).startsWith("P")) {
+        if (s.toUpperCase(Locale.ROOT).startsWith("PT")
+                || s.toUpperCase(Locale.ROOT).startsWith("P")) {
             try {
                 return Duration.parse(s);
             } catch (java.time.format.DateTimeParseException e) {
@@ -37,17 +37,19 @@ public final class Units {
         int end = 0;
         while (m.find() && m.start() == end) {
             long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
+            total = total.plus(
+                    switch (m.group(2)) {
+                        case "ms" -> Duration.ofMillis(n);
+                        case "s" -> Duration.ofSeconds(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        case "h" -> Duration.ofHours(n);
+                        default -> Duration.ofDays(n);
+                    });
             end = m.end();
         }
         if (end == 0 || end != s.length()) {
-            throw new IllegalArgumentException("expected a duration such as 500ms, 5s, 2m, 1h or 1h30m, got '" + text + "'");
+            throw new IllegalArgumentException(
+                    "expected a duration such as 500ms, 5s, 2m, 1h or 1h30m, got '" + text + "'");
         }
         return total;
     }
@@ -63,15 +65,17 @@ public final class Units {
             throw new IllegalArgumentException("expected a size such as 4096, 64KiB or 1MiB, got '" + text + "'");
         }
         long n = Long.parseLong(m.group(1));
-        long unit = m.group(2) == null ? 1 : switch (m.group(2)) {
-            case "KiB" -> 1L << 10;
-            case "MiB" -> 1L << 20;
-            case "GiB" -> 1L << 30;
-            case "KB" -> 1000L;
-            case "MB" -> 1000L * 1000;
-            case "GB" -> 1000L * 1000 * 1000;
-            default -> 1;
-        };
+        long unit = m.group(2) == null
+                ? 1
+                : switch (m.group(2)) {
+                    case "KiB" -> 1L << 10;
+                    case "MiB" -> 1L << 20;
+                    case "GiB" -> 1L << 30;
+                    case "KB" -> 1000L;
+                    case "MB" -> 1000L * 1000;
+                    case "GB" -> 1000L * 1000 * 1000;
+                    default -> 1;
+                };
         return Math.multiplyExact(n, unit);
     }
 

@@ -56,9 +56,11 @@ public final class ClaudeLocator {
 
     /** Where the search looks, in a few words for messages (the full list is {@link #candidates()}). */
     public String searchDescription() {
-        return configured.map(p -> "only at " + p + " (--claude)").orElse(
-                "on the daemon's PATH, in ~/.local/bin, ~/.claude/local, ~/.npm-global/bin, nvm's node versions, "
-                        + "/usr/local/bin, /usr/bin and /opt/homebrew/bin");
+        return configured
+                .map(p -> "only at " + p + " (--claude)")
+                .orElse(
+                        "on the daemon's PATH, in ~/.local/bin, ~/.claude/local, ~/.npm-global/bin, nvm's node versions, "
+                                + "/usr/local/bin, /usr/bin and /opt/homebrew/bin");
     }
 
     /** The command that runs claude, or empty when no install was found. */
@@ -122,7 +124,9 @@ public final class ClaudeLocator {
         }
         // <prefix>/lib/node_modules/@anthropic-ai/claude-code/cli.js -> <prefix>/bin/node
         for (Path p = real.getParent(); p != null; p = p.getParent()) {
-            if (p.getFileName() != null && p.getFileName().toString().equals("node_modules") && p.getParent() != null
+            if (p.getFileName() != null
+                    && p.getFileName().toString().equals("node_modules")
+                    && p.getParent() != null
                     && p.getParent().getParent() != null) {
                 dirs.add(p.getParent().getParent().resolve("bin"));
             }
@@ -131,7 +135,11 @@ public final class ClaudeLocator {
         dirs.add(Path.of("/usr/local/bin"));
         dirs.add(Path.of("/usr/bin"));
         dirs.add(Path.of("/opt/homebrew/bin"));
-        return dirs.stream().map(d -> d.resolve(name)).filter(Files::isExecutable).filter(Files::isRegularFile).findFirst();
+        return dirs.stream()
+                .map(d -> d.resolve(name))
+                .filter(Files::isExecutable)
+                .filter(Files::isRegularFile)
+                .findFirst();
     }
 
     private List<Path> pathDirs() {
@@ -156,8 +164,11 @@ public final class ClaudeLocator {
             return List.of();
         }
         try (Stream<Path> s = Files.list(versions)) {
-            return s.sorted(Comparator.comparing((Path v) -> versionKey(v.getFileName().toString())).reversed())
-                    .map(v -> v.resolve("bin")).toList();
+            return s.sorted(Comparator.comparing(
+                                    (Path v) -> versionKey(v.getFileName().toString()))
+                            .reversed())
+                    .map(v -> v.resolve("bin"))
+                    .toList();
         } catch (IOException e) {
             return List.of();
         }
@@ -167,8 +178,11 @@ public final class ClaudeLocator {
     private static String versionKey(String name) {
         StringBuilder key = new StringBuilder();
         for (String part : name.replaceFirst("^v", "").split("\\.")) {
-            key.append(String.format("%010d.", part.chars().allMatch(Character::isDigit) && !part.isEmpty()
-                    ? Long.parseLong(part.length() > 9 ? part.substring(0, 9) : part) : 0));
+            key.append(String.format(
+                    "%010d.",
+                    part.chars().allMatch(Character::isDigit) && !part.isEmpty()
+                            ? Long.parseLong(part.length() > 9 ? part.substring(0, 9) : part)
+                            : 0));
         }
         return key.toString();
     }

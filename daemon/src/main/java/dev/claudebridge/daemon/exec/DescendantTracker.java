@@ -26,8 +26,7 @@ final class DescendantTracker {
         SCANNER.scheduleWithFixedDelay(DescendantTracker::scan, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
     }
 
-    private DescendantTracker() {
-    }
+    private DescendantTracker() {}
 
     static void track(long pid) {
         SEEN.put(pid, ConcurrentHashMap.newKeySet());
@@ -53,6 +52,7 @@ final class DescendantTracker {
         if (SEEN.isEmpty()) {
             return;
         }
-        SEEN.forEach((pid, seen) -> ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(seen::add)));
+        SEEN.forEach((pid, seen) ->
+                ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(seen::add)));
     }
 }

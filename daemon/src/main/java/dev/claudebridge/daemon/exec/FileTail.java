@@ -31,6 +31,7 @@ final class FileTail extends InputStream {
     static final long BACKLOG_LIMIT = 16L * 1024 * 1024;
     /** Read output is punched out in steps of at least this much. */
     private static final long FREE_STEP = 1024 * 1024;
+
     private static final int CHUNK = 32 * 1024;
     private static final Set<FileTail> RUNNING = ConcurrentHashMap.newKeySet();
 
@@ -52,6 +53,7 @@ final class FileTail extends InputStream {
     private boolean closed;
     /** Guarded by {@code this}: whether this tail stopped the group, and whether it may. */
     private boolean paused;
+
     private boolean mayPause = true;
 
     FileTail(OutputFile file, int pgid) {

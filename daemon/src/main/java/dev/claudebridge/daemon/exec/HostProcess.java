@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,6 +28,7 @@ public final class HostProcess {
     private final CompletableFuture<Termination> termination = new CompletableFuture<>();
     /** The pseudo-terminal master in terminal mode, else -1. */
     private final int master;
+
     private final AtomicInteger terminalHolds = new AtomicInteger(2);
     /** Output files being read back; a stopped group is continued before the tree is ended. */
     private final List<FileTail> tails = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -44,7 +45,10 @@ public final class HostProcess {
         if (cgroup == null) {
             DescendantTracker.track(pid);
         }
-        Thread.ofPlatform().daemon().name("waitpid-" + pid).start(() -> termination.complete(Termination.ofWaitStatus(Posix.waitpid(pid))));
+        Thread.ofPlatform()
+                .daemon()
+                .name("waitpid-" + pid)
+                .start(() -> termination.complete(Termination.ofWaitStatus(Posix.waitpid(pid))));
     }
 
     /**
@@ -66,17 +70,25 @@ public final class HostProcess {
         int[] err = spec.stderr() == StdioTarget.PIPE ? Posix.pipe() : null;
         try {
             Posix.setWindowSize(pty.master(), columns, rows);
-            int stderr = err != null ? err[1] : switch (spec.stderr()) {
-                case DEV_NULL -> Posix.CHILD_DEV_NULL;
-                case CLOSED -> Posix.CHILD_CLOSED;
-                default -> Posix.CHILD_TERMINAL;
-            };
+            int stderr = err != null
+                    ? err[1]
+                    : switch (spec.stderr()) {
+                        case DEV_NULL -> Posix.CHILD_DEV_NULL;
+                        case CLOSED -> Posix.CHILD_CLOSED;
+                        default -> Posix.CHILD_TERMINAL;
+                    };
             byte[] tty = pty.slavePath().getBytes(StandardCharsets.UTF_8);
-            Placed pid = spawn(bytes(spec.command()), (argv, fd3) -> fd3 < 0
-                    ? Posix.spawnOnTerminal(argv, environment(spec.env()), dir.fd(), tty, stderr)
-                    : Posix.spawnOnTerminal(argv, environment(spec.env()), dir.fd(), tty, stderr, fd3));
-            return new HostProcess(pid, PtyStreams.output(pty.master()), PtyStreams.input(pty.master()),
-                    err != null ? outputPipe(err[0]) : InputStream.nullInputStream(), pty.master());
+            Placed pid = spawn(
+                    bytes(spec.command()),
+                    (argv, fd3) -> fd3 < 0
+                            ? Posix.spawnOnTerminal(argv, environment(spec.env()), dir.fd(), tty, stderr)
+                            : Posix.spawnOnTerminal(argv, environment(spec.env()), dir.fd(), tty, stderr, fd3));
+            return new HostProcess(
+                    pid,
+                    PtyStreams.output(pty.master()),
+                    PtyStreams.input(pty.master()),
+                    err != null ? outputPipe(err[0]) : InputStream.nullInputStream(),
+                    pty.master());
         } catch (IOException e) {
             Posix.close(pty.master());
             throw new SpawnException("cannot open the process's pipes: " + e.getMessage());
@@ -103,13 +115,13 @@ public final class HostProcess {
         if (cgroup == null) {
             DescendantTracker.release(pid);
         } else {
-            cgroup.remove(0); // left in place if something still runs in it: terminateTree, or the watcher at exit, ends it
+            cgroup.remove(
+                    0); // left in place if something still runs in it: terminateTree, or the watcher at exit, ends it
         }
     }
 
     /** A started process and the cgroup it was started in (null in the process-group mode). */
-    private record Placed(int pid, RequestCgroup cgroup) {
-    }
+    private record Placed(int pid, RequestCgroup cgroup) {}
 
     /** posix_spawn of {@code argv} with descriptor 3 for the child ({@code fd3}), or -1 for none. */
     private interface Spawn {
@@ -178,17 +190,26 @@ public final class HostProcess {
         int errChild = -1;
         boolean started = false;
         try {
-            outChild = outFile != null ? outFile.openForChild(spec.stdout() == StdioTarget.FILE_APPEND) : out != null ? out[1] : child(spec.stdout());
-            errChild = errFile != null ? errFile.openForChild(spec.stderr() == StdioTarget.FILE_APPEND) : err != null ? err[1] : child(spec.stderr());
+            outChild = outFile != null
+                    ? outFile.openForChild(spec.stdout() == StdioTarget.FILE_APPEND)
+                    : out != null ? out[1] : child(spec.stdout());
+            errChild = errFile != null
+                    ? errFile.openForChild(spec.stderr() == StdioTarget.FILE_APPEND)
+                    : err != null ? err[1] : child(spec.stderr());
             int[] stdio = {in != null ? in[0] : child(spec.stdin()), outChild, errChild};
-            Placed pid = spawn(bytes(spec.command()), (argv, fd3) -> fd3 < 0
-                    ? Posix.spawn(argv, environment(spec.env()), dir.fd(), stdio)
-                    : Posix.spawn(argv, environment(spec.env()), dir.fd(), stdio, fd3));
+            Placed pid = spawn(
+                    bytes(spec.command()),
+                    (argv, fd3) -> fd3 < 0
+                            ? Posix.spawn(argv, environment(spec.env()), dir.fd(), stdio)
+                            : Posix.spawn(argv, environment(spec.env()), dir.fd(), stdio, fd3));
             FileTail outTail = outFile != null ? new FileTail(outFile, pid.pid()) : null;
             FileTail errTail = errFile != null ? new FileTail(errFile, pid.pid()) : null;
-            HostProcess p = new HostProcess(pid, in != null ? new FileOutputStream(proc(in[1])) : OutputStream.nullOutputStream(),
+            HostProcess p = new HostProcess(
+                    pid,
+                    in != null ? new FileOutputStream(proc(in[1])) : OutputStream.nullOutputStream(),
                     outTail != null ? outTail : out != null ? outputPipe(out[0]) : InputStream.nullInputStream(),
-                    errTail != null ? errTail : err != null ? outputPipe(err[0]) : InputStream.nullInputStream(), -1);
+                    errTail != null ? errTail : err != null ? outputPipe(err[0]) : InputStream.nullInputStream(),
+                    -1);
             p.follow(outFile, outTail);
             p.follow(errFile, errTail);
             started = true;
@@ -226,14 +247,17 @@ public final class HostProcess {
             return OutputFile.create();
         } catch (IOException | RuntimeException e) {
             if (!fileRefusalLogged.getAndSet(true)) {
-                org.slf4j.LoggerFactory.getLogger(HostProcess.class).warn(
-                        "a caller's output file becomes a pipe for the host process: {} (said once)", e.getMessage());
+                org.slf4j.LoggerFactory.getLogger(HostProcess.class)
+                        .warn(
+                                "a caller's output file becomes a pipe for the host process: {} (said once)",
+                                e.getMessage());
             }
             return null;
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicBoolean fileRefusalLogged = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final java.util.concurrent.atomic.AtomicBoolean fileRefusalLogged =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Lets a tail end once no process of this tree holds its file, and wakes it when the leader exits. */
     private void follow(OutputFile file, FileTail tail) {
@@ -315,7 +339,8 @@ public final class HostProcess {
      * group (claude runs its Bash tool in a session of its own) and may have lost its parent since.
      */
     public boolean treeAlive() {
-        return groupAlive() || DescendantTracker.snapshot(pid).stream().anyMatch(d -> d.isAlive() && ProcStat.running(d.pid()));
+        return groupAlive()
+                || DescendantTracker.snapshot(pid).stream().anyMatch(d -> d.isAlive() && ProcStat.running(d.pid()));
     }
 
     /**
@@ -385,6 +410,9 @@ public final class HostProcess {
     }
 
     private static byte[][] environment(Map<String, String> env) {
-        return bytes(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList());
+        return bytes(env.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .sorted()
+                .toList());
     }
 }

@@ -23,7 +23,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class OutputFile implements AutoCloseable {
     /** Where the files are made: the daemon's temp directory, in a subdirectory of mode 0700. */
-    static final Path DIRECTORY = Path.of(System.getProperty("java.io.tmpdir"), "claude-bridge-output-" + System.getProperty("user.name"));
+    static final Path DIRECTORY =
+            Path.of(System.getProperty("java.io.tmpdir"), "claude-bridge-output-" + System.getProperty("user.name"));
+
     private static final int EOPNOTSUPP = 95;
     private static final int EISDIR = 21;
     private static final int EINVAL = 22;
@@ -53,7 +55,9 @@ final class OutputFile implements AutoCloseable {
         int fd = Posix.open(dirPath, Posix.O_TMPFILE | Posix.O_RDWR | Posix.O_CLOEXEC, 0600);
         if (fd == -EOPNOTSUPP || fd == -EISDIR || fd == -EINVAL) {
             // no O_TMPFILE here (an old kernel, or the filesystem): a named file, unlinked at once
-            byte[] path = dir.resolve("out-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)).toString()
+            byte[] path = dir.resolve("out-"
+                            + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36))
+                    .toString()
                     .getBytes(StandardCharsets.UTF_8);
             fd = Posix.open(path, Posix.O_CREAT | Posix.O_EXCL | Posix.O_RDWR | Posix.O_CLOEXEC, 0600);
             if (fd >= 0) {
@@ -81,8 +85,10 @@ final class OutputFile implements AutoCloseable {
      * at offset 0 like a fresh {@code >out.txt}, with O_APPEND when the caller's was {@code >>}.
      */
     int openForChild(boolean append) {
-        int child = Posix.open(("/proc/self/fd/" + fd).getBytes(StandardCharsets.US_ASCII),
-                Posix.O_WRONLY | Posix.O_CLOEXEC | (append ? Posix.O_APPEND : 0), 0);
+        int child = Posix.open(
+                ("/proc/self/fd/" + fd).getBytes(StandardCharsets.US_ASCII),
+                Posix.O_WRONLY | Posix.O_CLOEXEC | (append ? Posix.O_APPEND : 0),
+                0);
         if (child < 0) {
             throw new SpawnException("cannot reopen the output file: " + Posix.strerror(-child));
         }
@@ -133,16 +139,24 @@ final class OutputFile implements AutoCloseable {
     private static void privateDirectory(Path dir) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             try {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(EnumSet.of(PosixFilePermission.OWNER_READ,
-                        PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE)));
+                Files.createDirectory(
+                        dir,
+                        PosixFilePermissions.asFileAttribute(EnumSet.of(
+                                PosixFilePermission.OWNER_READ,
+                                PosixFilePermission.OWNER_WRITE,
+                                PosixFilePermission.OWNER_EXECUTE)));
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 // made meanwhile by another request: checked below
             }
         }
         PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (!a.isDirectory() || (int) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS) != effectiveUid()
-                || !a.permissions().equals(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-                        PosixFilePermission.OWNER_EXECUTE))) {
+        if (!a.isDirectory()
+                || (int) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS) != effectiveUid()
+                || !a.permissions()
+                        .equals(EnumSet.of(
+                                PosixFilePermission.OWNER_READ,
+                                PosixFilePermission.OWNER_WRITE,
+                                PosixFilePermission.OWNER_EXECUTE))) {
             throw new IOException(dir + " is not a directory of mode 0700 owned by the daemon's user");
         }
     }

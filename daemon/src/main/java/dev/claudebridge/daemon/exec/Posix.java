@@ -41,42 +41,75 @@ final class Posix {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+    private static final VarHandle ERRNO =
+            CAPTURE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
-    private static final MethodHandle SPAWN = fn("posix_spawn", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle FA_INIT = fn("posix_spawn_file_actions_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle FA_DESTROY = fn("posix_spawn_file_actions_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle FA_DUP2 = fn("posix_spawn_file_actions_adddup2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle FA_CHDIR = fn("posix_spawn_file_actions_addchdir_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle FA_FCHDIR = fn("posix_spawn_file_actions_addfchdir_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SYSCALL_OPENAT2 = fn("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG),
-            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(1));
-    private static final MethodHandle OPENAT = fn("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
-            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(3));
-    private static final MethodHandle FA_CLOSEFROM = fn("posix_spawn_file_actions_addclosefrom_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SPAWN =
+            fn("posix_spawn", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle FA_INIT =
+            fn("posix_spawn_file_actions_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle FA_DESTROY =
+            fn("posix_spawn_file_actions_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle FA_DUP2 =
+            fn("posix_spawn_file_actions_adddup2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle FA_CHDIR =
+            fn("posix_spawn_file_actions_addchdir_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle FA_FCHDIR =
+            fn("posix_spawn_file_actions_addfchdir_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SYSCALL_OPENAT2 = fn(
+            "syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG),
+            CAPTURE_ERRNO,
+            Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle OPENAT = fn(
+            "openat",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
+            CAPTURE_ERRNO,
+            Linker.Option.firstVariadicArg(3));
+    private static final MethodHandle FA_CLOSEFROM =
+            fn("posix_spawn_file_actions_addclosefrom_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle ATTR_INIT = fn("posix_spawnattr_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle ATTR_DESTROY = fn("posix_spawnattr_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle ATTR_FLAGS = fn("posix_spawnattr_setflags", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
-    private static final MethodHandle ATTR_SIGMASK = fn("posix_spawnattr_setsigmask", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle ATTR_SIGDEF = fn("posix_spawnattr_setsigdefault", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle ATTR_DESTROY =
+            fn("posix_spawnattr_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle ATTR_FLAGS =
+            fn("posix_spawnattr_setflags", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
+    private static final MethodHandle ATTR_SIGMASK =
+            fn("posix_spawnattr_setsigmask", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle ATTR_SIGDEF =
+            fn("posix_spawnattr_setsigdefault", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SIGEMPTYSET = fn("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle SIGFILLSET = fn("sigfillset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle PIPE2 = fn("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle PIPE2 =
+            fn("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle CLOSE = fn("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle KILL = fn("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
-    private static final MethodHandle WAITPID = fn("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle KILL =
+            fn("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle WAITPID =
+            fn("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle STRERROR = fn("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-    private static final MethodHandle FA_OPEN = fn("posix_spawn_file_actions_addopen", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle OPENPT = fn("posix_openpt", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle FA_OPEN = fn(
+            "posix_spawn_file_actions_addopen",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle OPENPT =
+            fn("posix_openpt", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle GRANTPT = fn("grantpt", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
-    private static final MethodHandle UNLOCKPT = fn("unlockpt", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
-    private static final MethodHandle PTSNAME_R = fn("ptsname_r", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle IOCTL_PTR = fn("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
-            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle FA_CLOSE = fn("posix_spawn_file_actions_addclose", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle FCNTL_INT = fn("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
-            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle UNLOCKPT =
+            fn("unlockpt", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle PTSNAME_R =
+            fn("ptsname_r", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle IOCTL_PTR = fn(
+            "ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+            CAPTURE_ERRNO,
+            Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle FA_CLOSE =
+            fn("posix_spawn_file_actions_addclose", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle FCNTL_INT = fn(
+            "fcntl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+            CAPTURE_ERRNO,
+            Linker.Option.firstVariadicArg(2));
     private static final int F_SETPIPE_SZ = 1031;
     static final int O_WRONLY = 1;
     private static final byte[] DEV_NULL_PATH = "/dev/null".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -86,8 +119,11 @@ final class Posix {
     static final int CHILD_CLOSED = -2;
     /** In a child's descriptor table: the terminal (with {@link #spawnOnTerminal(byte[][], byte[][], byte[], byte[], int)}). */
     static final int CHILD_TERMINAL = -3;
-    private static final MethodHandle READ = fn("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
-    private static final MethodHandle WRITE = fn("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
+
+    private static final MethodHandle READ =
+            fn("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
+    private static final MethodHandle WRITE =
+            fn("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
     static final int O_RDWR = 2;
     static final int O_NOCTTY = 0x100;
     static final int EIO = 5;
@@ -109,30 +145,36 @@ final class Posix {
     static final long RESOLVE_BENEATH = 0x08;
 
     // regular files a host process writes as its stdout or stderr (OutputFile)
-    private static final MethodHandle OPEN = fn("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle OPEN = fn(
+            "open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+            CAPTURE_ERRNO,
+            Linker.Option.firstVariadicArg(2));
     private static final MethodHandle UNLINK = fn("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle PREAD = fn("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), CAPTURE_ERRNO);
-    private static final MethodHandle LSEEK = fn("lseek", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), CAPTURE_ERRNO);
-    private static final MethodHandle FALLOCATE = fn("fallocate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG),
-            CAPTURE_ERRNO);
+    private static final MethodHandle PREAD =
+            fn("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), CAPTURE_ERRNO);
+    private static final MethodHandle LSEEK =
+            fn("lseek", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle FALLOCATE =
+            fn("fallocate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), CAPTURE_ERRNO);
     static final int O_CREAT = 0x40;
     static final int O_EXCL = 0x80;
     static final int O_APPEND = 0x400;
     /** O_TMPFILE: an unnamed file in the directory given (__O_TMPFILE with O_DIRECTORY, whose number differs). */
     static final int O_TMPFILE = 0x400000 | O_DIRECTORY;
+
     static final int FALLOC_FL_KEEP_SIZE = 1;
     static final int FALLOC_FL_PUNCH_HOLE = 2;
     static final int SIGCONT = 18;
     static final int SIGSTOP = 19;
     private static final int SEEK_END = 2;
 
-    private Posix() {
-    }
+    private Posix() {}
 
     private static MethodHandle fn(String name, FunctionDescriptor d, Linker.Option... options) {
-        MemorySegment sym = LIBC.find(name).orElseThrow(() -> new UnsupportedOperationException(
-                "libc has no " + name + ": claude-bridge needs Linux with glibc 2.34 or newer"));
+        MemorySegment sym = LIBC.find(name)
+                .orElseThrow(() -> new UnsupportedOperationException(
+                        "libc has no " + name + ": claude-bridge needs Linux with glibc 2.34 or newer"));
         return LINKER.downcallHandle(sym, d, options);
     }
 
@@ -245,20 +287,28 @@ final class Posix {
      * (fchdir in the child, so no path is looked up again between the check and the start).
      */
     static int spawn(byte[][] argv, byte[][] envp, int cwdFd, int[] stdio) {
-        return spawn(argv, envp, (a, fa) -> {
-            for (int fd = 0; fd < 3; fd++) {
-                childFd(a, fa, fd, stdio[fd]);
-            }
-        }, (a, fa) -> check((int) FA_FCHDIR.invokeExact(fa, cwdFd), "addfchdir_np"));
+        return spawn(
+                argv,
+                envp,
+                (a, fa) -> {
+                    for (int fd = 0; fd < 3; fd++) {
+                        childFd(a, fa, fd, stdio[fd]);
+                    }
+                },
+                (a, fa) -> check((int) FA_FCHDIR.invokeExact(fa, cwdFd), "addfchdir_np"));
     }
 
     /** Like {@link #spawnOnTerminal(byte[][], byte[][], byte[], byte[], int)}, in the directory open as {@code cwdFd}. */
     static int spawnOnTerminal(byte[][] argv, byte[][] envp, int cwdFd, byte[] ttyPath, int stderr) {
-        return spawn(argv, envp, (a, fa) -> {
-            check((int) FA_OPEN.invokeExact(fa, 0, cString(a, ttyPath), O_RDWR, 0), "addopen");
-            check((int) FA_DUP2.invokeExact(fa, 0, 1), "adddup2");
-            childFd(a, fa, 2, stderr == CHILD_TERMINAL ? 0 : stderr);
-        }, (a, fa) -> check((int) FA_FCHDIR.invokeExact(fa, cwdFd), "addfchdir_np"));
+        return spawn(
+                argv,
+                envp,
+                (a, fa) -> {
+                    check((int) FA_OPEN.invokeExact(fa, 0, cString(a, ttyPath), O_RDWR, 0), "addopen");
+                    check((int) FA_DUP2.invokeExact(fa, 0, 1), "adddup2");
+                    childFd(a, fa, 2, stderr == CHILD_TERMINAL ? 0 : stderr);
+                },
+                (a, fa) -> check((int) FA_FCHDIR.invokeExact(fa, cwdFd), "addfchdir_np"));
     }
 
     /**
@@ -301,7 +351,8 @@ final class Posix {
     private static int openDirectoryNoFollow(int root, byte[] relative) throws Throwable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment state = a.allocate(CAPTURE);
-            int dir = (int) OPENAT.invokeExact(state, root, cString(a, new byte[] {'.'}), O_PATH | O_DIRECTORY | O_CLOEXEC);
+            int dir = (int)
+                    OPENAT.invokeExact(state, root, cString(a, new byte[] {'.'}), O_PATH | O_DIRECTORY | O_CLOEXEC);
             if (dir < 0) {
                 return -errno(state);
             }
@@ -313,7 +364,10 @@ final class Posix {
                     close(dir);
                     return -EXDEV;
                 }
-                int next = (int) OPENAT.invokeExact(state, dir, cString(a, part.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                int next = (int) OPENAT.invokeExact(
+                        state,
+                        dir,
+                        cString(a, part.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                         O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 int e = errno(state);
                 close(dir);
@@ -338,7 +392,8 @@ final class Posix {
     }
 
     private static int spawn(byte[][] argv, byte[][] envp, byte[] cwd, Stdio stdio) {
-        return spawn(argv, envp, stdio, (a, fa) -> check((int) FA_CHDIR.invokeExact(fa, cString(a, cwd)), "addchdir_np"));
+        return spawn(
+                argv, envp, stdio, (a, fa) -> check((int) FA_CHDIR.invokeExact(fa, cString(a, cwd)), "addchdir_np"));
     }
 
     private static int spawn(byte[][] argv, byte[][] envp, Stdio stdio, Stdio chdir) {
@@ -350,20 +405,30 @@ final class Posix {
      * descriptor 3 (the cgroup helper's status pipe).
      */
     static int spawn(byte[][] argv, byte[][] envp, int cwdFd, int[] stdio, int fd3) {
-        return spawn(argv, envp, (a, fa) -> {
-            for (int fd = 0; fd < 3; fd++) {
-                childFd(a, fa, fd, stdio[fd]);
-            }
-        }, (a, fa) -> check((int) FA_FCHDIR.invokeExact(fa, cwdFd), "addfchdir_np"), fd3);
+        return spawn(
+                argv,
+                envp,
+                (a, fa) -> {
+                    for (int fd = 0; fd < 3; fd++) {
+                        childFd(a, fa, fd, stdio[fd]);
+                    }
+                },
+                (a, fa) -> check((int) FA_FCHDIR.invokeExact(fa, cwdFd), "addfchdir_np"),
+                fd3);
     }
 
     /** {@link #spawnOnTerminal(byte[][], byte[][], int, byte[], int)} that also hands the child {@code fd3} as its descriptor 3. */
     static int spawnOnTerminal(byte[][] argv, byte[][] envp, int cwdFd, byte[] ttyPath, int stderr, int fd3) {
-        return spawn(argv, envp, (a, fa) -> {
-            check((int) FA_OPEN.invokeExact(fa, 0, cString(a, ttyPath), O_RDWR, 0), "addopen");
-            check((int) FA_DUP2.invokeExact(fa, 0, 1), "adddup2");
-            childFd(a, fa, 2, stderr == CHILD_TERMINAL ? 0 : stderr);
-        }, (a, fa) -> check((int) FA_FCHDIR.invokeExact(fa, cwdFd), "addfchdir_np"), fd3);
+        return spawn(
+                argv,
+                envp,
+                (a, fa) -> {
+                    check((int) FA_OPEN.invokeExact(fa, 0, cString(a, ttyPath), O_RDWR, 0), "addopen");
+                    check((int) FA_DUP2.invokeExact(fa, 0, 1), "adddup2");
+                    childFd(a, fa, 2, stderr == CHILD_TERMINAL ? 0 : stderr);
+                },
+                (a, fa) -> check((int) FA_FCHDIR.invokeExact(fa, cwdFd), "addfchdir_np"),
+                fd3);
     }
 
     private static int spawn(byte[][] argv, byte[][] envp, Stdio stdio, Stdio chdir, int fd3) {
@@ -384,9 +449,13 @@ final class Posix {
                 check((int) ATTR_SIGMASK.invokeExact(attr, sigs), "setsigmask");
                 check((int) SIGFILLSET.invokeExact(sigs), "sigfillset");
                 check((int) ATTR_SIGDEF.invokeExact(attr, sigs), "setsigdefault");
-                check((int) ATTR_FLAGS.invokeExact(attr, (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)), "setflags");
+                check(
+                        (int) ATTR_FLAGS.invokeExact(
+                                attr, (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)),
+                        "setflags");
                 MemorySegment pid = a.allocate(JAVA_INT);
-                int r = (int) SPAWN.invokeExact(pid, cString(a, argv[0]), fa, attr, cStrings(a, argv), cStrings(a, envp));
+                int r = (int)
+                        SPAWN.invokeExact(pid, cString(a, argv[0]), fa, attr, cStrings(a, argv), cStrings(a, envp));
                 if (r != 0) {
                     throw new SpawnException(strerror(r));
                 }
@@ -459,8 +528,7 @@ final class Posix {
     }
 
     /** A pseudo-terminal master descriptor and the path of its slave. */
-    record Pty(int master, String slavePath) {
-    }
+    record Pty(int master, String slavePath) {}
 
     /** Sets a terminal's window size; the kernel sends SIGWINCH to its foreground process group. */
     static void setWindowSize(int fd, int columns, int rows) {
@@ -625,7 +693,8 @@ final class Posix {
         return array;
     }
 
-    private static final java.lang.foreign.ValueLayout.OfByte JAVA_BYTE_LAYOUT = java.lang.foreign.ValueLayout.JAVA_BYTE;
+    private static final java.lang.foreign.ValueLayout.OfByte JAVA_BYTE_LAYOUT =
+            java.lang.foreign.ValueLayout.JAVA_BYTE;
 
     private static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) {

@@ -13,8 +13,7 @@ import java.util.Set;
  * for zombies, so "still running" must be read from the process state instead.
  */
 final class ProcStat {
-    private ProcStat() {
-    }
+    private ProcStat() {}
 
     /** Whether the process exists and is not a zombie. */
     static boolean running(long pid) {
@@ -30,7 +29,8 @@ final class ProcStat {
     /** The live (non-zombie) processes of a process group, from one scan of /proc. */
     static Set<Long> groupMembers(long pgid) {
         Set<Long> members = new HashSet<>();
-        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> isNumber(p.getFileName().toString()))) {
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(
+                Path.of("/proc"), p -> isNumber(p.getFileName().toString()))) {
             for (Path p : procs) {
                 String stat = read(p.resolve("stat"));
                 if (stat != null && pgrp(stat) == pgid && state(stat) != 'Z' && state(stat) != 'X') {

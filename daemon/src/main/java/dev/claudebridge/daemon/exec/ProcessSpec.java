@@ -14,7 +14,12 @@ import java.util.Map;
  * @param stdout what it gets as descriptor 1
  * @param stderr what it gets as descriptor 2
  */
-public record ProcessSpec(List<String> command, Map<String, String> env, Path cwd, StdioTarget stdin, StdioTarget stdout,
+public record ProcessSpec(
+        List<String> command,
+        Map<String, String> env,
+        Path cwd,
+        StdioTarget stdin,
+        StdioTarget stdout,
         StdioTarget stderr) {
     /** A process with pipes (or its terminal) as descriptors 0, 1 and 2. */
     public ProcessSpec(List<String> command, Map<String, String> env, Path cwd) {

@@ -17,8 +17,7 @@ import java.lang.foreign.ValueLayout;
 final class PtyStreams {
     private static final int BUFFER = 32 * 1024;
 
-    private PtyStreams() {
-    }
+    private PtyStreams() {}
 
     static InputStream input(int fd) {
         return new InputStream() {

@@ -32,6 +32,7 @@ public final class TreeCgroups {
     static final String MODE_PROPERTY = "claudebridge.cgroups";
     /** The helper program, when not in native/linux-ARCH/ beside the daemon's jar. */
     static final String HELPER_PROPERTY = "claudebridge.cgroupHelper";
+
     private static final String PREFIX = "claude-bridge-";
     private static final Pattern DAEMON_DIR = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-(\\d+)");
 
@@ -71,7 +72,8 @@ public final class TreeCgroups {
     }
 
     private static String describe(Optional<TreeCgroups> mode) {
-        return mode.map(c -> "one cgroup per request under " + c.dir + " (cgroup.kill ends setsid escapees; a watcher ends every tree if the daemon dies)")
+        return mode.map(c -> "one cgroup per request under " + c.dir
+                        + " (cgroup.kill ends setsid escapees; a watcher ends every tree if the daemon dies)")
                 .orElse("process group and descendant tracking (" + fallbackReason + ")");
     }
 
@@ -126,10 +128,15 @@ public final class TreeCgroups {
                 return; // exec succeeded: close-on-exec closed the pipe
             }
             Posix.waitpid(pid);
-            int errno = n == 5 ? ByteBuffer.wrap(buf.asSlice(1, 4).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))
-                    .order(ByteOrder.nativeOrder()).getInt() : 0;
-            throw new SpawnException(buf.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) == 'c'
-                    ? "cannot place the process in its request's cgroup: " + Posix.strerror(errno) : Posix.strerror(errno));
+            int errno = n == 5
+                    ? ByteBuffer.wrap(buf.asSlice(1, 4).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))
+                            .order(ByteOrder.nativeOrder())
+                            .getInt()
+                    : 0;
+            throw new SpawnException(
+                    buf.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) == 'c'
+                            ? "cannot place the process in its request's cgroup: " + Posix.strerror(errno)
+                            : Posix.strerror(errno));
         } finally {
             Posix.close(status[0]);
         }
@@ -158,7 +165,8 @@ public final class TreeCgroups {
         }
         Optional<Path> helper = helper();
         if (helper.isEmpty()) {
-            fallbackReason = "the cgroup helper claude-bridge-cgroup was not built for this machine (no C compiler at build time?)";
+            fallbackReason =
+                    "the cgroup helper claude-bridge-cgroup was not built for this machine (no C compiler at build time?)";
             return Optional.empty();
         }
         sweep(own.get());
@@ -195,15 +203,19 @@ public final class TreeCgroups {
         int[] p = Posix.pipe();
         int pid;
         try {
-            pid = Posix.spawn(new byte[][] {bytes(helper.toString()), bytes("watch"), bytes(dir.toString())}, new byte[0][],
-                    bytes("/"), new int[] {p[0], Posix.CHILD_DEV_NULL, 2});
+            pid = Posix.spawn(
+                    new byte[][] {bytes(helper.toString()), bytes("watch"), bytes(dir.toString())},
+                    new byte[0][],
+                    bytes("/"),
+                    new int[] {p[0], Posix.CHILD_DEV_NULL, 2});
         } catch (RuntimeException e) {
             Posix.close(p[1]);
             throw e;
         } finally {
             Posix.close(p[0]);
         }
-        Termination forked = Termination.ofWaitStatus(Posix.waitpid(pid)); // the watcher runs on in a process of its own
+        Termination forked =
+                Termination.ofWaitStatus(Posix.waitpid(pid)); // the watcher runs on in a process of its own
         if (!forked.equals(new Termination(false, 0))) {
             Posix.close(p[1]);
             throw new SpawnException("the watcher could not start (" + forked + ")");
@@ -216,7 +228,13 @@ public final class TreeCgroups {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(parent, PREFIX + "*")) {
             for (Path d : dirs) {
                 Matcher m = DAEMON_DIR.matcher(d.getFileName().toString());
-                if (!m.matches() || new TreeIdentity(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), 0, TreeIdentity.bootId()).alive()) {
+                if (!m.matches()
+                        || new TreeIdentity(
+                                        Long.parseLong(m.group(1)),
+                                        Long.parseLong(m.group(2)),
+                                        0,
+                                        TreeIdentity.bootId())
+                                .alive()) {
                     continue;
                 }
                 RequestCgroup daemon = new RequestCgroup(d);
@@ -238,8 +256,11 @@ public final class TreeCgroups {
     /** This process's cgroup directory in the cgroup v2 hierarchy, when that is mounted. */
     static Optional<Path> ownCgroup() {
         try {
-            String path = Files.readAllLines(Path.of("/proc/self/cgroup")).stream().filter(l -> l.startsWith("0::")).findFirst()
-                    .map(l -> l.substring(3)).orElse(null);
+            String path = Files.readAllLines(Path.of("/proc/self/cgroup")).stream()
+                    .filter(l -> l.startsWith("0::"))
+                    .findFirst()
+                    .map(l -> l.substring(3))
+                    .orElse(null);
             if (path == null) {
                 return Optional.empty();
             }
@@ -265,7 +286,11 @@ public final class TreeCgroups {
             return Optional.of(Path.of(given)).filter(Files::isExecutable);
         }
         try {
-            Path code = Path.of(TreeCgroups.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path code = Path.of(TreeCgroups.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             String arch = switch (System.getProperty("os.arch")) {
                 case "amd64", "x86_64" -> "x86_64";
                 case "aarch64", "arm64" -> "aarch64";
@@ -280,7 +305,11 @@ public final class TreeCgroups {
     }
 
     private static String unescape(String mountPoint) {
-        return mountPoint.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
+        return mountPoint
+                .replace("\\040", " ")
+                .replace("\\011", "\t")
+                .replace("\\012", "\n")
+                .replace("\\134", "\\");
     }
 
     private static byte[] bytes(String s) {

@@ -20,7 +20,10 @@ public record TreeIdentity(long pid, long startTime, long pgid, String boot) {
 
     /** Whether this very process still exists (not a later one with the same pid, not after a reboot). */
     public boolean alive() {
-        return boot.equals(bootId()) && stat(pid).map(f -> Long.parseLong(f[19]) == startTime && f[0].charAt(0) != 'Z').orElse(false);
+        return boot.equals(bootId())
+                && stat(pid)
+                        .map(f -> Long.parseLong(f[19]) == startTime && f[0].charAt(0) != 'Z')
+                        .orElse(false);
     }
 
     /**
@@ -58,7 +61,9 @@ public record TreeIdentity(long pid, long startTime, long pgid, String boot) {
     public static Optional<TreeIdentity> parse(String line) {
         String[] f = line.strip().split(" ");
         try {
-            return f.length == 4 ? Optional.of(new TreeIdentity(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), f[3]))
+            return f.length == 4
+                    ? Optional.of(
+                            new TreeIdentity(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), f[3]))
                     : Optional.empty();
         } catch (NumberFormatException e) {
             return Optional.empty();

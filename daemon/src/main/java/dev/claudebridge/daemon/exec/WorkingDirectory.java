@@ -87,7 +87,8 @@ public final class WorkingDirectory implements AutoCloseable {
             if (!real.startsWith(realRoot)) {
                 return -Posix.EXDEV;
             }
-            return Posix.openDirectoryBeneath(rootFd, bytes(realRoot.relativize(real).toString()));
+            return Posix.openDirectoryBeneath(
+                    rootFd, bytes(realRoot.relativize(real).toString()));
         } catch (IOException e) {
             return -Posix.EXDEV;
         }

@@ -33,7 +33,12 @@ public final class ArgumentPolicy {
      * @param allowSubcommands canonical subcommand paths ({@link ArgumentVocabulary#subcommand})
      * @param sandboxed whether the profile runs claude in the host-side sandbox
      */
-    public ArgumentPolicy(String profile, List<String> allowArgs, List<String> allowSubcommands, boolean sandboxed, OptionPaths paths) {
+    public ArgumentPolicy(
+            String profile,
+            List<String> allowArgs,
+            List<String> allowSubcommands,
+            boolean sandboxed,
+            OptionPaths paths) {
         this.profile = profile;
         this.allowArgs = Set.copyOf(allowArgs);
         this.allowSubcommands = List.copyOf(allowSubcommands);
@@ -66,34 +71,46 @@ public final class ArgumentPolicy {
     /** Every check that needs no file system: classes, early reads, values. */
     void check(List<String> argv, ParsedArgs parsed) {
         EarlyReads.refused(argv, parsed).ifPresent(word -> {
-            throw deny(word, "the argument '" + word + "' is never allowed through the bridge: claude acts on it before reading its"
-                    + " options (" + "background sessions, remote control, daemons, deep links, the agent view), wherever it stands;"
-                    + " no profile can allow it. To send it as prompt text, put it inside a longer argument.");
+            throw deny(
+                    word,
+                    "the argument '" + word
+                            + "' is never allowed through the bridge: claude acts on it before reading its"
+                            + " options ("
+                            + "background sessions, remote control, daemons, deep links, the agent view), wherever it stands;"
+                            + " no profile can allow it. To send it as prompt text, put it inside a longer argument.");
         });
         String line = "";
         for (ClaudeCli.Command c : parsed.command()) {
             line = line.isEmpty() ? c.name() : line + " " + c.name();
             switch (c.access()) {
-                case NEVER -> throw deny(line, "`claude " + line + "` is never allowed through the bridge: " + c.reason()
-                        + ". No profile can allow it; run it on the host.");
+                case NEVER ->
+                    throw deny(
+                            line,
+                            "`claude " + line + "` is never allowed through the bridge: " + c.reason()
+                                    + ". No profile can allow it; run it on the host.");
                 case OPT_IN, SANDBOX -> {
                     if (!subcommandAllowed(line)) {
-                        throw deny(line, "`claude " + line + "` is not allowed by profile '" + profile + "': " + c.reason()
-                                + ". An operator can allow it with allow-subcommands: [\"" + line + "\"] in profiles." + profile
-                                + " of the bridge's configuration.");
+                        throw deny(
+                                line,
+                                "`claude " + line + "` is not allowed by profile '" + profile + "': " + c.reason()
+                                        + ". An operator can allow it with allow-subcommands: [\"" + line
+                                        + "\"] in profiles." + profile
+                                        + " of the bridge's configuration.");
                     }
                 }
-                case DEFAULT -> {
-                }
+                case DEFAULT -> {}
             }
         }
         for (ParsedArgs.Use use : parsed.options()) {
             ClaudeCli.Option o = use.option();
             if (!use.known()) {
-                throw deny(use.spelling(), "the option " + use.spelling() + " is not one the bridge has classified"
-                        + (line.isEmpty() ? "" : " for `claude " + line + "`") + ", and unclassified options are refused. No profile"
-                        + " can allow it: the bridge must know how claude reads an option (and what it does) before passing it;"
-                        + " a newer claude's options come with a newer bridge.");
+                throw deny(
+                        use.spelling(),
+                        "the option " + use.spelling() + " is not one the bridge has classified"
+                                + (line.isEmpty() ? "" : " for `claude " + line + "`")
+                                + ", and unclassified options are refused. No profile"
+                                + " can allow it: the bridge must know how claude reads an option (and what it does) before passing it;"
+                                + " a newer claude's options come with a newer bridge.");
             }
             require(o.access(), o.canonical(), o.reason(), "the argument " + use.spelling());
             for (ParsedArgs.Value v : use.values()) {
@@ -101,29 +118,40 @@ public final class ArgumentPolicy {
             }
         }
         EarlyReads.eagerMismatch(argv, parsed).ifPresent(word -> {
-            throw deny(word, "the word '" + word + "' is not allowed through the bridge where it stands: claude's parser reads a value"
-                    + " or a prompt there, but claude's start-up scan reads it as a settings option, and the bridge refuses what the two"
-                    + " read differently. No profile can allow it.");
+            throw deny(
+                    word,
+                    "the word '" + word
+                            + "' is not allowed through the bridge where it stands: claude's parser reads a value"
+                            + " or a prompt there, but claude's start-up scan reads it as a settings option, and the bridge refuses what the two"
+                            + " read differently. No profile can allow it.");
         });
     }
 
     private void checkValue(ParsedArgs.Use use, String value) {
         String name = use.name();
         switch (use.option().kind()) {
-            case PERMISSION_MODE -> permissionMode(value, "the argument " + use.spelling() + (use.spelling().contains("=") ? "" : " " + value));
+            case PERMISSION_MODE ->
+                permissionMode(
+                        value,
+                        "the argument " + use.spelling() + (use.spelling().contains("=") ? "" : " " + value));
             case SETTING_SOURCES -> {
                 for (String s : value.split(",")) {
                     String src = s.strip();
                     if (!src.isEmpty() && !src.equals("user")) {
-                        throw deny(name + "=" + src, "--setting-sources " + value + " is not allowed through the bridge: the bridge decides"
-                                + " which settings files claude loads, and project and local settings are files in the workspace the caller"
-                                + " can write. Only '' (none) or 'user' may be passed; no profile can allow more.");
+                        throw deny(
+                                name + "=" + src,
+                                "--setting-sources " + value + " is not allowed through the bridge: the bridge decides"
+                                        + " which settings files claude loads, and project and local settings are files in the workspace the caller"
+                                        + " can write. Only '' (none) or 'user' may be passed; no profile can allow more.");
                     }
                 }
             }
             case PROMPT_TOOL -> {
                 if (!value.equals("stdio") && !value.startsWith("mcp__")) {
-                    throw deny(name, "--permission-prompt-tool may only be stdio (the Agent SDK's) or an MCP tool, not '" + value + "'");
+                    throw deny(
+                            name,
+                            "--permission-prompt-tool may only be stdio (the Agent SDK's) or an MCP tool, not '" + value
+                                    + "'");
                 }
             }
             case ALLOW_RULES -> {
@@ -134,16 +162,20 @@ public final class ArgumentPolicy {
                 }
             }
             case SETTINGS, MCP_CONFIG, AGENTS -> {
-                boolean inline = use.option().kind() == ClaudeCli.Kind.SETTINGS ? JsonArguments.inline(value) : JsonArguments.looksLikeJson(value);
+                boolean inline = use.option().kind() == ClaudeCli.Kind.SETTINGS
+                        ? JsonArguments.inline(value)
+                        : JsonArguments.looksLikeJson(value);
                 if (inline) {
                     json(use, value);
                 } else if (JsonArguments.looksLikeJson(value)) {
-                    throw deny(name, "the value of " + use.spelling() + " starts like JSON but claude would not read it as JSON: it would"
-                            + " take it as a file path relative to the working directory. The bridge refuses it; pass a JSON object.");
+                    throw deny(
+                            name,
+                            "the value of " + use.spelling()
+                                    + " starts like JSON but claude would not read it as JSON: it would"
+                                    + " take it as a file path relative to the working directory. The bridge refuses it; pass a JSON object.");
                 }
             }
-            case TEXT, PATH, FILE_SPEC, DENY_RULES -> {
-            }
+            case TEXT, PATH, FILE_SPEC, DENY_RULES -> {}
         }
     }
 
@@ -170,11 +202,16 @@ public final class ArgumentPolicy {
                 String text;
                 try {
                     if (Files.size(file) > MAX_JSON_FILE) {
-                        throw deny(use.name(), "the file " + value + " given to " + use.spelling() + " is larger than 1 MiB");
+                        throw deny(
+                                use.name(),
+                                "the file " + value + " given to " + use.spelling() + " is larger than 1 MiB");
                     }
                     text = Files.readString(file);
                 } catch (IOException e) {
-                    throw deny(use.name(), "the file " + value + " given to " + use.spelling() + " cannot be read on the host: " + e.getMessage());
+                    throw deny(
+                            use.name(),
+                            "the file " + value + " given to " + use.spelling() + " cannot be read on the host: "
+                                    + e.getMessage());
                 }
                 json(use, text);
                 // claude gets what was checked, not a path the caller could rewrite in between
@@ -187,13 +224,19 @@ public final class ArgumentPolicy {
     private void permissionMode(String mode, String where) {
         String m = mode.strip();
         switch (m.toLowerCase(Locale.ROOT)) {
-            case "default", "plan", "dontask", "manual" -> {
-            }
+            case "default", "plan", "dontask", "manual" -> {}
             case "acceptedits" -> needs("--permission-mode=acceptEdits", "claude edits files without asking", where);
             case "auto" -> needs("--permission-mode=auto", "a classifier, not a rule, approves tool calls", where);
-            case "bypasspermissions" -> require(ClaudeCli.Access.SANDBOX, "--permission-mode=bypassPermissions",
-                    "it lets claude run every tool on the host without asking", where);
-            default -> throw deny("--permission-mode", where + ": '" + mode + "' is not a permission mode the bridge has classified");
+            case "bypasspermissions" ->
+                require(
+                        ClaudeCli.Access.SANDBOX,
+                        "--permission-mode=bypassPermissions",
+                        "it lets claude run every tool on the host without asking",
+                        where);
+            default ->
+                throw deny(
+                        "--permission-mode",
+                        where + ": '" + mode + "' is not a permission mode the bridge has classified");
         }
     }
 
@@ -203,19 +246,25 @@ public final class ArgumentPolicy {
 
     private void require(ClaudeCli.Access access, String rule, String why, String where) {
         switch (access) {
-            case DEFAULT -> {
-            }
-            case NEVER -> throw deny(rule, where + " is never allowed through the bridge: " + why + ". No profile can allow it.");
+            case DEFAULT -> {}
+            case NEVER ->
+                throw deny(rule, where + " is never allowed through the bridge: " + why + ". No profile can allow it.");
             case OPT_IN -> {
                 if (!allowArgs.contains(rule)) {
-                    throw deny(rule, where + " is not allowed by profile '" + profile + "': " + why + ". An operator can allow it with"
-                            + " allow-args: [\"" + rule + "\"] in profiles." + profile + " of the bridge's configuration.");
+                    throw deny(
+                            rule,
+                            where + " is not allowed by profile '" + profile + "': " + why
+                                    + ". An operator can allow it with" + " allow-args: [\"" + rule + "\"] in profiles."
+                                    + profile + " of the bridge's configuration.");
                 }
             }
             case SANDBOX -> {
                 if (!allowArgs.contains(rule) || !sandboxed) {
-                    throw deny(rule, where + " is not allowed by profile '" + profile + "': " + why + ". Only a sandboxed profile can"
-                            + " allow it (sandbox: true and allow-args: [\"" + rule + "\"]); no unsandboxed profile can.");
+                    throw deny(
+                            rule,
+                            where + " is not allowed by profile '" + profile + "': " + why
+                                    + ". Only a sandboxed profile can" + " allow it (sandbox: true and allow-args: [\""
+                                    + rule + "\"]); no unsandboxed profile can.");
                 }
             }
         }

@@ -23,8 +23,7 @@ import java.util.Optional;
  * The first unknown option ends the reading: the policy refuses it, whatever follows.
  */
 public final class ArgvParser {
-    private ArgvParser() {
-    }
+    private ArgvParser() {}
 
     public static ParsedArgs parse(List<String> argv) {
         return parse(ClaudeCli.CLAUDE, argv);
@@ -74,8 +73,11 @@ public final class ArgvParser {
                     ParsedArgs.Use use = use(exact.get(), arg, t.index);
                     uses.add(use);
                     ClaudeCli.Arity a = exact.get().arity();
-                    if (a == ClaudeCli.Arity.REQUIRED || a == ClaudeCli.Arity.VARIADIC
-                            || (a == ClaudeCli.Arity.OPTIONAL && !tokens.isEmpty() && !maybeOption(tokens.peek().text))) {
+                    if (a == ClaudeCli.Arity.REQUIRED
+                            || a == ClaudeCli.Arity.VARIADIC
+                            || (a == ClaudeCli.Arity.OPTIONAL
+                                    && !tokens.isEmpty()
+                                    && !maybeOption(tokens.peek().text))) {
                         Token v = tokens.poll();
                         if (v != null) {
                             use.values().add(value(argv, v.index, v.text));
@@ -111,8 +113,8 @@ public final class ArgvParser {
                 }
             }
             if (maybeOption(arg)) {
-                ClaudeCli.Option unknown = new ClaudeCli.Option(List.of(arg), ClaudeCli.Arity.FLAG, ClaudeCli.Kind.TEXT,
-                        ClaudeCli.Access.NEVER, "");
+                ClaudeCli.Option unknown = new ClaudeCli.Option(
+                        List.of(arg), ClaudeCli.Arity.FLAG, ClaudeCli.Kind.TEXT, ClaudeCli.Access.NEVER, "");
                 uses.add(new ParsedArgs.Use(unknown, false, arg, t.index, new ArrayList<>()));
                 break; // Commander sends the rest to the unknown list; the policy refuses this option anyway
             }
@@ -141,6 +143,5 @@ public final class ArgvParser {
         return arg.length() > 1 && arg.charAt(0) == '-';
     }
 
-    private record Token(int index, String text, boolean synthetic) {
-    }
+    private record Token(int index, String text, boolean synthetic) {}
 }

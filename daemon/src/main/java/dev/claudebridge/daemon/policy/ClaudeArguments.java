@@ -13,7 +13,9 @@ import java.util.TreeSet;
  */
 public final class ClaudeArguments {
     /** Value-level rules, with the access they need. */
-    static final List<String> VALUE_RULES = List.of("--permission-mode=acceptEdits", "--permission-mode=auto", ToolRules.OUTSIDE);
+    static final List<String> VALUE_RULES =
+            List.of("--permission-mode=acceptEdits", "--permission-mode=auto", ToolRules.OUTSIDE);
+
     static final List<String> SANDBOX_RULES = List.of("--permission-mode=bypassPermissions");
 
     public static final ArgumentVocabulary VOCABULARY = new ArgumentVocabulary() {
@@ -30,12 +32,14 @@ public final class ClaudeArguments {
             }
             for (ClaudeCli.Option o : ClaudeCli.PROGRAM_OPTIONS) {
                 if (o.names().contains(e)) {
-                    throw new IllegalArgumentException("'" + entry + "' " + (o.access() == ClaudeCli.Access.NEVER
-                            ? "can never be allowed: " + o.reason() : "is allowed to every profile already"));
+                    throw new IllegalArgumentException("'" + entry + "' "
+                            + (o.access() == ClaudeCli.Access.NEVER
+                                    ? "can never be allowed: " + o.reason()
+                                    : "is allowed to every profile already"));
                 }
             }
-            throw new IllegalArgumentException("'" + entry + "' is not an argument a profile can allow; those are " + allowable()
-                    + " and --allowedTools=TOOL");
+            throw new IllegalArgumentException("'" + entry + "' is not an argument a profile can allow; those are "
+                    + allowable() + " and --allowedTools=TOOL");
         }
 
         @Override
@@ -46,13 +50,13 @@ public final class ClaudeArguments {
             if (optIn.contains(e)) {
                 return e;
             }
-            throw new IllegalArgumentException("'" + entry + "' " + (never.isEmpty() ? "is not a subcommand a profile can allow"
-                    : "can never be allowed: " + never) + "; those are " + optIn);
+            throw new IllegalArgumentException("'" + entry + "' "
+                    + (never.isEmpty() ? "is not a subcommand a profile can allow" : "can never be allowed: " + never)
+                    + "; those are " + optIn);
         }
     };
 
-    private ClaudeArguments() {
-    }
+    private ClaudeArguments() {}
 
     /** Every {@code allow-args} name but {@code --allowedTools=TOOL}. */
     static TreeSet<String> allowable() {
@@ -74,8 +78,11 @@ public final class ClaudeArguments {
             if (child.access() == ClaudeCli.Access.OPT_IN) {
                 optIn.add(line);
             }
-            if (child.access() == ClaudeCli.Access.NEVER && (line.equals(wanted) || wanted.startsWith(line + " ")
-                    || child.aliases().stream().anyMatch(a -> (prefix.isEmpty() ? a : prefix + " " + a).equals(wanted)))) {
+            if (child.access() == ClaudeCli.Access.NEVER
+                    && (line.equals(wanted)
+                            || wanted.startsWith(line + " ")
+                            || child.aliases().stream()
+                                    .anyMatch(a -> (prefix.isEmpty() ? a : prefix + " " + a).equals(wanted)))) {
                 found = child.reason();
             }
             String deeper = walk(child, line, wanted, optIn);

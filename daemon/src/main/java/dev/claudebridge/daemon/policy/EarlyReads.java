@@ -22,26 +22,47 @@ import java.util.Set;
  * </ul>
  */
 final class EarlyReads {
-    private static final Set<String> FIRST_WORDS = Set.of("remote-control", "rc", "remote", "sync", "bridge", "daemon", "logs",
-            "attach", "stop", "kill", "respawn", "rm", "apply-project-settings", "self-hosted-runner");
+    private static final Set<String> FIRST_WORDS = Set.of(
+            "remote-control",
+            "rc",
+            "remote",
+            "sync",
+            "bridge",
+            "daemon",
+            "logs",
+            "attach",
+            "stop",
+            "kill",
+            "respawn",
+            "rm",
+            "apply-project-settings",
+            "self-hosted-runner");
     private static final List<String> EAGER = List.of("--settings", "--managed-settings", "--setting-sources");
 
-    private EarlyReads() {
-    }
+    private EarlyReads() {}
 
     /** The word claude would act on before parsing, if any, with why it is refused. */
     static Optional<String> refused(List<String> argv, ParsedArgs parsed) {
         for (String a : argv) {
-            if (a.equals("--bg") || a.equals("--background") || a.equals("--routine") || a.startsWith("--routine=")
-                    || a.equals("--tmux") || a.startsWith("--tmux=") || a.equals("--handle-uri") || a.startsWith("cc://")
+            if (a.equals("--bg")
+                    || a.equals("--background")
+                    || a.equals("--routine")
+                    || a.startsWith("--routine=")
+                    || a.equals("--tmux")
+                    || a.startsWith("--tmux=")
+                    || a.equals("--handle-uri")
+                    || a.startsWith("cc://")
                     || a.startsWith("cc+unix://")) {
                 return Optional.of(a);
             }
         }
-        if (!argv.isEmpty() && (FIRST_WORDS.contains(argv.getFirst()) || argv.getFirst().startsWith("--") && isInternalMode(argv.getFirst()))) {
+        if (!argv.isEmpty()
+                && (FIRST_WORDS.contains(argv.getFirst())
+                        || argv.getFirst().startsWith("--") && isInternalMode(argv.getFirst()))) {
             return Optional.of(argv.getFirst());
         }
-        if (argv.size() > 1 && (argv.get(0).equals("plugin") || argv.get(0).equals("plugins"))
+        if (argv.size() > 1
+                && (argv.get(0).equals("plugin") || argv.get(0).equals("plugins"))
                 && (argv.get(1).equals("test") || argv.get(1).equals("validate"))) {
             return Optional.of(argv.get(0) + " " + argv.get(1)); // run before the parser, print mode or not
         }
@@ -63,8 +84,12 @@ final class EarlyReads {
                     i++;
                     continue;
                 }
-                onlyDebug &= a.equals("--debug") || a.equals("-d") || a.equals("--debug-to-stderr") || a.equals("-d2e")
-                        || a.startsWith("--debug=") || a.startsWith("--debug-file=");
+                onlyDebug &= a.equals("--debug")
+                        || a.equals("-d")
+                        || a.equals("--debug-to-stderr")
+                        || a.equals("-d2e")
+                        || a.startsWith("--debug=")
+                        || a.startsWith("--debug-file=");
             }
             if (onlyDebug) {
                 return Optional.of("agents");
@@ -86,7 +111,9 @@ final class EarlyReads {
             for (String name : EAGER) {
                 if (a.equals(name) || a.startsWith(name + "=")) {
                     int at = i;
-                    boolean asOption = parsed.options().stream().anyMatch(u -> u.index() == at && u.known() && u.name().equals(name));
+                    boolean asOption = parsed.options().stream()
+                            .anyMatch(u ->
+                                    u.index() == at && u.known() && u.name().equals(name));
                     if (!asOption) {
                         return Optional.of(a);
                     }
@@ -97,7 +124,18 @@ final class EarlyReads {
     }
 
     private static boolean isInternalMode(String a) {
-        return Set.of("--claude-in-chrome-mcp", "--chrome-native-host", "--computer-use-mcp", "--daemon-worker", "--bg-pty-host",
-                "--bg-spare", "--preload", "--eval-mock-server", "--update", "--upgrade").contains(a) || a.startsWith("--runner-declares=");
+        return Set.of(
+                                "--claude-in-chrome-mcp",
+                                "--chrome-native-host",
+                                "--computer-use-mcp",
+                                "--daemon-worker",
+                                "--bg-pty-host",
+                                "--bg-spare",
+                                "--preload",
+                                "--eval-mock-server",
+                                "--update",
+                                "--upgrade")
+                        .contains(a)
+                || a.startsWith("--runner-declares=");
     }
 }

@@ -14,7 +14,8 @@ import java.util.TreeMap;
  */
 public final class EnvPolicy {
     /** Terminal, locale and colour settings. A trailing {@code *} is a prefix. */
-    public static final List<String> TERMINAL = List.of("TERM", "COLORTERM", "LANG", "LC_*", "TZ", "NO_COLOR", "FORCE_COLOR");
+    public static final List<String> TERMINAL =
+            List.of("TERM", "COLORTERM", "LANG", "LC_*", "TZ", "NO_COLOR", "FORCE_COLOR");
 
     /**
      * What the Agent SDKs set to describe the caller (entry point, SDK version, the features it drives)
@@ -22,13 +23,30 @@ public final class EnvPolicy {
      * a secret or reaches anything on the host beyond the request's own claude.
      */
     public static final List<String> SDK_AND_TUNING = List.of(
-            "CLAUDE_CODE_ENTRYPOINT", "CLAUDE_AGENT_SDK_VERSION", "CLAUDE_AGENT_SDK_CLIENT_APP",
-            "CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING", "CLAUDE_CODE_SDK_READS_SESSION_STATE", "CLAUDE_CODE_SDK_READS_STARTUP_MARKS",
-            "CLAUDE_CODE_QUESTION_PREVIEW_FORMAT", "TRACEPARENT", "TRACESTATE",
-            "API_TIMEOUT_MS", "CLAUDE_CODE_MAX_RETRIES", "CLAUDE_CODE_STREAM_CLOSE_TIMEOUT", "MCP_TIMEOUT", "MCP_TOOL_TIMEOUT",
-            "MAX_MCP_OUTPUT_TOKENS", "CLAUDE_CODE_SDK_MCP_TOOL_IDLE_TIMEOUT", "CLAUDE_CODE_MAX_OUTPUT_TOKENS", "MAX_THINKING_TOKENS",
-            "BASH_DEFAULT_TIMEOUT_MS", "BASH_MAX_TIMEOUT_MS", "BASH_MAX_OUTPUT_LENGTH",
-            "DISABLE_TELEMETRY", "DISABLE_ERROR_REPORTING", "BUN_ENABLE_CRASH_REPORTING");
+            "CLAUDE_CODE_ENTRYPOINT",
+            "CLAUDE_AGENT_SDK_VERSION",
+            "CLAUDE_AGENT_SDK_CLIENT_APP",
+            "CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING",
+            "CLAUDE_CODE_SDK_READS_SESSION_STATE",
+            "CLAUDE_CODE_SDK_READS_STARTUP_MARKS",
+            "CLAUDE_CODE_QUESTION_PREVIEW_FORMAT",
+            "TRACEPARENT",
+            "TRACESTATE",
+            "API_TIMEOUT_MS",
+            "CLAUDE_CODE_MAX_RETRIES",
+            "CLAUDE_CODE_STREAM_CLOSE_TIMEOUT",
+            "MCP_TIMEOUT",
+            "MCP_TOOL_TIMEOUT",
+            "MAX_MCP_OUTPUT_TOKENS",
+            "CLAUDE_CODE_SDK_MCP_TOOL_IDLE_TIMEOUT",
+            "CLAUDE_CODE_MAX_OUTPUT_TOKENS",
+            "MAX_THINKING_TOKENS",
+            "BASH_DEFAULT_TIMEOUT_MS",
+            "BASH_MAX_TIMEOUT_MS",
+            "BASH_MAX_OUTPUT_LENGTH",
+            "DISABLE_TELEMETRY",
+            "DISABLE_ERROR_REPORTING",
+            "BUN_ENABLE_CRASH_REPORTING");
 
     /** The default allow-list: {@link #TERMINAL} and {@link #SDK_AND_TUNING}. */
     public static final List<String> DEFAULT_ALLOW = concat(TERMINAL, SDK_AND_TUNING);
@@ -39,33 +57,104 @@ public final class EnvPolicy {
      * never cross, and they are taken out of the daemon's own environment before anything is spawned.
      */
     public static final List<String> SESSION_BINDING = List.of(
-            "CLAUDECODE", "CLAUDE_CODE_SSE_PORT", "CLAUDE_CODE_CHILD_SESSION", "CLAUDE_CODE_SESSION_*", "CLAUDE_CODE_EXECPATH",
-            "CLAUDE_CODE_HOST_AUTH_ENV_VAR", "CLAUDE_CODE_PROVIDER_MANAGED_BY_HOST", "CLAUDE_CODE_SDK_HAS_OAUTH_REFRESH",
-            "CLAUDE_CODE_SDK_HAS_HOST_AUTH_REFRESH", "CLAUDE_CODE_REMOTE*", "CLAUDE_CODE_ENVIRONMENT_KIND",
-            "CLAUDE_CODE_SPAWNED_BY_SERVER", "CLAUDE_CODE_WEBSOCKET_AUTH_FILE_DESCRIPTOR", "CLAUDE_CODE_AUTO_CONNECT_IDE",
-            "CLAUDE_SESSION_*", "CLAUDE_BRIDGE_*", "CLAUDE_SSH_*", "CLAUDE_EFFORT", "AI_AGENT");
+            "CLAUDECODE",
+            "CLAUDE_CODE_SSE_PORT",
+            "CLAUDE_CODE_CHILD_SESSION",
+            "CLAUDE_CODE_SESSION_*",
+            "CLAUDE_CODE_EXECPATH",
+            "CLAUDE_CODE_HOST_AUTH_ENV_VAR",
+            "CLAUDE_CODE_PROVIDER_MANAGED_BY_HOST",
+            "CLAUDE_CODE_SDK_HAS_OAUTH_REFRESH",
+            "CLAUDE_CODE_SDK_HAS_HOST_AUTH_REFRESH",
+            "CLAUDE_CODE_REMOTE*",
+            "CLAUDE_CODE_ENVIRONMENT_KIND",
+            "CLAUDE_CODE_SPAWNED_BY_SERVER",
+            "CLAUDE_CODE_WEBSOCKET_AUTH_FILE_DESCRIPTOR",
+            "CLAUDE_CODE_AUTO_CONNECT_IDE",
+            "CLAUDE_SESSION_*",
+            "CLAUDE_BRIDGE_*",
+            "CLAUDE_SSH_*",
+            "CLAUDE_EFFORT",
+            "AI_AGENT");
 
     /**
      * Taken out of the daemon's own environment: {@link #SESSION_BINDING}, and the variables that
      * describe how the daemon itself was started (entry point, SDK, trace), which belong to each request.
      */
-    public static final List<String> NOT_INHERITED = concat(SESSION_BINDING, List.of(
-            "CLAUDE_CODE_ENTRYPOINT", "CLAUDE_AGENT_SDK_*", "CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING", "CLAUDE_CODE_SDK_READS_*",
-            "CLAUDE_CODE_QUESTION_PREVIEW_FORMAT", "TRACEPARENT", "TRACESTATE"));
+    public static final List<String> NOT_INHERITED = concat(
+            SESSION_BINDING,
+            List.of(
+                    "CLAUDE_CODE_ENTRYPOINT",
+                    "CLAUDE_AGENT_SDK_*",
+                    "CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING",
+                    "CLAUDE_CODE_SDK_READS_*",
+                    "CLAUDE_CODE_QUESTION_PREVIEW_FORMAT",
+                    "TRACEPARENT",
+                    "TRACESTATE"));
 
     /** Never passed on, allow-list or not (compared without case; a trailing {@code *} is a prefix). */
     public static final List<String> NEVER = List.of(
-            "LD_*", "DYLD_*", "NODE_OPTIONS", "NODE_PATH", "PATH", "HOME", "SHELL", "BASH_ENV", "ENV", "PROMPT_COMMAND",
-            "ANTHROPIC_*", "CLAUDE_CONFIG_DIR", "CLAUDE_CODE_OAUTH_TOKEN", "AWS_*", "GOOGLE_APPLICATION_CREDENTIALS",
-            "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR",
+            "LD_*",
+            "DYLD_*",
+            "NODE_OPTIONS",
+            "NODE_PATH",
+            "PATH",
+            "HOME",
+            "SHELL",
+            "BASH_ENV",
+            "ENV",
+            "PROMPT_COMMAND",
+            "ANTHROPIC_*",
+            "CLAUDE_CONFIG_DIR",
+            "CLAUDE_CODE_OAUTH_TOKEN",
+            "AWS_*",
+            "GOOGLE_APPLICATION_CREDENTIALS",
+            "HTTP_PROXY",
+            "HTTPS_PROXY",
+            "ALL_PROXY",
+            "NO_PROXY",
+            "NODE_EXTRA_CA_CERTS",
+            "SSL_CERT_FILE",
+            "SSL_CERT_DIR",
             // hooks through which the tools claude runs (git, java, python, editors, pagers) would run caller code
-            "GIT_SSH", "GIT_SSH_COMMAND", "GIT_CONFIG*", "GIT_EXEC_PATH", "GIT_ASKPASS", "GIT_PROXY_COMMAND", "GIT_EXTERNAL_DIFF",
-            "GIT_PAGER", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_TEMPLATE_DIR", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS",
-            "JDK_JAVA_OPTIONS", "PYTHONSTARTUP", "PYTHONPATH", "PYTHONHOME", "PERL5OPT", "PERL5LIB", "PERLLIB", "RUBYOPT",
-            "RUBYLIB", "GCONV_PATH", "EDITOR", "VISUAL", "PAGER", "MANPAGER", "LESSOPEN", "LESSCLOSE", "BROWSER",
-            "SSH_ASKPASS", "SUDO_ASKPASS", "NPM_CONFIG_*", "IFS",
+            "GIT_SSH",
+            "GIT_SSH_COMMAND",
+            "GIT_CONFIG*",
+            "GIT_EXEC_PATH",
+            "GIT_ASKPASS",
+            "GIT_PROXY_COMMAND",
+            "GIT_EXTERNAL_DIFF",
+            "GIT_PAGER",
+            "GIT_EDITOR",
+            "GIT_SEQUENCE_EDITOR",
+            "GIT_TEMPLATE_DIR",
+            "JAVA_TOOL_OPTIONS",
+            "_JAVA_OPTIONS",
+            "JDK_JAVA_OPTIONS",
+            "PYTHONSTARTUP",
+            "PYTHONPATH",
+            "PYTHONHOME",
+            "PERL5OPT",
+            "PERL5LIB",
+            "PERLLIB",
+            "RUBYOPT",
+            "RUBYLIB",
+            "GCONV_PATH",
+            "EDITOR",
+            "VISUAL",
+            "PAGER",
+            "MANPAGER",
+            "LESSOPEN",
+            "LESSCLOSE",
+            "BROWSER",
+            "SSH_ASKPASS",
+            "SUDO_ASKPASS",
+            "NPM_CONFIG_*",
+            "IFS",
             // the Bun runtime the native claude is built on reads these as NODE_OPTIONS would be read
-            "BUN_OPTIONS", "BUN_INSPECT*", "BUN_CONFIG_*");
+            "BUN_OPTIONS",
+            "BUN_INSPECT*",
+            "BUN_CONFIG_*");
 
     private final List<String> allow;
 
@@ -79,7 +168,8 @@ public final class EnvPolicy {
 
     /** Whether a caller's variable of this name may reach the host process. */
     public boolean permits(String name) {
-        return allow.stream().anyMatch(p -> matches(p, name, false)) && NEVER.stream().noneMatch(p -> matches(p, name, true))
+        return allow.stream().anyMatch(p -> matches(p, name, false))
+                && NEVER.stream().noneMatch(p -> matches(p, name, true))
                 && SESSION_BINDING.stream().noneMatch(p -> matches(p, name, true));
     }
 

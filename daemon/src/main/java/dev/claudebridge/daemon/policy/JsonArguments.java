@@ -20,19 +20,48 @@ import java.util.Set;
  * the host.
  */
 final class JsonArguments {
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .disable(JsonParser.Feature.ALLOW_COMMENTS).build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(JsonParser.Feature.ALLOW_COMMENTS)
+            .build();
 
     /** Settings keys a caller may pass, and what each may hold. */
-    private static final Set<String> SETTINGS_KEYS = Set.of("permissions", "sandbox", "model", "includeCoAuthoredBy",
-            "alwaysThinkingEnabled", "outputStyle", "disableAllHooks", "spinnerTipsEnabled", "language");
-    private static final Set<String> PERMISSIONS_KEYS = Set.of("allow", "deny", "ask", "defaultMode", "disableBypassPermissionsMode");
-    private static final Set<String> SANDBOX_KEYS = Set.of("enabled", "failIfUnavailable", "autoAllowBashIfSandboxed",
-            "allowUnsandboxedCommands", "network", "filesystem", "excludedCommands", "ignoreViolations", "enableWeakerNestedSandbox");
+    private static final Set<String> SETTINGS_KEYS = Set.of(
+            "permissions",
+            "sandbox",
+            "model",
+            "includeCoAuthoredBy",
+            "alwaysThinkingEnabled",
+            "outputStyle",
+            "disableAllHooks",
+            "spinnerTipsEnabled",
+            "language");
+
+    private static final Set<String> PERMISSIONS_KEYS =
+            Set.of("allow", "deny", "ask", "defaultMode", "disableBypassPermissionsMode");
+    private static final Set<String> SANDBOX_KEYS = Set.of(
+            "enabled",
+            "failIfUnavailable",
+            "autoAllowBashIfSandboxed",
+            "allowUnsandboxedCommands",
+            "network",
+            "filesystem",
+            "excludedCommands",
+            "ignoreViolations",
+            "enableWeakerNestedSandbox");
     private static final Set<String> SANDBOX_FILESYSTEM_KEYS = Set.of("denyRead", "denyWrite");
-    private static final Set<String> AGENT_KEYS = Set.of("description", "prompt", "tools", "disallowedTools", "model", "effort",
-            "maxTurns", "color", "permissionMode");
+    private static final Set<String> AGENT_KEYS = Set.of(
+            "description",
+            "prompt",
+            "tools",
+            "disallowedTools",
+            "model",
+            "effort",
+            "maxTurns",
+            "color",
+            "permissionMode");
 
     /** What a check needs from the policy: to require an opt-in, or to refuse. */
     interface Gate {
@@ -46,8 +75,7 @@ final class JsonArguments {
         void permissionMode(String mode, String where);
     }
 
-    private JsonArguments() {
-    }
+    private JsonArguments() {}
 
     /** claude's own test for inline settings JSON: trimmed, it starts with '{' and ends with '}'. */
     static boolean inline(String value) {
@@ -65,12 +93,15 @@ final class JsonArguments {
         try {
             JsonNode n = JSON.readTree(text);
             if (n == null || !n.isObject()) {
-                throw gate.refuse(option, "the value of " + option + " is JSON but not an object; claude needs a JSON object");
+                throw gate.refuse(
+                        option, "the value of " + option + " is JSON but not an object; claude needs a JSON object");
             }
             return n;
         } catch (JsonProcessingException e) {
-            throw gate.refuse(option, "the value of " + option + " is not valid JSON (" + e.getOriginalMessage()
-                    + "); the bridge passes only JSON it has read and checked");
+            throw gate.refuse(
+                    option,
+                    "the value of " + option + " is not valid JSON (" + e.getOriginalMessage()
+                            + "); the bridge passes only JSON it has read and checked");
         }
     }
 
@@ -79,22 +110,28 @@ final class JsonArguments {
             String key = e.getKey();
             JsonNode v = e.getValue();
             if (!SETTINGS_KEYS.contains(key)) {
-                throw gate.refuse(option + ":" + key, "the settings key '" + key + "' in " + option + " is not allowed through the bridge:"
-                        + " a caller's settings may only hold " + new java.util.TreeSet<>(SETTINGS_KEYS) + " (keys such as env, hooks and"
-                        + " apiKeyHelper would set the host's environment or run commands on it). This cannot be allowed by configuration;"
-                        + " put such settings in the host's own settings files.");
+                throw gate.refuse(
+                        option + ":" + key,
+                        "the settings key '" + key + "' in " + option + " is not allowed through the bridge:"
+                                + " a caller's settings may only hold " + new java.util.TreeSet<>(SETTINGS_KEYS)
+                                + " (keys such as env, hooks and"
+                                + " apiKeyHelper would set the host's environment or run commands on it). This cannot be allowed by configuration;"
+                                + " put such settings in the host's own settings files.");
             }
             switch (key) {
                 case "permissions" -> permissions(v, option, gate);
                 case "sandbox" -> sandbox(v, option, gate);
                 case "disableAllHooks" -> {
                     if (!v.isBoolean() || !v.booleanValue()) {
-                        throw gate.refuse(option + ":disableAllHooks", "disableAllHooks in " + option + " may only be true");
+                        throw gate.refuse(
+                                option + ":disableAllHooks", "disableAllHooks in " + option + " may only be true");
                     }
                 }
                 default -> {
                     if (!v.isValueNode()) {
-                        throw gate.refuse(option + ":" + key, "the settings key '" + key + "' in " + option + " must be a plain value");
+                        throw gate.refuse(
+                                option + ":" + key,
+                                "the settings key '" + key + "' in " + option + " must be a plain value");
                     }
                 }
             }
@@ -107,8 +144,11 @@ final class JsonArguments {
         for (Map.Entry<String, JsonNode> e : p.properties()) {
             String key = e.getKey();
             if (!PERMISSIONS_KEYS.contains(key)) {
-                throw gate.refuse(option + ":permissions." + key, "permissions." + key + " in " + option + " is not allowed through the bridge"
-                        + " (only " + new java.util.TreeSet<>(PERMISSIONS_KEYS) + "; additional directories are --add-dir, which the bridge maps). This cannot be allowed by configuration.");
+                throw gate.refuse(
+                        option + ":permissions." + key,
+                        "permissions." + key + " in " + option + " is not allowed through the bridge" + " (only "
+                                + new java.util.TreeSet<>(PERMISSIONS_KEYS)
+                                + "; additional directories are --add-dir, which the bridge maps). This cannot be allowed by configuration.");
             }
             JsonNode v = e.getValue();
             switch (key) {
@@ -119,7 +159,10 @@ final class JsonArguments {
                         }
                         for (ToolRules.Rule r : ToolRules.split(rule.textValue())) {
                             for (ToolRules.Need n : ToolRules.needs(r)) {
-                                gate.require(n.rule(), n.why(), "the rule " + r.text() + " in permissions.allow of " + option);
+                                gate.require(
+                                        n.rule(),
+                                        n.why(),
+                                        "the rule " + r.text() + " in permissions.allow of " + option);
                             }
                         }
                     }
@@ -128,7 +171,9 @@ final class JsonArguments {
                 case "defaultMode" -> gate.permissionMode(v.asText(), "permissions.defaultMode in " + option);
                 default -> {
                     if (!"disable".equals(v.asText())) {
-                        throw gate.refuse(option, "permissions.disableBypassPermissionsMode in " + option + " may only be \"disable\"");
+                        throw gate.refuse(
+                                option,
+                                "permissions.disableBypassPermissionsMode in " + option + " may only be \"disable\"");
                     }
                 }
             }
@@ -140,19 +185,27 @@ final class JsonArguments {
         for (Map.Entry<String, JsonNode> e : s.properties()) {
             String key = e.getKey();
             if (!SANDBOX_KEYS.contains(key)) {
-                throw gate.refuse(option + ":sandbox." + key, "sandbox." + key + " in " + option + " is not allowed through the bridge (only "
-                        + new java.util.TreeSet<>(SANDBOX_KEYS) + "). This cannot be allowed by configuration.");
+                throw gate.refuse(
+                        option + ":sandbox." + key,
+                        "sandbox." + key + " in " + option + " is not allowed through the bridge (only "
+                                + new java.util.TreeSet<>(SANDBOX_KEYS)
+                                + "). This cannot be allowed by configuration.");
             }
             if (key.equals("autoAllowBashIfSandboxed") && e.getValue().asBoolean(false)) {
-                gate.require("--allowedTools=Bash", "it lets claude run commands on the host without asking (a sandbox still lets them read"
-                        + " the host's files)", "sandbox.autoAllowBashIfSandboxed in " + option);
+                gate.require(
+                        "--allowedTools=Bash",
+                        "it lets claude run commands on the host without asking (a sandbox still lets them read"
+                                + " the host's files)",
+                        "sandbox.autoAllowBashIfSandboxed in " + option);
             }
             if (key.equals("filesystem")) {
                 requireObject(e.getValue(), "sandbox.filesystem in " + option, option, gate);
                 for (Map.Entry<String, JsonNode> f : e.getValue().properties()) {
                     if (!SANDBOX_FILESYSTEM_KEYS.contains(f.getKey())) {
-                        throw gate.refuse(option + ":sandbox.filesystem." + f.getKey(), "sandbox.filesystem." + f.getKey() + " in " + option
-                                + " is not allowed through the bridge: a caller may only deny (denyRead, denyWrite). This cannot be allowed by configuration.");
+                        throw gate.refuse(
+                                option + ":sandbox.filesystem." + f.getKey(),
+                                "sandbox.filesystem." + f.getKey() + " in " + option
+                                        + " is not allowed through the bridge: a caller may only deny (denyRead, denyWrite). This cannot be allowed by configuration.");
                     }
                 }
             }
@@ -162,7 +215,10 @@ final class JsonArguments {
     static void mcpConfig(JsonNode c, String option, Gate gate) {
         for (Map.Entry<String, JsonNode> e : c.properties()) {
             if (!e.getKey().equals("mcpServers")) {
-                throw gate.refuse(option + ":" + e.getKey(), "the key '" + e.getKey() + "' in " + option + " is not allowed (only mcpServers). This cannot be allowed by configuration.");
+                throw gate.refuse(
+                        option + ":" + e.getKey(),
+                        "the key '" + e.getKey() + "' in " + option
+                                + " is not allowed (only mcpServers). This cannot be allowed by configuration.");
             }
             requireObject(e.getValue(), "mcpServers in " + option, option, gate);
             for (Map.Entry<String, JsonNode> server : e.getValue().properties()) {
@@ -170,16 +226,24 @@ final class JsonArguments {
                 requireObject(s, "the MCP server '" + server.getKey() + "' in " + option, option, gate);
                 String type = s.path("type").asText(s.has("command") ? "stdio" : "");
                 if (!type.equals("sdk")) {
-                    throw gate.refuse(option + ":" + (type.isEmpty() ? "untyped" : type), "the MCP server '" + server.getKey() + "' in " + option
-                            + " is of type '" + (type.isEmpty() ? "(none)" : type) + "', which is not allowed through the bridge: only the Agent"
-                            + " SDK's in-process servers (type: sdk) are; " + (type.equals("stdio") ? "a stdio server is a command run on the host."
-                            : "remote servers cannot be passed in this version.") + " This cannot be allowed by configuration; configure"
-                            + " MCP servers on the host instead.");
+                    throw gate.refuse(
+                            option + ":" + (type.isEmpty() ? "untyped" : type),
+                            "the MCP server '" + server.getKey() + "' in " + option
+                                    + " is of type '" + (type.isEmpty() ? "(none)" : type)
+                                    + "', which is not allowed through the bridge: only the Agent"
+                                    + " SDK's in-process servers (type: sdk) are; "
+                                    + (type.equals("stdio")
+                                            ? "a stdio server is a command run on the host."
+                                            : "remote servers cannot be passed in this version.")
+                                    + " This cannot be allowed by configuration; configure"
+                                    + " MCP servers on the host instead.");
                 }
                 for (Map.Entry<String, JsonNode> f : s.properties()) {
                     if (!f.getKey().equals("type") && !f.getKey().equals("name")) {
-                        throw gate.refuse(option + ":sdk." + f.getKey(), "the sdk MCP server '" + server.getKey() + "' in " + option
-                                + " may only have type and name, not " + f.getKey());
+                        throw gate.refuse(
+                                option + ":sdk." + f.getKey(),
+                                "the sdk MCP server '" + server.getKey() + "' in " + option
+                                        + " may only have type and name, not " + f.getKey());
                     }
                 }
             }
@@ -191,9 +255,12 @@ final class JsonArguments {
             requireObject(agent.getValue(), "the agent '" + agent.getKey() + "' in " + option, option, gate);
             for (Map.Entry<String, JsonNode> f : agent.getValue().properties()) {
                 if (!AGENT_KEYS.contains(f.getKey())) {
-                    throw gate.refuse(option + ":" + f.getKey(), "the agent '" + agent.getKey() + "' in " + option + " has the key '"
-                            + f.getKey() + "', which is not allowed through the bridge (only " + new java.util.TreeSet<>(AGENT_KEYS) + "). This cannot be"
-                            + " allowed by configuration.");
+                    throw gate.refuse(
+                            option + ":" + f.getKey(),
+                            "the agent '" + agent.getKey() + "' in " + option + " has the key '"
+                                    + f.getKey() + "', which is not allowed through the bridge (only "
+                                    + new java.util.TreeSet<>(AGENT_KEYS) + "). This cannot be"
+                                    + " allowed by configuration.");
                 }
                 if (f.getKey().equals("permissionMode")) {
                     gate.permissionMode(f.getValue().asText(), "the agent '" + agent.getKey() + "' in " + option);

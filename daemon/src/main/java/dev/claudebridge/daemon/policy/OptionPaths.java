@@ -47,13 +47,17 @@ public final class OptionPaths {
             throw deny(what + " cannot be passed: profile '" + profile + "' maps no container paths to the host");
         }
         if (value.startsWith("~")) {
-            throw deny(what + " starts with ~, which would mean a home directory on the host; give a path under a mapped directory");
+            throw deny(
+                    what
+                            + " starts with ~, which would mean a home directory on the host; give a path under a mapped directory");
         }
         Path container = Path.of(containerCwd).resolve(value).normalize();
-        PathMapping m = mapper.covering(container).orElseThrow(() -> deny(what + " is outside the mapped paths "
-                + mapper.mappings().stream().map(PathMapping::toString).toList() + " of profile '" + profile
-                + "'; use a path under one of them, or ask the operator to add a mapping"));
-        Path host = m.host().resolve(m.container().relativize(container).toString()).normalize();
+        PathMapping m = mapper.covering(container)
+                .orElseThrow(() -> deny(what + " is outside the mapped paths "
+                        + mapper.mappings().stream().map(PathMapping::toString).toList() + " of profile '" + profile
+                        + "'; use a path under one of them, or ask the operator to add a mapping"));
+        Path host =
+                m.host().resolve(m.container().relativize(container).toString()).normalize();
         try {
             Path root = m.host().toRealPath();
             Path existing = host;
@@ -64,7 +68,11 @@ public final class OptionPaths {
             if (!real.startsWith(root)) {
                 throw deny(what + " leads outside its mapping " + m + " through a symbolic link (to " + real + ")");
             }
-            return real.resolve(existing == null ? host.toString() : existing.relativize(host).toString()).toString();
+            return real.resolve(
+                            existing == null
+                                    ? host.toString()
+                                    : existing.relativize(host).toString())
+                    .toString();
         } catch (IOException e) {
             throw deny(what + " maps to " + host + ", which cannot be resolved on the host: " + e.getMessage());
         }

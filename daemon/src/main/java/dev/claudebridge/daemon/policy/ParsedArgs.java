@@ -13,7 +13,9 @@ import java.util.List;
 public record ParsedArgs(List<ClaudeCli.Command> command, List<Use> options, List<Integer> operands, boolean print) {
     public ParsedArgs {
         command = List.copyOf(command);
-        options = options.stream().map(u -> new Use(u.option(), u.known(), u.spelling(), u.index(), List.copyOf(u.values()))).toList();
+        options = options.stream()
+                .map(u -> new Use(u.option(), u.known(), u.spelling(), u.index(), List.copyOf(u.values())))
+                .toList();
         operands = List.copyOf(operands);
     }
 
@@ -44,6 +46,5 @@ public record ParsedArgs(List<ClaudeCli.Command> command, List<Use> options, Lis
      * @param prefix what precedes the value in that argv element ({@code --opt=} or {@code -n}), "" when it is the whole element
      * @param text the value
      */
-    public record Value(int index, String prefix, String text) {
-    }
+    public record Value(int index, String prefix, String text) {}
 }

@@ -19,7 +19,8 @@ public final class PathMapper {
 
     public PathMapper(List<PathMapping> mappings) {
         this.mappings = mappings.stream()
-                .sorted(Comparator.comparingInt((PathMapping m) -> m.container().getNameCount()).reversed())
+                .sorted(Comparator.comparingInt((PathMapping m) -> m.container().getNameCount())
+                        .reversed())
                 .toList();
     }
 
@@ -46,16 +47,21 @@ public final class PathMapper {
             real = host.toRealPath();
             root = m.host().toRealPath();
         } catch (IOException e) {
-            throw new Denial(ErrorCode.CWD_NOT_MAPPED, "the working directory " + containerPath + " maps to "
-                    + host + ", which does not exist on the host");
+            throw new Denial(
+                    ErrorCode.CWD_NOT_MAPPED,
+                    "the working directory " + containerPath + " maps to " + host
+                            + ", which does not exist on the host");
         }
         if (!real.startsWith(root)) {
-            throw new Denial(ErrorCode.CWD_NOT_MAPPED, "the working directory " + containerPath
-                    + " leads outside its mapping " + m + " through a symbolic link (to " + real + ")");
+            throw new Denial(
+                    ErrorCode.CWD_NOT_MAPPED,
+                    "the working directory " + containerPath + " leads outside its mapping " + m
+                            + " through a symbolic link (to " + real + ")");
         }
         if (!Files.isDirectory(real)) {
-            throw new Denial(ErrorCode.CWD_NOT_MAPPED, "the working directory " + containerPath
-                    + " maps to " + real + ", which is not a directory");
+            throw new Denial(
+                    ErrorCode.CWD_NOT_MAPPED,
+                    "the working directory " + containerPath + " maps to " + real + ", which is not a directory");
         }
         return real;
     }
@@ -71,10 +77,17 @@ public final class PathMapper {
             throw new Denial(ErrorCode.CWD_NOT_MAPPED, "the working directory must be absolute, got " + containerPath);
         }
         Path normal = p.normalize();
-        PathMapping m = covering(normal).orElseThrow(() -> new Denial(ErrorCode.CWD_NOT_MAPPED,
-                "the working directory " + containerPath + " is not under any mapped path; mapped: "
-                        + (mappings.isEmpty() ? "(none)" : mappings.stream().map(PathMapping::toString).toList())
-                        + ". Run claude from inside a mapped directory, or ask the operator to add a mapping (--map CONTAINER=HOST)."));
+        PathMapping m = covering(normal)
+                .orElseThrow(
+                        () -> new Denial(
+                                ErrorCode.CWD_NOT_MAPPED,
+                                "the working directory " + containerPath + " is not under any mapped path; mapped: "
+                                        + (mappings.isEmpty()
+                                                ? "(none)"
+                                                : mappings.stream()
+                                                        .map(PathMapping::toString)
+                                                        .toList())
+                                        + ". Run claude from inside a mapped directory, or ask the operator to add a mapping (--map CONTAINER=HOST)."));
         return m.host().resolve(m.container().relativize(normal).toString()).normalize();
     }
 
@@ -125,15 +138,29 @@ public final class PathMapper {
                 if (real.startsWith(root)) {
                     return;
                 }
-                first = first != null ? first : new Denial(ErrorCode.POLICY_DENIED, OptionPaths.RULE, what + " (" + host
-                        + ") was changed while the request waited and now leads outside its mapping " + m + " (to " + real + ")");
+                first = first != null
+                        ? first
+                        : new Denial(
+                                ErrorCode.POLICY_DENIED,
+                                OptionPaths.RULE,
+                                what + " (" + host
+                                        + ") was changed while the request waited and now leads outside its mapping "
+                                        + m + " (to " + real + ")");
             } catch (IOException e) {
-                first = first != null ? first : new Denial(ErrorCode.POLICY_DENIED, OptionPaths.RULE, what + " (" + host
-                        + ") cannot be resolved on the host any more: " + e.getMessage());
+                first = first != null
+                        ? first
+                        : new Denial(
+                                ErrorCode.POLICY_DENIED,
+                                OptionPaths.RULE,
+                                what + " (" + host + ") cannot be resolved on the host any more: " + e.getMessage());
             }
         }
-        throw first != null ? first
-                : new Denial(ErrorCode.POLICY_DENIED, OptionPaths.RULE, what + " (" + host + ") is no longer under a mapped directory");
+        throw first != null
+                ? first
+                : new Denial(
+                        ErrorCode.POLICY_DENIED,
+                        OptionPaths.RULE,
+                        what + " (" + host + ") is no longer under a mapped directory");
     }
 
     /** The mapping that covers a normalized absolute container path (the longest prefix). */

@@ -51,7 +51,8 @@ public final class PeerIds {
     }
 
     /** Whether a peer's user or group (name or id) is one of the rule's entries (names or ids). */
-    static boolean matches(String peer, List<String> entries, java.util.function.Function<String, OptionalLong> resolve) {
+    static boolean matches(
+            String peer, List<String> entries, java.util.function.Function<String, OptionalLong> resolve) {
         if (peer.isEmpty()) {
             return false;
         }

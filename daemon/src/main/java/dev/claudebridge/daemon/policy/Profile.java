@@ -13,8 +13,12 @@ public record Profile(ProfileConfig config, PathMapper paths, EnvPolicy env, Arg
         List<String> allow = new ArrayList<>(EnvPolicy.DEFAULT_ALLOW);
         allow.addAll(c.envAllow());
         PathMapper paths = new PathMapper(c.mappings());
-        return new Profile(c, paths, new EnvPolicy(allow),
-                new ArgumentPolicy(c.name(), c.allowArgs(), c.allowSubcommands(), c.sandbox(), new OptionPaths(paths, c.name())));
+        return new Profile(
+                c,
+                paths,
+                new EnvPolicy(allow),
+                new ArgumentPolicy(
+                        c.name(), c.allowArgs(), c.allowSubcommands(), c.sandbox(), new OptionPaths(paths, c.name())));
     }
 
     public String name() {

@@ -46,7 +46,9 @@ public final class ProfileBinder {
                 return Optional.of(p);
             }
         }
-        return Optional.ofNullable(listeners.get(listener)).flatMap(ListenerConfig::profile).map(profiles::get);
+        return Optional.ofNullable(listeners.get(listener))
+                .flatMap(ListenerConfig::profile)
+                .map(profiles::get);
     }
 
     /**
@@ -57,8 +59,12 @@ public final class ProfileBinder {
     }
 
     public static Denial denied(String listener, String user, String group) {
-        return new Denial(ErrorCode.ACCESS_DENIED, "profile-binding", "no profile of this bridge admits a caller with uid "
-                + (user.isEmpty() ? "(unknown)" : user) + " and gid " + (group.isEmpty() ? "(unknown)" : group) + " on " + listener
-                + "; the operator can add a profile whose match rule names this uid or gid, or give the socket a profile");
+        return new Denial(
+                ErrorCode.ACCESS_DENIED,
+                "profile-binding",
+                "no profile of this bridge admits a caller with uid "
+                        + (user.isEmpty() ? "(unknown)" : user) + " and gid " + (group.isEmpty() ? "(unknown)" : group)
+                        + " on " + listener
+                        + "; the operator can add a profile whose match rule names this uid or gid, or give the socket a profile");
     }
 }

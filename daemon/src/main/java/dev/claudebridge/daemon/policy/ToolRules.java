@@ -19,20 +19,38 @@ final class ToolRules {
     /** The opt-in that lets rules reach outside the working directory. */
     static final String OUTSIDE = "--allowedTools=outside-workspace";
     /** Tools whose approval runs commands or writes files. */
-    static final Set<String> EXECUTE_OR_WRITE = Set.of("Bash", "PowerShell", "Edit", "MultiEdit", "Write", "NotebookEdit");
+    static final Set<String> EXECUTE_OR_WRITE =
+            Set.of("Bash", "PowerShell", "Edit", "MultiEdit", "Write", "NotebookEdit");
     /** Tools whose specifier is a path pattern. */
-    static final Set<String> FILE_TOOLS = Set.of("Read", "Edit", "MultiEdit", "Write", "NotebookEdit", "NotebookRead", "Glob", "Grep", "LS");
+    static final Set<String> FILE_TOOLS =
+            Set.of("Read", "Edit", "MultiEdit", "Write", "NotebookEdit", "NotebookRead", "Glob", "Grep", "LS");
     /** Tools whose approval neither runs commands, writes, nor reads outside the working directory by itself. */
-    static final Set<String> HARMLESS = Set.of("WebFetch", "WebSearch", "Task", "Agent", "TodoWrite", "TodoRead", "ExitPlanMode",
-            "EnterPlanMode", "BashOutput", "KillShell", "KillBash", "Skill", "SlashCommand", "AskUserQuestion", "ToolSearch",
-            "ListMcpResourcesTool", "ReadMcpResourceTool", "SendUserMessage", "TaskOutput", "TaskStop");
+    static final Set<String> HARMLESS = Set.of(
+            "WebFetch",
+            "WebSearch",
+            "Task",
+            "Agent",
+            "TodoWrite",
+            "TodoRead",
+            "ExitPlanMode",
+            "EnterPlanMode",
+            "BashOutput",
+            "KillShell",
+            "KillBash",
+            "Skill",
+            "SlashCommand",
+            "AskUserQuestion",
+            "ToolSearch",
+            "ListMcpResourcesTool",
+            "ReadMcpResourceTool",
+            "SendUserMessage",
+            "TaskOutput",
+            "TaskStop");
 
-    private ToolRules() {
-    }
+    private ToolRules() {}
 
     /** A rule as written, its tool and specifier (absent for {@code Tool}). */
-    record Rule(String text, String tool, Optional<String> specifier) {
-    }
+    record Rule(String text, String tool, Optional<String> specifier) {}
 
     /** Splits one value into rules; a malformed one (unbalanced parentheses) is kept whole, as its own rule. */
     static List<Rule> split(String value) {
@@ -72,24 +90,38 @@ final class ToolRules {
         List<Need> out = new ArrayList<>();
         String tool = r.tool();
         if (EXECUTE_OR_WRITE.contains(tool)) {
-            out.add(new Need("--allowedTools=" + tool, "it lets claude " + (tool.equals("Bash") || tool.equals("PowerShell")
-                    ? "run commands on the host" : "write files") + " without asking"));
+            out.add(new Need(
+                    "--allowedTools=" + tool,
+                    "it lets claude "
+                            + (tool.equals("Bash") || tool.equals("PowerShell")
+                                    ? "run commands on the host"
+                                    : "write files")
+                            + " without asking"));
         } else if (!FILE_TOOLS.contains(tool) && !HARMLESS.contains(tool) && !tool.startsWith("mcp__")) {
             out.add(new Need("--allowedTools=" + tool, "the bridge has not classified the tool '" + tool + "'"));
         }
         if (FILE_TOOLS.contains(tool)) {
             String spec = r.specifier().map(String::strip).orElse("");
             if (reachesOut(spec)) {
-                out.add(new Need(OUTSIDE, spec.isEmpty() || spec.equals("*") ? "without a path it approves every path on the host"
-                        : "the path '" + spec + "' reaches outside the working directory"));
+                out.add(new Need(
+                        OUTSIDE,
+                        spec.isEmpty() || spec.equals("*")
+                                ? "without a path it approves every path on the host"
+                                : "the path '" + spec + "' reaches outside the working directory"));
             }
         }
         return out;
     }
 
     static boolean reachesOut(String spec) {
-        if (spec.isEmpty() || spec.equals("*") || spec.startsWith("/") || spec.startsWith("~") || spec.startsWith("\\")
-                || spec.contains("$") || spec.contains("%") || spec.matches("^[A-Za-z]:.*")) {
+        if (spec.isEmpty()
+                || spec.equals("*")
+                || spec.startsWith("/")
+                || spec.startsWith("~")
+                || spec.startsWith("\\")
+                || spec.contains("$")
+                || spec.contains("%")
+                || spec.matches("^[A-Za-z]:.*")) {
             return true;
         }
         for (String part : spec.split("[/\\\\]")) {
@@ -101,6 +133,5 @@ final class ToolRules {
     }
 
     /** An opt-in a rule needs: the {@code allow-args} entry and the reason. */
-    record Need(String rule, String why) {
-    }
+    record Need(String rule, String why) {}
 }

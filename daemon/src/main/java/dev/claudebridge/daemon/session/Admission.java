@@ -5,7 +5,7 @@ package dev.claudebridge.daemon.session;
  * default admits everything at once.
  */
 public interface Admission {
-    Admission UNLIMITED = (session, notice) -> () -> { };
+    Admission UNLIMITED = (session, notice) -> () -> {};
 
     /**
      * Blocks until the request may run.
@@ -31,8 +31,7 @@ public interface Admission {
          * calling {@code stop} with a reason, which the session shows on the caller's stderr before it
          * ends the process tree. The default ignores it.
          */
-        default void running(java.util.function.Consumer<String> stop) {
-        }
+        default void running(java.util.function.Consumer<String> stop) {}
 
         @Override
         void close();

@@ -20,14 +20,16 @@ public final class BaseUrlPin {
     /** Where claude reads managed settings on Linux. */
     public static final Path MANAGED_DIR = Path.of("/etc/claude-code");
 
-    private BaseUrlPin() {
-    }
+    private BaseUrlPin() {}
 
     /** A short description of what pins it, e.g. {@code /etc/claude-code/managed-settings.json}; empty when nothing does. */
     public static Optional<String> pinnedBy(Map<String, String> daemonEnv, Path managedDir) {
         for (Path f : managedFiles(managedDir)) {
             try {
-                JsonNode url = DaemonSettings.JSON.readTree(Files.readString(f)).path("env").path("ANTHROPIC_BASE_URL");
+                JsonNode url = DaemonSettings.JSON
+                        .readTree(Files.readString(f))
+                        .path("env")
+                        .path("ANTHROPIC_BASE_URL");
                 if (url.isTextual() && !url.asText().isBlank()) {
                     return Optional.of(f + " (" + url.asText() + ")");
                 }

@@ -19,7 +19,8 @@ import java.util.Optional;
  * @param daemonEnv the environment the host process inherits
  * @param profiles binds callers to their profile (path mappings, env list, argument policy, limits)
  */
-public record BridgeSettings(BridgeConfig config, ClaudeLocator claude, Map<String, String> daemonEnv, ProfileBinder profiles) {
+public record BridgeSettings(
+        BridgeConfig config, ClaudeLocator claude, Map<String, String> daemonEnv, ProfileBinder profiles) {
     public BridgeSettings {
         daemonEnv = Map.copyOf(daemonEnv);
     }
@@ -31,7 +32,10 @@ public record BridgeSettings(BridgeConfig config, ClaudeLocator claude, Map<Stri
      */
     public static BridgeSettings of(BridgeConfig config, Map<String, String> daemonEnv) {
         Map<String, String> env = EnvPolicy.inheritable(daemonEnv);
-        return new BridgeSettings(config, new ClaudeLocator(config.claude().path(), env), env,
+        return new BridgeSettings(
+                config,
+                new ClaudeLocator(config.claude().path(), env),
+                env,
                 new ProfileBinder(config, PeerIds.system()));
     }
 

@@ -26,7 +26,9 @@ import java.util.regex.Pattern;
 final class ConversationControl {
     /** The rule named in refusals and the audit log. */
     static final String RULE = "conversation-owner";
-    private static final Pattern UUID_FORM = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private static final Pattern UUID_FORM =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     /** What to change in the argv, and the claims to record before claude starts. */
     record Decision(ArgvEdit edit, List<String> claims) {
@@ -38,14 +40,16 @@ final class ConversationControl {
                     throw deny("the session id " + id + " is another caller's conversation");
                 } catch (java.io.UncheckedIOException e) {
                     // a conversation nobody could later prove is the caller's must not start
-                    throw new Refusal(ErrorCode.INTERNAL, RULE, "the bridge could not record the conversation: " + e.getMessage());
+                    throw new Refusal(
+                            ErrorCode.INTERNAL,
+                            RULE,
+                            "the bridge could not record the conversation: " + e.getMessage());
                 }
             }
         }
     }
 
-    private ConversationControl() {
-    }
+    private ConversationControl() {}
 
     /**
      * @param argv the argv {@code parsed} describes
@@ -60,10 +64,13 @@ final class ConversationControl {
         Optional<ParsedArgs.Use> resume = last(parsed, "--resume");
         Optional<ParsedArgs.Use> cont = last(parsed, "--continue");
         boolean fork = has(parsed, "--fork-session");
-        Optional<String> sessionId = last(parsed, "--session-id").flatMap(u -> u.values().isEmpty() ? Optional.empty()
-                : Optional.of(u.values().getLast().text()));
+        Optional<String> sessionId = last(parsed, "--session-id")
+                .flatMap(u -> u.values().isEmpty()
+                        ? Optional.empty()
+                        : Optional.of(u.values().getLast().text()));
         if (has(parsed, "--from-pr")) {
-            throw deny("--from-pr resumes conversations by pull request, which the bridge cannot check belong to you; resume by session id");
+            throw deny(
+                    "--from-pr resumes conversations by pull request, which the bridge cannot check belong to you; resume by session id");
         }
         List<String> prefix = new ArrayList<>();
         Set<Integer> drop = new HashSet<>();
@@ -71,7 +78,8 @@ final class ConversationControl {
         List<String> claims = new ArrayList<>();
         Optional<String> resumed = Optional.empty();
         if (cont.isPresent()) {
-            // claude would take the directory's latest conversation, whoever started it: the caller's own latest instead
+            // claude would take the directory's latest conversation, whoever started it: the caller's own latest
+            // instead
             for (ParsedArgs.Use u : parsed.options()) {
                 if (u.name().equals("--continue")) {
                     remove(u, argv, parsed, drop, replace);
@@ -80,15 +88,17 @@ final class ConversationControl {
         }
         if (resume.isPresent()) {
             if (resume.get().values().isEmpty()) {
-                throw deny("--resume without a session id opens a picker that lists every conversation in this directory, other callers'"
-                        + " included; give the id: --resume SESSION_ID");
+                throw deny(
+                        "--resume without a session id opens a picker that lists every conversation in this directory, other callers'"
+                                + " included; give the id: --resume SESSION_ID");
             }
             String id = resume.get().values().getLast().text();
             if (id.endsWith(".jsonl") || id.contains("/")) {
                 throw deny("--resume by transcript path is not allowed through the bridge; give the session id");
             }
             if (!UUID_FORM.matcher(id).matches()) {
-                throw deny("--resume '" + id + "' is not a session id; through the bridge, conversations are resumed by id");
+                throw deny("--resume '" + id
+                        + "' is not a session id; through the bridge, conversations are resumed by id");
             }
             resumed = Optional.of(id.toLowerCase(Locale.ROOT));
         } else if (cont.isPresent()) {
@@ -99,7 +109,8 @@ final class ConversationControl {
             String id = resumed.get();
             Optional<String> holder = records.owner(id);
             if (holder.isEmpty() || !holder.get().equals(owner)) {
-                throw deny("session " + id + " is not one of your conversations through this bridge (the bridge lets each caller resume"
+                throw deny("session " + id
+                        + " is not one of your conversations through this bridge (the bridge lets each caller resume"
                         + " only the conversations it started)");
             }
             if (!fork) {
@@ -132,15 +143,21 @@ final class ConversationControl {
     }
 
     /** Takes an option out: its own element, or its letter from a cluster of flags like {@code -pc}. */
-    private static void remove(ParsedArgs.Use u, List<String> argv, ParsedArgs parsed, Set<Integer> drop, Map<Integer, String> replace) {
+    private static void remove(
+            ParsedArgs.Use u, List<String> argv, ParsedArgs parsed, Set<Integer> drop, Map<Integer, String> replace) {
         String element = replace.getOrDefault(u.index(), argv.get(u.index()));
         if (element.equals(u.spelling()) && u.option().names().contains(element)) {
             drop.add(u.index());
             return;
         }
-        boolean flagsOnly = element.matches("-[A-Za-z0-9]+") && parsed.options().stream().filter(o -> o.index() == u.index())
-                .allMatch(o -> o.option().arity() == ClaudeCli.Arity.FLAG);
-        String letter = u.option().names().stream().filter(n -> n.length() == 2 && !n.startsWith("--")).findFirst().orElse("");
+        boolean flagsOnly = element.matches("-[A-Za-z0-9]+")
+                && parsed.options().stream()
+                        .filter(o -> o.index() == u.index())
+                        .allMatch(o -> o.option().arity() == ClaudeCli.Arity.FLAG);
+        String letter = u.option().names().stream()
+                .filter(n -> n.length() == 2 && !n.startsWith("--"))
+                .findFirst()
+                .orElse("");
         if (!flagsOnly || letter.isEmpty() || element.indexOf(letter.charAt(1)) < 1) {
             throw deny("write " + u.name() + " as an argument of its own (not inside '" + element + "')");
         }

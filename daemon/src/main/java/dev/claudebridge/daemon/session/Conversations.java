@@ -35,8 +35,7 @@ public final class Conversations {
     static final Duration RETENTION = Duration.ofDays(90);
 
     /** One conversation: its owner, the host directory it runs in, and when it was last started or resumed. */
-    record Entry(String id, String owner, String cwd, Instant used) {
-    }
+    record Entry(String id, String owner, String cwd, Instant used) {}
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private final Optional<Path> file;
@@ -63,7 +62,11 @@ public final class Conversations {
                 for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                     try {
                         JsonNode n = DaemonSettings.JSON.readTree(line);
-                        c.put(new Entry(n.get("id").asText(), n.get("owner").asText(), n.get("cwd").asText(), Instant.parse(n.get("used").asText())));
+                        c.put(new Entry(
+                                n.get("id").asText(),
+                                n.get("owner").asText(),
+                                n.get("cwd").asText(),
+                                Instant.parse(n.get("used").asText())));
                     } catch (IOException | RuntimeException e) {
                         bad++; // a line cut short by a crash; the ones before it still count
                     }
@@ -80,7 +83,11 @@ public final class Conversations {
             List<String> lines = new ArrayList<>();
             c.entries.values().forEach(e -> lines.add(line(e)));
             Files.write(tmp, lines, StandardCharsets.UTF_8);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    tmp,
+                    file,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep conversation records in " + file + ": " + e.getMessage(), e);
         }
@@ -98,8 +105,10 @@ public final class Conversations {
 
     /** The owner's most recently started or resumed conversation in a host directory. */
     synchronized Optional<String> latest(String owner, String cwd) {
-        return entries.values().stream().filter(e -> e.owner().equals(owner) && e.cwd().equals(cwd))
-                .max(Comparator.comparing(Entry::used)).map(Entry::id);
+        return entries.values().stream()
+                .filter(e -> e.owner().equals(owner) && e.cwd().equals(cwd))
+                .max(Comparator.comparing(Entry::used))
+                .map(Entry::id);
     }
 
     /**
@@ -116,10 +125,16 @@ public final class Conversations {
         Entry e = new Entry(id, owner, cwd, Instant.now());
         if (file.isPresent()) {
             try {
-                Files.writeString(file.get(), line(e) + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND, StandardOpenOption.CREATE,
+                Files.writeString(
+                        file.get(),
+                        line(e) + "\n",
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.APPEND,
+                        StandardOpenOption.CREATE,
                         StandardOpenOption.SYNC);
             } catch (IOException x) {
-                throw new UncheckedIOException("cannot record conversation " + id + " in " + file.get() + ": " + x.getMessage(), x);
+                throw new UncheckedIOException(
+                        "cannot record conversation " + id + " in " + file.get() + ": " + x.getMessage(), x);
             }
         }
         put(e);
@@ -133,7 +148,10 @@ public final class Conversations {
 
     private static String line(Entry e) {
         var n = DaemonSettings.JSON.createObjectNode();
-        n.put("id", e.id()).put("owner", e.owner()).put("cwd", e.cwd()).put("used", e.used().toString());
+        n.put("id", e.id())
+                .put("owner", e.owner())
+                .put("cwd", e.cwd())
+                .put("used", e.used().toString());
         return n.toString();
     }
 }

@@ -27,14 +27,23 @@ final class DaemonSettings {
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** Home-relative paths whose contents are credentials; denied to Read and Edit. */
-    static final List<String> SECRETS = List.of(".ssh/**", ".aws/**", ".config/gcloud/**", ".azure/**", ".kube/**",
-            ".docker/config.json", ".netrc", ".git-credentials", ".gnupg/**", ".npmrc", ".pypirc");
+    static final List<String> SECRETS = List.of(
+            ".ssh/**",
+            ".aws/**",
+            ".config/gcloud/**",
+            ".azure/**",
+            ".kube/**",
+            ".docker/config.json",
+            ".netrc",
+            ".git-credentials",
+            ".gnupg/**",
+            ".npmrc",
+            ".pypirc");
 
     /** Workspace files that usually hold credentials; denied wherever they are. */
     static final List<String> SECRET_FILES = List.of("**/.env", "**/.env.*");
 
-    private DaemonSettings() {
-    }
+    private DaemonSettings() {}
 
     /** The settings for one profile, given the environment claude runs in (its HOME, CLAUDE_CONFIG_DIR). */
     static ObjectNode of(ProfileConfig profile, Map<String, String> env) {
@@ -78,15 +87,19 @@ final class DaemonSettings {
 
     /** Whether the profile lets callers use a bypass permission mode (its allow-args name one). */
     static boolean bypassAllowed(ProfileConfig profile) {
-        return profile.allowArgs().stream().map(a -> a.trim().replaceFirst("\\s+", "=").toLowerCase(Locale.ROOT))
-                .anyMatch(a -> a.equals("--dangerously-skip-permissions") || a.equals("--allow-dangerously-skip-permissions")
+        return profile.allowArgs().stream()
+                .map(a -> a.trim().replaceFirst("\\s+", "=").toLowerCase(Locale.ROOT))
+                .anyMatch(a -> a.equals("--dangerously-skip-permissions")
+                        || a.equals("--allow-dangerously-skip-permissions")
                         || a.equals("--permission-mode=bypasspermissions"));
     }
 
     /** {@code base} with {@code top} merged over it (objects by key, arrays joined without repeats, else top wins); base is changed. */
     static JsonNode merge(JsonNode base, JsonNode top) {
         if (base instanceof ObjectNode b && top instanceof ObjectNode t) {
-            t.properties().forEach(e -> b.set(e.getKey(), b.has(e.getKey()) ? merge(b.get(e.getKey()), e.getValue()) : e.getValue()));
+            t.properties()
+                    .forEach(e -> b.set(
+                            e.getKey(), b.has(e.getKey()) ? merge(b.get(e.getKey()), e.getValue()) : e.getValue()));
             return b;
         }
         if (base instanceof ArrayNode b && top instanceof ArrayNode t) {

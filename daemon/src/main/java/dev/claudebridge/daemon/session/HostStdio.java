@@ -13,17 +13,25 @@ import dev.claudebridge.protocol.Terminal;
  * output is a (private) regular file; anything else is a pipe (or the terminal, when the caller has one). On a terminal, the caller's TERM is the process's.
  */
 final class HostStdio {
-    private HostStdio() {
-    }
+    private HostStdio() {}
 
     /** @param dir the working directory, already open (spec.cwd() is not used) */
     static HostProcess start(ProcessSpec spec, Request r, dev.claudebridge.daemon.exec.WorkingDirectory dir) {
         if (r.terminal().isPresent()) {
             Terminal t = r.terminal().get();
-            ProcessSpec s = spec.withStdio(StdioTarget.DEFAULT, StdioTarget.DEFAULT, onTerminal(r.stdio().stderr()));
-            return HostProcess.startOnTerminal(t.term().isEmpty() ? s : s.withEnv("TERM", t.term()), dir, t.columns(), t.rows());
+            ProcessSpec s = spec.withStdio(
+                    StdioTarget.DEFAULT,
+                    StdioTarget.DEFAULT,
+                    onTerminal(r.stdio().stderr()));
+            return HostProcess.startOnTerminal(
+                    t.term().isEmpty() ? s : s.withEnv("TERM", t.term()), dir, t.columns(), t.rows());
         }
-        return HostProcess.start(spec.withStdio(target(r.stdio().stdin()), output(r.stdio().stdout()), output(r.stdio().stderr())), dir);
+        return HostProcess.start(
+                spec.withStdio(
+                        target(r.stdio().stdin()),
+                        output(r.stdio().stdout()),
+                        output(r.stdio().stderr())),
+                dir);
     }
 
     static StdioTarget target(StdioKind k) {

@@ -24,8 +24,7 @@ final class OutputDrain {
     /** Bytes read from a pipe at once, and the largest payload sent. */
     static final int CHUNK = Frame.MAX_DATA_PAYLOAD / 2;
 
-    private record Chunk(FrameType type, byte[] data, AtomicLong counter) {
-    }
+    private record Chunk(FrameType type, byte[] data, AtomicLong counter) {}
 
     private final ArrayDeque<Chunk> queue = new ArrayDeque<>();
     private final FrameWriter writer;
@@ -37,7 +36,13 @@ final class OutputDrain {
     private final Thread stderrReader;
     private final Thread sender;
 
-    OutputDrain(String id, FrameWriter writer, InputStream stdout, AtomicLong outCounter, InputStream stderr, AtomicLong errCounter) {
+    OutputDrain(
+            String id,
+            FrameWriter writer,
+            InputStream stdout,
+            AtomicLong outCounter,
+            InputStream stderr,
+            AtomicLong errCounter) {
         this.id = id;
         this.writer = writer;
         this.readers = 2;
@@ -62,23 +67,26 @@ final class OutputDrain {
     }
 
     private Thread reader(InputStream from, FrameType type, AtomicLong counter) {
-        return Thread.ofPlatform().daemon().name(type.name().toLowerCase() + "-" + id).start(() -> {
-            byte[] buf = new byte[CHUNK];
-            try (from) {
-                int n;
-                while ((n = from.read(buf)) >= 0) {
-                    if (n > 0 && !put(new Chunk(type, Arrays.copyOf(buf, n), counter))) {
-                        break; // nobody to send to: stop reading (the relay ends the tree)
+        return Thread.ofPlatform()
+                .daemon()
+                .name(type.name().toLowerCase() + "-" + id)
+                .start(() -> {
+                    byte[] buf = new byte[CHUNK];
+                    try (from) {
+                        int n;
+                        while ((n = from.read(buf)) >= 0) {
+                            if (n > 0 && !put(new Chunk(type, Arrays.copyOf(buf, n), counter))) {
+                                break; // nobody to send to: stop reading (the relay ends the tree)
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the pipe broke or was closed under us: nothing more to read
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        readerDone();
                     }
-                }
-            } catch (IOException e) {
-                // the pipe broke or was closed under us: nothing more to read
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                readerDone();
-            }
-        });
+                });
     }
 
     /** Queues a chunk, waiting while the queue is at its limit; false once sending has failed. */
@@ -129,7 +137,8 @@ final class OutputDrain {
                 sent(c);
             }
         } catch (IOException e) {
-            fail(); // the caller is gone (or stopped reading past the write deadline): readers stop, the relay ends the tree
+            fail(); // the caller is gone (or stopped reading past the write deadline): readers stop, the relay ends the
+            // tree
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             fail();

@@ -31,7 +31,9 @@ public record Peer(String listener, String user, String group, long pid, String 
 
     @Override
     public String toString() {
-        return listener + (user.isEmpty() ? "" : " uid=" + user + " gid=" + group) + (pid == 0 ? "" : " pid=" + pid)
+        return listener
+                + (user.isEmpty() ? "" : " uid=" + user + " gid=" + group)
+                + (pid == 0 ? "" : " pid=" + pid)
                 + (container.isEmpty() ? "" : " container=" + container);
     }
 }

@@ -28,31 +28,46 @@ import java.util.stream.Stream;
  * configuration claude loads ({@link SettingsControl}) and whose conversations it may reach
  * ({@link ConversationControl}). Closing it removes the scratch directory.
  */
-record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch, SpawnPaths paths) implements AutoCloseable {
+record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch, SpawnPaths paths)
+        implements AutoCloseable {
     /**
      * @param profile the caller's profile; empty refuses the request ({@code access_denied})
      * @param conversations who owns which claude conversation; a new one is recorded here before the plan is returned
      * @throws Refusal when claude is missing, the profile needs a sandbox, or the daemon's own edits refuse the request
      * @throws dev.claudebridge.daemon.policy.Denial when the request breaks the profile's policy, or a path is not mapped
      */
-    static Plan of(BridgeSettings settings, Optional<Profile> profile, Peer peer, Request request, String id, Conversations conversations) {
+    static Plan of(
+            BridgeSettings settings,
+            Optional<Profile> profile,
+            Peer peer,
+            Request request,
+            String id,
+            Conversations conversations) {
         Profile p = profile.orElseThrow(() -> ProfileBinder.denied(peer.listener(), peer.user(), peer.group()));
         RequestSizes.check(request, p.config().request(), p.name());
         if (p.config().sandbox()) {
-            throw new Refusal(ErrorCode.POLICY_DENIED, "sandbox", "profile '" + p.name()
-                    + "' requires the host-side sandbox, which this version of the bridge does not provide; the request was not run");
+            throw new Refusal(
+                    ErrorCode.POLICY_DENIED,
+                    "sandbox",
+                    "profile '" + p.name()
+                            + "' requires the host-side sandbox, which this version of the bridge does not provide; the request was not run");
         }
         List<String> argv = p.arguments().admit(request.argv(), request.cwd());
         ParsedArgs parsed = ArgvParser.parse(request.argv()); // its value indexes hold in argv too
-        ClaudeCommand claude = settings.claude().locate().orElseThrow(() -> new Refusal(ErrorCode.CLAUDE_NOT_FOUND,
-                "claude is not installed on the host (the bridge looked " + settings.claude().searchDescription()
-                        + "). Install Claude Code on the host, or start the daemon with --claude PATH."));
+        ClaudeCommand claude = settings.claude()
+                .locate()
+                .orElseThrow(() -> new Refusal(
+                        ErrorCode.CLAUDE_NOT_FOUND,
+                        "claude is not installed on the host (the bridge looked "
+                                + settings.claude().searchDescription()
+                                + "). Install Claude Code on the host, or start the daemon with --claude PATH."));
         Optional<Path> scratch = Optional.empty();
         Path cwd;
         if (p.paths().isEmpty()) {
             // no mapping configured: the caller's directory means nothing on the host, so run in an empty private one
             try {
-                cwd = Files.createTempDirectory("claude-bridge-" + id + "-",
+                cwd = Files.createTempDirectory(
+                        "claude-bridge-" + id + "-",
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -63,10 +78,14 @@ record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch, Sp
         }
         Map<String, String> env = p.env().processEnvironment(settings.daemonEnv(), request.env());
         String owner = ConversationControl.owner(p.name(), peer);
-        SpawnPaths paths = SpawnPaths.of(p.paths(), request.cwd(), parsed, argv); // before the daemon's edits: parsed's indexes hold here
+        SpawnPaths paths = SpawnPaths.of(
+                p.paths(), request.cwd(), parsed, argv); // before the daemon's edits: parsed's indexes hold here
         try {
-            ConversationControl.Decision conversation = ConversationControl.decide(parsed, argv, conversations, owner, cwd.toString());
-            argv = SettingsControl.edit(parsed, argv, p.config(), env).and(conversation.edit()).apply(argv);
+            ConversationControl.Decision conversation =
+                    ConversationControl.decide(parsed, argv, conversations, owner, cwd.toString());
+            argv = SettingsControl.edit(parsed, argv, p.config(), env)
+                    .and(conversation.edit())
+                    .apply(argv);
             conversation.record(conversations, owner, cwd.toString());
         } catch (RuntimeException e) {
             new Plan(null, List.of(), scratch, paths).close();

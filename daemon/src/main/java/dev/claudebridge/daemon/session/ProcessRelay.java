@@ -75,7 +75,9 @@ final class ProcessRelay {
         if (output.awaitReaders(killGrace.toMillis() + 1000)) {
             p.releaseTerminal(); // no reader can still be reading it
         } else {
-            LOG.warn("id={} output readers did not finish; keeping its terminal open rather than risk a reused descriptor", id);
+            LOG.warn(
+                    "id={} output readers did not finish; keeping its terminal open rather than risk a reused descriptor",
+                    id);
         }
         // EXIT goes after the last byte of output, however slowly the caller reads: a caller that stops
         // reading altogether is cut off by the connection's write deadline, which fails the sender

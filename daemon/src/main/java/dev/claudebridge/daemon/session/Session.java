@@ -45,8 +45,15 @@ final class Session {
     private volatile HostProcess process;
     private final WriteDeadline output;
 
-    Session(SessionInfo info, BridgeSettings settings, String software, Admission admission, SessionListener listener,
-            Conversations conversations, InputStream in, OutputStream out) {
+    Session(
+            SessionInfo info,
+            BridgeSettings settings,
+            String software,
+            Admission admission,
+            SessionListener listener,
+            Conversations conversations,
+            InputStream in,
+            OutputStream out) {
         this.info = info;
         this.settings = settings;
         this.software = software;
@@ -69,10 +76,19 @@ final class Session {
             }
             listener.finished(info);
             Request r = info.request().orElse(null);
-            LOG.info("id={} peer={} client={} argc={} cwd={} outcome={} in={}B out={}B err={}B duration={}ms", info.id(), info.peer(),
-                    r == null ? "-" : r.clientName(), r == null ? 0 : r.argv().size(), r == null ? "-" : r.cwd(),
-                    info.termination().map(Termination::toString).orElse(info.outcome()), info.bytesIn(), info.bytesOut(),
-                    info.bytesErr(), Duration.between(info.accepted(), info.ended().orElseThrow()).toMillis());
+            LOG.info(
+                    "id={} peer={} client={} argc={} cwd={} outcome={} in={}B out={}B err={}B duration={}ms",
+                    info.id(),
+                    info.peer(),
+                    r == null ? "-" : r.clientName(),
+                    r == null ? 0 : r.argv().size(),
+                    r == null ? "-" : r.cwd(),
+                    info.termination().map(Termination::toString).orElse(info.outcome()),
+                    info.bytesIn(),
+                    info.bytesOut(),
+                    info.bytesErr(),
+                    Duration.between(info.accepted(), info.ended().orElseThrow())
+                            .toMillis());
         }
     }
 
@@ -121,12 +137,18 @@ final class Session {
         } catch (SpawnException e) {
             refuse(ErrorCode.SPAWN_FAILED, "could not start claude on the host: " + e.getMessage());
         } catch (IOException | UncheckedIOException e) {
-            info.end(ErrorCode.CONNECTION_LOST.wireName(), output.expired()
-                    ? "caller stopped reading: no output taken within the write deadline of " + output.deadline().toSeconds() + "s"
-                    : "caller disconnected", process == null ? null : process.termination().getNow(null));
+            info.end(
+                    ErrorCode.CONNECTION_LOST.wireName(),
+                    output.expired()
+                            ? "caller stopped reading: no output taken within the write deadline of "
+                                    + output.deadline().toSeconds() + "s"
+                            : "caller disconnected",
+                    process == null ? null : process.termination().getNow(null));
         } catch (RuntimeException e) {
             LOG.error("request {} failed unexpectedly", info.id(), e);
-            refuse(ErrorCode.INTERNAL, "internal error in the bridge daemon (request " + info.id() + "); see the daemon's log");
+            refuse(
+                    ErrorCode.INTERNAL,
+                    "internal error in the bridge daemon (request " + info.id() + "); see the daemon's log");
         }
     }
 
@@ -141,13 +163,18 @@ final class Session {
             }
             hello = Hello.fromFrame(f.get());
         } catch (ProtocolException e) {
-            refuse(ErrorCode.PROTOCOL_MISMATCH, "this is a claude-bridge daemon, and the peer did not start with a claude-bridge HELLO ("
-                    + e.getMessage() + ")");
+            refuse(
+                    ErrorCode.PROTOCOL_MISMATCH,
+                    "this is a claude-bridge daemon, and the peer did not start with a claude-bridge HELLO ("
+                            + e.getMessage() + ")");
             return false;
         }
         if (hello.version() != Hello.VERSION) {
-            refuse(ErrorCode.PROTOCOL_MISMATCH, "the client (" + hello.software() + ") speaks protocol version " + hello.version()
-                    + ", this daemon (" + software + ") speaks version " + Hello.VERSION + "; update the older of the two");
+            refuse(
+                    ErrorCode.PROTOCOL_MISMATCH,
+                    "the client (" + hello.software() + ") speaks protocol version " + hello.version()
+                            + ", this daemon (" + software + ") speaks version " + Hello.VERSION
+                            + "; update the older of the two");
             return false;
         }
         writer.write(new Hello(Hello.VERSION, software).toFrame());
@@ -188,8 +215,11 @@ final class Session {
      * must precede the EXIT frame), waiting at most a second for a caller that does not read.
      */
     private void stop(String reason) {
-        output.shorten(WriteDeadline.AFTER_END); // the slot comes back within seconds even if the caller stopped reading
-        String eol = info.request().flatMap(Request::terminal).isPresent() ? "\r\n" : "\n"; // a raw-mode terminal needs the \r
+        output.shorten(
+                WriteDeadline.AFTER_END); // the slot comes back within seconds even if the caller stopped reading
+        String eol = info.request().flatMap(Request::terminal).isPresent()
+                ? "\r\n"
+                : "\n"; // a raw-mode terminal needs the \r
         byte[] line = ("claude-bridge: " + reason + eol).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         Thread tell = Thread.ofVirtual().start(() -> {
             try {

@@ -31,7 +31,11 @@ public final class SessionEngine {
      * @param listeners told of every session's progress (audit, metrics, status)
      * @param conversations who owns which claude conversation
      */
-    public SessionEngine(Supplier<BridgeSettings> settings, String software, Admission admission, List<SessionListener> listeners,
+    public SessionEngine(
+            Supplier<BridgeSettings> settings,
+            String software,
+            Admission admission,
+            List<SessionListener> listeners,
             Conversations conversations) {
         this.settings = settings;
         this.software = software;
@@ -41,7 +45,8 @@ public final class SessionEngine {
     }
 
     /** An engine whose conversation records last as long as it does. */
-    public SessionEngine(Supplier<BridgeSettings> settings, String software, Admission admission, List<SessionListener> listeners) {
+    public SessionEngine(
+            Supplier<BridgeSettings> settings, String software, Admission admission, List<SessionListener> listeners) {
         this(settings, software, admission, listeners, Conversations.inMemory());
     }
 

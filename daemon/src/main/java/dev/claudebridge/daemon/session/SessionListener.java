@@ -8,24 +8,20 @@ import java.util.List;
  */
 public interface SessionListener {
     /** A connection arrived (before the handshake). */
-    default void accepted(SessionInfo session) {
-    }
+    default void accepted(SessionInfo session) {}
 
     /**
      * The request passed policy and admission and its process is about to start. Throwing
      * {@link dev.claudebridge.daemon.session.Refusal} refuses it: the audit log uses this to fail
      * closed when it cannot record the start.
      */
-    default void starting(SessionInfo session) {
-    }
+    default void starting(SessionInfo session) {}
 
     /** The process is running. */
-    default void started(SessionInfo session) {
-    }
+    default void started(SessionInfo session) {}
 
     /** The session is over, whatever the outcome (refused, failed, exited, caller gone). */
-    default void finished(SessionInfo session) {
-    }
+    default void finished(SessionInfo session) {}
 
     /** One listener that tells each of {@code listeners} every event, in order. */
     static SessionListener all(List<SessionListener> listeners) {

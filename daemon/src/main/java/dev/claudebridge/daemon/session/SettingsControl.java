@@ -35,18 +35,19 @@ import java.util.Set;
 final class SettingsControl {
     /** The rule named in refusals and the audit log. */
     static final String RULE = "claude-settings";
+
     static final List<String> SCANNED = List.of("--settings", "--setting-sources", "--managed-settings");
     private static final long MAX_FILE_BYTES = 1024 * 1024;
 
-    private SettingsControl() {
-    }
+    private SettingsControl() {}
 
     /**
      * @param argv the caller's argv with path values mapped to the host ({@code parsed} describes it)
      * @param env the environment claude will run with
      * @throws Refusal ({@code policy_denied}) for settings that cannot be read or merged, or an argument claude's early scan would misread
      */
-    static ArgvEdit edit(ParsedArgs parsed, List<String> argv, ProfileConfig profile, java.util.Map<String, String> env) {
+    static ArgvEdit edit(
+            ParsedArgs parsed, List<String> argv, ProfileConfig profile, java.util.Map<String, String> env) {
         Set<Integer> drop = new HashSet<>();
         Optional<String> callerSettings = Optional.empty();
         Optional<String> callerSources = Optional.empty();
@@ -55,8 +56,10 @@ final class SettingsControl {
                 drop.add(use.index());
                 use.values().forEach(v -> drop.add(v.index()));
                 // the value as it stands now: a path in it is already the host's
-                Optional<String> last = use.values().isEmpty() ? Optional.empty()
-                        : Optional.of(argv.get(use.values().getLast().index()).substring(use.values().getLast().prefix().length()));
+                Optional<String> last = use.values().isEmpty()
+                        ? Optional.empty()
+                        : Optional.of(argv.get(use.values().getLast().index())
+                                .substring(use.values().getLast().prefix().length()));
                 if (use.name().equals("--settings")) {
                     callerSettings = last.or(() -> Optional.of(""));
                 } else {
@@ -66,15 +69,18 @@ final class SettingsControl {
         }
         for (int i = 0; i < argv.size(); i++) {
             if (!drop.contains(i) && looksScanned(argv.get(i))) {
-                throw deny("argument " + (i + 1) + " ('" + argv.get(i) + "') is read by claude's parser as a value or an operand, but claude's"
-                        + " early settings scan would read it as " + argv.get(i).split("=", 2)[0] + "; give that option on its own");
+                throw deny("argument " + (i + 1) + " ('" + argv.get(i)
+                        + "') is read by claude's parser as a value or an operand, but claude's"
+                        + " early settings scan would read it as " + argv.get(i).split("=", 2)[0]
+                        + "; give that option on its own");
             }
         }
         ClaudeSettingsConfig config = profile.claudeSettings();
         List<String> prefix = new ArrayList<>();
         Optional<JsonNode> caller = callerSettings.map(SettingsControl::read);
         if (config.daemonSettings()) {
-            JsonNode merged = DaemonSettings.merge(caller.orElseGet(DaemonSettings.JSON::createObjectNode), DaemonSettings.of(profile, env));
+            JsonNode merged = DaemonSettings.merge(
+                    caller.orElseGet(DaemonSettings.JSON::createObjectNode), DaemonSettings.of(profile, env));
             prefix.addAll(List.of("--settings", merged.toString()));
         } else if (caller.isPresent()) {
             prefix.addAll(List.of("--settings", caller.get().toString()));
@@ -97,7 +103,8 @@ final class SettingsControl {
             for (String s : asked.get().split(",")) {
                 String name = s.trim();
                 if (!ClaudeSettingsConfig.SOURCE_NAMES.contains(name)) {
-                    throw deny("--setting-sources: invalid setting source '" + name + "'; valid ones are user, project, local");
+                    throw deny("--setting-sources: invalid setting source '" + name
+                            + "'; valid ones are user, project, local");
                 }
                 wanted.add(name);
             }
@@ -115,7 +122,8 @@ final class SettingsControl {
             } else {
                 Path file = Path.of(value);
                 if (!file.isAbsolute()) {
-                    throw deny("--settings '" + value + "' is neither a JSON object nor a path under a mapped directory");
+                    throw deny(
+                            "--settings '" + value + "' is neither a JSON object nor a path under a mapped directory");
                 }
                 node = DaemonSettings.JSON.readTree(readFile(file));
             }

@@ -2,9 +2,9 @@ package dev.claudebridge.daemon.session;
 
 import dev.claudebridge.daemon.exec.WorkingDirectory;
 import dev.claudebridge.daemon.policy.ClaudeCli;
+import dev.claudebridge.daemon.policy.Denial;
 import dev.claudebridge.daemon.policy.ParsedArgs;
 import dev.claudebridge.daemon.policy.PathMapper;
-import dev.claudebridge.daemon.policy.Denial;
 import dev.claudebridge.protocol.ErrorCode;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,8 +23,7 @@ import java.util.Optional;
  */
 record SpawnPaths(Optional<PathMapper> mapper, String containerCwd, List<OptionPath> options) {
     /** One path option's value, mapped to the host. */
-    record OptionPath(String option, Path host) {
-    }
+    record OptionPath(String option, Path host) {}
 
     SpawnPaths {
         options = List.copyOf(options);
@@ -74,8 +73,10 @@ record SpawnPaths(Optional<PathMapper> mapper, String containerCwd, List<OptionP
         try {
             return WorkingDirectory.openBeneath(b.root(), b.relative());
         } catch (WorkingDirectory.OutsideException e) {
-            throw new Denial(ErrorCode.CWD_NOT_MAPPED, "the working directory " + containerCwd
-                    + " cannot be used inside its mapping " + b.mapping() + " now: " + e.getMessage());
+            throw new Denial(
+                    ErrorCode.CWD_NOT_MAPPED,
+                    "the working directory " + containerCwd + " cannot be used inside its mapping " + b.mapping()
+                            + " now: " + e.getMessage());
         }
     }
 }

@@ -1,9 +1,9 @@
 package dev.claudebridge.daemon.session;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import dev.claudebridge.protocol.ProtocolException;
 import dev.claudebridge.protocol.StdinCredit;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,7 +52,8 @@ final class StdinWriter {
      */
     void write(byte[] data) {
         if (queued.addAndGet(data.length) > StdinCredit.INITIAL) {
-            throw new ProtocolException("the caller sent more STDIN than its credit of " + StdinCredit.INITIAL + " bytes");
+            throw new ProtocolException(
+                    "the caller sent more STDIN than its credit of " + StdinCredit.INITIAL + " bytes");
         }
         queue.add(data);
     }

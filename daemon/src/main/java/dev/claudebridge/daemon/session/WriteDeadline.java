@@ -29,6 +29,7 @@ final class WriteDeadline extends OutputStream {
     private volatile long deadlineNanos;
     /** When the write in progress began (never {@link #IDLE}), or {@link #IDLE}. */
     private volatile long writingSince = IDLE;
+
     private volatile boolean expired;
     /** When the deadline was last shortened: a write blocked since before gets the new deadline from then. */
     private volatile long shortenedAt = IDLE;

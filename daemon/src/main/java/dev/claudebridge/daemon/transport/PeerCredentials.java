@@ -40,15 +40,17 @@ public final class PeerCredentials {
     private static final long NS_GET_PARENT = 0xb702;
 
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final MethodHandle GETSOCKOPT = fn("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle OPEN = fn("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle IOCTL = fn("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle GETSOCKOPT =
+            fn("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle OPEN =
+            fn("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle IOCTL =
+            fn("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle CLOSE = fn("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final Method FD_VAL = fdVal();
     private static final String OWN_PID_NS = link(Path.of("/proc/self/ns/pid")).orElse("");
 
-    private PeerCredentials() {
-    }
+    private PeerCredentials() {}
 
     /** What the kernel says of the peer: pid (0 when not visible) and its container ("" for none). */
     public record Credentials(long pid, String container) {
@@ -131,7 +133,9 @@ public final class PeerCredentials {
         }
         try {
             Optional<String> current = fdTarget(fd);
-            for (int depth = 0; depth < 32 && current.isPresent() && !current.get().equals(OWN_PID_NS); depth++) {
+            for (int depth = 0;
+                    depth < 32 && current.isPresent() && !current.get().equals(OWN_PID_NS);
+                    depth++) {
                 int parent = (int) IOCTL.invokeExact(fd, NS_GET_PARENT);
                 if (parent < 0) {
                     break; // EPERM: the parent is outside the daemon's view, so this is as far up as it goes
@@ -199,12 +203,15 @@ public final class PeerCredentials {
         try {
             Method m = Class.forName("sun.nio.ch.SelChImpl").getMethod("getFDVal");
             if (!Object.class.getModule().isExported("sun.nio.ch", PeerCredentials.class.getModule())) {
-                throw new IllegalAccessException("java.base does not export sun.nio.ch to the daemon (run it from its jar, or add "
-                        + "--add-exports java.base/sun.nio.ch=ALL-UNNAMED)");
+                throw new IllegalAccessException(
+                        "java.base does not export sun.nio.ch to the daemon (run it from its jar, or add "
+                                + "--add-exports java.base/sun.nio.ch=ALL-UNNAMED)");
             }
             return m;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("cannot read the descriptors of connections ({}); callers are told apart by listener and uid only", e.toString());
+            LOG.warn(
+                    "cannot read the descriptors of connections ({}); callers are told apart by listener and uid only",
+                    e.toString());
             return null;
         }
     }

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class UnixSocketListener implements AutoCloseable {
     /** sun_path holds 108 bytes on Linux; the kernel takes 107 without the NUL, the JDK's binding 106. */
     public static final int MAX_PATH_BYTES = 106;
+
     private static final Logger LOG = LoggerFactory.getLogger(UnixSocketListener.class);
 
     private final Path path;
@@ -48,21 +49,25 @@ public final class UnixSocketListener implements AutoCloseable {
         Path abs = path.toAbsolutePath();
         int len = abs.toString().getBytes(StandardCharsets.UTF_8).length;
         if (len > MAX_PATH_BYTES) {
-            throw new ListenerException("socket path is " + len + " bytes, more than the " + MAX_PATH_BYTES + " a Unix socket allows: " + abs);
+            throw new ListenerException("socket path is " + len + " bytes, more than the " + MAX_PATH_BYTES
+                    + " a Unix socket allows: " + abs);
         }
         try {
             Files.createDirectories(abs.getParent());
             clearStale(abs);
             // a temporary name no longer than the final one (".cb" + pid fits unless the name is tiny)
             String tmpName = ".cb" + ProcessHandle.current().pid();
-            Path tmp = abs.resolveSibling(tmpName.length() <= abs.getFileName().toString().length() ? tmpName : ".c");
+            Path tmp = abs.resolveSibling(
+                    tmpName.length() <= abs.getFileName().toString().length() ? tmpName : ".c");
             Files.deleteIfExists(tmp);
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             try {
                 server.bind(UnixDomainSocketAddress.of(tmp), 256);
                 Files.setPosixFilePermissions(tmp, mode);
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                Object key = Files.readAttributes(abs, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+                Object key = Files.readAttributes(
+                                abs, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                        .fileKey();
                 return new UnixSocketListener(abs, server, key);
             } catch (IOException | RuntimeException e) {
                 server.close();
@@ -82,8 +87,8 @@ public final class UnixSocketListener implements AutoCloseable {
             throw new ListenerException(abs + " exists and is not a socket; remove it or choose another --socket");
         }
         try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(abs))) {
-            throw new ListenerException("another bridge is already listening on " + abs
-                    + "; stop it first, or choose another --socket");
+            throw new ListenerException(
+                    "another bridge is already listening on " + abs + "; stop it first, or choose another --socket");
         } catch (IOException refused) {
             LOG.info("replacing stale socket file {}", abs);
             Files.delete(abs);
@@ -138,7 +143,9 @@ public final class UnixSocketListener implements AutoCloseable {
             LOG.debug("closing {}: {}", path, e.toString());
         }
         try {
-            Object key = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            Object key = Files.readAttributes(
+                            path, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .fileKey();
             if (key != null && key.equals(fileKey)) {
                 Files.deleteIfExists(path);
             }

@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -53,25 +52,37 @@ class AdminServerTest {
     void readyzListsEveryCheckAndIs200WhenAllPass() {
         HttpResponse<String> r = h.get("/readyz");
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).startsWith("ready\n").contains("ok   listening: on " + h.socket)
+        assertThat(r.body())
+                .startsWith("ready\n")
+                .contains("ok   listening: on " + h.socket)
                 .contains("ok   claude: claude 1.2.3 (Claude Code) at " + h.dir.resolve("claude"));
     }
 
     @Test
     void aFailingOrThrowingCheckMakesReadyz503AndTheBodyNamesIt() {
         AtomicBoolean auditWritable = new AtomicBoolean(true);
-        h.admin.readiness().add(ReadinessCheck.of("audit", () -> auditWritable.get() ? ReadinessCheck.Outcome.ok("writable")
-                : ReadinessCheck.Outcome.failed("/var/log/claude-bridge/audit.log: read-only file system")));
+        h.admin
+                .readiness()
+                .add(ReadinessCheck.of(
+                        "audit",
+                        () -> auditWritable.get()
+                                ? ReadinessCheck.Outcome.ok("writable")
+                                : ReadinessCheck.Outcome.failed(
+                                        "/var/log/claude-bridge/audit.log: read-only file system")));
         assertThat(h.get("/readyz").statusCode()).isEqualTo(200);
         auditWritable.set(false);
         HttpResponse<String> r = h.get("/readyz");
         assertThat(r.statusCode()).isEqualTo(503);
-        assertThat(r.body()).startsWith("not ready: audit\n").contains("FAIL audit: /var/log/claude-bridge/audit.log: read-only file system")
+        assertThat(r.body())
+                .startsWith("not ready: audit\n")
+                .contains("FAIL audit: /var/log/claude-bridge/audit.log: read-only file system")
                 .contains("ok   claude:");
         h.admin.readiness().add(ReadinessCheck.of("broken", () -> {
             throw new IllegalStateException("bug");
         }));
-        assertThat(h.get("/readyz").body()).startsWith("not ready: audit, broken\n").contains("FAIL broken: check failed: java.lang.IllegalStateException: bug");
+        assertThat(h.get("/readyz").body())
+                .startsWith("not ready: audit, broken\n")
+                .contains("FAIL broken: check failed: java.lang.IllegalStateException: bug");
         assertThat(h.status().ready()).isFalse();
     }
 
@@ -87,12 +98,19 @@ class AdminServerTest {
     void metricsSpeakBothTextFormats() {
         HttpResponse<String> prom = h.get("/metrics");
         assertThat(prom.statusCode()).isEqualTo(200);
-        assertThat(prom.headers().firstValue("Content-Type").orElseThrow()).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
-        assertThat(prom.body()).contains("# TYPE claude_bridge_requests_total counter").contains("claude_bridge_ready 1.0")
-                .contains("claude_bridge_requests_running{profile=\"default\"} 0.0").contains("jvm_memory_used_bytes");
-        HttpResponse<String> om = h.get("/metrics", "Accept", "application/openmetrics-text; version=1.0.0; charset=utf-8");
+        assertThat(prom.headers().firstValue("Content-Type").orElseThrow())
+                .isEqualTo("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(prom.body())
+                .contains("# TYPE claude_bridge_requests_total counter")
+                .contains("claude_bridge_ready 1.0")
+                .contains("claude_bridge_requests_running{profile=\"default\"} 0.0")
+                .contains("jvm_memory_used_bytes");
+        HttpResponse<String> om =
+                h.get("/metrics", "Accept", "application/openmetrics-text; version=1.0.0; charset=utf-8");
         assertThat(om.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/openmetrics-text");
-        assertThat(om.body()).contains("# UNIT claude_bridge_run_duration_seconds seconds").endsWith("# EOF\n");
+        assertThat(om.body())
+                .contains("# UNIT claude_bridge_run_duration_seconds seconds")
+                .endsWith("# EOF\n");
     }
 
     @Test
@@ -103,7 +121,8 @@ class AdminServerTest {
         h.rawClient(Harness.bytes(new Hello(99, "future-client").toFrame()));
         h.rawClient(new byte[0]); // a port probe: a connection, not a request
         String m = h.get("/metrics").body();
-        assertThat(m).contains("claude_bridge_requests_total{outcome=\"exit\",profile=\"default\"} 2.0")
+        assertThat(m)
+                .contains("claude_bridge_requests_total{outcome=\"exit\",profile=\"default\"} 2.0")
                 .contains("claude_bridge_requests_total{outcome=\"protocol_mismatch\",profile=\"default\"} 1.0")
                 .contains("claude_bridge_refusals_total{profile=\"default\",reason=\"protocol_mismatch\"} 1.0")
                 .contains("claude_bridge_process_exits_total{profile=\"default\",status=\"0\"} 1.0")
@@ -119,7 +138,8 @@ class AdminServerTest {
     void statusShowsARunningRequestThenItsExit() throws Exception {
         Path marker = h.dir.resolve("go");
         Thread held = h.hold(marker, 4);
-        StatusReport running = h.awaitStatus(s -> s.running().stream().anyMatch(r -> r.state().equals("running")));
+        StatusReport running =
+                h.awaitStatus(s -> s.running().stream().anyMatch(r -> r.state().equals("running")));
         RequestView r = running.running().getFirst();
         assertThat(r.argv()).isEqualTo("hold " + marker + " 4");
         assertThat(r.profile()).isEqualTo("default");
@@ -128,11 +148,13 @@ class AdminServerTest {
         assertThat(r.status()).isEqualTo(-1);
         assertThat(running.profiles()).containsExactly(new StatusReport.Profile("default", 1, 0, 0, 0));
         assertThat(running.claude().version()).isEqualTo("1.2.3 (Claude Code)");
-        assertThat(running.listeners()).containsExactly(new StatusReport.Listener("unix", h.socket.toString(), "default"));
+        assertThat(running.listeners())
+                .containsExactly(new StatusReport.Listener("unix", h.socket.toString(), "default"));
         assertThat(running.admin()).containsExactly(h.base(), "unix:" + h.adminSocket);
         Files.createFile(marker);
         held.join(Duration.ofSeconds(20));
-        StatusReport done = h.awaitStatus(s -> s.running().isEmpty() && !s.recent().isEmpty());
+        StatusReport done =
+                h.awaitStatus(s -> s.running().isEmpty() && !s.recent().isEmpty());
         RequestView f = done.recent().getFirst();
         assertThat(f.id()).isEqualTo(r.id());
         assertThat(f.state()).isEqualTo("finished");
@@ -152,14 +174,17 @@ class AdminServerTest {
         }
         StatusReport s = h.status();
         assertThat(s.recent()).hasSize(RequestTracker.RECENT).allMatch(RequestView::ok);
-        assertThat(s.failures()).singleElement().satisfies(f -> assertThat(f.exit()).isEqualTo("exit 5"));
+        assertThat(s.failures())
+                .singleElement()
+                .satisfies(f -> assertThat(f.exit()).isEqualTo("exit 5"));
         assertThat(s.totals().finished()).isEqualTo(RequestTracker.RECENT + 3);
     }
 
     @Test
     void theEventStreamPushesAChangeWithinAHeartbeat() throws Exception {
         HttpClient client = HttpClient.newHttpClient();
-        HttpResponse<java.io.InputStream> r = client.send(HttpRequest.newBuilder(URI.create(h.base() + "/api/events")).build(),
+        HttpResponse<java.io.InputStream> r = client.send(
+                HttpRequest.newBuilder(URI.create(h.base() + "/api/events")).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
         try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
@@ -171,7 +196,8 @@ class AdminServerTest {
             do {
                 next = nextEvent(in);
             } while (next.recent().isEmpty());
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(EventStream.HEARTBEAT_MS + 1500));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0))
+                    .isLessThan(Duration.ofMillis(EventStream.HEARTBEAT_MS + 1500));
             assertThat(next.recent().getFirst().exit()).isEqualTo("exit 7");
         } finally {
             client.close();
@@ -193,11 +219,16 @@ class AdminServerTest {
         HttpResponse<String> page = h.get("/");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
-        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("script-src 'self'").doesNotContain("unsafe");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("script-src 'self'")
+                .doesNotContain("unsafe");
         assertThat(page.body()).contains("<script src=\"dashboard.js\"");
-        assertThat(h.get("/dashboard.js").headers().firstValue("Content-Type").orElseThrow()).startsWith("text/javascript");
-        assertThat(h.get("/dashboard.css").headers().firstValue("Content-Type").orElseThrow()).startsWith("text/css");
-        assertThat(h.get("/favicon.svg").headers().firstValue("Content-Type").orElseThrow()).isEqualTo("image/svg+xml");
+        assertThat(h.get("/dashboard.js").headers().firstValue("Content-Type").orElseThrow())
+                .startsWith("text/javascript");
+        assertThat(h.get("/dashboard.css").headers().firstValue("Content-Type").orElseThrow())
+                .startsWith("text/css");
+        assertThat(h.get("/favicon.svg").headers().firstValue("Content-Type").orElseThrow())
+                .isEqualTo("image/svg+xml");
     }
 
     @Test
@@ -205,12 +236,18 @@ class AdminServerTest {
         assertThat(h.get("/nope").statusCode()).isEqualTo(404);
         assertThat(h.get("/../etc/passwd").statusCode()).isIn(400, 404);
         try (HttpClient c = HttpClient.newHttpClient()) {
-            HttpResponse<String> post = c.send(HttpRequest.newBuilder(URI.create(h.base() + "/api/status"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> post = c.send(
+                    HttpRequest.newBuilder(URI.create(h.base() + "/api/status"))
+                            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(post.statusCode()).isEqualTo(405);
             assertThat(post.headers().firstValue("Allow").orElseThrow()).isEqualTo("GET, HEAD");
-            HttpResponse<String> head = c.send(HttpRequest.newBuilder(URI.create(h.base() + "/readyz"))
-                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> head = c.send(
+                    HttpRequest.newBuilder(URI.create(h.base() + "/readyz"))
+                            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(head.statusCode()).isEqualTo(200);
             assertThat(head.body()).isEmpty();
         }
@@ -226,18 +263,23 @@ class AdminServerTest {
 
     private String rawGet(String host) throws IOException {
         try (Socket s = new Socket("127.0.0.1", h.admin.port().orElseThrow())) {
-            s.getOutputStream().write(("GET /healthz HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET /healthz HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
         }
     }
 
     @Test
     void theAdminSocketServesTheSameAndIsOwnerOnly() throws IOException {
-        assertThat(Files.getPosixFilePermissions(h.adminSocket)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(h.adminSocket))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
         AdminClient.Reply r = AdminClient.get("unix:" + h.adminSocket, "/api/status", Duration.ofSeconds(5));
         assertThat(r.status()).isEqualTo(200);
-        assertThat(StatusService.JSON.readValue(r.body(), StatusReport.class).version()).isEqualTo("test");
-        assertThat(AdminClient.get(h.base(), "/readyz", Duration.ofSeconds(5)).body()).startsWith("ready");
+        assertThat(StatusService.JSON.readValue(r.body(), StatusReport.class).version())
+                .isEqualTo("test");
+        assertThat(AdminClient.get(h.base(), "/readyz", Duration.ofSeconds(5)).body())
+                .startsWith("ready");
     }
 
     @Test
@@ -245,8 +287,10 @@ class AdminServerTest {
         AdminAddress taken = new AdminAddress("127.0.0.1", h.admin.port().orElseThrow());
         AdminSide other = new AdminSide("test", () -> h.settings);
         try (other) {
-            assertThatThrownBy(() -> other.start(Optional.of(taken), Optional.empty(), true)).isInstanceOf(ListenerException.class)
-                    .hasMessageContaining("cannot start the admin endpoint on " + taken).hasMessageContaining("--admin-listen");
+            assertThatThrownBy(() -> other.start(Optional.of(taken), Optional.empty(), true))
+                    .isInstanceOf(ListenerException.class)
+                    .hasMessageContaining("cannot start the admin endpoint on " + taken)
+                    .hasMessageContaining("--admin-listen");
             other.start(Optional.of(taken), Optional.empty(), false);
             assertThat(other.port()).isEmpty();
         }
@@ -261,9 +305,12 @@ class AdminServerTest {
         AdminSide other = new AdminSide("test", () -> h.settings);
         try (other) {
             other.start(Optional.empty(), Optional.of(stale), true);
-            assertThat(AdminClient.get("unix:" + stale, "/healthz", Duration.ofSeconds(5)).body()).isEqualTo("ok\n");
+            assertThat(AdminClient.get("unix:" + stale, "/healthz", Duration.ofSeconds(5))
+                            .body())
+                    .isEqualTo("ok\n");
             AdminSide third = new AdminSide("test", () -> h.settings);
-            assertThatThrownBy(() -> third.start(Optional.empty(), Optional.of(stale), true)).isInstanceOf(ListenerException.class)
+            assertThatThrownBy(() -> third.start(Optional.empty(), Optional.of(stale), true))
+                    .isInstanceOf(ListenerException.class)
                     .hasMessageContaining("already listening");
         }
         assertThat(stale).doesNotExist();

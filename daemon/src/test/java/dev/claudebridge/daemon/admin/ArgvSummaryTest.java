@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class ArgvSummaryTest {
     @Test
     void plainWordsStayAsTheyAre() {
-        assertThat(ArgvSummary.of(List.of("-p", "--model", "opus", "--output-format=json"))).isEqualTo("-p --model opus --output-format=json");
+        assertThat(ArgvSummary.of(List.of("-p", "--model", "opus", "--output-format=json")))
+                .isEqualTo("-p --model opus --output-format=json");
     }
 
     @Test

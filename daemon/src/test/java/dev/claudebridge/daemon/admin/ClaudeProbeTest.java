@@ -64,7 +64,10 @@ class ClaudeProbeTest {
         Path claude = script("echo 'cannot load module' >&2; exit 3");
         ReadinessCheck.Outcome o = probe(claude, Duration.ofSeconds(5)).check();
         assertThat(o.ok()).isFalse();
-        assertThat(o.detail()).contains("--version exited 3").contains("cannot load module").contains(claude.toString());
+        assertThat(o.detail())
+                .contains("--version exited 3")
+                .contains("cannot load module")
+                .contains(claude.toString());
     }
 
     @Test
@@ -81,12 +84,15 @@ class ClaudeProbeTest {
         while (ProcessHandle.of(sleeper).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(ProcessHandle.of(sleeper).map(ProcessHandle::isAlive).orElse(false)).as("the probe's process is ended").isFalse();
+        assertThat(ProcessHandle.of(sleeper).map(ProcessHandle::isAlive).orElse(false))
+                .as("the probe's process is ended")
+                .isFalse();
     }
 
     @Test
     void aMissingClaudeSaysWhereItLooked() {
-        ClaudeProbe.State s = probe(dir.resolve("no-such-claude"), Duration.ofSeconds(5)).current();
+        ClaudeProbe.State s =
+                probe(dir.resolve("no-such-claude"), Duration.ofSeconds(5)).current();
         assertThat(s.found()).isFalse();
         assertThat(s.answering()).isFalse();
         assertThat(s.detail()).startsWith("claude not found").contains("no-such-claude");

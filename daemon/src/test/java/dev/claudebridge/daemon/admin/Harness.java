@@ -72,11 +72,15 @@ final class Harness implements AutoCloseable {
         Path claude = dir.resolve("claude");
         Files.writeString(claude, SCRIPT);
         Files.setPosixFilePermissions(claude, PosixFilePermissions.fromString("rwx------"));
-        BridgeConfig config = BridgeConfig.defaults().withClaude(new ClaudeConfig(Optional.of(claude), Duration.ofSeconds(1)))
+        BridgeConfig config = BridgeConfig.defaults()
+                .withClaude(new ClaudeConfig(Optional.of(claude), Duration.ofSeconds(1)))
                 .withListeners(List.of(ListenerConfig.defaults().withSocket(socket)));
         settings = BridgeSettings.of(config, System.getenv());
         admin = new AdminSide("test", () -> settings);
-        engine = new SessionEngine(() -> settings, "claude-bridge/test", dev.claudebridge.daemon.session.Admission.UNLIMITED,
+        engine = new SessionEngine(
+                () -> settings,
+                "claude-bridge/test",
+                dev.claudebridge.daemon.session.Admission.UNLIMITED,
                 List.of(admin.listener()));
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
@@ -86,7 +90,10 @@ final class Harness implements AutoCloseable {
                     SocketChannel ch = server.accept();
                     Thread.ofVirtual().start(() -> {
                         try (ch) {
-                            engine.serve(Channels.newInputStream(ch), Channels.newOutputStream(ch), new Peer(socket.toString(), "tester", "testers"));
+                            engine.serve(
+                                    Channels.newInputStream(ch),
+                                    Channels.newOutputStream(ch),
+                                    new Peer(socket.toString(), "tester", "testers"));
                         } catch (IOException e) {
                             // the test's client went away
                         }
@@ -105,7 +112,8 @@ final class Harness implements AutoCloseable {
 
     HttpResponse<String> get(String path, String... headers) {
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(20));
+            HttpRequest.Builder b =
+                    HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(20));
             if (headers.length > 0) {
                 b.headers(headers);
             }
@@ -127,8 +135,7 @@ final class Harness implements AutoCloseable {
     }
 
     /** What a request ended with, as the caller saw it. */
-    record Outcome(int status, String stdout, String stderr, String error) {
-    }
+    record Outcome(int status, String stdout, String stderr, String error) {}
 
     /** Runs one request to its end, as the container client would (HELLO, REQUEST, EOF of stdin). */
     Outcome run(String... argv) {

@@ -7,46 +7,98 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StatusTextTest {
-    private static RequestView request(String id, String state, String argv, long millis, String exit, int status, String detail) {
-        return new RequestView(id, "default", "/run/b.sock uid=1000 gid=1000", "", state, argv, "/workspace", "/srv/w",
-                "2025-01-01T10:00:00Z", "2025-01-01T10:00:01Z", status < 0 ? "" : "2025-01-01T10:00:09Z", millis, 0, 10, 0,
-                status < 0 ? "" : "exit", exit, status, detail, status == 0);
+    private static RequestView request(
+            String id, String state, String argv, long millis, String exit, int status, String detail) {
+        return new RequestView(
+                id,
+                "default",
+                "/run/b.sock uid=1000 gid=1000",
+                "",
+                state,
+                argv,
+                "/workspace",
+                "/srv/w",
+                "2025-01-01T10:00:00Z",
+                "2025-01-01T10:00:01Z",
+                status < 0 ? "" : "2025-01-01T10:00:09Z",
+                millis,
+                0,
+                10,
+                0,
+                status < 0 ? "" : "exit",
+                exit,
+                status,
+                detail,
+                status == 0);
     }
 
     private static StatusReport report(boolean ready, List<RequestView> running, List<RequestView> failures) {
-        return new StatusReport("1.0.0", "2025-01-01T08:00:00Z", 7500, "2025-01-01T10:05:00Z", ready,
-                List.of(new Readiness.CheckResult("listening", true, "on /run/b.sock"),
-                        new Readiness.CheckResult("claude", ready, ready ? "claude 2.1.0 at /usr/bin/claude" : "claude not found (looked in 3 places)")),
-                new StatusReport.Claude(ready, ready ? "/usr/bin/claude" : "", ready ? "2.1.0 (Claude Code)" : "", ready,
+        return new StatusReport(
+                "1.0.0",
+                "2025-01-01T08:00:00Z",
+                7500,
+                "2025-01-01T10:05:00Z",
+                ready,
+                List.of(
+                        new Readiness.CheckResult("listening", true, "on /run/b.sock"),
+                        new Readiness.CheckResult(
+                                "claude",
+                                ready,
+                                ready ? "claude 2.1.0 at /usr/bin/claude" : "claude not found (looked in 3 places)")),
+                new StatusReport.Claude(
+                        ready,
+                        ready ? "/usr/bin/claude" : "",
+                        ready ? "2.1.0 (Claude Code)" : "",
+                        ready,
                         ready ? "claude 2.1.0 at /usr/bin/claude" : "claude not found (looked in 3 places)"),
-                List.of(new StatusReport.Listener("unix", "/run/b.sock", "default")), List.of("http://127.0.0.1:9777"),
-                List.of(new StatusReport.Profile("default", running.size(), 0, 12, failures.size())), running, 0,
-                new StatusReport.Totals(20, 12, failures.size(), 0, 100, 5), List.of(), failures);
+                List.of(new StatusReport.Listener("unix", "/run/b.sock", "default")),
+                List.of("http://127.0.0.1:9777"),
+                List.of(new StatusReport.Profile("default", running.size(), 0, 12, failures.size())),
+                running,
+                0,
+                new StatusReport.Totals(20, 12, failures.size(), 0, 100, 5),
+                List.of(),
+                failures);
     }
 
     @Test
     void aReadyDaemonInOneScreen() {
-        String text = StatusText.render(report(true, List.of(request("a-7", "running", "-p 'fix the bug'", 125_000, "", -1, "")), List.of()),
+        String text = StatusText.render(
+                report(true, List.of(request("a-7", "running", "-p 'fix the bug'", 125_000, "", -1, "")), List.of()),
                 ZoneOffset.UTC);
-        assertThat(text).startsWith("claude-bridge 1.0.0: ready, up 2h 5m\n")
+        assertThat(text)
+                .startsWith("claude-bridge 1.0.0: ready, up 2h 5m\n")
                 .contains("  claude    2.1.0 (Claude Code) at /usr/bin/claude\n")
                 .contains("  sockets   /run/b.sock (profile default)\n")
                 .contains("  checks    ok listening, ok claude\n")
                 .contains("  requests  1 running, 0 queued, 12 finished, 0 failed\n")
-                .contains("RUNNING\n  ID   PROFILE  STATE    FOR    COMMAND\n  a-7  default  running  2m 5s  -p 'fix the bug'\n")
+                .contains(
+                        "RUNNING\n  ID   PROFILE  STATE    FOR    COMMAND\n  a-7  default  running  2m 5s  -p 'fix the bug'\n")
                 .doesNotContain("RECENT FAILURES");
     }
 
     @Test
     void aDaemonThatIsNotReadySaysWhichCheckFailedAndWhy() {
-        String text = StatusText.render(report(false, List.of(),
-                List.of(request("a-5", "finished", "--dangerously-skip-permissions", 10, "refused: policy_denied", 78, "not allowed"))),
+        String text = StatusText.render(
+                report(
+                        false,
+                        List.of(),
+                        List.of(request(
+                                "a-5",
+                                "finished",
+                                "--dangerously-skip-permissions",
+                                10,
+                                "refused: policy_denied",
+                                78,
+                                "not allowed"))),
                 ZoneOffset.UTC);
-        assertThat(text).startsWith("claude-bridge 1.0.0: NOT READY")
+        assertThat(text)
+                .startsWith("claude-bridge 1.0.0: NOT READY")
                 .contains("  checks    ok listening, FAIL claude\n")
                 .contains("            claude: claude not found (looked in 3 places)\n")
                 .contains("  claude    claude not found (looked in 3 places)\n")
-                .contains("RECENT FAILURES\n  ENDED     ID   PROFILE  RESULT                  COMMAND                         WHY\n"
-                        + "  10:00:09  a-5  default  refused: policy_denied  --dangerously-skip-permissions  not allowed\n");
+                .contains(
+                        "RECENT FAILURES\n  ENDED     ID   PROFILE  RESULT                  COMMAND                         WHY\n"
+                                + "  10:00:09  a-5  default  refused: policy_denied  --dangerously-skip-permissions  not allowed\n");
     }
 }

@@ -55,7 +55,15 @@ class ConnectionsTest {
     }
 
     private static Connections connections(int max, Duration handshake, ScheduledExecutorService timer) {
-        Limits l = new Limits(4, 10, max, handshake, Duration.ZERO, max + 1, Limits.AUTO, 1L << 30); // the global cap, not a caller's, is met first
+        Limits l = new Limits(
+                4,
+                10,
+                max,
+                handshake,
+                Duration.ZERO,
+                max + 1,
+                Limits.AUTO,
+                1L << 30); // the global cap, not a caller's, is met first
         return new Connections(() -> l, timer);
     }
 
@@ -64,7 +72,8 @@ class ConnectionsTest {
         return serveNext(c, new dev.claudebridge.daemon.session.Peer("test", "tester", "testers"), session);
     }
 
-    private Thread serveNext(Connections c, dev.claudebridge.daemon.session.Peer peer, BiConsumer<InputStream, OutputStream> session)
+    private Thread serveNext(
+            Connections c, dev.claudebridge.daemon.session.Peer peer, BiConsumer<InputStream, OutputStream> session)
             throws IOException {
         SocketChannel ch = server.accept();
         return Thread.ofVirtual().start(() -> c.serve(ch, peer, session));
@@ -84,16 +93,21 @@ class ConnectionsTest {
             throw new AssertionError("the flood's second connection is over its cap");
         });
         new FrameWriter(Channels.newOutputStream(second)).write(new Hello(Hello.VERSION, "test").toFrame());
-        BridgeError e = BridgeError.fromFrame(new FrameReader(Channels.newInputStream(second)).read().orElseThrow());
-        assertThat(e.message()).isEqualTo("this caller (its container, or its uid) has 1 connection open, its client-max-connections limit; "
-                + "try again later");
+        BridgeError e = BridgeError.fromFrame(
+                new FrameReader(Channels.newInputStream(second)).read().orElseThrow());
+        assertThat(e.message())
+                .isEqualTo(
+                        "this caller (its container, or its uid) has 1 connection open, its client-max-connections limit; "
+                                + "try again later");
         secondServed.join();
 
         SocketChannel third = connect();
         CountDownLatch served = new CountDownLatch(1);
         Thread thirdServed = serveNext(c, quiet, (in, out) -> served.countDown());
         thirdServed.join();
-        assertThat(served.getCount()).as("another container's connection reaches its session").isZero();
+        assertThat(served.getCount())
+                .as("another container's connection reaches its session")
+                .isZero();
         release.countDown();
         firstServed.join();
         assertThat(c.open()).isZero();
@@ -129,7 +143,8 @@ class ConnectionsTest {
         BridgeError e = BridgeError.fromFrame(reply);
         assertThat(e.code()).isEqualTo("queue_full");
         assertThat(e.exitStatus()).isEqualTo(66);
-        assertThat(e.message()).isEqualTo("the bridge has 1 connection open, its max-connections limit; try again later");
+        assertThat(e.message())
+                .isEqualTo("the bridge has 1 connection open, its max-connections limit; try again later");
         secondServed.join();
         assertThat(c.open()).isEqualTo(1);
         release.countDown();
@@ -146,8 +161,11 @@ class ConnectionsTest {
         long start = System.nanoTime();
         Thread served = serveNext(c, ConnectionsTest::readToEnd);
 
-        assertThat(silent.read(ByteBuffer.allocate(1))).as("closed by the daemon").isEqualTo(-1);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
+        assertThat(silent.read(ByteBuffer.allocate(1)))
+                .as("closed by the daemon")
+                .isEqualTo(-1);
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
         served.join();
         assertThat(c.open()).isZero();
         silent.close();

@@ -4,8 +4,8 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.claudebridge.daemon.session.Refusal;
 import dev.claudebridge.daemon.session.Admission.QueueNotice;
+import dev.claudebridge.daemon.session.Refusal;
 import dev.claudebridge.protocol.ErrorCode;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -24,7 +24,8 @@ class FairQueueTest {
     private static final ProfileLimits P = new ProfileLimits("p", 0, Duration.ZERO, RateLimit.UNLIMITED, Duration.ZERO);
 
     private static FairQueue queue(int maxRunning, int maxQueued) {
-        Limits l = new Limits(maxRunning, maxQueued, 100, Duration.ofSeconds(5), Duration.ZERO, 100, maxQueued, 1L << 30);
+        Limits l =
+                new Limits(maxRunning, maxQueued, 100, Duration.ofSeconds(5), Duration.ZERO, 100, maxQueued, 1L << 30);
         return new FairQueue(() -> l);
     }
 
@@ -55,12 +56,14 @@ class FairQueueTest {
     private static void await(IntSupplier value, int expected) {
         long deadline = System.nanoTime() + SECONDS.toNanos(30);
         while (value.getAsInt() != expected) {
-            assertThat(System.nanoTime()).as("waiting for %d, have %d", expected, value.getAsInt()).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("waiting for %d, have %d", expected, value.getAsInt())
+                    .isLessThan(deadline);
             Thread.onSpinWait();
         }
     }
 
-    private static final QueueNotice IGNORE = (p, l) -> { };
+    private static final QueueNotice IGNORE = (p, l) -> {};
 
     private static ClientKey on(String listener, String container) {
         return new ClientKey("p", new dev.claudebridge.daemon.session.PeerIdentity(listener, "pidns:" + container, ""));
@@ -94,7 +97,8 @@ class FairQueueTest {
             Waiting.start(q, on("/a", Integer.toString(i)), P);
         }
         await(q::waiting, 6);
-        assertThatThrownBy(() -> q.acquire(on("/a", "7"), P, IGNORE)).hasMessageContaining("the bridge's queue is full");
+        assertThatThrownBy(() -> q.acquire(on("/a", "7"), P, IGNORE))
+                .hasMessageContaining("the bridge's queue is full");
         Waiting.start(q, on("/b", "1"), P);
         Waiting.start(q, on("/b", "2"), P);
         await(q::waiting, 8);
@@ -217,25 +221,34 @@ class FairQueueTest {
     void aRequestThatWaitsLongerThanItsProfileAllowsIsRefused() throws Exception {
         FairQueue q = queue(1, 10);
         FairQueue.Slot running = q.acquire(key("a"), P, IGNORE);
-        ProfileLimits impatient = new ProfileLimits("ci", 0, Duration.ofMillis(300), RateLimit.UNLIMITED, Duration.ZERO);
+        ProfileLimits impatient =
+                new ProfileLimits("ci", 0, Duration.ofMillis(300), RateLimit.UNLIMITED, Duration.ZERO);
         long start = System.nanoTime();
         Waiting w = Waiting.start(q, key("b"), impatient);
 
-        assertThatThrownBy(w::granted).isInstanceOf(ExecutionException.class).cause()
+        assertThatThrownBy(w::granted)
+                .isInstanceOf(ExecutionException.class)
+                .cause()
                 .isInstanceOfSatisfying(Refusal.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.QUEUE_TIMEOUT))
                 .hasMessage("no free slot within the queue timeout of 300ms (profile ci); try again later");
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(250L, 2000L);
         assertThat(q.waiting()).isZero();
         running.close();
-        assertThat(q.running()).as("the slot is not handed to the request that gave up").isZero();
+        assertThat(q.running())
+                .as("the slot is not handed to the request that gave up")
+                .isZero();
     }
 
     @Test
     void aProfileAtItsOwnCapWaitsWhileOthersRun() throws Exception {
         FairQueue q = queue(3, 10);
         ProfileLimits one = new ProfileLimits("one", 1, Duration.ZERO, RateLimit.UNLIMITED, Duration.ZERO);
-        FairQueue.Slot first = q.acquire(new ClientKey("one", new dev.claudebridge.daemon.session.PeerIdentity("/s", "pidns:a", "")), one, IGNORE);
-        Waiting second = Waiting.start(q, new ClientKey("one", new dev.claudebridge.daemon.session.PeerIdentity("/s", "pidns:b", "")), one);
+        FairQueue.Slot first = q.acquire(
+                new ClientKey("one", new dev.claudebridge.daemon.session.PeerIdentity("/s", "pidns:a", "")),
+                one,
+                IGNORE);
+        Waiting second = Waiting.start(
+                q, new ClientKey("one", new dev.claudebridge.daemon.session.PeerIdentity("/s", "pidns:b", "")), one);
         await(q::waiting, 1);
 
         FairQueue.Slot other = q.acquire(key("c"), P, IGNORE); // another profile is not held up
@@ -257,7 +270,8 @@ class FairQueueTest {
         q.shutDown();
 
         String message = "the bridge is shutting down and did not start this request; try again when it is back";
-        assertThatThrownBy(w::granted).cause()
+        assertThatThrownBy(w::granted)
+                .cause()
                 .isInstanceOfSatisfying(Refusal.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SHUTTING_DOWN))
                 .hasMessage(message);
         assertThatThrownBy(() -> q.acquire(key("c"), P, IGNORE)).hasMessage(message);

@@ -26,7 +26,8 @@ class HandshakeGuardTest {
     }
 
     private static final Frame HELLO = new Hello(Hello.VERSION, "test").toFrame();
-    private static final Frame REQUEST = new Request(List.of("-p", "hi"), Map.of(), "/w", Optional.empty(), "c").toFrame();
+    private static final Frame REQUEST =
+            new Request(List.of("-p", "hi"), Map.of(), "/w", Optional.empty(), "c").toFrame();
 
     @Test
     void completeOnlyOnceTheHelloAndTheRequestHaveBeenReadByteByByte() throws IOException {
@@ -42,7 +43,8 @@ class HandshakeGuardTest {
 
     @Test
     void readThroughAFrameReaderTheFramesArriveUnchanged() throws IOException {
-        HandshakeGuard g = new HandshakeGuard(new ByteArrayInputStream(bytes(HELLO, REQUEST, Frame.empty(FrameType.STDIN_EOF))));
+        HandshakeGuard g =
+                new HandshakeGuard(new ByteArrayInputStream(bytes(HELLO, REQUEST, Frame.empty(FrameType.STDIN_EOF))));
         FrameReader r = new FrameReader(g);
         assertThat(r.read()).contains(HELLO);
         assertThat(r.read()).contains(REQUEST);

@@ -24,8 +24,10 @@ class LimitsTest {
 
     @Test
     void nonsenseIsRefused() {
-        assertThatThrownBy(() -> new Limits(0, 1, 1, Duration.ofSeconds(1), Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Limits(1, 1, 1, Duration.ZERO, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Limits(0, 1, 1, Duration.ofSeconds(1), Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Limits(1, 1, 1, Duration.ZERO, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest

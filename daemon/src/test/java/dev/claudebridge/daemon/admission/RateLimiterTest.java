@@ -3,8 +3,8 @@ package dev.claudebridge.daemon.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.claudebridge.daemon.session.Refusal;
 import dev.claudebridge.daemon.session.PeerIdentity;
+import dev.claudebridge.daemon.session.Refusal;
 import dev.claudebridge.protocol.ErrorCode;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -15,6 +15,7 @@ class RateLimiterTest {
     private static void take(RateLimiter r, ProfileLimits p) {
         r.take(new ClientKey(p.profile(), ONE), p);
     }
+
     private static ProfileLimits profile(String name, int perMinute, int burst) {
         return new ProfileLimits(name, 0, Duration.ZERO, new RateLimit(perMinute, burst), Duration.ZERO);
     }
@@ -29,7 +30,8 @@ class RateLimiterTest {
         // 2 a minute: the next token is 30 s away
         assertThatThrownBy(() -> take(r, ci))
                 .isInstanceOfSatisfying(Refusal.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED))
-                .hasMessage("rate limit of 2 requests/minute for profile ci exceeded by this caller (its container, or its uid); retry in 30 s");
+                .hasMessage(
+                        "rate limit of 2 requests/minute for profile ci exceeded by this caller (its container, or its uid); retry in 30 s");
     }
 
     @Test
@@ -46,10 +48,14 @@ class RateLimiterTest {
         take(r, profile("a", 1, 1));
         take(r, profile("a", 600, 5)); // a reload raised the limit
         assertThatThrownBy(() -> {
-            for (int i = 0; i < 100; i++) { // more than the 5 saved up and what trickles back meanwhile on a busy machine
-                take(r, profile("a", 600, 5));
-            }
-        }).hasMessage("rate limit of 600 requests/minute for profile a exceeded by this caller (its container, or its uid); retry in 1 s");
+                    for (int i = 0;
+                            i < 100;
+                            i++) { // more than the 5 saved up and what trickles back meanwhile on a busy machine
+                        take(r, profile("a", 600, 5));
+                    }
+                })
+                .hasMessage(
+                        "rate limit of 600 requests/minute for profile a exceeded by this caller (its container, or its uid); retry in 1 s");
     }
 
     @Test

@@ -36,20 +36,23 @@ class WatchdogTest {
     @Test
     void aRequestOverItsMaxRuntimeIsStoppedWithTheReason() throws Exception {
         AtomicInteger released = new AtomicInteger();
-        Permit p = watchdog(Duration.ZERO).watch("r1", () -> 0, maxRuntime(Duration.ofMillis(200)), released::incrementAndGet);
+        Permit p = watchdog(Duration.ZERO)
+                .watch("r1", () -> 0, maxRuntime(Duration.ofMillis(200)), released::incrementAndGet);
         CompletableFuture<String> stopped = new CompletableFuture<>();
         long start = System.nanoTime();
         p.running(stopped::complete);
 
-        assertThat(stopped.get(5, SECONDS)).isEqualTo("the request ran longer than the max-runtime of 200ms (profile ci) and was ended");
-        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(200).toNanos());
+        assertThat(stopped.get(5, SECONDS))
+                .isEqualTo("the request ran longer than the max-runtime of 200ms (profile ci) and was ended");
+        assertThat(System.nanoTime() - start)
+                .isGreaterThanOrEqualTo(Duration.ofMillis(200).toNanos());
         p.close();
         assertThat(released).hasValue(1);
     }
 
     @Test
     void aRequestThatEndsInTimeIsNotStopped() throws Exception {
-        Permit p = watchdog(Duration.ZERO).watch("r1", () -> 0, maxRuntime(Duration.ofMillis(200)), () -> { });
+        Permit p = watchdog(Duration.ZERO).watch("r1", () -> 0, maxRuntime(Duration.ofMillis(200)), () -> {});
         CompletableFuture<String> stopped = new CompletableFuture<>();
         p.running(stopped::complete);
         p.close();
@@ -61,14 +64,15 @@ class WatchdogTest {
     void aSilentRequestIsStoppedAfterTheIdleTimeoutAndABusyOneIsNot() throws Exception {
         Watchdog w = watchdog(Duration.ofMillis(300));
         AtomicLong busyBytes = new AtomicLong();
-        Permit silent = w.watch("silent", () -> 42, maxRuntime(Duration.ZERO), () -> { });
-        Permit busy = w.watch("busy", busyBytes::incrementAndGet, maxRuntime(Duration.ZERO), () -> { });
+        Permit silent = w.watch("silent", () -> 42, maxRuntime(Duration.ZERO), () -> {});
+        Permit busy = w.watch("busy", busyBytes::incrementAndGet, maxRuntime(Duration.ZERO), () -> {});
         CompletableFuture<String> silentStopped = new CompletableFuture<>();
         CompletableFuture<String> busyStopped = new CompletableFuture<>();
         silent.running(silentStopped::complete);
         busy.running(busyStopped::complete);
 
-        assertThat(silentStopped.get(5, SECONDS)).isEqualTo("the request passed no input or output for the idle-timeout of 300ms and was ended");
+        assertThat(silentStopped.get(5, SECONDS))
+                .isEqualTo("the request passed no input or output for the idle-timeout of 300ms and was ended");
         try {
             busyStopped.get(600, java.util.concurrent.TimeUnit.MILLISECONDS);
             throw new AssertionError("a request that moves bytes was stopped as idle");
@@ -82,9 +86,9 @@ class WatchdogTest {
     @Test
     void stopAllTellsEveryRunningRequestOnce() throws Exception {
         Watchdog w = watchdog(Duration.ZERO);
-        Permit a = w.watch("a", () -> 0, maxRuntime(Duration.ZERO), () -> { });
-        Permit b = w.watch("b", () -> 0, maxRuntime(Duration.ZERO), () -> { });
-        Permit done = w.watch("c", () -> 0, maxRuntime(Duration.ZERO), () -> { });
+        Permit a = w.watch("a", () -> 0, maxRuntime(Duration.ZERO), () -> {});
+        Permit b = w.watch("b", () -> 0, maxRuntime(Duration.ZERO), () -> {});
+        Permit done = w.watch("c", () -> 0, maxRuntime(Duration.ZERO), () -> {});
         AtomicInteger calls = new AtomicInteger();
         CompletableFuture<String> told = new CompletableFuture<>();
         a.running(r -> {
@@ -96,7 +100,9 @@ class WatchdogTest {
         done.close();
 
         assertThat(w.stopAll("shutting down")).isEqualTo(2);
-        assertThat(w.stopAll("shutting down")).as("already stopped requests are not stopped again").isEqualTo(2);
+        assertThat(w.stopAll("shutting down"))
+                .as("already stopped requests are not stopped again")
+                .isEqualTo(2);
         assertThat(told.get(5, SECONDS)).isEqualTo("shutting down");
         Thread.sleep(100);
         assertThat(calls).hasValue(2);

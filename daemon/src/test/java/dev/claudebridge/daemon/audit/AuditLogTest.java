@@ -22,8 +22,10 @@ class AuditLogTest {
             log.append("{\"b\":\"é\"}");
         }
         assertThat(Files.readAllLines(p)).containsExactly("{\"a\":1}", "{\"b\":\"é\"}");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p))).isEqualTo("rw-r-----");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p.getParent()))).isEqualTo("rwxr-x---");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p)))
+                .isEqualTo("rw-r-----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p.getParent())))
+                .isEqualTo("rwxr-x---");
         try (AuditLog again = AuditLog.open(p, 1 << 20, 3)) {
             again.append("{\"c\":3}");
         }
@@ -40,9 +42,15 @@ class AuditLogTest {
             }
         }
         // 2 lines per file: .log holds 8; .1 holds 6-7; .2 holds 4-5; 0-3 are gone
-        assertThat(Files.readAllLines(p)).singleElement().satisfies(l -> assertThat(l).endsWith("8"));
-        assertThat(Files.readAllLines(dir.resolve("audit.log.1"))).extracting(l -> l.substring(98)).containsExactly("6", "7");
-        assertThat(Files.readAllLines(dir.resolve("audit.log.2"))).extracting(l -> l.substring(98)).containsExactly("4", "5");
+        assertThat(Files.readAllLines(p))
+                .singleElement()
+                .satisfies(l -> assertThat(l).endsWith("8"));
+        assertThat(Files.readAllLines(dir.resolve("audit.log.1")))
+                .extracting(l -> l.substring(98))
+                .containsExactly("6", "7");
+        assertThat(Files.readAllLines(dir.resolve("audit.log.2")))
+                .extracting(l -> l.substring(98))
+                .containsExactly("4", "5");
         assertThat(dir.resolve("audit.log.3")).doesNotExist();
         for (Path f : List.of(p, dir.resolve("audit.log.1"), dir.resolve("audit.log.2"))) {
             assertThat(Files.size(f)).isLessThanOrEqualTo(250);
@@ -58,7 +66,8 @@ class AuditLogTest {
         }
         assertThat(Files.readAllLines(p)).containsExactly("b".repeat(99));
         try (var files = Files.list(dir)) { // the log and its reserve for end records, no rotated file
-            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("audit.log", "audit.log.reserve");
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .containsExactlyInAnyOrder("audit.log", "audit.log.reserve");
         }
     }
 

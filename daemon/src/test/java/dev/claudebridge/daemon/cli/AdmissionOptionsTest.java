@@ -40,8 +40,23 @@ class AdmissionOptionsTest {
 
     @Test
     void flagsOverrideTheFileAndEveryProfile() {
-        AdmissionOptions o = parse("--max-running", "3", "--max-queued", "7", "--handshake-timeout", "500ms", "--rate", "30/5",
-                "--queue-timeout", "2s", "--max-runtime", "1m", "--profile-max-running", "2", "--shutdown-grace", "4s");
+        AdmissionOptions o = parse(
+                "--max-running",
+                "3",
+                "--max-queued",
+                "7",
+                "--handshake-timeout",
+                "500ms",
+                "--rate",
+                "30/5",
+                "--queue-timeout",
+                "2s",
+                "--max-runtime",
+                "1m",
+                "--profile-max-running",
+                "2",
+                "--shutdown-grace",
+                "4s");
         BridgeConfig config = BridgeConfig.defaults();
 
         Limits l = o.limits(() -> BridgeSettings.of(config, Map.of())).get();
@@ -59,8 +74,11 @@ class AdmissionOptionsTest {
 
     @Test
     void aRateWithoutBurstBurstsItsWholeMinuteAndZeroTurnsItOff() {
-        assertThat(parse("--rate", "60").profile(ProfileLimits.DEFAULT).rate().capacity()).isEqualTo(60);
-        assertThat(parse("--rate", "0").profile(ProfileLimits.DEFAULT).rate().unlimited()).isTrue();
-        assertThatThrownBy(() -> parse("--rate", "fast")).hasMessageContaining("--rate takes PER_MINUTE or PER_MINUTE/BURST, e.g. 60/20; got fast");
+        assertThat(parse("--rate", "60").profile(ProfileLimits.DEFAULT).rate().capacity())
+                .isEqualTo(60);
+        assertThat(parse("--rate", "0").profile(ProfileLimits.DEFAULT).rate().unlimited())
+                .isTrue();
+        assertThatThrownBy(() -> parse("--rate", "fast"))
+                .hasMessageContaining("--rate takes PER_MINUTE or PER_MINUTE/BURST, e.g. 60/20; got fast");
     }
 }

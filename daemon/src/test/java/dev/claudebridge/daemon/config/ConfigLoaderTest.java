@@ -53,8 +53,10 @@ class ConfigLoaderTest {
 
     @Test
     void aMissingFileThatWasAskedForIsAnError() {
-        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("absent.yaml"), true)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("absent.yaml").hasMessageContaining("no such file");
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("absent.yaml"), true))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("absent.yaml")
+                .hasMessageContaining("no such file");
     }
 
     @Test
@@ -107,13 +109,15 @@ class ConfigLoaderTest {
         assertThat(c.listeners()).extracting(ListenerConfig::mode).containsExactly(0660, 0600, 0660);
         assertThat(c.listeners().get(0).group()).contains("docker");
         assertThat(c.listeners().get(1).owner()).contains("1001");
-        assertThat(c.listeners()).extracting(ListenerConfig::profile)
+        assertThat(c.listeners())
+                .extracting(ListenerConfig::profile)
                 .containsExactly(Optional.of("default"), Optional.of("ci"), Optional.empty());
         ProfileConfig ci = c.profiles().get("ci");
         assertThat(ci.match().uids()).containsExactly("1001", "builder");
         assertThat(ci.match().gids()).containsExactly("2000");
         assertThat(ci.mappings()).hasToString("[/ci=/srv/ci]");
-        assertThat(ci.allowArgs()).containsExactly("--permission-mode=bypassPermissions", "--dangerously-skip-permissions");
+        assertThat(ci.allowArgs())
+                .containsExactly("--permission-mode=bypassPermissions", "--dangerously-skip-permissions");
         assertThat(ci.allowSubcommands()).containsExactly("mcp add", "plugin");
         assertThat(ci.maxRunning()).isEqualTo(2);
         assertThat(ci.queueTimeout()).isEqualTo(Duration.ofSeconds(90));
@@ -121,7 +125,16 @@ class ConfigLoaderTest {
         assertThat(ci.maxRuntime()).isEqualTo(Duration.ofHours(2));
         assertThat(ci.request()).isEqualTo(new RequestLimits(65536, 100, 32768, 20, 8192, 512));
         assertThat(c.profiles().get("default").envAllow()).containsExactly("GIT_AUTHOR_NAME", "MY_*");
-        assertThat(c.limits()).isEqualTo(new LimitsConfig(LimitsConfig.AUTO, 50, 100, Duration.ofSeconds(2), Duration.ZERO, LimitsConfig.AUTO, LimitsConfig.AUTO, LimitsConfig.AUTO));
+        assertThat(c.limits())
+                .isEqualTo(new LimitsConfig(
+                        LimitsConfig.AUTO,
+                        50,
+                        100,
+                        Duration.ofSeconds(2),
+                        Duration.ZERO,
+                        LimitsConfig.AUTO,
+                        LimitsConfig.AUTO,
+                        LimitsConfig.AUTO));
         assertThat(c.shutdown().grace()).isEqualTo(Duration.ofSeconds(45));
         assertThat(c.audit()).isEqualTo(new AuditConfig(Path.of("/var/log/cb/audit.log"), 10 << 20, 3, false, 64));
         assertThat(c.admin()).isEqualTo(new AdminConfig("", Optional.of(Path.of("/run/cb/admin.sock"))));
@@ -148,44 +161,60 @@ class ConfigLoaderTest {
                   max-size: 1 tonne
                 extra: 1
                 """);
-        assertThat(p).extracting(ConfigProblem::line, ConfigProblem::field).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(2, "claude.kill-grace"),
-                org.assertj.core.groups.Tuple.tuple(4, "listeners[0].socket"),
-                org.assertj.core.groups.Tuple.tuple(5, "listeners[0].mode"),
-                org.assertj.core.groups.Tuple.tuple(6, "listeners[0].profile"),
-                org.assertj.core.groups.Tuple.tuple(9, "profiles.default.max-running"),
-                org.assertj.core.groups.Tuple.tuple(10, "profiles.default.allow-args"),
-                org.assertj.core.groups.Tuple.tuple(11, "profiles.default.allow-subcommands"),
-                org.assertj.core.groups.Tuple.tuple(12, "profiles.default.mappings"),
-                org.assertj.core.groups.Tuple.tuple(13, "profiles.default.colour"),
-                org.assertj.core.groups.Tuple.tuple(15, "audit.fail-closed"),
-                org.assertj.core.groups.Tuple.tuple(16, "audit.max-size"),
-                org.assertj.core.groups.Tuple.tuple(17, "extra"));
-        assertThat(p.get(0).toString()).isEqualTo(FILE + ":2: claude.kill-grace: expected a duration such as 500ms, 5s, 2m, 1h or 1h30m, got 'soon'");
+        assertThat(p)
+                .extracting(ConfigProblem::line, ConfigProblem::field)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(2, "claude.kill-grace"),
+                        org.assertj.core.groups.Tuple.tuple(4, "listeners[0].socket"),
+                        org.assertj.core.groups.Tuple.tuple(5, "listeners[0].mode"),
+                        org.assertj.core.groups.Tuple.tuple(6, "listeners[0].profile"),
+                        org.assertj.core.groups.Tuple.tuple(9, "profiles.default.max-running"),
+                        org.assertj.core.groups.Tuple.tuple(10, "profiles.default.allow-args"),
+                        org.assertj.core.groups.Tuple.tuple(11, "profiles.default.allow-subcommands"),
+                        org.assertj.core.groups.Tuple.tuple(12, "profiles.default.mappings"),
+                        org.assertj.core.groups.Tuple.tuple(13, "profiles.default.colour"),
+                        org.assertj.core.groups.Tuple.tuple(15, "audit.fail-closed"),
+                        org.assertj.core.groups.Tuple.tuple(16, "audit.max-size"),
+                        org.assertj.core.groups.Tuple.tuple(17, "extra"));
+        assertThat(p.get(0).toString())
+                .isEqualTo(FILE
+                        + ":2: claude.kill-grace: expected a duration such as 500ms, 5s, 2m, 1h or 1h30m, got 'soon'");
         assertThat(p.get(5).message()).contains("'--verbose' cannot be allowed");
         assertThat(p.get(8).message()).startsWith("unknown key").contains("max-running");
     }
 
     @Test
     void yamlSyntaxErrorsAndDuplicatesNameTheLine() {
-        assertThat(problems("profiles:\n  default:\n    mappings: [a\n")).first().satisfies(p -> {
-            assertThat(p.line()).isPositive();
-            assertThat(p.message()).startsWith("not valid YAML");
-        });
-        assertThat(problems("audit:\n  keep: 1\n  keep: 2\n")).first()
+        assertThat(problems("profiles:\n  default:\n    mappings: [a\n"))
+                .first()
+                .satisfies(p -> {
+                    assertThat(p.line()).isPositive();
+                    assertThat(p.message()).startsWith("not valid YAML");
+                });
+        assertThat(problems("audit:\n  keep: 1\n  keep: 2\n"))
+                .first()
                 .satisfies(p -> assertThat(p.toString()).contains(":3: audit.keep: appears twice"));
-        assertThat(problems("- a\n- b\n")).first().satisfies(p -> assertThat(p.message()).contains("mapping"));
+        assertThat(problems("- a\n- b\n"))
+                .first()
+                .satisfies(p -> assertThat(p.message()).contains("mapping"));
     }
 
     @Test
     void valuesOutOfRangeAreRefused() {
-        assertThat(problems("profiles:\n  default:\n    max-request-bytes: 2MiB\n")).first()
+        assertThat(problems("profiles:\n  default:\n    max-request-bytes: 2MiB\n"))
+                .first()
                 .satisfies(p -> assertThat(p.message()).contains("between 1KiB and 1MiB"));
-        assertThat(problems("audit:\n  keep: -1\n")).first().satisfies(p -> assertThat(p.field()).isEqualTo("audit.keep"));
-        assertThat(problems("listeners: []\n")).first().satisfies(p -> assertThat(p.message()).contains("at least one listener"));
-        assertThat(problems("profiles:\n  default:\n    match: { uids: [\"a b\"] }\n")).first()
+        assertThat(problems("audit:\n  keep: -1\n"))
+                .first()
+                .satisfies(p -> assertThat(p.field()).isEqualTo("audit.keep"));
+        assertThat(problems("listeners: []\n"))
+                .first()
+                .satisfies(p -> assertThat(p.message()).contains("at least one listener"));
+        assertThat(problems("profiles:\n  default:\n    match: { uids: [\"a b\"] }\n"))
+                .first()
                 .satisfies(p -> assertThat(p.field()).isEqualTo("profiles.default.match.uids"));
-        assertThat(problems("listeners:\n  - socket: /a.sock\n  - socket: /a.sock\n")).first()
+        assertThat(problems("listeners:\n  - socket: /a.sock\n  - socket: /a.sock\n"))
+                .first()
                 .satisfies(p -> assertThat(p.message()).contains("same socket"));
     }
 
@@ -198,7 +227,9 @@ class ConfigLoaderTest {
 
     @Test
     void theDocumentedExampleLoadsAndHoldsTheDefaults() {
-        Path example = Path.of(System.getProperty("user.dir")).resolve("../docs/claude-bridge.example.yaml").normalize();
+        Path example = Path.of(System.getProperty("user.dir"))
+                .resolve("../docs/claude-bridge.example.yaml")
+                .normalize();
         BridgeConfig c = ConfigLoader.load(example, true);
         BridgeConfig d = BridgeConfig.defaults();
         assertThat(c.claude()).isEqualTo(d.claude());
@@ -211,8 +242,13 @@ class ConfigLoaderTest {
             assertThat(l.mode()).isEqualTo(ListenerConfig.DEFAULT_MODE);
             assertThat(l.profile()).contains("default");
         });
-        assertThat(c.audit()).isEqualTo(new AuditConfig(Path.of("/var/log/claude-bridge/audit.log"), d.audit().maxSize(), d.audit().keep(),
-                d.audit().failClosed(), d.audit().maxArgLength()));
+        assertThat(c.audit())
+                .isEqualTo(new AuditConfig(
+                        Path.of("/var/log/claude-bridge/audit.log"),
+                        d.audit().maxSize(),
+                        d.audit().keep(),
+                        d.audit().failClosed(),
+                        d.audit().maxArgLength()));
     }
 
     @Test

@@ -10,7 +10,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class UnitsTest {
     @ParameterizedTest
-    @CsvSource({"0,0", "500ms,500", "5s,5000", "2m,120000", "1h,3600000", "1d,86400000", "1h30m,5400000", "PT1S,1000", "PT0.5S,500"})
+    @CsvSource({
+        "0,0",
+        "500ms,500",
+        "5s,5000",
+        "2m,120000",
+        "1h,3600000",
+        "1d,86400000",
+        "1h30m,5400000",
+        "PT1S,1000",
+        "PT0.5S,500"
+    })
     void durations(String text, long millis) {
         assertThat(Units.duration(text)).isEqualTo(Duration.ofMillis(millis));
     }
@@ -22,7 +32,16 @@ class UnitsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"0,0", "4096,4096", "10B,10", "64KiB,65536", "1MiB,1048576", "2GiB,2147483648", "1KB,1000", "1MB,1000000"})
+    @CsvSource({
+        "0,0",
+        "4096,4096",
+        "10B,10",
+        "64KiB,65536",
+        "1MiB,1048576",
+        "2GiB,2147483648",
+        "1KB,1000",
+        "1MB,1000000"
+    })
     void sizes(String text, long bytes) {
         assertThat(Units.size(text)).isEqualTo(bytes);
     }

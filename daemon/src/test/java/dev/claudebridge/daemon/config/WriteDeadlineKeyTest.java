@@ -15,7 +15,8 @@ class WriteDeadlineKeyTest {
     @Test
     void defaultsToAMinuteAndReachesTheLimits() {
         assertThat(ConfigLoader.parse("", FILE).limits().writeDeadline()).isEqualTo(Duration.ofSeconds(60));
-        LimitsConfig c = ConfigLoader.parse("limits:\n  write-deadline: 5m\n", FILE).limits();
+        LimitsConfig c =
+                ConfigLoader.parse("limits:\n  write-deadline: 5m\n", FILE).limits();
         assertThat(c.writeDeadline()).isEqualTo(Duration.ofMinutes(5));
         assertThat(Limits.of(c).writeDeadline()).isEqualTo(Duration.ofMinutes(5));
         assertThat(Limits.of(c).toString()).contains("write-deadline 5m");
@@ -23,12 +24,17 @@ class WriteDeadlineKeyTest {
 
     @Test
     void zeroMeansNone() {
-        assertThat(ConfigLoader.parse("limits: { write-deadline: 0 }\n", FILE).limits().writeDeadline()).isZero();
+        assertThat(ConfigLoader.parse("limits: { write-deadline: 0 }\n", FILE)
+                        .limits()
+                        .writeDeadline())
+                .isZero();
     }
 
     @Test
     void aValueThatIsNoDurationIsAProblemWithItsLine() {
-        assertThatThrownBy(() -> ConfigLoader.parse("limits:\n  write-deadline: soon\n", FILE)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining(":2:").hasMessageContaining("write-deadline");
+        assertThatThrownBy(() -> ConfigLoader.parse("limits:\n  write-deadline: soon\n", FILE))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(":2:")
+                .hasMessageContaining("write-deadline");
     }
 }

@@ -21,11 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ClaudeLocatorTest {
     private static final String CLI_JS = "lib/node_modules/@anthropic-ai/claude-code/cli.js";
     /** Where the locator always looks last; a test that needs "nothing installed" skips if one exists. */
-    private static final List<Path> SYSTEM_WIDE = List.of(Path.of("/usr/local/bin/claude"), Path.of("/usr/bin/claude"),
-            Path.of("/opt/homebrew/bin/claude"));
+    private static final List<Path> SYSTEM_WIDE =
+            List.of(Path.of("/usr/local/bin/claude"), Path.of("/usr/bin/claude"), Path.of("/opt/homebrew/bin/claude"));
 
     @TempDir
     Path tmp;
+
     Path home;
 
     @BeforeEach
@@ -42,7 +43,8 @@ class ClaudeLocatorTest {
     void anExplicitPathIsUsedAndNothingElseIsSearched() throws IOException {
         Path custom = nativeBinary(tmp.resolve("custom/claude"));
         nativeBinary(tmp.resolve("bin/claude"));
-        ClaudeLocator l = new ClaudeLocator(Optional.of(custom), Map.of("PATH", tmp.resolve("bin").toString(), "HOME", home.toString()));
+        ClaudeLocator l = new ClaudeLocator(
+                Optional.of(custom), Map.of("PATH", tmp.resolve("bin").toString(), "HOME", home.toString()));
 
         assertThat(l.candidates()).containsExactly(custom);
         assertThat(l.locate()).contains(new ClaudeCommand(custom, List.of(custom.toString())));
@@ -51,7 +53,8 @@ class ClaudeLocatorTest {
     @Test
     void anExplicitPathThatIsMissingFindsNothingEvenIfPathHasOne() throws IOException {
         nativeBinary(tmp.resolve("bin/claude"));
-        ClaudeLocator l = new ClaudeLocator(Optional.of(tmp.resolve("nope/claude")),
+        ClaudeLocator l = new ClaudeLocator(
+                Optional.of(tmp.resolve("nope/claude")),
                 Map.of("PATH", tmp.resolve("bin").toString(), "HOME", home.toString()));
         assertThat(l.locate()).isEmpty();
     }
@@ -66,7 +69,8 @@ class ClaudeLocatorTest {
         ClaudeLocator l = locator(path);
 
         assertThat(l.locate().map(ClaudeCommand::foundAt)).contains(second);
-        assertThat(l.candidates()).startsWith(first.resolve("claude"), second, third)
+        assertThat(l.candidates())
+                .startsWith(first.resolve("claude"), second, third)
                 .noneMatch(p -> !p.isAbsolute());
     }
 
@@ -74,7 +78,8 @@ class ClaudeLocatorTest {
     void aFileThatIsNotExecutableIsSkipped() throws IOException {
         Path plain = write(tmp.resolve("a/claude"), "exit 0\n", "rw-r--r--");
         Path good = nativeBinary(tmp.resolve("b/claude"));
-        assertThat(locator(plain.getParent() + ":" + good.getParent()).locate().map(ClaudeCommand::foundAt)).contains(good);
+        assertThat(locator(plain.getParent() + ":" + good.getParent()).locate().map(ClaudeCommand::foundAt))
+                .contains(good);
     }
 
     @Test
@@ -99,7 +104,8 @@ class ClaudeLocatorTest {
     @Test
     void aScriptWithoutAShebangIsRunDirectly() throws IOException {
         Path script = write(tmp.resolve("bin/claude"), "echo hello\n", "rwxr-xr-x");
-        assertThat(locator(script.getParent().toString()).locate()).contains(new ClaudeCommand(script, List.of(script.toString())));
+        assertThat(locator(script.getParent().toString()).locate())
+                .contains(new ClaudeCommand(script, List.of(script.toString())));
     }
 
     @Test
@@ -142,13 +148,17 @@ class ClaudeLocatorTest {
     @Test
     void envDashSKeepsTheInterpretersExtraArguments() throws Exception {
         Path prefix = home.resolve(".npm-global");
-        Path cli = write(prefix.resolve(CLI_JS), "#!/usr/bin/env -S node --no-warnings --max-old-space-size=4096\n", "rwxr-xr-x");
+        Path cli = write(
+                prefix.resolve(CLI_JS),
+                "#!/usr/bin/env -S node --no-warnings --max-old-space-size=4096\n",
+                "rwxr-xr-x");
         symlink(prefix.resolve("bin/claude"), Path.of("../" + CLI_JS));
         Path node = fakeNode(prefix.resolve("bin/node"));
 
         ClaudeCommand cmd = locator("").locate().orElseThrow();
 
-        assertThat(cmd.prefix()).containsExactly(node.toString(), "--no-warnings", "--max-old-space-size=4096", cli.toString());
+        assertThat(cmd.prefix())
+                .containsExactly(node.toString(), "--no-warnings", "--max-old-space-size=4096", cli.toString());
         assertThat(run(append(cmd.prefix(), "-p", "a b")).stdout)
                 .isEqualTo("node --no-warnings --max-old-space-size=4096 " + cli + " -p a b\n");
     }
@@ -163,7 +173,8 @@ class ClaudeLocatorTest {
 
     @Test
     void aShebangWhoseInterpreterCannotBeFoundFindsNothing() throws IOException {
-        Path script = write(tmp.resolve("bin/claude"), "#!/usr/bin/env claude-bridge-no-such-interpreter\n", "rwxr-xr-x");
+        Path script =
+                write(tmp.resolve("bin/claude"), "#!/usr/bin/env claude-bridge-no-such-interpreter\n", "rwxr-xr-x");
         ClaudeLocator l = locator(script.getParent().toString());
         assertThat(l.commandFor(script)).isEmpty();
         assumeNothingSystemWide();
@@ -174,7 +185,8 @@ class ClaudeLocatorTest {
     void anUnrunnableCandidateIsPassedOverForTheNextOne() throws IOException {
         Path broken = write(tmp.resolve("a/claude"), "#!/usr/bin/env claude-bridge-no-such-interpreter\n", "rwxr-xr-x");
         Path good = nativeBinary(tmp.resolve("b/claude"));
-        assertThat(locator(broken.getParent() + ":" + good.getParent()).locate().map(ClaudeCommand::foundAt)).contains(good);
+        assertThat(locator(broken.getParent() + ":" + good.getParent()).locate().map(ClaudeCommand::foundAt))
+                .contains(good);
     }
 
     @Test
@@ -193,8 +205,13 @@ class ClaudeLocatorTest {
         ClaudeLocator l = locator(bin.toString());
 
         assertThat(l.locate()).isEmpty();
-        assertThat(l.candidates()).contains(bin.resolve("claude"), home.resolve(".local/bin/claude"),
-                home.resolve(".claude/local/claude"), home.resolve(".npm-global/bin/claude"), Path.of("/usr/local/bin/claude"));
+        assertThat(l.candidates())
+                .contains(
+                        bin.resolve("claude"),
+                        home.resolve(".local/bin/claude"),
+                        home.resolve(".claude/local/claude"),
+                        home.resolve(".npm-global/bin/claude"),
+                        Path.of("/usr/local/bin/claude"));
         assertThat(l.candidates()).doesNotHaveDuplicates();
     }
 
@@ -228,7 +245,9 @@ class ClaudeLocatorTest {
     // ---- fixtures
 
     private static void assumeNothingSystemWide() {
-        assumeTrue(SYSTEM_WIDE.stream().noneMatch(Files::exists), "skipped: a claude is installed system-wide on this machine");
+        assumeTrue(
+                SYSTEM_WIDE.stream().noneMatch(Files::exists),
+                "skipped: a claude is installed system-wide on this machine");
     }
 
     /** A real ELF executable (a copy of /bin/true). */
@@ -262,14 +281,15 @@ class ClaudeLocatorTest {
         return out;
     }
 
-    private record Run(int exitCode, String stdout) {
-    }
+    private record Run(int exitCode, String stdout) {}
 
     private static Run run(List<String> command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("finished within 10 s").isTrue();
+            assertThat(p.waitFor(10, TimeUnit.SECONDS))
+                    .as("finished within 10 s")
+                    .isTrue();
             return new Run(p.exitValue(), out);
         } finally {
             p.destroyForcibly();

@@ -63,7 +63,9 @@ class HostProcessTest {
         }
         for (ProcessHandle g : grandchildren) {
             g.destroyForcibly(); // ProcessHandle checks the start time, so a reused pid is never hit
-            assertThat(ProcFs.awaitDead(g.pid(), Duration.ofSeconds(5))).as("grandchild %d ended", g.pid()).isTrue();
+            assertThat(ProcFs.awaitDead(g.pid(), Duration.ofSeconds(5)))
+                    .as("grandchild %d ended", g.pid())
+                    .isTrue();
         }
     }
 
@@ -71,8 +73,22 @@ class HostProcessTest {
 
     @Test
     void argvIsPassedVerbatim() throws Exception {
-        List<String> args = List.of("", "two words", "  padded  ", "'single'", "\"double\"", "back\\slash", "line1\nline2\n",
-                "tab\there", "ünïcødé ☃ 日本語 🎉", "--dangerously-skip-permissions", "-", "$HOME", "*", "; rm -rf /", "");
+        List<String> args = List.of(
+                "",
+                "two words",
+                "  padded  ",
+                "'single'",
+                "\"double\"",
+                "back\\slash",
+                "line1\nline2\n",
+                "tab\there",
+                "ünïcødé ☃ 日本語 🎉",
+                "--dangerously-skip-permissions",
+                "-",
+                "$HOME",
+                "*",
+                "; rm -rf /",
+                "");
 
         Result r = finish(sh("for a in \"$@\"; do printf '%s\\0' \"$a\"; done", args.toArray(String[]::new)));
 
@@ -82,8 +98,9 @@ class HostProcessTest {
 
     @Test
     void theEnvironmentIsExactlyTheOneGiven() throws Exception {
-        Map<String, String> env = Map.of("A", "1", "SPACED", "a b  c", "EMPTY", "", "UNI", "ünï ☃", "MULTI", "l1\nl2",
-                "EQ", "x=y=z", "LANG", "C.UTF-8");
+        Map<String, String> env = Map.of(
+                "A", "1", "SPACED", "a b  c", "EMPTY", "", "UNI", "ünï ☃", "MULTI", "l1\nl2", "EQ", "x=y=z", "LANG",
+                "C.UTF-8");
 
         Result r = finish(start(List.of("/usr/bin/env", "-0"), env, tmp));
 
@@ -126,13 +143,15 @@ class HostProcessTest {
         }
         HostProcess p = start(List.of("/bin/cat"), ENV, tmp);
         CompletableFuture<byte[]> out = readAsync(p.stdout());
-        CompletableFuture<Void> in = CompletableFuture.runAsync(() -> {
-            try (var stdin = p.stdin()) {
-                stdin.write(data);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, r -> Thread.ofVirtual().start(r));
+        CompletableFuture<Void> in = CompletableFuture.runAsync(
+                () -> {
+                    try (var stdin = p.stdin()) {
+                        stdin.write(data);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                r -> Thread.ofVirtual().start(r));
 
         in.get(20, SECONDS);
         assertThat(p.termination().get(20, SECONDS)).isEqualTo(new Termination(false, 0));
@@ -192,10 +211,14 @@ class HostProcessTest {
         Path marker = Files.writeString(tmp.resolve("open-in-the-daemon.txt"), "x");
         try (FileInputStream held = new FileInputStream(marker.toFile())) {
             assertThat(held.getFD().valid()).isTrue();
-            assertThat(fdTargets(ProcessHandle.current().pid())).as("the test really holds the file open").contains(marker.toString());
+            assertThat(fdTargets(ProcessHandle.current().pid()))
+                    .as("the test really holds the file open")
+                    .contains(marker.toString());
 
             HostProcess p = start(List.of("/bin/sleep", "30"), ENV, tmp);
-            assertThat(ProcFs.awaitInNanosleep(p.pid(), Duration.ofSeconds(20))).as("sleep has started").isTrue();
+            assertThat(ProcFs.awaitInNanosleep(p.pid(), Duration.ofSeconds(20)))
+                    .as("sleep has started")
+                    .isTrue();
 
             assertThat(fdNumbers(p.pid())).containsExactly("0", "1", "2");
             assertThat(fdTargets(p.pid())).noneMatch(t -> t.equals(marker.toString()));
@@ -212,21 +235,27 @@ class HostProcessTest {
         p.signalGroup(SIGINT);
 
         assertThat(p.termination().get(10, SECONDS)).isEqualTo(new Termination(true, SIGINT));
-        assertThat(ProcFs.awaitDead(grandchild, Duration.ofSeconds(5))).as("grandchild ended").isTrue();
+        assertThat(ProcFs.awaitDead(grandchild, Duration.ofSeconds(5)))
+                .as("grandchild ended")
+                .isTrue();
     }
 
     @Test
     void terminateTreeEndsAGrandchildThatIgnoresSigterm() throws Exception {
         HostProcess p = sh("sh -c \"trap '' TERM; echo \\$\\$; exec sleep 60\" & wait");
         long grandchild = grandchildPid(p);
-        assertThat(ProcFs.ignores(grandchild, SIGTERM)).as("the grandchild really ignores SIGTERM").isTrue();
+        assertThat(ProcFs.ignores(grandchild, SIGTERM))
+                .as("the grandchild really ignores SIGTERM")
+                .isTrue();
         Duration grace = Duration.ofMillis(500);
 
         long t0 = System.nanoTime();
         p.terminateTree(grace);
 
         assertThat(p.termination().get(10, SECONDS)).isEqualTo(new Termination(true, SIGTERM));
-        assertThat(ProcFs.awaitDead(grandchild, grace.plusSeconds(5))).as("grandchild ended").isTrue();
+        assertThat(ProcFs.awaitDead(grandchild, grace.plusSeconds(5)))
+                .as("grandchild ended")
+                .isTrue();
         // SIGKILL follows the grace; the bound is loose because a busy machine delays everything
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(grace.plusSeconds(5));
     }
@@ -236,12 +265,16 @@ class HostProcessTest {
         HostProcess p = sh("setsid sleep 60 & echo $!; wait");
         long grandchild = grandchildPid(p);
         awaitOwnSession(grandchild);
-        assertThat(ProcFs.stat(grandchild).orElseThrow().pgrp()).as("left the group").isNotEqualTo(p.pid());
+        assertThat(ProcFs.stat(grandchild).orElseThrow().pgrp())
+                .as("left the group")
+                .isNotEqualTo(p.pid());
 
         p.terminateTree(Duration.ofMillis(500));
 
         assertThat(p.termination().get(10, SECONDS).signaled()).isTrue();
-        assertThat(ProcFs.awaitDead(grandchild, Duration.ofSeconds(2))).as("grandchild ended").isTrue();
+        assertThat(ProcFs.awaitDead(grandchild, Duration.ofSeconds(2)))
+                .as("grandchild ended")
+                .isTrue();
     }
 
     @Test
@@ -255,14 +288,17 @@ class HostProcessTest {
 
         p.terminateTree(Duration.ofMillis(500));
 
-        assertThat(ProcFs.awaitDead(grandchild, Duration.ofSeconds(2))).as("grandchild ended").isTrue();
+        assertThat(ProcFs.awaitDead(grandchild, Duration.ofSeconds(2)))
+                .as("grandchild ended")
+                .isTrue();
     }
 
     @Test
     void terminateTreeAfterTheLeaderExitedEndsWhatLeftTheGroup() throws Exception {
         // the parent exits at once: no scan of the process table can have seen the escapee as its descendant
-        assumeTrue(TreeCgroups.active().isPresent(), () -> "needs a cgroup per request, which ends what left the group; here: "
-                + TreeCgroups.describe());
+        assumeTrue(
+                TreeCgroups.active().isPresent(),
+                () -> "needs a cgroup per request, which ends what left the group; here: " + TreeCgroups.describe());
         HostProcess p = sh("setsid sleep 60 & echo $!; exit 0");
         String line = new BufferedReader(new InputStreamReader(p.stdout(), StandardCharsets.UTF_8)).readLine();
         assertThat(line).as("the script printed a pid").isNotNull().containsOnlyDigits();
@@ -270,11 +306,15 @@ class HostProcessTest {
         ProcessHandle.of(escapee).ifPresent(grandchildren::add);
         assertThat(p.termination().get(10, SECONDS)).isEqualTo(new Termination(false, 0));
         awaitOwnSession(escapee);
-        assertThat(p.groupAlive()).as("the escapee keeps the request's tree alive").isTrue();
+        assertThat(p.groupAlive())
+                .as("the escapee keeps the request's tree alive")
+                .isTrue();
 
         p.terminateTree(Duration.ofMillis(500));
 
-        assertThat(ProcFs.awaitDead(escapee, Duration.ofSeconds(2))).as("escapee ended").isTrue();
+        assertThat(ProcFs.awaitDead(escapee, Duration.ofSeconds(2)))
+                .as("escapee ended")
+                .isTrue();
         assertThat(p.groupAlive()).isFalse();
     }
 
@@ -289,7 +329,9 @@ class HostProcessTest {
 
         p.terminateTree(Duration.ofMillis(500));
 
-        assertThat(ProcFs.awaitDead(grandchild, Duration.ofSeconds(2))).as("grandchild ended").isTrue();
+        assertThat(ProcFs.awaitDead(grandchild, Duration.ofSeconds(2)))
+                .as("grandchild ended")
+                .isTrue();
     }
 
     @Test
@@ -304,7 +346,9 @@ class HostProcessTest {
 
         assertThat(p.termination().get(10, SECONDS)).isEqualTo(new Termination(true, SIGTERM));
         assertThat(ProcFs.awaitDead(grandchild, Duration.ofSeconds(1))).isTrue();
-        assertThat(took).as("returned when the tree was gone, not after the 10 s grace").isLessThan(Duration.ofSeconds(5));
+        assertThat(took)
+                .as("returned when the tree was gone, not after the 10 s grace")
+                .isLessThan(Duration.ofSeconds(5));
     }
 
     // ---- failures
@@ -343,7 +387,8 @@ class HostProcessTest {
     void spawningLeaksNoDescriptorsInTheDaemon() throws Exception {
         int before = fdNumbers(ProcessHandle.current().pid()).size();
         for (int i = 0; i < 20; i++) {
-            assertThatThrownBy(() -> HostProcess.start(new ProcessSpec(List.of(tmp.resolve("missing").toString()), ENV, tmp)))
+            assertThatThrownBy(() -> HostProcess.start(
+                            new ProcessSpec(List.of(tmp.resolve("missing").toString()), ENV, tmp)))
                     .isInstanceOf(SpawnException.class);
             HostProcess p = HostProcess.start(new ProcessSpec(List.of("/bin/true"), ENV, tmp));
             p.termination().get(10, SECONDS);
@@ -390,15 +435,17 @@ class HostProcessTest {
     }
 
     private static CompletableFuture<byte[]> readAsync(InputStream in) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                ByteArrayOutputStream buf = new ByteArrayOutputStream();
-                in.transferTo(buf);
-                return buf.toByteArray();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, r -> Thread.ofVirtual().start(r));
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                        in.transferTo(buf);
+                        return buf.toByteArray();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                r -> Thread.ofVirtual().start(r));
     }
 
     /** The pid a script printed as its first line; remembered so it is ended after the test. */
@@ -408,7 +455,8 @@ class HostProcessTest {
         long pid = Long.parseLong(line);
         ProcessHandle.of(pid).ifPresent(grandchildren::add);
         assertThat(ProcessHandle.of(p.pid()).orElseThrow().descendants().mapToLong(ProcessHandle::pid))
-                .as("%d is a descendant of %d", pid, p.pid()).contains(pid);
+                .as("%d is a descendant of %d", pid, p.pid())
+                .contains(pid);
         return pid;
     }
 
@@ -416,7 +464,9 @@ class HostProcessTest {
     private static void awaitOwnSession(long pid) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (ProcFs.stat(pid).orElseThrow().session() != pid) {
-            assertThat(System.nanoTime()).as("%d became a session leader within 5 s", pid).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("%d became a session leader within 5 s", pid)
+                    .isLessThan(deadline);
             Thread.sleep(5);
         }
     }
@@ -436,7 +486,9 @@ class HostProcessTest {
 
     private static List<String> fdNumbers(long pid) throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
-            return fds.map(f -> f.getFileName().toString()).sorted((a, b) -> Integer.parseInt(a) - Integer.parseInt(b)).toList();
+            return fds.map(f -> f.getFileName().toString())
+                    .sorted((a, b) -> Integer.parseInt(a) - Integer.parseInt(b))
+                    .toList();
         }
     }
 
@@ -444,7 +496,8 @@ class HostProcessTest {
         List<String> out = new ArrayList<>();
         for (String fd : fdNumbers(pid)) {
             try {
-                out.add(Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/" + fd)).toString());
+                out.add(Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/" + fd))
+                        .toString());
             } catch (IOException e) {
                 // closed meanwhile
             }

@@ -39,38 +39,52 @@ class OutputFileSpawnTest {
     }
 
     private HostProcess start(StdioTarget out, StdioTarget err, String script) {
-        HostProcess p = HostProcess.start(new ProcessSpec(List.of("/bin/sh", "-c", script), ENV, tmp)
-                .withStdio(StdioTarget.DEV_NULL, out, err));
+        HostProcess p = HostProcess.start(
+                new ProcessSpec(List.of("/bin/sh", "-c", script), ENV, tmp).withStdio(StdioTarget.DEV_NULL, out, err));
         started.add(p);
         return p;
     }
 
     @Test
     void stdoutIsARegularFileAndEverythingWrittenIsReadUntilTheProcessEnds() throws Exception {
-        HostProcess p = start(StdioTarget.FILE, StdioTarget.DEFAULT,
+        HostProcess p = start(
+                StdioTarget.FILE,
+                StdioTarget.DEFAULT,
                 "stat -L -c %F /proc/$$/fd/1; echo one; sleep 0.3; echo two; echo three >&2");
 
-        assertThat(new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8)).matches("regular (empty )?file\none\ntwo\n");
-        assertThat(new String(p.stderr().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("three\n");
+        assertThat(new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8))
+                .matches("regular (empty )?file\none\ntwo\n");
+        assertThat(new String(p.stderr().readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo("three\n");
         assertThat(p.termination().get(10, SECONDS).value()).isZero();
     }
 
     @Test
     void aDescendantThatStillHoldsTheFileAfterTheLeaderExitedIsWaitedFor() throws Exception {
         // the leader exits at once; its child writes later, as long as a pipe's writer would be read
-        HostProcess p = start(StdioTarget.FILE, StdioTarget.FILE, "(sleep 1; echo late; echo late-err >&2) & echo early");
+        HostProcess p =
+                start(StdioTarget.FILE, StdioTarget.FILE, "(sleep 1; echo late; echo late-err >&2) & echo early");
 
-        assertThat(new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("early\nlate\n");
-        assertThat(new String(p.stderr().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("late-err\n");
+        assertThat(new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo("early\nlate\n");
+        assertThat(new String(p.stderr().readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo("late-err\n");
     }
 
     @Test
     void appendModeIsTheProcesssToo() throws Exception {
-        HostProcess p = start(StdioTarget.FILE_APPEND, StdioTarget.FILE, "sed -n 's/^flags:[[:space:]]*//p' /proc/$$/fdinfo/1 /proc/$$/fdinfo/2");
+        HostProcess p = start(
+                StdioTarget.FILE_APPEND,
+                StdioTarget.FILE,
+                "sed -n 's/^flags:[[:space:]]*//p' /proc/$$/fdinfo/1 /proc/$$/fdinfo/2");
 
-        String[] flags = new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8).trim().split("\n");
+        String[] flags = new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8)
+                .trim()
+                .split("\n");
         assertThat(Integer.parseInt(flags[0], 8) & 02000).as("O_APPEND on fd 1").isNotZero();
-        assertThat(Integer.parseInt(flags[1], 8) & 02000).as("no O_APPEND on fd 2").isZero();
+        assertThat(Integer.parseInt(flags[1], 8) & 02000)
+                .as("no O_APPEND on fd 2")
+                .isZero();
         assertThat(Integer.parseInt(flags[0], 8) & 3).as("write-only").isEqualTo(1);
     }
 
@@ -79,12 +93,17 @@ class OutputFileSpawnTest {
         Path dir = tmp.resolve("out");
         try (OutputFile f = OutputFile.create(dir)) {
             assertThat(f.size()).isZero();
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+                    .isEqualTo("rwx------");
             try (var names = Files.list(dir)) {
                 assertThat(names.toList()).isEmpty();
             }
         }
-        Path open = Files.createDirectory(tmp.resolve("open"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        assertThatThrownBy(() -> OutputFile.create(open)).isInstanceOf(IOException.class).hasMessageContaining("0700");
+        Path open = Files.createDirectory(
+                tmp.resolve("open"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        assertThatThrownBy(() -> OutputFile.create(open))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("0700");
     }
 }

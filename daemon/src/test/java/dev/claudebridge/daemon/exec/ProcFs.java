@@ -12,8 +12,7 @@ import java.util.Optional;
  * directly (grandchildren), for which the JDK offers no exit event.
  */
 final class ProcFs {
-    private ProcFs() {
-    }
+    private ProcFs() {}
 
     /** Fields of /proc/PID/stat after the command name: state, ppid, pgrp, session, tty. */
     record Stat(char state, long ppid, long pgrp, long session, int ttyNr) {
@@ -32,7 +31,11 @@ final class ProcFs {
             throw new IllegalStateException("reading /proc/" + pid + "/stat", e);
         }
         String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-        return Optional.of(new Stat(f[0].charAt(0), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
+        return Optional.of(new Stat(
+                f[0].charAt(0),
+                Long.parseLong(f[1]),
+                Long.parseLong(f[2]),
+                Long.parseLong(f[3]),
                 Integer.parseInt(f[4])));
     }
 
@@ -63,12 +66,14 @@ final class ProcFs {
      */
     static boolean awaitInNanosleep(long pid, Duration timeout) throws InterruptedException {
         // syscall numbers of nanosleep and clock_nanosleep
-        java.util.Set<String> sleeps = System.getProperty("os.arch").equals("aarch64") ? java.util.Set.of("101", "115")
+        java.util.Set<String> sleeps = System.getProperty("os.arch").equals("aarch64")
+                ? java.util.Set.of("101", "115")
                 : java.util.Set.of("35", "230");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                String call = Files.readString(Path.of("/proc/" + pid + "/syscall")).trim();
+                String call =
+                        Files.readString(Path.of("/proc/" + pid + "/syscall")).trim();
                 if (sleeps.contains(call.split(" ")[0])) {
                     return true;
                 }

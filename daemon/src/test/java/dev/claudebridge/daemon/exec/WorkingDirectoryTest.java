@@ -42,7 +42,9 @@ class WorkingDirectoryTest {
         Files.createSymbolicLink(root.resolve("rel"), Path.of("../outside"));
         Files.createSymbolicLink(root.resolve("proc"), Path.of("/proc/self/cwd"));
         for (String via : new String[] {"abs/x", "rel/x", "rel", "proc"}) {
-            assertThatThrownBy(() -> WorkingDirectory.openBeneath(root, Path.of(via)).close()).as(via)
+            assertThatThrownBy(() ->
+                            WorkingDirectory.openBeneath(root, Path.of(via)).close())
+                    .as(via)
                     .isInstanceOf(WorkingDirectory.OutsideException.class);
         }
     }
@@ -51,8 +53,10 @@ class WorkingDirectoryTest {
     void missingAndNonDirectoriesAreRefused() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("root"));
         Files.writeString(root.resolve("file"), "x");
-        assertThatThrownBy(() -> WorkingDirectory.openBeneath(root, Path.of("nope"))).isInstanceOf(WorkingDirectory.OutsideException.class);
-        assertThatThrownBy(() -> WorkingDirectory.openBeneath(root, Path.of("file"))).isInstanceOf(WorkingDirectory.OutsideException.class)
+        assertThatThrownBy(() -> WorkingDirectory.openBeneath(root, Path.of("nope")))
+                .isInstanceOf(WorkingDirectory.OutsideException.class);
+        assertThatThrownBy(() -> WorkingDirectory.openBeneath(root, Path.of("file")))
+                .isInstanceOf(WorkingDirectory.OutsideException.class)
                 .hasMessageContaining("Not a directory");
     }
 }

@@ -8,14 +8,21 @@ import org.junit.jupiter.api.Test;
 /** Commander's rules, as claude 2.1 applies them (checked against the real CLI; see the notes in ClaudeCli). */
 class ArgvParserTest {
     private static ParsedArgs.Use only(ParsedArgs p, String name) {
-        return p.options().stream().filter(u -> u.name().equals(name)).findFirst().orElseThrow();
+        return p.options().stream()
+                .filter(u -> u.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void variadicOptionsTakeWordsUpToTheNextOption() {
         ParsedArgs p = ArgvParser.parse(List.of("--add-dir", "a", "b", "-p", "hi"));
-        assertThat(only(p, "--add-dir").values()).extracting(ParsedArgs.Value::text).containsExactly("a", "b");
-        assertThat(only(p, "--add-dir").values()).extracting(ParsedArgs.Value::index).containsExactly(1, 2);
+        assertThat(only(p, "--add-dir").values())
+                .extracting(ParsedArgs.Value::text)
+                .containsExactly("a", "b");
+        assertThat(only(p, "--add-dir").values())
+                .extracting(ParsedArgs.Value::index)
+                .containsExactly(1, 2);
         assertThat(p.command()).isEmpty();
     }
 
@@ -25,14 +32,18 @@ class ArgvParserTest {
         assertThat(only(p, "--settings").values()).containsExactly(new ParsedArgs.Value(0, "--settings=", "s.json"));
         assertThat(only(p, "--name").values()).containsExactly(new ParsedArgs.Value(1, "-pn", "NAME"));
         assertThat(only(p, "--debug").values()).containsExactly(new ParsedArgs.Value(2, "-d", "api"));
-        assertThat(p.options()).extracting(ParsedArgs.Use::name).containsExactly("--settings", "--print", "--name", "--debug");
+        assertThat(p.options())
+                .extracting(ParsedArgs.Use::name)
+                .containsExactly("--settings", "--print", "--name", "--debug");
     }
 
     @Test
     void optionalValuesNeverStartWithADash() {
         ParsedArgs p = ArgvParser.parse(List.of("-r", "-p", "--resume", "abc"));
         assertThat(p.options().get(0).values()).isEmpty();
-        assertThat(p.options().get(2).values()).extracting(ParsedArgs.Value::text).containsExactly("abc");
+        assertThat(p.options().get(2).values())
+                .extracting(ParsedArgs.Value::text)
+                .containsExactly("abc");
     }
 
     private static String line(String... argv) {
@@ -53,7 +64,8 @@ class ArgvParserTest {
     void afterTheEndOfOptionsTheFirstOperandStillDispatches() {
         assertThat(line("--", "mcp", "add-json", "evil", "{}")).isEqualTo("mcp add-json");
         assertThat(line("--model", "x", "--", "mcp", "serve")).isEqualTo("mcp serve");
-        assertThat(line("-pc", "--", "mcp", "serve")).isEqualTo("mcp serve"); // -pc is not -p to claude's print-mode test
+        assertThat(line("-pc", "--", "mcp", "serve"))
+                .isEqualTo("mcp serve"); // -pc is not -p to claude's print-mode test
         assertThat(line("hi", "--", "mcp", "serve")).isEmpty();
         ParsedArgs p = ArgvParser.parse(List.of("--", "mcp", "add-json", "--scope", "user"));
         assertThat(p.options()).isEmpty(); // a subcommand reached after -- reads no options
@@ -65,7 +77,8 @@ class ArgvParserTest {
         assertThat(line("-p", "--", "mcp", "serve")).isEmpty();
         assertThat(line("--", "-p", "mcp", "serve")).isEmpty(); // claude looks for -p anywhere
         assertThat(line("--print", "update")).isEmpty();
-        assertThat(line("-p", "--", "mcp", "serve", "cc://x")).isEqualTo("mcp serve"); // a cc:// word turns registration back on
+        assertThat(line("-p", "--", "mcp", "serve", "cc://x"))
+                .isEqualTo("mcp serve"); // a cc:// word turns registration back on
     }
 
     @Test

@@ -13,20 +13,52 @@ class EnvPolicyTest {
     private static final EnvPolicy DEFAULT = new EnvPolicy(EnvPolicy.DEFAULT_ALLOW);
 
     /** Names that would let a container run code on the host or redirect its credentials. */
-    private static final List<String> DANGEROUS = List.of("LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "NODE_OPTIONS",
-            "NODE_PATH", "PATH", "HOME", "ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN",
-            "CLAUDE_CONFIG_DIR", "CLAUDE_CODE_OAUTH_TOKEN", "HTTP_PROXY", "https_proxy", "http_proxy", "HTTPS_PROXY",
-            "BASH_ENV", "SHELL", "NODE_EXTRA_CA_CERTS", "AWS_SECRET_ACCESS_KEY");
+    private static final List<String> DANGEROUS = List.of(
+            "LD_PRELOAD",
+            "LD_LIBRARY_PATH",
+            "LD_AUDIT",
+            "NODE_OPTIONS",
+            "NODE_PATH",
+            "PATH",
+            "HOME",
+            "ANTHROPIC_BASE_URL",
+            "ANTHROPIC_API_KEY",
+            "ANTHROPIC_AUTH_TOKEN",
+            "CLAUDE_CONFIG_DIR",
+            "CLAUDE_CODE_OAUTH_TOKEN",
+            "HTTP_PROXY",
+            "https_proxy",
+            "http_proxy",
+            "HTTPS_PROXY",
+            "BASH_ENV",
+            "SHELL",
+            "NODE_EXTRA_CA_CERTS",
+            "AWS_SECRET_ACCESS_KEY");
 
     @ParameterizedTest
-    @ValueSource(strings = {"TERM", "COLORTERM", "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "NO_COLOR", "FORCE_COLOR"})
+    @ValueSource(
+            strings = {"TERM", "COLORTERM", "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "NO_COLOR", "FORCE_COLOR"
+            })
     void theDefaultAllowListPassesTerminalLocaleAndColour(String name) {
         assertThat(DEFAULT.permits(name)).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"FOO", "GITHUB_TOKEN", "OPENAI_API_KEY", "USER", "term", "lang", "TERMINFO", "LANGUAGE",
-        "TZDIR", "LC", "XLC_ALL", "NO_COLOR_X"})
+    @ValueSource(
+            strings = {
+                "FOO",
+                "GITHUB_TOKEN",
+                "OPENAI_API_KEY",
+                "USER",
+                "term",
+                "lang",
+                "TERMINFO",
+                "LANGUAGE",
+                "TZDIR",
+                "LC",
+                "XLC_ALL",
+                "NO_COLOR_X"
+            })
     void theDefaultAllowListDropsEverythingElse(String name) {
         assertThat(DEFAULT.permits(name)).isFalse();
     }
@@ -34,21 +66,34 @@ class EnvPolicyTest {
     @Test
     void theNeverListWinsOverAnExplicitAllow() {
         EnvPolicy explicit = new EnvPolicy(DANGEROUS);
-        assertThat(DANGEROUS).allSatisfy(name -> assertThat(explicit.permits(name)).as(name).isFalse());
+        assertThat(DANGEROUS)
+                .allSatisfy(name -> assertThat(explicit.permits(name)).as(name).isFalse());
     }
 
     @Test
     void theNeverListWinsOverWildcards() {
         EnvPolicy wild = new EnvPolicy(List.of("*", "LD_*", "ANTHROPIC_*", "HTTP*", "https*", "NODE_*", "CLAUDE_*"));
-        assertThat(DANGEROUS).allSatisfy(name -> assertThat(wild.permits(name)).as(name).isFalse());
+        assertThat(DANGEROUS)
+                .allSatisfy(name -> assertThat(wild.permits(name)).as(name).isFalse());
         assertThat(wild.permits("FOO")).as("the wildcard itself works").isTrue();
     }
 
     @Test
     void theNeverListCoversOtherCodeExecutionHooks() {
         EnvPolicy star = new EnvPolicy(List.of("*"));
-        assertThat(List.of("GIT_SSH_COMMAND", "GIT_CONFIG_PARAMETERS", "GIT_EXTERNAL_DIFF", "JAVA_TOOL_OPTIONS",
-                "_JAVA_OPTIONS", "PYTHONSTARTUP", "PYTHONPATH", "PERL5OPT", "RUBYOPT", "GCONV_PATH", "EDITOR", "VISUAL"))
+        assertThat(List.of(
+                        "GIT_SSH_COMMAND",
+                        "GIT_CONFIG_PARAMETERS",
+                        "GIT_EXTERNAL_DIFF",
+                        "JAVA_TOOL_OPTIONS",
+                        "_JAVA_OPTIONS",
+                        "PYTHONSTARTUP",
+                        "PYTHONPATH",
+                        "PERL5OPT",
+                        "RUBYOPT",
+                        "GCONV_PATH",
+                        "EDITOR",
+                        "VISUAL"))
                 .allSatisfy(name -> assertThat(star.permits(name)).as(name).isFalse());
     }
 
@@ -69,8 +114,9 @@ class EnvPolicyTest {
         caller.put("LANG", "C.UTF-8");
         caller.put("LD_PRELOAD", "/tmp/evil.so");
         caller.put("TERM", "xterm-256color");
-        assertThat(DEFAULT.passed(caller)).containsExactly(
-                Map.entry("TZ", "UTC"), Map.entry("LANG", "C.UTF-8"), Map.entry("TERM", "xterm-256color"));
+        assertThat(DEFAULT.passed(caller))
+                .containsExactly(
+                        Map.entry("TZ", "UTC"), Map.entry("LANG", "C.UTF-8"), Map.entry("TERM", "xterm-256color"));
     }
 
     @Test
@@ -93,13 +139,14 @@ class EnvPolicyTest {
 
         Map<String, String> env = DEFAULT.processEnvironment(daemon, caller);
 
-        assertThat(env).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "PATH", "/usr/local/bin:/usr/bin",
-                "HOME", "/home/host-user",
-                "ANTHROPIC_API_KEY", "sk-ant-host-key",
-                "LANG", "de_DE.UTF-8",
-                "USER", "host-user",
-                "TERM", "xterm-256color"));
+        assertThat(env)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "PATH", "/usr/local/bin:/usr/bin",
+                        "HOME", "/home/host-user",
+                        "ANTHROPIC_API_KEY", "sk-ant-host-key",
+                        "LANG", "de_DE.UTF-8",
+                        "USER", "host-user",
+                        "TERM", "xterm-256color"));
     }
 
     @Test
@@ -122,18 +169,43 @@ class EnvPolicyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"CLAUDE_CODE_ENTRYPOINT", "CLAUDE_AGENT_SDK_VERSION", "CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING",
-        "CLAUDE_CODE_SDK_READS_SESSION_STATE", "TRACEPARENT", "TRACESTATE", "API_TIMEOUT_MS", "CLAUDE_CODE_MAX_RETRIES",
-        "MCP_TIMEOUT", "MCP_TOOL_TIMEOUT", "MAX_MCP_OUTPUT_TOKENS", "BUN_ENABLE_CRASH_REPORTING"})
+    @ValueSource(
+            strings = {
+                "CLAUDE_CODE_ENTRYPOINT",
+                "CLAUDE_AGENT_SDK_VERSION",
+                "CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING",
+                "CLAUDE_CODE_SDK_READS_SESSION_STATE",
+                "TRACEPARENT",
+                "TRACESTATE",
+                "API_TIMEOUT_MS",
+                "CLAUDE_CODE_MAX_RETRIES",
+                "MCP_TIMEOUT",
+                "MCP_TOOL_TIMEOUT",
+                "MAX_MCP_OUTPUT_TOKENS",
+                "BUN_ENABLE_CRASH_REPORTING"
+            })
     void theDefaultAllowListPassesWhatTheAgentSdksAndUsersSetToDescribeOrTuneACall(String name) {
         assertThat(DEFAULT.permits(name)).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"CLAUDECODE", "CLAUDE_CODE_SSE_PORT", "CLAUDE_CODE_CHILD_SESSION", "CLAUDE_CODE_SESSION_ID",
-        "CLAUDE_CODE_SESSION_ACCESS_TOKEN", "CLAUDE_CODE_HOST_AUTH_ENV_VAR", "CLAUDE_CODE_PROVIDER_MANAGED_BY_HOST",
-        "CLAUDE_CODE_SDK_HAS_OAUTH_REFRESH", "CLAUDE_CODE_REMOTE_SESSION_ID", "CLAUDE_BRIDGE_OAUTH_TOKEN", "CLAUDE_EFFORT", "AI_AGENT",
-        "claudecode", "BUN_OPTIONS"})
+    @ValueSource(
+            strings = {
+                "CLAUDECODE",
+                "CLAUDE_CODE_SSE_PORT",
+                "CLAUDE_CODE_CHILD_SESSION",
+                "CLAUDE_CODE_SESSION_ID",
+                "CLAUDE_CODE_SESSION_ACCESS_TOKEN",
+                "CLAUDE_CODE_HOST_AUTH_ENV_VAR",
+                "CLAUDE_CODE_PROVIDER_MANAGED_BY_HOST",
+                "CLAUDE_CODE_SDK_HAS_OAUTH_REFRESH",
+                "CLAUDE_CODE_REMOTE_SESSION_ID",
+                "CLAUDE_BRIDGE_OAUTH_TOKEN",
+                "CLAUDE_EFFORT",
+                "AI_AGENT",
+                "claudecode",
+                "BUN_OPTIONS"
+            })
     void variablesThatTieClaudeToAnotherSessionNeverCrossEvenWhenAllowed(String name) {
         EnvPolicy wild = new EnvPolicy(List.of("*", name));
         assertThat(wild.permits(name)).isFalse();
@@ -146,19 +218,35 @@ class EnvPolicyTest {
         daemon.put("HOME", "/home/u");
         daemon.put("ANTHROPIC_API_KEY", "sk-host");
         daemon.put("API_TIMEOUT_MS", "600000"); // the operator's own tuning stays
-        for (String name : List.of("CLAUDECODE", "CLAUDE_CODE_SSE_PORT", "CLAUDE_CODE_CHILD_SESSION", "CLAUDE_CODE_SESSION_ID",
-                "CLAUDE_CODE_ENTRYPOINT", "CLAUDE_CODE_EXECPATH", "CLAUDE_EFFORT", "AI_AGENT", "TRACEPARENT",
-                "CLAUDE_CODE_HOST_AUTH_ENV_VAR", "CLAUDE_CODE_PROVIDER_MANAGED_BY_HOST", "CLAUDE_AGENT_SDK_VERSION")) {
+        for (String name : List.of(
+                "CLAUDECODE",
+                "CLAUDE_CODE_SSE_PORT",
+                "CLAUDE_CODE_CHILD_SESSION",
+                "CLAUDE_CODE_SESSION_ID",
+                "CLAUDE_CODE_ENTRYPOINT",
+                "CLAUDE_CODE_EXECPATH",
+                "CLAUDE_EFFORT",
+                "AI_AGENT",
+                "TRACEPARENT",
+                "CLAUDE_CODE_HOST_AUTH_ENV_VAR",
+                "CLAUDE_CODE_PROVIDER_MANAGED_BY_HOST",
+                "CLAUDE_AGENT_SDK_VERSION")) {
             daemon.put(name, "1");
         }
-        assertThat(EnvPolicy.inheritable(daemon)).containsOnlyKeys("PATH", "HOME", "ANTHROPIC_API_KEY", "API_TIMEOUT_MS");
+        assertThat(EnvPolicy.inheritable(daemon))
+                .containsOnlyKeys("PATH", "HOME", "ANTHROPIC_API_KEY", "API_TIMEOUT_MS");
     }
 
     @Test
     void theCallersEntryPointCrossesAndTheDaemonsDoesNot() {
         Map<String, String> caller = Map.of("CLAUDE_CODE_ENTRYPOINT", "sdk-ts", "CLAUDECODE", "1", "TERM", "xterm");
-        Map<String, String> env = DEFAULT.processEnvironment(EnvPolicy.inheritable(Map.of("CLAUDE_CODE_ENTRYPOINT", "sdk-cli",
-                "CLAUDECODE", "1", "PATH", "/usr/bin")), caller);
-        assertThat(env).containsEntry("CLAUDE_CODE_ENTRYPOINT", "sdk-ts").containsEntry("TERM", "xterm").doesNotContainKey("CLAUDECODE");
+        Map<String, String> env = DEFAULT.processEnvironment(
+                EnvPolicy.inheritable(
+                        Map.of("CLAUDE_CODE_ENTRYPOINT", "sdk-cli", "CLAUDECODE", "1", "PATH", "/usr/bin")),
+                caller);
+        assertThat(env)
+                .containsEntry("CLAUDE_CODE_ENTRYPOINT", "sdk-ts")
+                .containsEntry("TERM", "xterm")
+                .doesNotContainKey("CLAUDECODE");
     }
 }

@@ -1,9 +1,9 @@
 package dev.claudebridge.daemon.policy;
 
-import dev.claudebridge.daemon.config.PathMapping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.claudebridge.daemon.config.PathMapping;
 import dev.claudebridge.protocol.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OptionPathsTest {
     @TempDir
     Path tmp;
+
     private Path ws;
     private OptionPaths paths;
 
@@ -31,7 +32,8 @@ class OptionPathsTest {
     }
 
     private List<String> rewrite(String... argv) {
-        return new ArgumentPolicy("default", List.of("--plugin-dir"), List.of(), false, paths).admit(List.of(argv), "/workspace/proj");
+        return new ArgumentPolicy("default", List.of("--plugin-dir"), List.of(), false, paths)
+                .admit(List.of(argv), "/workspace/proj");
     }
 
     private Denial refused(String... argv) {
@@ -49,7 +51,8 @@ class OptionPathsTest {
         assertThat(rewrite("--add-dir=lib")).containsExactly("--add-dir=" + ws + "/proj/lib");
         assertThat(rewrite("--plugin-dir=/workspace/plugins")).containsExactly("--plugin-dir=" + ws + "/plugins");
         assertThat(rewrite("--system-prompt-file", "p.md", "--append-system-prompt-file", "/workspace/a.md"))
-                .containsExactly("--system-prompt-file", ws + "/proj/p.md", "--append-system-prompt-file", ws + "/a.md");
+                .containsExactly(
+                        "--system-prompt-file", ws + "/proj/p.md", "--append-system-prompt-file", ws + "/a.md");
     }
 
     @Test
@@ -73,12 +76,16 @@ class OptionPathsTest {
     void fileSpecsKeepRelativePathsButNotEscapes() {
         assertThat(rewrite("--file", "file_1:doc.txt", "file_2:/workspace/img.png"))
                 .containsExactly("--file", "file_1:doc.txt", "file_2:" + ws + "/img.png");
-        assertThat(refused("--file", "file_1:../../../etc/cron.d/x").getMessage()).contains("outside the mapped paths");
+        assertThat(refused("--file", "file_1:../../../etc/cron.d/x").getMessage())
+                .contains("outside the mapped paths");
     }
 
     @Test
     void pathsOutsideTheMappingsAreRefused() {
-        assertThat(refused("--add-dir", "/etc").getMessage()).contains("'/etc'").contains("--add-dir").contains("/workspace=");
+        assertThat(refused("--add-dir", "/etc").getMessage())
+                .contains("'/etc'")
+                .contains("--add-dir")
+                .contains("/workspace=");
         refused("--add-dir", "lib", "../../..");
         refused("--add-dir=/workspace/../etc");
         refused("--mcp-config", "/root/.claude.json");

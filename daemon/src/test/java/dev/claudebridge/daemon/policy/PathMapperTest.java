@@ -1,9 +1,9 @@
 package dev.claudebridge.daemon.policy;
 
-import dev.claudebridge.daemon.config.PathMapping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.claudebridge.daemon.config.PathMapping;
 import dev.claudebridge.protocol.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,8 +43,19 @@ class PathMapperTest {
     }
 
     @ParameterizedTest(name = "{0} is refused")
-    @ValueSource(strings = {"/workspace2", "/workspace2/a", "/workspac", "/", "/etc", "/workspace/../etc",
-        "/workspace/..", "/data", "/data/input", "/data/in/../../workspace2"})
+    @ValueSource(
+            strings = {
+                "/workspace2",
+                "/workspace2/a",
+                "/workspac",
+                "/",
+                "/etc",
+                "/workspace/../etc",
+                "/workspace/..",
+                "/data",
+                "/data/input",
+                "/data/in/../../workspace2"
+            })
     void refusesWhatNoMappingCovers(String cwd) {
         assertThatThrownBy(() -> LEXICAL.mapLexically(cwd))
                 .isInstanceOfSatisfying(Denial.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CWD_NOT_MAPPED))
@@ -87,6 +98,7 @@ class PathMapperTest {
     class OnDisk {
         @TempDir
         Path tmp;
+
         Path ws;
         Path outside;
         PathMapper mapper;
@@ -114,7 +126,8 @@ class PathMapperTest {
         @Test
         void dotDotOutOfTheMappingIsRefusedBeforeTouchingTheDisk() {
             assertThatThrownBy(() -> mapper.mapDirectory("/workspace/../etc"))
-                    .isInstanceOfSatisfying(Denial.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CWD_NOT_MAPPED))
+                    .isInstanceOfSatisfying(
+                            Denial.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CWD_NOT_MAPPED))
                     .hasMessageContaining("/workspace/../etc")
                     .hasMessageContaining("/workspace=" + ws);
         }
@@ -123,7 +136,8 @@ class PathMapperTest {
         void aSymlinkLeadingOutsideTheMappingIsRefused() throws IOException {
             Files.createSymbolicLink(ws.resolve("escape"), outside);
             assertThatThrownBy(() -> mapper.mapDirectory("/workspace/escape"))
-                    .isInstanceOfSatisfying(Denial.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CWD_NOT_MAPPED))
+                    .isInstanceOfSatisfying(
+                            Denial.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CWD_NOT_MAPPED))
                     .hasMessageContaining("/workspace/escape")
                     .hasMessageContaining("outside")
                     .hasMessageContaining("symbolic link");
@@ -153,7 +167,8 @@ class PathMapperTest {
         @Test
         void aMissingHostDirectoryIsRefused() {
             assertThatThrownBy(() -> mapper.mapDirectory("/workspace/not-there"))
-                    .isInstanceOfSatisfying(Denial.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CWD_NOT_MAPPED))
+                    .isInstanceOfSatisfying(
+                            Denial.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CWD_NOT_MAPPED))
                     .hasMessageContaining("/workspace/not-there")
                     .hasMessageContaining("does not exist");
         }
@@ -177,7 +192,8 @@ class PathMapperTest {
         @Test
         void aRelativeWorkingDirectoryIsRefused() {
             assertThatThrownBy(() -> mapper.mapDirectory("workspace/src"))
-                    .isInstanceOfSatisfying(Denial.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CWD_NOT_MAPPED))
+                    .isInstanceOfSatisfying(
+                            Denial.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CWD_NOT_MAPPED))
                     .hasMessageContaining("absolute");
         }
     }

@@ -26,7 +26,8 @@ class ProfileBinderTest {
               staff:
                 match: { gids: [staff] }
             """, Path.of("test.yaml"));
-    private static final PeerIds IDS = new PeerIds(Map.of("root", 0L, "builder", 1200L), Map.of("root", 0L, "staff", 50L));
+    private static final PeerIds IDS =
+            new PeerIds(Map.of("root", 0L, "builder", 1200L), Map.of("root", 0L, "staff", 50L));
     private static final ProfileBinder BINDER = new ProfileBinder(CONFIG, IDS);
 
     private static String bound(String listener, String user, String group) {
@@ -55,7 +56,10 @@ class ProfileBinderTest {
     void noMatchIsAccessDenied() {
         Denial e = catchThrowableOfType(Denial.class, () -> BINDER.bind("/run/strict.sock", "1000", "1000"));
         assertThat(e.code()).isEqualTo(ErrorCode.ACCESS_DENIED);
-        assertThat(e.getMessage()).contains("uid 1000").contains("/run/strict.sock").contains("match rule");
+        assertThat(e.getMessage())
+                .contains("uid 1000")
+                .contains("/run/strict.sock")
+                .contains("match rule");
     }
 
     @Test

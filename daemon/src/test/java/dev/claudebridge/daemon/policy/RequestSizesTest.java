@@ -31,23 +31,32 @@ class RequestSizesTest {
 
     @Test
     void withinEveryLimitPasses() {
-        assertThatCode(() -> RequestSizes.check(request(Collections.nCopies(10, "a"), Map.of("TERM", "x"), "/w"), LIMITS, "p"))
+        assertThatCode(() -> RequestSizes.check(
+                        request(Collections.nCopies(10, "a"), Map.of("TERM", "x"), "/w"), LIMITS, "p"))
                 .doesNotThrowAnyException();
     }
 
     @Test
     void eachLimitIsNamed() {
-        assertThat(refusedRule(request(Collections.nCopies(11, "a"), Map.of(), "/w"))).isEqualTo("max-args");
-        assertThat(refusedRule(request(List.of("x".repeat(1001)), Map.of(), "/w"))).isEqualTo("max-argv-bytes");
-        assertThat(refusedRule(request(List.of("é".repeat(501)), Map.of(), "/w"))).isEqualTo("max-argv-bytes"); // bytes, not chars
+        assertThat(refusedRule(request(Collections.nCopies(11, "a"), Map.of(), "/w")))
+                .isEqualTo("max-args");
+        assertThat(refusedRule(request(List.of("x".repeat(1001)), Map.of(), "/w")))
+                .isEqualTo("max-argv-bytes");
+        assertThat(refusedRule(request(List.of("é".repeat(501)), Map.of(), "/w")))
+                .isEqualTo("max-argv-bytes"); // bytes, not chars
         Map<String, String> six = new LinkedHashMap<>();
         for (int i = 0; i < 6; i++) {
             six.put("V" + i, "x");
         }
         assertThat(refusedRule(request(List.of(), six, "/w"))).isEqualTo("max-env-vars");
-        assertThat(refusedRule(request(List.of(), Map.of("BIG", "x".repeat(200)), "/w"))).isEqualTo("max-env-bytes");
-        assertThat(refusedRule(request(List.of(), Map.of(), "/" + "d".repeat(64)))).isEqualTo("max-cwd-bytes");
-        assertThat(refusedRule(request(List.of("a".repeat(900), "b".repeat(900), "c".repeat(900), "d".repeat(900), "e".repeat(900)),
-                Map.of(), "/w"))).isEqualTo("max-request-bytes");
+        assertThat(refusedRule(request(List.of(), Map.of("BIG", "x".repeat(200)), "/w")))
+                .isEqualTo("max-env-bytes");
+        assertThat(refusedRule(request(List.of(), Map.of(), "/" + "d".repeat(64))))
+                .isEqualTo("max-cwd-bytes");
+        assertThat(refusedRule(request(
+                        List.of("a".repeat(900), "b".repeat(900), "c".repeat(900), "d".repeat(900), "e".repeat(900)),
+                        Map.of(),
+                        "/w")))
+                .isEqualTo("max-request-bytes");
     }
 }

@@ -34,21 +34,33 @@ class ClaudeArgvControlTest {
 
     @Test
     void theDaemonsSettingsComeFirstAndTheCallersAreMergedUnderThem() throws Exception {
-        List<String> out = settings(DEFAULT, "-p", "hi", "--settings", "{\"model\":\"m\",\"disableAllHooks\":false,\"permissions\":{\"deny\":[\"Bash\"]}}");
+        List<String> out = settings(
+                DEFAULT,
+                "-p",
+                "hi",
+                "--settings",
+                "{\"model\":\"m\",\"disableAllHooks\":false,\"permissions\":{\"deny\":[\"Bash\"]}}");
         assertThat(out.subList(0, 2)).containsExactly("--settings", out.get(1));
         assertThat(out.subList(2, 6)).containsExactly("--setting-sources", "user", "-p", "hi");
         JsonNode s = json(out.get(1));
         assertThat(s.path("model").asText()).isEqualTo("m");
         assertThat(s.path("disableAllHooks").asBoolean()).isTrue();
-        assertThat(s.path("permissions").path("disableBypassPermissionsMode").asText()).isEqualTo("disable");
-        assertThat(s.path("permissions").path("deny").toString()).contains("\"Bash\"", "Read(~/.ssh/**)", "Read(//home/h/.ssh/**)",
-                "Read(~/.claude/.credentials.json)", "Read(**/.env)");
+        assertThat(s.path("permissions").path("disableBypassPermissionsMode").asText())
+                .isEqualTo("disable");
+        assertThat(s.path("permissions").path("deny").toString())
+                .contains(
+                        "\"Bash\"",
+                        "Read(~/.ssh/**)",
+                        "Read(//home/h/.ssh/**)",
+                        "Read(~/.claude/.credentials.json)",
+                        "Read(**/.env)");
         assertThat(s.path("env").path("ANTHROPIC_BASE_URL").asText()).isEqualTo("http://pinned");
     }
 
     @Test
     void everyCallerSpellingIsTakenOut() {
-        List<String> out = settings(DEFAULT, "--settings={\"a\":1}", "-p", "--setting-sources=project", "hi", "--settings", "{\"b\":2}");
+        List<String> out = settings(
+                DEFAULT, "--settings={\"a\":1}", "-p", "--setting-sources=project", "hi", "--settings", "{\"b\":2}");
         assertThat(out.subList(4, out.size())).containsExactly("-p", "hi");
         assertThat(out.get(1)).contains("\"b\":2").doesNotContain("\"a\"");
         assertThat(out.get(3)).isEmpty(); // project is not the profile's, so nothing is left
@@ -56,43 +68,69 @@ class ClaudeArgvControlTest {
 
     @Test
     void sourcesOnlyNarrow() {
-        assertThat(SettingsControl.sources(List.of("user"), Optional.of("user,project,local"))).containsExactly("user");
-        assertThat(SettingsControl.sources(List.of("user", "project", "local"), Optional.of("local, user"))).containsExactly("user", "local");
-        assertThat(SettingsControl.sources(List.of("user", "project"), Optional.of(""))).isEmpty();
-        assertThat(SettingsControl.sources(List.of("user", "project"), Optional.empty())).containsExactly("user", "project");
-        assertThatThrownBy(() -> SettingsControl.sources(List.of("user"), Optional.of("user,policy"))).isInstanceOf(Refusal.class);
+        assertThat(SettingsControl.sources(List.of("user"), Optional.of("user,project,local")))
+                .containsExactly("user");
+        assertThat(SettingsControl.sources(List.of("user", "project", "local"), Optional.of("local, user")))
+                .containsExactly("user", "local");
+        assertThat(SettingsControl.sources(List.of("user", "project"), Optional.of("")))
+                .isEmpty();
+        assertThat(SettingsControl.sources(List.of("user", "project"), Optional.empty()))
+                .containsExactly("user", "project");
+        assertThatThrownBy(() -> SettingsControl.sources(List.of("user"), Optional.of("user,policy")))
+                .isInstanceOf(Refusal.class);
     }
 
     @Test
     void withTheDaemonsSettingsOffOnlyTheCallersGo() {
         ProfileConfig off = DEFAULT.withClaudeSettings(new ClaudeSettingsConfig(List.of("user", "project"), false));
         assertThat(settings(off, "-p", "hi")).containsExactly("--setting-sources", "user,project", "-p", "hi");
-        assertThat(settings(off, "-p", "hi", "--settings", "{\"model\":\"m\"}")).containsExactly("--settings", "{\"model\":\"m\"}",
-                "--setting-sources", "user,project", "-p", "hi");
+        assertThat(settings(off, "-p", "hi", "--settings", "{\"model\":\"m\"}"))
+                .containsExactly("--settings", "{\"model\":\"m\"}", "--setting-sources", "user,project", "-p", "hi");
     }
 
     @Test
     void bypassStaysPossibleWhereTheProfileAllowsIt() throws Exception {
-        ProfileConfig bypass = new ProfileConfig("b", ProfileConfig.PeerMatch.NONE, List.of(), List.of(),
-                List.of("--permission-mode bypassPermissions"), List.of(), 0, DEFAULT.queueTimeout(), DEFAULT.rate(), DEFAULT.maxRuntime(),
-                DEFAULT.request(), false);
-        assertThat(json(settings(bypass, "-p", "hi").get(1)).path("permissions").has("disableBypassPermissionsMode")).isFalse();
+        ProfileConfig bypass = new ProfileConfig(
+                "b",
+                ProfileConfig.PeerMatch.NONE,
+                List.of(),
+                List.of(),
+                List.of("--permission-mode bypassPermissions"),
+                List.of(),
+                0,
+                DEFAULT.queueTimeout(),
+                DEFAULT.rate(),
+                DEFAULT.maxRuntime(),
+                DEFAULT.request(),
+                false);
+        assertThat(json(settings(bypass, "-p", "hi").get(1)).path("permissions").has("disableBypassPermissionsMode"))
+                .isFalse();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--append-system-prompt|--settings|{}", "--system-prompt|--settings={}", "-p|hi|--model|x|--|--setting-sources",
-            "--append-system-prompt|--managed-settings|{}"})
+    @ValueSource(
+            strings = {
+                "--append-system-prompt|--settings|{}",
+                "--system-prompt|--settings={}",
+                "-p|hi|--model|x|--|--setting-sources",
+                "--append-system-prompt|--managed-settings|{}"
+            })
     void anArgumentTheEarlyScanWouldMisreadIsRefused(String argv) {
-        assertThatThrownBy(() -> settings(DEFAULT, argv.split("\\|"))).isInstanceOf(Refusal.class)
+        assertThatThrownBy(() -> settings(DEFAULT, argv.split("\\|")))
+                .isInstanceOf(Refusal.class)
                 .hasMessageContaining("early settings scan");
     }
 
     @Test
     void aSettingsFileIsReadAndPassedInline(@TempDir Path dir) throws Exception {
         Path f = Files.writeString(dir.resolve("s.json"), "{\"model\":\"from-file\"}");
-        assertThat(json(settings(DEFAULT, "--settings", f.toString()).get(1)).path("model").asText()).isEqualTo("from-file");
+        assertThat(json(settings(DEFAULT, "--settings", f.toString()).get(1))
+                        .path("model")
+                        .asText())
+                .isEqualTo("from-file");
         Path link = Files.createSymbolicLink(dir.resolve("link.json"), f);
-        assertThatThrownBy(() -> settings(DEFAULT, "--settings", link.toString())).isInstanceOf(Refusal.class);
+        assertThatThrownBy(() -> settings(DEFAULT, "--settings", link.toString()))
+                .isInstanceOf(Refusal.class);
         assertThatThrownBy(() -> settings(DEFAULT, "--settings", "{not json}")).isInstanceOf(Refusal.class);
         assertThatThrownBy(() -> settings(DEFAULT, "--settings", "[1]")).isInstanceOf(Refusal.class);
     }
@@ -113,7 +151,8 @@ class ClaudeArgvControlTest {
         assertThat(records.owner(id)).contains("A");
         assertThat(conv(records, "A", "--version").claims()).isEmpty();
         assertThat(conv(records, "A", "mcp", "list").claims()).isEmpty();
-        assertThat(conv(records, "A", "-p", "hi", "--no-session-persistence").claims()).isEmpty();
+        assertThat(conv(records, "A", "-p", "hi", "--no-session-persistence").claims())
+                .isEmpty();
     }
 
     @Test
@@ -123,10 +162,16 @@ class ClaudeArgvControlTest {
         records.claim("22222222-2222-2222-2222-222222222222", "B", "/w");
         List<String> a = List.of("-pc", "again");
         ConversationControl.Decision d = ConversationControl.decide(ArgvParser.parse(a), a, records, "A", "/w");
-        assertThat(d.edit().apply(a)).containsExactly("--resume", "11111111-1111-1111-1111-111111111111", "-p", "again");
+        assertThat(d.edit().apply(a))
+                .containsExactly("--resume", "11111111-1111-1111-1111-111111111111", "-p", "again");
         List<String> none = List.of("--continue", "-p", "x");
-        List<String> fresh = ConversationControl.decide(ArgvParser.parse(none), none, records, "C", "/w").edit().apply(none);
-        assertThat(fresh).hasSize(4).startsWith("--session-id").endsWith("-p", "x"); // none of C's own: a new one, as claude does
+        List<String> fresh = ConversationControl.decide(ArgvParser.parse(none), none, records, "C", "/w")
+                .edit()
+                .apply(none);
+        assertThat(fresh)
+                .hasSize(4)
+                .startsWith("--session-id")
+                .endsWith("-p", "x"); // none of C's own: a new one, as claude does
     }
 
     @Test
@@ -134,9 +179,19 @@ class ClaudeArgvControlTest {
         Conversations records = Conversations.inMemory();
         String id = "33333333-3333-3333-3333-333333333333";
         records.claim(id, "A", "/w");
-        for (String argv : List.of("-r|" + id, "--resume=" + id, "-r|" + id + "|--fork-session", "--session-id|" + id,
-                "--resume|" + id.toUpperCase(), "-r", "-r|/x/" + id + ".jsonl", "-r|some title", "--from-pr|12")) {
-            assertThatThrownBy(() -> conv(records, "B", argv.split("\\|"))).as(argv).isInstanceOf(Refusal.class);
+        for (String argv : List.of(
+                "-r|" + id,
+                "--resume=" + id,
+                "-r|" + id + "|--fork-session",
+                "--session-id|" + id,
+                "--resume|" + id.toUpperCase(),
+                "-r",
+                "-r|/x/" + id + ".jsonl",
+                "-r|some title",
+                "--from-pr|12")) {
+            assertThatThrownBy(() -> conv(records, "B", argv.split("\\|")))
+                    .as(argv)
+                    .isInstanceOf(Refusal.class);
         }
         assertThat(conv(records, "A", "-r", id).claims()).containsExactly(id);
         ConversationControl.Decision fork = conv(records, "A", "-r", id, "--fork-session");

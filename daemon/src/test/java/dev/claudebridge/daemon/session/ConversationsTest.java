@@ -17,14 +17,17 @@ class ConversationsTest {
         c.claim("a", "A", "/w");
         c.claim("b", "A", "/w");
         assertThatThrownBy(() -> c.claim("a", "B", "/w")).isInstanceOf(IllegalStateException.class);
-        Files.writeString(file, "{\"id\":\"a\",\"owner\":\"B\",\"cwd\":\"/w\",\"used\":\"2099-01-01T00:00:00Z\"}\n{\"id\":\"cut",
+        Files.writeString(
+                file,
+                "{\"id\":\"a\",\"owner\":\"B\",\"cwd\":\"/w\",\"used\":\"2099-01-01T00:00:00Z\"}\n{\"id\":\"cut",
                 java.nio.file.StandardOpenOption.APPEND);
         Conversations again = Conversations.open(file);
         assertThat(again.owner("a")).contains("A");
         assertThat(again.owner("b")).contains("A");
         assertThat(again.latest("A", "/w")).contains("a"); // the later line says it was used last
         assertThat(again.latest("B", "/w")).isEmpty();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
     }
 
     @Test

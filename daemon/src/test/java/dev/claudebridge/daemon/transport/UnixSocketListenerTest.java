@@ -37,6 +37,7 @@ class UnixSocketListenerTest {
 
     /** Short, because sun_path holds 107 bytes; @TempDir may live under a long java.io.tmpdir. */
     private Path dir;
+
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @BeforeEach
@@ -65,7 +66,8 @@ class UnixSocketListenerTest {
 
         assertThat(l.path()).isEqualTo(path);
         assertThat(isSocket(path)).isTrue();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path))).isEqualTo(mode);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path)))
+                .isEqualTo(mode);
         assertThat(canConnect(path)).isTrue();
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).as("no temporary file left beside it").containsExactly(path);
@@ -102,7 +104,9 @@ class UnixSocketListenerTest {
                 .isInstanceOf(ListenerException.class)
                 .hasMessageContaining("another bridge is already listening")
                 .hasMessageContaining(path.toString());
-        assertThat(canConnect(path)).as("the first listener still has its socket").isTrue();
+        assertThat(canConnect(path))
+                .as("the first listener still has its socket")
+                .isTrue();
     }
 
     @Test
@@ -181,18 +185,20 @@ class UnixSocketListenerTest {
         UnixSocketListener l = bind(path, OWNER_GROUP);
         CountDownLatch bothInHandler = new CountDownLatch(2);
         Set<Thread> handlerThreads = ConcurrentHashMap.newKeySet();
-        Thread server = Thread.ofPlatform().name("test-serve").start(() -> l.serve(ch -> {
-            handlerThreads.add(Thread.currentThread());
-            try (ch) {
-                String name = readLine(ch);
-                bothInHandler.countDown();
-                // answer only once the other connection is being handled too: a serial server never gets there
-                String reply = bothInHandler.await(10, SECONDS) ? "hello " + name + "\n" : "alone\n";
-                ch.write(ByteBuffer.wrap(reply.getBytes(StandardCharsets.UTF_8)));
-            } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }));
+        Thread server = Thread.ofPlatform()
+                .name("test-serve")
+                .start(() -> l.serve(ch -> {
+                    handlerThreads.add(Thread.currentThread());
+                    try (ch) {
+                        String name = readLine(ch);
+                        bothInHandler.countDown();
+                        // answer only once the other connection is being handled too: a serial server never gets there
+                        String reply = bothInHandler.await(10, SECONDS) ? "hello " + name + "\n" : "alone\n";
+                        ch.write(ByteBuffer.wrap(reply.getBytes(StandardCharsets.UTF_8)));
+                    } catch (IOException | InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
 
         try (SocketChannel a = SocketChannel.open(UnixDomainSocketAddress.of(path));
                 SocketChannel b = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
@@ -205,7 +211,9 @@ class UnixSocketListenerTest {
 
         l.close();
         server.join(SECONDS.toMillis(5));
-        assertThat(server.isAlive()).as("serve returns once the listener is closed").isFalse();
+        assertThat(server.isAlive())
+                .as("serve returns once the listener is closed")
+                .isFalse();
     }
 
     // ---- helpers
