@@ -69,7 +69,20 @@ class InheritedSignalTest {
                 dir,
                 InheritedSignalTest::foreign,
                 apiEnv,
-                List.of("--claude", claude.toString(), "--map", project + "=" + project, "--admin-listen", "off"));
+                List.of(
+                        "--claude",
+                        claude.toString(),
+                        "--map",
+                        project + "=" + project,
+                        "--admin-listen",
+                        "off",
+                        // the scenarios pre-approve Bash (a tool that sleeps), which a profile must opt into
+                        "--config",
+                        Bridge.writeConfig(
+                                        dir,
+                                        "signals.yaml",
+                                        "profiles: { default: { allow-args: [\"--allowedTools=Bash\"] } }\n")
+                                .toString()));
     }
 
     @AfterAll
