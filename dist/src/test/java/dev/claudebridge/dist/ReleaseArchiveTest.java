@@ -95,7 +95,7 @@ class ReleaseArchiveTest {
                     .isNotZero();
             assertThat(which.out()).isEmpty();
 
-            Proc.Result r = Proc.of(client.resolve("bin/claude").toString(), "-p", "hello world", "", "--x")
+            Proc.Result r = Proc.of(client.resolve("bin/claude").toString(), "-p", "hello world", "", "--verbose")
                     .cleanEnv()
                     .env("PATH", tools.toString())
                     .env("HOME", work.toString())
@@ -103,7 +103,7 @@ class ReleaseArchiveTest {
                     .dir(project)
                     .run(LIMIT);
 
-            assertThat(r.out()).isEqualTo(FakeClaude.stdout(project, "-p", "hello world", "", "--x"));
+            assertThat(r.out()).isEqualTo(FakeClaude.stdout(project, "-p", "hello world", "", "--verbose"));
             assertThat(r.err()).as("stderr is exactly the host claude's").isEqualTo(FakeClaude.STDERR);
             assertThat(r.exit()).isEqualTo(FakeClaude.EXIT);
             assertThat(daemon.log()).contains("outcome=exit 3");
