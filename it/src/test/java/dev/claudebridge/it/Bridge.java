@@ -265,6 +265,65 @@ final class Bridge implements AutoCloseable {
     }
 
     /** A client process builder: socket set, its own CDS cache, cwd {@code cwd}. */
+    private static Path readableClient;
+
+    /**
+     * The client laid out as in a release, in a directory every user may read, for tests that run it
+     * as another user: the project's own tree may not be readable by them (a clone under a private
+     * temporary directory). Made once per test JVM and removed when it exits.
+     */
+    static synchronized Path readableClient() {
+        if (readableClient == null) {
+            try {
+                readableClient = copyClientForEveryone();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return readableClient;
+    }
+
+    private static Path copyClientForEveryone() throws IOException {
+        var open = java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x");
+        Path root = Files.createTempDirectory(
+                Path.of("/tmp"),
+                "claude-bridge-client-",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(open));
+        Path client = HOME.resolve("client/target");
+        Path lib = Files.createDirectories(root.resolve("lib"));
+        Files.copy(client.resolve("claude-bridge-client.jar"), lib.resolve("claude-bridge-client.jar"));
+        Path nativeDir = client.resolve("native");
+        if (Files.isDirectory(nativeDir)) {
+            try (var files = Files.walk(nativeDir)) {
+                for (Path f : files.toList()) {
+                    Path to = lib.resolve("native")
+                            .resolve(nativeDir.relativize(f).toString());
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(f, to);
+                    }
+                }
+            }
+        }
+        Files.copy(CLIENT, Files.createDirectories(root.resolve("bin")).resolve("claude"));
+        try (var files = Files.walk(root)) {
+            for (Path f : files.toList()) {
+                Files.setPosixFilePermissions(f, open);
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (var files = Files.walk(root)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            } catch (IOException e) {
+                // best effort at exit
+            }
+        }));
+        return root.resolve("bin/claude");
+    }
+
     ProcessBuilder client(Path cwd, String... args) {
         List<String> cmd = new ArrayList<>(List.of(CLIENT.toString()));
         cmd.addAll(List.of(args));

@@ -87,7 +87,7 @@ class ConnectErrorsTest {
         Assumptions.assumeTrue(
                 "root".equals(System.getProperty("user.name")), "needs root to run the client as another user");
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
-        Path launcher = readableClient();
+        Path launcher = Bridge.readableClient();
         try (Bridge bridge = Bridge.start("--socket-mode", "0600")) {
             String java = ProcessHandle.current().info().command().orElseThrow();
             ProcessBuilder pb = new ProcessBuilder(
@@ -106,48 +106,7 @@ class ConnectErrorsTest {
             assertThat(r.stderr())
                     .contains("permission denied on " + bridge.socket)
                     .contains("uid 65534");
-        } finally {
-            try (var files = Files.walk(launcher.getParent().getParent())) {
-                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(f);
-                }
-            }
         }
-    }
-
-    /**
-     * The client laid out as in a release, in a directory every user may read: the project's own
-     * tree may not be (a clone made under a private temporary directory), and the test is about the
-     * socket's permissions, not the launcher's.
-     */
-    private static Path readableClient() throws IOException {
-        var open = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path root = Files.createTempDirectory(Path.of("/tmp"), "claude-bridge-client-", open);
-        Path lib = Files.createDirectories(root.resolve("lib"));
-        Path client = Bridge.CLIENT.toRealPath().getParent().getParent().resolve("client/target");
-        Files.copy(client.resolve("claude-bridge-client.jar"), lib.resolve("claude-bridge-client.jar"));
-        if (Files.isDirectory(client.resolve("native"))) {
-            try (var files = Files.walk(client.resolve("native"))) {
-                for (Path f : files.toList()) {
-                    Path to = lib.resolve("native")
-                            .resolve(client.resolve("native").relativize(f).toString());
-                    if (Files.isDirectory(f)) {
-                        Files.createDirectories(to, open);
-                    } else {
-                        Files.copy(f, to);
-                    }
-                }
-            }
-        }
-        Path bin = Files.createDirectories(root.resolve("bin"), open);
-        Files.copy(Bridge.CLIENT, bin.resolve("claude"));
-        try (var files = Files.walk(root)) {
-            for (Path f : files.toList()) {
-                Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-            }
-        }
-        return bin.resolve("claude");
     }
 
     @Test

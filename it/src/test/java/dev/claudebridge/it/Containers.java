@@ -36,7 +36,13 @@ final class Containers {
                 List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
                 args);
         pb.environment().put("CLAUDE_BRIDGE_CACHE", "/nonexistent/cache");
+        pb.command().set(wrapper(pb), Bridge.readableClient().toString());
         return pb;
+    }
+
+    /** Where the client stands in the command: after the wrapper's words. */
+    private static int wrapper(ProcessBuilder pb) {
+        return pb.command().indexOf(Bridge.CLIENT.toString());
     }
 
     private static ProcessBuilder around(

@@ -74,7 +74,7 @@ class PolicyProfileBindingTest {
                         "--reuid=65534",
                         "--regid=65534",
                         "--clear-groups",
-                        Bridge.CLIENT.toString())
+                        Bridge.readableClient().toString())
                 .directory(ws.toFile());
         pb.command().addAll(java.util.List.of(args));
         pb.environment().put("CLAUDE_BRIDGE_SOCKET", dir.resolve(socket).toString());
