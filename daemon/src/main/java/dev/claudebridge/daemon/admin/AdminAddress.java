@@ -7,7 +7,7 @@ import java.util.Optional;
  * {@code HOST:PORT} or {@code [IPv6]:PORT}; port 0 picks a free port. "" or "off" turn it off.
  */
 public record AdminAddress(String host, int port) {
-    public static final String DEFAULT = "127.0.0.1:9777";
+    public static final String DEFAULT = dev.claudebridge.daemon.config.AdminConfig.DEFAULT_LISTEN;
 
     public AdminAddress {
         if (host.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.claudebridge.daemon.admission;
 
+import dev.claudebridge.daemon.config.LimitsConfig;
 import dev.claudebridge.daemon.session.Admission;
 import dev.claudebridge.daemon.session.SessionInfo;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,7 +17,7 @@ public final class AdmissionControl implements Admission {
     private final RateLimiter rates = new RateLimiter();
     private final FairQueue queue;
     private final Watchdog watchdog;
-    private final Supplier<Limits> limits;
+    private final Supplier<LimitsConfig> limits;
 
     /**
      * @param limits the current global limits
@@ -24,13 +25,15 @@ public final class AdmissionControl implements Admission {
      * @param timer runs the runtime and idle checks; its tasks are short
      */
     public AdmissionControl(
-            Supplier<Limits> limits, Function<SessionInfo, ProfileLimits> profiles, ScheduledExecutorService timer) {
+            Supplier<LimitsConfig> limits,
+            Function<SessionInfo, ProfileLimits> profiles,
+            ScheduledExecutorService timer) {
         this(limits, profiles, timer, java.util.List.of());
     }
 
     /** @param listeners every listener (each keeps a reserve of queue places) */
     public AdmissionControl(
-            Supplier<Limits> limits,
+            Supplier<LimitsConfig> limits,
             Function<SessionInfo, ProfileLimits> profiles,
             ScheduledExecutorService timer,
             java.util.List<String> listeners) {

@@ -1,5 +1,7 @@
 package dev.claudebridge.daemon.admission;
 
+import dev.claudebridge.daemon.config.LimitsConfig;
+import dev.claudebridge.daemon.config.Units;
 import dev.claudebridge.daemon.session.Peer;
 import dev.claudebridge.daemon.session.PeerIdentity;
 import dev.claudebridge.daemon.session.Refusal;
@@ -39,7 +41,7 @@ public final class Connections {
 
     private static final int MAX_REFUSING_PER_IDENTITY = 4;
 
-    private final Supplier<Limits> limits;
+    private final Supplier<LimitsConfig> limits;
     private final ScheduledExecutorService timer;
     private final Shares connections;
     private final Shares memory;
@@ -52,7 +54,7 @@ public final class Connections {
      * @param timer closes the connections that miss their handshake deadline
      * @param listeners every listener (each keeps a reserve of connections and memory)
      */
-    public Connections(Supplier<Limits> limits, ScheduledExecutorService timer, List<String> listeners) {
+    public Connections(Supplier<LimitsConfig> limits, ScheduledExecutorService timer, List<String> listeners) {
         this.limits = limits;
         this.timer = timer;
         this.connections = new Shares(listeners);
@@ -61,7 +63,7 @@ public final class Connections {
     }
 
     /** For a single listener. */
-    public Connections(Supplier<Limits> limits, ScheduledExecutorService timer) {
+    public Connections(Supplier<LimitsConfig> limits, ScheduledExecutorService timer) {
         this(limits, timer, List.of());
     }
 
@@ -71,11 +73,11 @@ public final class Connections {
      * @param session runs the session over the connection's streams
      */
     public void serve(SocketChannel ch, Peer peer, BiConsumer<InputStream, OutputStream> session) {
-        Limits l = limits.get();
+        LimitsConfig l = limits.get();
         PeerIdentity id = peer.identity();
         try (ch) {
             Shares.Refusal refused =
-                    connections.take(id, 1, new Shares.Caps(l.maxConnections(), l.clientConnectionCap()));
+                    connections.take(id, 1, new Shares.Caps(l.maxConnections(), l.clientMaxConnections()));
             if (refused != null) {
                 refuse(ch, id, l, refused);
                 return;
@@ -89,7 +91,7 @@ public final class Connections {
                                 LOG.info(
                                         "closing the connection of {}: no request within the handshake-timeout of {}",
                                         peer,
-                                        Durations.format(l.handshakeTimeout()));
+                                        Units.formatDuration(l.handshakeTimeout()));
                                 closeQuietly(ch);
                             }
                         },
@@ -121,7 +123,7 @@ public final class Connections {
     }
 
     /** Takes {@code bytes} of the handshake memory for a handshake's payload as it arrives. */
-    private void claim(PeerIdentity id, long bytes, Limits l) {
+    private void claim(PeerIdentity id, long bytes, LimitsConfig l) {
         Shares.Refusal r = memory.take(id, bytes, new Shares.Caps(l.handshakeMemory(), l.handshakeMemory() / 4));
         if (r != null) {
             refusals.note(id, "handshake-memory");
@@ -137,12 +139,12 @@ public final class Connections {
     }
 
     /** Waits (up to the handshake timeout) for the caller's HELLO, then answers it with the refusal. */
-    private void refuse(SocketChannel ch, PeerIdentity id, Limits l, Shares.Refusal why) {
+    private void refuse(SocketChannel ch, PeerIdentity id, LimitsConfig l, Shares.Refusal why) {
         String message = why == Shares.Refusal.IDENTITY
                 ? "this caller (its container, or its uid) has "
-                        + Durations.count(l.clientConnectionCap(), "connection")
+                        + Words.count(l.clientMaxConnections(), "connection")
                         + " open, its client-max-connections limit; try again later"
-                : "the bridge has " + Durations.count(connections.total(), "connection")
+                : "the bridge has " + Words.count(connections.total(), "connection")
                         + " open, its max-connections limit; try again later";
         refusals.note(id, why == Shares.Refusal.IDENTITY ? "client-max-connections" : "max-connections");
         if (refusing.take(id, 1, new Shares.Caps(MAX_REFUSING, MAX_REFUSING_PER_IDENTITY)) != null) {

@@ -1,5 +1,7 @@
 package dev.claudebridge.daemon.admission;
 
+import dev.claudebridge.daemon.config.LimitsConfig;
+import dev.claudebridge.daemon.config.Units;
 import dev.claudebridge.daemon.session.Admission.QueueNotice;
 import dev.claudebridge.daemon.session.Refusal;
 import dev.claudebridge.protocol.ErrorCode;
@@ -29,7 +31,7 @@ final class FairQueue {
     static final long FIRST_SHOWN_NANOS = TimeUnit.MILLISECONDS.toNanos(1100);
     static final long HEARTBEAT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-    private final Supplier<Limits> limits;
+    private final Supplier<LimitsConfig> limits;
     /** Waiting requests per identity, with a reserve per listener. */
     private final Shares places;
 
@@ -42,12 +44,12 @@ final class FairQueue {
     private int waiting;
     private boolean closed;
 
-    FairQueue(Supplier<Limits> limits, java.util.List<String> listeners) {
+    FairQueue(Supplier<LimitsConfig> limits, java.util.List<String> listeners) {
         this.limits = limits;
         this.places = new Shares(listeners);
     }
 
-    FairQueue(Supplier<Limits> limits) {
+    FairQueue(Supplier<LimitsConfig> limits) {
         this(limits, java.util.List.of());
     }
 
@@ -63,27 +65,27 @@ final class FairQueue {
             if (closed) {
                 throw shuttingDown();
             }
-            Limits l = limits.get();
+            LimitsConfig l = limits.get();
             dispatch(l); // a reload may have raised a cap
             if (hasRoom(profile, l)) {
                 // after dispatch, room for this profile means none of its requests is waiting: no one is overtaken
                 return take(profile);
             }
-            Shares.Refusal full = places.take(key.identity(), 1, new Shares.Caps(l.maxQueued(), l.clientQueueCap()));
+            Shares.Refusal full = places.take(key.identity(), 1, new Shares.Caps(l.maxQueued(), l.clientMaxQueued()));
             if (full == Shares.Refusal.IDENTITY) {
                 throw new Refusal(
                         ErrorCode.QUEUE_FULL,
                         "limits.client-max-queued",
                         "this caller (its container, or its uid) has "
-                                + Durations.count(places.of(key.identity()), "request")
+                                + Words.count(places.of(key.identity()), "request")
                                 + " waiting, its client-max-queued limit; try again later");
             }
             if (full == Shares.Refusal.TOTAL) {
                 throw new Refusal(
                         ErrorCode.QUEUE_FULL,
                         "limits.max-queued",
-                        "the bridge's queue is full (" + Durations.count(waiting, "request") + " waiting for "
-                                + Durations.count(l.maxRunning(), "slot") + "); try again later");
+                        "the bridge's queue is full (" + Words.count(waiting, "request") + " waiting for "
+                                + Words.count(l.maxRunning(), "slot") + "); try again later");
             }
             w = new Waiter(key, profile, lock.newCondition());
             lines.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(w);
@@ -122,7 +124,7 @@ final class FairQueue {
                     leave(w);
                     throw new Refusal(
                             ErrorCode.QUEUE_TIMEOUT,
-                            "no free slot within the queue timeout of " + Durations.format(w.profile.queueTimeout())
+                            "no free slot within the queue timeout of " + Units.formatDuration(w.profile.queueTimeout())
                                     + " (profile " + w.profile.profile() + "); try again later");
                 }
                 now = position(w);
@@ -199,7 +201,7 @@ final class FairQueue {
     }
 
     /** Gives free slots to waiting requests, one client at a time in turn. Called with the lock held. */
-    private void dispatch(Limits l) {
+    private void dispatch(LimitsConfig l) {
         while (running < l.maxRunning() && !lines.isEmpty()) {
             Waiter next = null;
             for (ArrayDeque<Waiter> line : lines.values()) {
@@ -224,7 +226,7 @@ final class FairQueue {
         }
     }
 
-    private boolean hasRoom(ProfileLimits p, Limits l) {
+    private boolean hasRoom(ProfileLimits p, LimitsConfig l) {
         return running < l.maxRunning()
                 && (p.maxRunning() == 0 || runningByProfile.getOrDefault(p.profile(), 0) < p.maxRunning());
     }

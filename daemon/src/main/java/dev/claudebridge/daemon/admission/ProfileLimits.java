@@ -1,10 +1,11 @@
 package dev.claudebridge.daemon.admission;
 
 import dev.claudebridge.daemon.config.ProfileConfig;
+import dev.claudebridge.daemon.config.Units;
 import java.time.Duration;
 
 /**
- * One profile's share of the bridge.
+ * One profile's share of the bridge, as admission reads it from the profile's settings.
  *
  * @param profile the profile's name, for messages and the fairness key
  * @param maxRunning how many of its requests may run at once (0: only the global cap applies)
@@ -14,13 +15,6 @@ import java.time.Duration;
  */
 public record ProfileLimits(
         String profile, int maxRunning, Duration queueTimeout, RateLimit rate, Duration maxRuntime) {
-    /**
-     * The defaults: no cap of its own (the global one applies), 10 minutes in the queue, no rate limit,
-     * no runtime limit.
-     */
-    public static final ProfileLimits DEFAULT =
-            new ProfileLimits("default", 0, Duration.ofMinutes(10), RateLimit.UNLIMITED, Duration.ZERO);
-
     public ProfileLimits {
         if (maxRunning < 0 || queueTimeout.isNegative() || maxRuntime.isNegative()) {
             throw new IllegalArgumentException("profile " + profile + ": limits cannot be negative");
@@ -31,10 +25,10 @@ public record ProfileLimits(
     @Override
     public String toString() {
         return "profile " + profile + ": max-running " + (maxRunning == 0 ? "-" : maxRunning) + ", queue-timeout "
-                + Durations.format(queueTimeout)
+                + Units.formatDuration(queueTimeout)
                 + ", rate " + (rate.unlimited() ? "none" : rate.perMinute() + "/minute, burst " + rate.capacity())
                 + ", max-runtime "
-                + Durations.format(maxRuntime);
+                + Units.formatDuration(maxRuntime);
     }
 
     /** A profile's admission settings from its {@code profiles.NAME:} section. */

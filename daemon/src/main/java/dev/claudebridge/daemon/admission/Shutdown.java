@@ -1,5 +1,6 @@
 package dev.claudebridge.daemon.admission;
 
+import dev.claudebridge.daemon.config.Units;
 import dev.claudebridge.daemon.session.SessionEngine;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -99,12 +100,12 @@ public final class Shutdown {
                 why,
                 admission.waiting(),
                 admission.running(),
-                Durations.format(grace));
+                Units.formatDuration(grace));
         stopAccepting.run();
         admission.shutDown();
         if (!awaitSessionsOver(grace) && requests.get() == 1) {
             int n = admission.stopRunning("the bridge is shutting down and its grace period of "
-                    + Durations.format(grace) + " is over; ending claude");
+                    + Units.formatDuration(grace) + " is over; ending claude");
             LOG.info("grace period over: ending {} running request(s)", n);
             if (!awaitSessionsOver(killGrace.plus(STOP_SLACK)) && requests.get() == 1) {
                 engine.terminateAll(Duration.ZERO);

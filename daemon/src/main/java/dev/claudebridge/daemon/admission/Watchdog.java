@@ -1,5 +1,7 @@
 package dev.claudebridge.daemon.admission;
 
+import dev.claudebridge.daemon.config.LimitsConfig;
+import dev.claudebridge.daemon.config.Units;
 import dev.claudebridge.daemon.session.Admission.Permit;
 import java.time.Duration;
 import java.util.List;
@@ -26,10 +28,10 @@ final class Watchdog {
     private static final int IDLE_CHECKS_PER_PERIOD = 4;
 
     private final ScheduledExecutorService timer;
-    private final Supplier<Limits> limits;
+    private final Supplier<LimitsConfig> limits;
     private final Set<Run> running = ConcurrentHashMap.newKeySet();
 
-    Watchdog(ScheduledExecutorService timer, Supplier<Limits> limits) {
+    Watchdog(ScheduledExecutorService timer, Supplier<LimitsConfig> limits) {
         this.timer = timer;
         this.limits = limits;
     }
@@ -81,7 +83,7 @@ final class Watchdog {
             Duration max = profile.maxRuntime();
             if (!max.isZero()) {
                 deadline = timer.schedule(
-                        () -> stop("the request ran longer than the max-runtime of " + Durations.format(max)
+                        () -> stop("the request ran longer than the max-runtime of " + Units.formatDuration(max)
                                 + " (profile " + profile.profile() + ") and was ended"),
                         max.toNanos(),
                         TimeUnit.NANOSECONDS);
@@ -102,7 +104,7 @@ final class Watchdog {
                 lastBytes = b;
                 lastActive = now;
             } else if (now - lastActive >= idle.toNanos()) {
-                stop("the request passed no input or output for the idle-timeout of " + Durations.format(idle)
+                stop("the request passed no input or output for the idle-timeout of " + Units.formatDuration(idle)
                         + " and was ended");
             }
         }

@@ -6,7 +6,6 @@ import dev.claudebridge.daemon.admin.ReadinessCheck;
 import dev.claudebridge.daemon.admin.WritableFileCheck;
 import dev.claudebridge.daemon.admission.AdmissionControl;
 import dev.claudebridge.daemon.admission.Connections;
-import dev.claudebridge.daemon.admission.Limits;
 import dev.claudebridge.daemon.admission.ProfileLimits;
 import dev.claudebridge.daemon.admission.Shutdown;
 import dev.claudebridge.daemon.audit.AuditListener;
@@ -16,7 +15,7 @@ import dev.claudebridge.daemon.audit.RunningLedger;
 import dev.claudebridge.daemon.config.AdminConfig;
 import dev.claudebridge.daemon.config.BridgeConfig;
 import dev.claudebridge.daemon.config.ConfigException;
-import dev.claudebridge.daemon.config.ProfileConfig;
+import dev.claudebridge.daemon.config.LimitsConfig;
 import dev.claudebridge.daemon.exec.TreeCgroups;
 import dev.claudebridge.daemon.exec.TreeIdentity;
 import dev.claudebridge.daemon.session.BaseUrlPin;
@@ -38,12 +37,17 @@ import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code claude-bridge serve}: listen on the agents' socket and run their requests. */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the bridge daemon in the foreground.")
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = "Run the bridge daemon in the foreground.",
+        modelTransformer = ServeCommand.Flags.class)
 final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
@@ -72,9 +76,6 @@ final class ServeCommand implements Callable<Integer> {
             description =
                     "Also serve the admin endpoint on this Unix socket (mode 0600). Default: admin.socket of the configuration, else none.")
     Path adminSocket;
-
-    @Mixin
-    AdmissionOptions admissionOptions = new AdmissionOptions();
 
     /**
      * Ends the host trees a daemon that died left running and closes their audit records ({@code daemon_lost});
@@ -173,13 +174,13 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         TreeCgroups.decide();
-        Supplier<Limits> limits = admissionOptions.limits(settings);
+        Supplier<LimitsConfig> limits = AdmissionSettings.limits(settings);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("limits").factory());
         List<String> listenerNames =
                 listener.paths().stream().map(Path::toString).toList();
         AdmissionControl admission =
-                new AdmissionControl(limits, admissionOptions.profiles(settings), timer, listenerNames);
+                new AdmissionControl(limits, AdmissionSettings.profiles(settings), timer, listenerNames);
         AdminSide admin = new AdminSide(Main.version(), settings);
         admin.queue(admission::waiting);
         admin.readiness().add(new WritableFileCheck("audit", auditLog::path));
@@ -194,16 +195,15 @@ final class ServeCommand implements Callable<Integer> {
         LOG.info(
                 "admission: {}; {}",
                 limits.get(),
-                admissionOptions.profile(ProfileLimits.of(config.profile(BridgeConfig.DEFAULT_PROFILE)
-                        .orElseGet(() -> ProfileConfig.defaults(BridgeConfig.DEFAULT_PROFILE)))));
+                ProfileLimits.of(config.profile(BridgeConfig.DEFAULT_PROFILE).orElseThrow()));
         SessionEngine engine = new SessionEngine(
                 settings,
                 "claude-bridge/" + Main.version(),
                 admission,
                 List.of(new AuditListener(auditLog, settings, ledger), admin.listener()),
                 conversations);
-        Shutdown shutdown =
-                new Shutdown(listener::close, admission, engine, admissionOptions.shutdownGrace(config), killGrace);
+        Shutdown shutdown = new Shutdown(
+                listener::close, admission, engine, config.shutdown().grace(), killGrace);
         try {
             // an address someone asked for must be had; the default one, taken by another daemon, only costs a warning
             admin.start(
@@ -227,6 +227,15 @@ final class ServeCommand implements Callable<Integer> {
         pids.remove(ProcessHandle.current().pid());
         admin.close();
         return status;
+    }
+
+    /** Declares the flags that set one key each (they are made from the keys, not annotated). */
+    static final class Flags implements CommandLine.IModelTransformer {
+        @Override
+        public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec spec) {
+            ((ServeCommand) spec.userObject()).configOptions.flags.addTo(spec);
+            return spec;
+        }
     }
 
     /** The peer as the kernel tells it, taken once at accept (the container's identity cannot change later). */

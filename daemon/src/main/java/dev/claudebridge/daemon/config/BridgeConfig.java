@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * One immutable configuration snapshot: the whole file, with defaults for what it leaves out. A
@@ -14,10 +15,10 @@ import java.util.Optional;
  * @param claude how the host's claude is found and ended
  * @param listeners the agents' sockets, at least one
  * @param profiles what callers may do, by profile name, in file order (peer rules are tried in this order)
- * @param limits global admission limits (issue 6)
- * @param shutdown graceful shutdown (issue 6)
+ * @param limits global admission limits
+ * @param shutdown graceful shutdown
  * @param audit the audit log
- * @param admin the admin endpoints (issue 7)
+ * @param admin the admin endpoints
  */
 public record BridgeConfig(
         Optional<Path> source,
@@ -30,6 +31,38 @@ public record BridgeConfig(
         AdminConfig admin) {
     /** The profile a listener uses when the file names none. */
     public static final String DEFAULT_PROFILE = "default";
+
+    static final Table<BridgeConfig> TABLE = new Table<>(v -> new BridgeConfig(
+            v.get(BridgeConfig.SOURCE),
+            v.get(BridgeConfig.CLAUDE),
+            v.get(BridgeConfig.LISTENERS),
+            v.get(BridgeConfig.PROFILES),
+            v.get(BridgeConfig.LIMITS),
+            v.get(BridgeConfig.SHUTDOWN),
+            v.get(BridgeConfig.AUDIT),
+            v.get(BridgeConfig.ADMIN)));
+
+    public static final Setting<BridgeConfig, Optional<Path>> SOURCE =
+            TABLE.computed(Optional.empty(), BridgeConfig::source);
+    public static final Setting<BridgeConfig, ClaudeConfig> CLAUDE =
+            TABLE.section("claude", ClaudeConfig.TABLE, BridgeConfig::claude);
+
+    /** One listener at the default socket path; the loader reads the list. */
+    public static final Setting<BridgeConfig, List<ListenerConfig>> LISTENERS =
+            TABLE.computed(List.of(ListenerConfig.defaults()), BridgeConfig::listeners);
+
+    /** The default profile, which always exists; the loader reads the others. */
+    public static final Setting<BridgeConfig, Map<String, ProfileConfig>> PROFILES =
+            TABLE.computed(Map.of(DEFAULT_PROFILE, ProfileConfig.defaults(DEFAULT_PROFILE)), BridgeConfig::profiles);
+
+    public static final Setting<BridgeConfig, LimitsConfig> LIMITS =
+            TABLE.section("limits", LimitsConfig.TABLE, BridgeConfig::limits);
+    public static final Setting<BridgeConfig, ShutdownConfig> SHUTDOWN =
+            TABLE.section("shutdown", ShutdownConfig.TABLE, BridgeConfig::shutdown);
+    public static final Setting<BridgeConfig, AuditConfig> AUDIT =
+            TABLE.section("audit", AuditConfig.TABLE, BridgeConfig::audit);
+    public static final Setting<BridgeConfig, AdminConfig> ADMIN =
+            TABLE.section("admin", AdminConfig.TABLE, BridgeConfig::admin);
 
     public BridgeConfig {
         listeners = List.copyOf(listeners);
@@ -45,39 +78,27 @@ public record BridgeConfig(
         }
     }
 
-    /** Every default: one listener at the default socket path, one permissive-as-documented default profile. */
+    /** Every default: one listener at the default socket path, one default profile. */
     public static BridgeConfig defaults() {
-        return new BridgeConfig(
-                Optional.empty(),
-                ClaudeConfig.defaults(),
-                List.of(ListenerConfig.defaults()),
-                Map.of(DEFAULT_PROFILE, ProfileConfig.defaults(DEFAULT_PROFILE)),
-                LimitsConfig.defaults(),
-                ShutdownConfig.defaults(),
-                AuditConfig.defaults(),
-                AdminConfig.defaults());
+        return TABLE.defaults();
     }
 
-    public BridgeConfig withSource(Path file) {
-        return new BridgeConfig(Optional.of(file), claude, listeners, profiles, limits, shutdown, audit, admin);
+    public <T> BridgeConfig with(Setting<BridgeConfig, T> s, T value) {
+        return s.with(this, value);
     }
 
-    public BridgeConfig withClaude(ClaudeConfig c) {
-        return new BridgeConfig(source, c, listeners, profiles, limits, shutdown, audit, admin);
-    }
-
-    public BridgeConfig withListeners(List<ListenerConfig> l) {
-        return new BridgeConfig(source, claude, l, profiles, limits, shutdown, audit, admin);
-    }
-
+    /** With one profile added or replaced. */
     public BridgeConfig withProfile(ProfileConfig p) {
         Map<String, ProfileConfig> m = new LinkedHashMap<>(profiles);
         m.put(p.name(), p);
-        return new BridgeConfig(source, claude, listeners, m, limits, shutdown, audit, admin);
+        return with(PROFILES, m);
     }
 
-    public BridgeConfig withAudit(AuditConfig a) {
-        return new BridgeConfig(source, claude, listeners, profiles, limits, shutdown, a, admin);
+    /** With every profile changed alike. */
+    public BridgeConfig withEveryProfile(UnaryOperator<ProfileConfig> change) {
+        Map<String, ProfileConfig> m = new LinkedHashMap<>();
+        profiles.forEach((name, p) -> m.put(name, change.apply(p)));
+        return with(PROFILES, m);
     }
 
     /** The named profile. */

@@ -19,6 +19,16 @@ public record ClaudeSettingsConfig(List<String> sources, boolean daemonSettings)
     /** The source names claude's {@code --setting-sources} takes, in its order. */
     public static final List<String> SOURCE_NAMES = List.of("user", "project", "local");
 
+    static final Table<ClaudeSettingsConfig> TABLE = new Table<>(v ->
+            new ClaudeSettingsConfig(v.get(ClaudeSettingsConfig.SOURCES), v.get(ClaudeSettingsConfig.DAEMON_SETTINGS)));
+
+    /** The host user's own settings only. */
+    public static final Setting<ClaudeSettingsConfig, List<String>> SOURCES =
+            TABLE.list("setting-sources", List.of("user"), ClaudeSettingsConfig::source, ClaudeSettingsConfig::sources);
+
+    public static final Setting<ClaudeSettingsConfig, Boolean> DAEMON_SETTINGS =
+            TABLE.bool("daemon-settings", true, ClaudeSettingsConfig::daemonSettings);
+
     public ClaudeSettingsConfig {
         sources = SOURCE_NAMES.stream()
                 .filter(Set.copyOf(
@@ -26,8 +36,14 @@ public record ClaudeSettingsConfig(List<String> sources, boolean daemonSettings)
                 .toList();
     }
 
-    /** The host user's own settings only; the daemon's settings on. */
     public static ClaudeSettingsConfig defaults() {
-        return new ClaudeSettingsConfig(List.of("user"), true);
+        return TABLE.defaults();
+    }
+
+    private static String source(String v) {
+        if (!SOURCE_NAMES.contains(v)) {
+            throw new IllegalArgumentException("'" + v + "' is not one of claude's setting sources " + SOURCE_NAMES);
+        }
+        return v;
     }
 }

@@ -1,19 +1,25 @@
 package dev.claudebridge.daemon.config;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
- * Global admission limits ({@code limits:}, issue 6).
+ * The {@code limits:} section: the bridge-wide admission limits. The file and the flags may say
+ * {@code auto}; {@link #resolved()} turns each {@code auto} into this host's number, which is what
+ * admission works with.
  *
- * @param maxRunning processes running at once across profiles; {@link #AUTO} derives it from cores and memory
- * @param maxQueued requests waiting at once
- * @param maxConnections open connections at once
- * @param handshakeTimeout time a new connection has to send its HELLO and REQUEST
- * @param idleTimeout zero: none
- * @param clientMaxConnections open connections of one caller identity at once; {@link #AUTO}: an eighth of maxConnections
- * @param clientMaxQueued waiting requests of one caller identity at once; {@link #AUTO}: a quarter of maxQueued
- * @param handshakeMemory bytes of handshakes and requests held at once; {@link #AUTO}: a quarter of the heap
- * @param writeDeadline how long one write to a caller may wait for it to read; zero: no limit
+ * @param maxRunning host processes running at once, over all profiles
+ * @param maxQueued requests waiting for a slot; one more is refused at once with {@code queue_full}
+ * @param maxConnections connections open at once (handshaking, queued or running); one more is refused
+ * @param handshakeTimeout how long a new connection has to deliver its HELLO and REQUEST before it is dropped
+ * @param idleTimeout how long a running request may pass no bytes either way before it is ended (0: no limit)
+ * @param clientMaxConnections connections one caller identity may hold open at once
+ * @param clientMaxQueued requests one caller identity may have waiting at once
+ * @param handshakeMemory bytes of handshakes and requests held at once, all callers together; one
+ *     identity may hold a quarter of it
+ * @param writeDeadline how long one write to a caller may wait for it to read before the caller counts
+ *     as gone (0: no limit)
  */
 public record LimitsConfig(
         int maxRunning,
@@ -25,34 +31,132 @@ public record LimitsConfig(
         int clientMaxQueued,
         long handshakeMemory,
         Duration writeDeadline) {
-    /** {@code max-running: auto}. */
+    /** {@code auto}: derived from this host, or from another limit. */
     public static final int AUTO = 0;
-    /** {@code write-deadline}'s default. */
-    public static final Duration WRITE_DEADLINE = Duration.ofSeconds(60);
 
-    /** With the default write deadline. */
-    public LimitsConfig(
-            int maxRunning,
-            int maxQueued,
-            int maxConnections,
-            Duration handshakeTimeout,
-            Duration idleTimeout,
-            int clientMaxConnections,
-            int clientMaxQueued,
-            long handshakeMemory) {
-        this(
-                maxRunning,
-                maxQueued,
-                maxConnections,
-                handshakeTimeout,
-                idleTimeout,
-                clientMaxConnections,
-                clientMaxQueued,
-                handshakeMemory,
-                WRITE_DEADLINE);
+    /** Memory set aside per running claude: its Node process takes a few hundred MB, the host needs the rest. */
+    static final long BYTES_PER_PROCESS = 1L << 30;
+
+    static final Table<LimitsConfig> TABLE = new Table<>(v -> new LimitsConfig(
+            v.get(LimitsConfig.MAX_RUNNING),
+            v.get(LimitsConfig.MAX_QUEUED),
+            v.get(LimitsConfig.MAX_CONNECTIONS),
+            v.get(LimitsConfig.HANDSHAKE_TIMEOUT),
+            v.get(LimitsConfig.IDLE_TIMEOUT),
+            v.get(LimitsConfig.CLIENT_MAX_CONNECTIONS),
+            v.get(LimitsConfig.CLIENT_MAX_QUEUED),
+            v.get(LimitsConfig.HANDSHAKE_MEMORY),
+            v.get(LimitsConfig.WRITE_DEADLINE)));
+
+    /** Twice the cores, at most one per GiB of memory ({@link #autoMaxRunning()}). */
+    public static final Setting<LimitsConfig, Integer> MAX_RUNNING =
+            autoOr("max-running", v -> Units.integer(v, 1, 1_000_000), LimitsConfig::maxRunning);
+
+    public static final Setting<LimitsConfig, Integer> MAX_QUEUED =
+            TABLE.integer("max-queued", 200, 0, 1_000_000, LimitsConfig::maxQueued);
+    public static final Setting<LimitsConfig, Integer> MAX_CONNECTIONS =
+            TABLE.integer("max-connections", 512, 1, 1_000_000, LimitsConfig::maxConnections);
+    public static final Setting<LimitsConfig, Duration> HANDSHAKE_TIMEOUT =
+            TABLE.duration("handshake-timeout", Duration.ofSeconds(5), LimitsConfig::handshakeTimeout);
+    public static final Setting<LimitsConfig, Duration> IDLE_TIMEOUT =
+            TABLE.duration("idle-timeout", Duration.ZERO, LimitsConfig::idleTimeout);
+
+    /** An eighth of max-connections (64 of 512), so that it takes eight callers to fill the bridge. */
+    public static final Setting<LimitsConfig, Integer> CLIENT_MAX_CONNECTIONS =
+            autoOr("client-max-connections", v -> Units.integer(v, 1, 1_000_000), LimitsConfig::clientMaxConnections);
+
+    /** A quarter of max-queued (50 of 200). */
+    public static final Setting<LimitsConfig, Integer> CLIENT_MAX_QUEUED =
+            autoOr("client-max-queued", v -> Units.integer(v, 1, 1_000_000), LimitsConfig::clientMaxQueued);
+
+    /** A quarter of the daemon's heap: a flood of the largest requests is refused long before the heap runs out. */
+    public static final Setting<LimitsConfig, Long> HANDSHAKE_MEMORY = TABLE.scalar(
+            "handshake-memory",
+            (long) AUTO,
+            v -> v.trim().equals("auto") ? AUTO : Units.size(v, 1L << 20, 1L << 40),
+            v -> v == AUTO ? "auto" : Units.formatSize(v),
+            LimitsConfig::handshakeMemory);
+
+    public static final Setting<LimitsConfig, Duration> WRITE_DEADLINE =
+            TABLE.duration("write-deadline", Duration.ofSeconds(60), LimitsConfig::writeDeadline);
+
+    public LimitsConfig {
+        if (maxRunning < 0 || maxQueued < 0 || maxConnections < 1 || clientMaxConnections < 0 || clientMaxQueued < 0) {
+            throw new IllegalArgumentException("limits cannot be negative, and max-connections is at least 1");
+        }
+        if (!handshakeTimeout.isPositive() || idleTimeout.isNegative() || writeDeadline.isNegative()) {
+            throw new IllegalArgumentException(
+                    "handshake-timeout must be positive, idle-timeout and write-deadline not negative");
+        }
     }
 
     public static LimitsConfig defaults() {
-        return new LimitsConfig(AUTO, 200, 512, Duration.ofSeconds(5), Duration.ZERO, AUTO, AUTO, AUTO, WRITE_DEADLINE);
+        return TABLE.defaults();
+    }
+
+    public <T> LimitsConfig with(Setting<LimitsConfig, T> s, T value) {
+        return s.with(this, value);
+    }
+
+    /** Every {@code auto} worked out for this host: what admission works with. */
+    public LimitsConfig resolved() {
+        LimitsConfig r = this;
+        if (maxRunning == AUTO) {
+            r = r.with(MAX_RUNNING, autoMaxRunning());
+        }
+        if (clientMaxConnections == AUTO) {
+            r = r.with(CLIENT_MAX_CONNECTIONS, Math.max(1, maxConnections / 8));
+        }
+        if (clientMaxQueued == AUTO) {
+            r = r.with(CLIENT_MAX_QUEUED, Math.max(Math.min(1, maxQueued), maxQueued / 4));
+        }
+        if (handshakeMemory == AUTO) {
+            r = r.with(HANDSHAKE_MEMORY, Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 4));
+        }
+        return r;
+    }
+
+    /**
+     * The default cap on running processes: twice the cores (claude mostly waits on the network, but its
+     * tools compile and test), and no more than one per GiB of memory (each is a Node process of a few
+     * hundred MB); at least 1. A 2-core, 8 GiB host gets 4; a 16-core, 64 GiB host gets 32.
+     */
+    public static int autoMaxRunning() {
+        return autoMaxRunning(Runtime.getRuntime().availableProcessors(), totalMemory());
+    }
+
+    static int autoMaxRunning(int cores, long memoryBytes) {
+        long byMemory = memoryBytes / BYTES_PER_PROCESS;
+        return (int) Math.max(1, Math.min(2L * cores, byMemory));
+    }
+
+    private static long totalMemory() {
+        // the container-aware figure: a cgroup limit when there is one, else the host's RAM
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return 4L << 30;
+    }
+
+    /** As the file writes it, e.g. {@code max-running 4, max-queued 200, ...}: for the log. */
+    @Override
+    public String toString() {
+        return TABLE.describe(this);
+    }
+
+    private static Setting<LimitsConfig, Integer> autoOr(
+            String key, Function<String, Integer> number, Function<LimitsConfig, Integer> get) {
+        return TABLE.scalar(
+                key,
+                AUTO,
+                v -> {
+                    try {
+                        return v.trim().equals("auto") ? AUTO : number.apply(v);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException(e.getMessage() + "; or auto");
+                    }
+                },
+                v -> v == AUTO ? "auto" : String.valueOf(v),
+                get);
     }
 }

@@ -1,9 +1,11 @@
 package dev.claudebridge.daemon.config;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * One agents' socket ({@code listeners:} entry).
@@ -17,7 +19,32 @@ import java.util.Set;
  */
 public record ListenerConfig(
         Path socket, int mode, Optional<String> owner, Optional<String> group, Optional<String> profile) {
-    public static final int DEFAULT_MODE = 0660;
+    /** What the JDK can bind (the listener checks it again): a longer path is a problem of the file. */
+    private static final int MAX_PATH_BYTES = 106;
+
+    static final Table<ListenerConfig> TABLE = new Table<>(v -> new ListenerConfig(
+            v.get(ListenerConfig.SOCKET),
+            v.get(ListenerConfig.MODE),
+            v.get(ListenerConfig.OWNER),
+            v.get(ListenerConfig.GROUP),
+            v.get(ListenerConfig.PROFILE)));
+
+    /** Required in a {@code listeners:} entry; the single default listener's is {@link Defaults#socket()}. */
+    public static final Setting<ListenerConfig, Path> SOCKET = TABLE.scalar(
+            "socket", Defaults.socket(), ListenerConfig::socketPath, Path::toString, ListenerConfig::socket);
+
+    public static final Setting<ListenerConfig, Integer> MODE =
+            TABLE.scalar("mode", 0660, Units::mode, m -> String.format("%04o", m), ListenerConfig::mode);
+    public static final Setting<ListenerConfig, Optional<String>> OWNER = optional("owner", ListenerConfig::owner);
+    public static final Setting<ListenerConfig, Optional<String>> GROUP = optional("group", ListenerConfig::group);
+
+    /** "" serves only the callers a profile's {@code match} rule names. */
+    public static final Setting<ListenerConfig, Optional<String>> PROFILE = TABLE.scalar(
+            "profile",
+            Optional.of(BridgeConfig.DEFAULT_PROFILE),
+            ListenerConfig::nonEmpty,
+            p -> p.orElse(""),
+            ListenerConfig::profile);
 
     public ListenerConfig {
         if (mode < 0 || mode > 0777) {
@@ -26,12 +53,11 @@ public record ListenerConfig(
     }
 
     public static ListenerConfig defaults() {
-        return new ListenerConfig(
-                Defaults.socket(),
-                DEFAULT_MODE,
-                Optional.empty(),
-                Optional.empty(),
-                Optional.of(BridgeConfig.DEFAULT_PROFILE));
+        return TABLE.defaults();
+    }
+
+    public <T> ListenerConfig with(Setting<ListenerConfig, T> s, T value) {
+        return s.with(this, value);
     }
 
     /** The mode as permissions, for the socket file. */
@@ -41,7 +67,7 @@ public record ListenerConfig(
 
     /** The mode as four octal digits, e.g. "0660". */
     public String modeString() {
-        return String.format("%04o", mode);
+        return MODE.show(mode);
     }
 
     /** The name this listener is known by in logs, the audit log and {@link dev.claudebridge.daemon.session.Peer}: its path. */
@@ -49,11 +75,22 @@ public record ListenerConfig(
         return socket.toString();
     }
 
-    public ListenerConfig withSocket(Path s) {
-        return new ListenerConfig(s, mode, owner, group, profile);
+    private static Path socketPath(String v) {
+        Path p = Units.absolutePath(v)
+                .orElseThrow(() -> new IllegalArgumentException("each listener needs the absolute path of its socket"));
+        if (p.toString().getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+            throw new IllegalArgumentException(
+                    "longer than the " + MAX_PATH_BYTES + " bytes a Unix socket path may have");
+        }
+        return p;
     }
 
-    public ListenerConfig withMode(int m) {
-        return new ListenerConfig(socket, m, owner, group, profile);
+    private static Optional<String> nonEmpty(String v) {
+        return Optional.of(v).filter(s -> !s.isEmpty());
+    }
+
+    private static Setting<ListenerConfig, Optional<String>> optional(
+            String key, Function<ListenerConfig, Optional<String>> get) {
+        return TABLE.scalar(key, Optional.empty(), ListenerConfig::nonEmpty, o -> o.orElse(""), get);
     }
 }

@@ -10,14 +10,14 @@ import java.util.List;
  * @param match peer-credential rules that bind a caller to this profile whatever socket it came through
  * @param mappings container path prefix to host directory; none: each request runs in an empty private directory
  * @param envAllow caller variables passed on top of the built-in default list (NAME, or NAME* for a prefix)
- * @param allowArgs denied-by-default arguments this profile may use, e.g. {@code --dangerously-skip-permissions}
- * @param allowSubcommands denied-by-default subcommands this profile may use, e.g. {@code "mcp add"}
+ * @param allowArgs opt-in arguments this profile may use, e.g. {@code --permission-mode=acceptEdits}
+ * @param allowSubcommands opt-in subcommands this profile may use, e.g. {@code "mcp list"}
  * @param maxRunning processes of this profile running at once; 0: only the global cap applies
- * @param queueTimeout longest wait in the queue (issue 6)
- * @param rate token bucket per profile (issue 6)
- * @param maxRuntime longest run of one process; zero: unlimited (issue 6)
+ * @param queueTimeout longest wait in the queue; 0: no limit
+ * @param rate token bucket per caller
+ * @param maxRuntime longest run of one process; zero: unlimited
  * @param request size limits on the request's fields
- * @param sandbox whether the host-side sandbox is required (a later issue)
+ * @param sandbox whether the host-side sandbox is required
  * @param claudeSettings which settings files claude loads, and whether the daemon adds its own
  */
 public record ProfileConfig(
@@ -34,6 +34,49 @@ public record ProfileConfig(
         RequestLimits request,
         boolean sandbox,
         ClaudeSettingsConfig claudeSettings) {
+    private static final Table<ProfileConfig> TABLE = new Table<>(v -> new ProfileConfig(
+            v.get(ProfileConfig.NAME),
+            v.get(ProfileConfig.MATCH),
+            v.get(ProfileConfig.MAPPINGS),
+            v.get(ProfileConfig.ENV_ALLOW),
+            v.get(ProfileConfig.ALLOW_ARGS),
+            v.get(ProfileConfig.ALLOW_SUBCOMMANDS),
+            v.get(ProfileConfig.MAX_RUNNING),
+            v.get(ProfileConfig.QUEUE_TIMEOUT),
+            v.get(ProfileConfig.RATE),
+            v.get(ProfileConfig.MAX_RUNTIME),
+            v.get(ProfileConfig.REQUEST),
+            v.get(ProfileConfig.SANDBOX),
+            v.get(ProfileConfig.CLAUDE_SETTINGS)));
+
+    /** Its key under {@code profiles:}, not a key of its own. */
+    public static final Setting<ProfileConfig, String> NAME =
+            TABLE.computed(BridgeConfig.DEFAULT_PROFILE, ProfileConfig::name);
+
+    public static final Setting<ProfileConfig, PeerMatch> MATCH =
+            TABLE.section("match", PeerMatch.TABLE, ProfileConfig::match);
+    public static final Setting<ProfileConfig, List<PathMapping>> MAPPINGS =
+            TABLE.list("mappings", List.of(), PathMapping::parse, ProfileConfig::mappings);
+    public static final Setting<ProfileConfig, List<String>> ENV_ALLOW =
+            TABLE.list("env-allow", List.of(), ProfileConfig::variable, ProfileConfig::envAllow);
+    public static final Setting<ProfileConfig, List<String>> ALLOW_ARGS =
+            TABLE.arguments("allow-args", List.of(), ArgumentVocabulary::option, ProfileConfig::allowArgs);
+    public static final Setting<ProfileConfig, List<String>> ALLOW_SUBCOMMANDS = TABLE.arguments(
+            "allow-subcommands", List.of(), ArgumentVocabulary::subcommand, ProfileConfig::allowSubcommands);
+    public static final Setting<ProfileConfig, Integer> MAX_RUNNING =
+            TABLE.integer("max-running", 0, 0, 100_000, ProfileConfig::maxRunning);
+    public static final Setting<ProfileConfig, Duration> QUEUE_TIMEOUT =
+            TABLE.duration("queue-timeout", Duration.ofMinutes(10), ProfileConfig::queueTimeout);
+    public static final Setting<ProfileConfig, RateConfig> RATE =
+            TABLE.section("rate", RateConfig.TABLE, ProfileConfig::rate);
+    public static final Setting<ProfileConfig, Duration> MAX_RUNTIME =
+            TABLE.duration("max-runtime", Duration.ZERO, ProfileConfig::maxRuntime);
+    public static final Setting<ProfileConfig, RequestLimits> REQUEST =
+            TABLE.inline(RequestLimits.TABLE, ProfileConfig::request);
+    public static final Setting<ProfileConfig, Boolean> SANDBOX = TABLE.bool("sandbox", false, ProfileConfig::sandbox);
+    public static final Setting<ProfileConfig, ClaudeSettingsConfig> CLAUDE_SETTINGS =
+            TABLE.inline(ClaudeSettingsConfig.TABLE, ProfileConfig::claudeSettings);
+
     public ProfileConfig {
         mappings = List.copyOf(mappings);
         envAllow = List.copyOf(envAllow);
@@ -41,101 +84,24 @@ public record ProfileConfig(
         allowSubcommands = List.copyOf(allowSubcommands);
     }
 
-    /** A profile with the default {@link ClaudeSettingsConfig}. */
-    public ProfileConfig(
-            String name,
-            PeerMatch match,
-            List<PathMapping> mappings,
-            List<String> envAllow,
-            List<String> allowArgs,
-            List<String> allowSubcommands,
-            int maxRunning,
-            Duration queueTimeout,
-            RateConfig rate,
-            Duration maxRuntime,
-            RequestLimits request,
-            boolean sandbox) {
-        this(
-                name,
-                match,
-                mappings,
-                envAllow,
-                allowArgs,
-                allowSubcommands,
-                maxRunning,
-                queueTimeout,
-                rate,
-                maxRuntime,
-                request,
-                sandbox,
-                ClaudeSettingsConfig.defaults());
-    }
-
     public static ProfileConfig defaults(String name) {
-        return new ProfileConfig(
-                name,
-                PeerMatch.NONE,
-                List.of(),
-                List.of(),
-                List.of(),
-                List.of(),
-                0,
-                Duration.ofMinutes(10),
-                RateConfig.defaults(),
-                Duration.ZERO,
-                RequestLimits.defaults(),
-                false);
+        return TABLE.defaults().with(NAME, name);
     }
 
-    public ProfileConfig withMappings(List<PathMapping> m) {
-        return new ProfileConfig(
-                name,
-                match,
-                m,
-                envAllow,
-                allowArgs,
-                allowSubcommands,
-                maxRunning,
-                queueTimeout,
-                rate,
-                maxRuntime,
-                request,
-                sandbox,
-                claudeSettings);
+    public <T> ProfileConfig with(Setting<ProfileConfig, T> s, T value) {
+        return s.with(this, value);
     }
 
-    public ProfileConfig withEnvAllow(List<String> e) {
-        return new ProfileConfig(
-                name,
-                match,
-                mappings,
-                e,
-                allowArgs,
-                allowSubcommands,
-                maxRunning,
-                queueTimeout,
-                rate,
-                maxRuntime,
-                request,
-                sandbox,
-                claudeSettings);
+    /** The {@code profiles.NAME:} section. */
+    static ProfileConfig read(Section s, String name) {
+        return TABLE.read(s).with(NAME, name);
     }
 
-    public ProfileConfig withClaudeSettings(ClaudeSettingsConfig c) {
-        return new ProfileConfig(
-                name,
-                match,
-                mappings,
-                envAllow,
-                allowArgs,
-                allowSubcommands,
-                maxRunning,
-                queueTimeout,
-                rate,
-                maxRuntime,
-                request,
-                sandbox,
-                c);
+    private static String variable(String entry) {
+        if (!entry.matches("[A-Za-z_][A-Za-z0-9_]*\\*?")) {
+            throw new IllegalArgumentException("'" + entry + "' is not a variable name (NAME, or NAME* for a prefix)");
+        }
+        return entry;
     }
 
     /**
@@ -143,7 +109,13 @@ public record ProfileConfig(
      * is listed. Entries are names or numeric ids.
      */
     public record PeerMatch(List<String> uids, List<String> gids) {
-        public static final PeerMatch NONE = new PeerMatch(List.of(), List.of());
+        static final Table<PeerMatch> TABLE =
+                new Table<>(v -> new PeerMatch(v.get(PeerMatch.UIDS), v.get(PeerMatch.GIDS)));
+        public static final Setting<PeerMatch, List<String>> UIDS =
+                TABLE.list("uids", List.of(), PeerMatch::id, PeerMatch::uids);
+        public static final Setting<PeerMatch, List<String>> GIDS =
+                TABLE.list("gids", List.of(), PeerMatch::id, PeerMatch::gids);
+        public static final PeerMatch NONE = TABLE.defaults();
 
         public PeerMatch {
             uids = List.copyOf(uids);
@@ -153,16 +125,49 @@ public record ProfileConfig(
         public boolean isEmpty() {
             return uids.isEmpty() && gids.isEmpty();
         }
+
+        private static String id(String v) {
+            if (!v.matches("[0-9]+|[A-Za-z_][A-Za-z0-9._-]*\\$?")) {
+                throw new IllegalArgumentException("'" + v + "' is neither a numeric id nor a user or group name");
+            }
+            return v;
+        }
     }
 
     /**
-     * Token bucket: {@code perMinute} tokens a minute, at most {@code burst} saved up; zero per-minute: unlimited.
+     * Token bucket per caller: {@code perMinute} tokens a minute, at most {@code burst} saved up; zero
+     * per-minute: unlimited. The defaults are generous enough that an orchestrator starting 200 agents at
+     * once is queued, not refused, and tight enough to stop a runaway loop from spending the host's
+     * subscription.
      */
     public record RateConfig(int perMinute, int burst) {
-        public static RateConfig defaults() {
-            // generous enough that an orchestrator starting 200 agents at once is queued, not refused;
-            // tight enough to stop a runaway loop from spending the host's subscription
-            return new RateConfig(120, 200);
+        static final Table<RateConfig> TABLE =
+                new Table<>(v -> new RateConfig(v.get(RateConfig.PER_MINUTE), v.get(RateConfig.BURST)));
+        public static final Setting<RateConfig, Integer> PER_MINUTE =
+                TABLE.integer("per-minute", 120, 0, 1_000_000, RateConfig::perMinute);
+        public static final Setting<RateConfig, Integer> BURST =
+                TABLE.integer("burst", 200, 1, 1_000_000, RateConfig::burst);
+
+        /**
+         * {@code PER_MINUTE/BURST}, e.g. {@code 60/20}; {@code PER_MINUTE} alone bursts its whole minute;
+         * {@code 0}: no rate limit. The one-word form of {@code rate:}, for a flag.
+         *
+         * @throws IllegalArgumentException saying what is expected
+         */
+        public static RateConfig parse(String spec) {
+            String[] parts = spec.split("/", 2);
+            try {
+                int perMinute = PER_MINUTE.parse(parts[0]);
+                return new RateConfig(perMinute, parts.length > 1 ? BURST.parse(parts[1]) : Math.max(1, perMinute));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("expected PER_MINUTE or PER_MINUTE/BURST, e.g. 60/20; got " + spec
+                        + " (" + e.getMessage() + ")");
+            }
+        }
+
+        /** As {@link #parse} reads it. */
+        public String show() {
+            return perMinute + "/" + burst;
         }
     }
 }

@@ -1,7 +1,5 @@
 package dev.claudebridge.daemon.config;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,45 +101,6 @@ final class Section {
         }
     }
 
-    Duration duration(String key, Duration dflt) {
-        return parsed(key, dflt, Units::duration);
-    }
-
-    long size(String key, long dflt, long min, long max) {
-        return parsed(key, dflt, s -> within(Units.size(s), min, max, Units::formatSize));
-    }
-
-    int integer(String key, int dflt, int min, int max) {
-        return parsed(key, dflt, s -> {
-            try {
-                return (int) (long) within(Long.parseLong(s.trim()), (long) min, (long) max, v -> Long.toString(v));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("expected a whole number, got '" + s + "'");
-            }
-        });
-    }
-
-    boolean bool(String key, boolean dflt) {
-        return parsed(key, dflt, s -> switch (s.trim()) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("expected true or false, got '" + s + "'");
-        });
-    }
-
-    /** An absolute path; "" or absent gives empty. */
-    Optional<Path> absolutePath(String key) {
-        return parsed(key, Optional.<Path>empty(), s -> {
-            if (s.isEmpty()) {
-                return Optional.empty();
-            }
-            if (s.indexOf('\0') >= 0 || !s.startsWith("/")) {
-                throw new IllegalArgumentException("expected an absolute path, got '" + s + "'");
-            }
-            return Optional.of(Path.of(s).normalize());
-        });
-    }
-
     /** A list of scalars (a single scalar counts as a list of one). */
     List<String> strings(String key) {
         List<String> out = new ArrayList<>();
@@ -155,6 +114,19 @@ final class Section {
             }
         } else {
             scalarOf(v.get(), field(key)).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** A list whose items are checked one by one: a bad item is a problem and is left out. */
+    <T> List<T> list(String key, java.util.function.BiFunction<ArgumentVocabulary, String, T> item) {
+        List<T> out = new ArrayList<>();
+        for (String v : strings(key)) {
+            try {
+                out.add(item.apply(problems.vocabulary, v));
+            } catch (IllegalArgumentException e) {
+                problems.add(value(key).orElseThrow(), field(key), e.getMessage());
+            }
         }
         return out;
     }
@@ -211,21 +183,15 @@ final class Section {
                         || s.getValue().equals("null"));
     }
 
-    static <N extends Comparable<N>> N within(N v, N min, N max, Function<N, String> show) {
-        if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
-            throw new IllegalArgumentException(
-                    "must be between " + show.apply(min) + " and " + show.apply(max) + ", got " + show.apply(v));
-        }
-        return v;
-    }
-
-    /** Collects problems with their lines. */
+    /** Collects problems with their lines; holds what the argument entries are checked against. */
     static final class Problems {
         private final String file;
+        private final ArgumentVocabulary vocabulary;
         private final List<ConfigProblem> list = new ArrayList<>();
 
-        Problems(String file) {
+        Problems(String file, ArgumentVocabulary vocabulary) {
             this.file = file;
+            this.vocabulary = vocabulary;
         }
 
         void add(Node at, String field, String message) {

@@ -1,11 +1,18 @@
 package dev.claudebridge.daemon.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The value syntaxes of the configuration file: durations, sizes and file modes. */
+/**
+ * The value syntaxes of the configuration file (durations, sizes, whole numbers, booleans, file
+ * modes), read and written back. Each reader throws {@link IllegalArgumentException} saying what it
+ * expected, which the file's reader reports with the line and a flag's reader with the flag.
+ */
 public final class Units {
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|KB|MB|GB)?");
@@ -93,6 +100,69 @@ public final class Units {
             throw new IllegalArgumentException("expected an octal file mode such as \"0660\", got '" + text + "'");
         }
         return Integer.parseInt(s, 8);
+    }
+
+    /** An absolute path, normalised; "" is none. */
+    public static Optional<Path> absolutePath(String text) {
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        if (text.indexOf('\0') >= 0 || !text.startsWith("/")) {
+            throw new IllegalArgumentException("expected an absolute path, got '" + text + "'");
+        }
+        return Optional.of(Path.of(text).normalize());
+    }
+
+    /** A size between {@code min} and {@code max} bytes. */
+    public static long size(String text, long min, long max) {
+        return within(size(text), min, max, Units::formatSize);
+    }
+
+    /** A whole number between {@code min} and {@code max}. */
+    public static int integer(String text, int min, int max) {
+        try {
+            return (int) (long) within(Long.parseLong(text.trim()), (long) min, (long) max, v -> Long.toString(v));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a whole number, got '" + text + "'");
+        }
+    }
+
+    /** {@code true} or {@code false}, nothing else (YAML 1.1's {@code yes} and {@code on} are strings here). */
+    public static boolean bool(String text) {
+        return switch (text.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("expected true or false, got '" + text + "'");
+        };
+    }
+
+    static <N extends Comparable<N>> N within(N v, N min, N max, Function<N, String> show) {
+        if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
+            throw new IllegalArgumentException(
+                    "must be between " + show.apply(min) + " and " + show.apply(max) + ", got " + show.apply(v));
+        }
+        return v;
+    }
+
+    /** A duration as the file writes it: {@code 500ms}, {@code 5s}, {@code 1m30s}, {@code 0s}. */
+    public static String formatDuration(Duration d) {
+        if (d.isZero()) {
+            return "0s";
+        }
+        if (d.toMillisPart() != 0 || d.compareTo(Duration.ofSeconds(1)) < 0) {
+            return d.toMillis() + "ms";
+        }
+        StringBuilder sb = new StringBuilder();
+        if (d.toHours() > 0) {
+            sb.append(d.toHours()).append('h');
+        }
+        if (d.toMinutesPart() > 0) {
+            sb.append(d.toMinutesPart()).append('m');
+        }
+        if (d.toSecondsPart() > 0) {
+            sb.append(d.toSecondsPart()).append('s');
+        }
+        return sb.toString();
     }
 
     /** Bytes in the unit a person would write: 1MiB, 64KiB, 100B. */

@@ -21,7 +21,7 @@ public interface Admission {
      * no limit); read once per connection, so a reload applies to the next one.
      */
     default java.time.Duration writeDeadline() {
-        return dev.claudebridge.daemon.config.LimitsConfig.WRITE_DEADLINE;
+        return dev.claudebridge.daemon.config.LimitsConfig.WRITE_DEADLINE.dflt();
     }
 
     /** A running slot; closing it lets the next request in. */

@@ -73,8 +73,8 @@ final class Harness implements AutoCloseable {
         Files.writeString(claude, SCRIPT);
         Files.setPosixFilePermissions(claude, PosixFilePermissions.fromString("rwx------"));
         BridgeConfig config = BridgeConfig.defaults()
-                .withClaude(new ClaudeConfig(Optional.of(claude), Duration.ofSeconds(1)))
-                .withListeners(List.of(ListenerConfig.defaults().withSocket(socket)));
+                .with(BridgeConfig.CLAUDE, ClaudeConfig.defaults().with(ClaudeConfig.PATH, Optional.of(claude)))
+                .with(BridgeConfig.LISTENERS, List.of(ListenerConfig.defaults().with(ListenerConfig.SOCKET, socket)));
         settings = BridgeSettings.of(config, System.getenv());
         admin = new AdminSide("test", () -> settings);
         engine = new SessionEngine(

@@ -3,6 +3,7 @@ package dev.claudebridge.daemon.admission;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.claudebridge.daemon.config.LimitsConfig;
 import dev.claudebridge.protocol.BridgeError;
 import dev.claudebridge.protocol.Frame;
 import dev.claudebridge.protocol.FrameReader;
@@ -55,15 +56,12 @@ class ConnectionsTest {
     }
 
     private static Connections connections(int max, Duration handshake, ScheduledExecutorService timer) {
-        Limits l = new Limits(
-                4,
-                10,
-                max,
-                handshake,
-                Duration.ZERO,
-                max + 1,
-                Limits.AUTO,
-                1L << 30); // the global cap, not a caller's, is met first
+        LimitsConfig l = LimitsConfig.defaults()
+                .with(LimitsConfig.MAX_CONNECTIONS, max)
+                .with(LimitsConfig.HANDSHAKE_TIMEOUT, handshake)
+                .with(LimitsConfig.CLIENT_MAX_CONNECTIONS, max + 1) // the global cap, not a caller's, is met first
+                .with(LimitsConfig.HANDSHAKE_MEMORY, 1L << 30)
+                .resolved();
         return new Connections(() -> l, timer);
     }
 
@@ -81,7 +79,11 @@ class ConnectionsTest {
 
     @Test
     void aCallerAtItsOwnCapLeavesRoomForAnother() throws Exception {
-        Limits l = new Limits(4, 10, 8, Duration.ofSeconds(5), Duration.ZERO, 1, Limits.AUTO, 1L << 30);
+        LimitsConfig l = LimitsConfig.defaults()
+                .with(LimitsConfig.MAX_CONNECTIONS, 8)
+                .with(LimitsConfig.CLIENT_MAX_CONNECTIONS, 1)
+                .with(LimitsConfig.HANDSHAKE_MEMORY, 1L << 30)
+                .resolved();
         Connections c = new Connections(() -> l, timer);
         var flood = new dev.claudebridge.daemon.session.Peer("test", "root", "root", 10, "pidns:1");
         var quiet = new dev.claudebridge.daemon.session.Peer("test", "root", "root", 20, "pidns:2");

@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.claudebridge.daemon.config.LimitsConfig;
 import dev.claudebridge.daemon.session.Admission.QueueNotice;
 import dev.claudebridge.daemon.session.Refusal;
 import dev.claudebridge.protocol.ErrorCode;
@@ -24,9 +25,15 @@ class FairQueueTest {
     private static final ProfileLimits P = new ProfileLimits("p", 0, Duration.ZERO, RateLimit.UNLIMITED, Duration.ZERO);
 
     private static FairQueue queue(int maxRunning, int maxQueued) {
-        Limits l =
-                new Limits(maxRunning, maxQueued, 100, Duration.ofSeconds(5), Duration.ZERO, 100, maxQueued, 1L << 30);
-        return new FairQueue(() -> l);
+        return new FairQueue(() -> limits(maxRunning, maxQueued, maxQueued));
+    }
+
+    private static LimitsConfig limits(int maxRunning, int maxQueued, int clientMaxQueued) {
+        return LimitsConfig.defaults()
+                .with(LimitsConfig.MAX_RUNNING, maxRunning)
+                .with(LimitsConfig.MAX_QUEUED, maxQueued)
+                .with(LimitsConfig.CLIENT_MAX_QUEUED, clientMaxQueued)
+                .resolved();
     }
 
     private static ClientKey key(String client) {
@@ -71,7 +78,7 @@ class FairQueueTest {
 
     @Test
     void oneCallerCannotTakeEveryPlaceInTheQueue() throws Exception {
-        Limits l = new Limits(1, 10, 100, Duration.ofSeconds(5), Duration.ZERO, 100, 3, 1L << 30);
+        LimitsConfig l = limits(1, 10, 3);
         FairQueue q = new FairQueue(() -> l);
         FairQueue.Slot running = q.acquire(key("a"), P, IGNORE);
         for (int i = 0; i < 3; i++) {
@@ -90,7 +97,7 @@ class FairQueueTest {
     @Test
     void aListenersReserveKeepsPlacesForItsCallersWhenOthersFillTheQueue() throws Exception {
         // 8 places, two listeners: each keeps min(client cap 8, 8 / 2 / 2) = 2 for its own callers
-        Limits l = new Limits(1, 8, 100, Duration.ofSeconds(5), Duration.ZERO, 100, 8, 1L << 30);
+        LimitsConfig l = limits(1, 8, 8);
         FairQueue q = new FairQueue(() -> l, List.of("/a", "/b"));
         FairQueue.Slot running = q.acquire(on("/a", "0"), P, IGNORE);
         for (int i = 1; i <= 6; i++) {

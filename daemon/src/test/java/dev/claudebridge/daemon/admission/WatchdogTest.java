@@ -3,6 +3,7 @@ package dev.claudebridge.daemon.admission;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.claudebridge.daemon.config.LimitsConfig;
 import dev.claudebridge.daemon.session.Admission.Permit;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +26,8 @@ class WatchdogTest {
     }
 
     private Watchdog watchdog(Duration idle) {
-        Limits l = new Limits(4, 10, 10, Duration.ofSeconds(5), idle);
+        LimitsConfig l =
+                LimitsConfig.defaults().with(LimitsConfig.IDLE_TIMEOUT, idle).resolved();
         return new Watchdog(timer, () -> l);
     }
 

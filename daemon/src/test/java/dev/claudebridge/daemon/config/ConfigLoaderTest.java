@@ -126,15 +126,10 @@ class ConfigLoaderTest {
         assertThat(ci.request()).isEqualTo(new RequestLimits(65536, 100, 32768, 20, 8192, 512));
         assertThat(c.profiles().get("default").envAllow()).containsExactly("GIT_AUTHOR_NAME", "MY_*");
         assertThat(c.limits())
-                .isEqualTo(new LimitsConfig(
-                        LimitsConfig.AUTO,
-                        50,
-                        100,
-                        Duration.ofSeconds(2),
-                        Duration.ZERO,
-                        LimitsConfig.AUTO,
-                        LimitsConfig.AUTO,
-                        LimitsConfig.AUTO));
+                .isEqualTo(LimitsConfig.defaults()
+                        .with(LimitsConfig.MAX_QUEUED, 50)
+                        .with(LimitsConfig.MAX_CONNECTIONS, 100)
+                        .with(LimitsConfig.HANDSHAKE_TIMEOUT, Duration.ofSeconds(2)));
         assertThat(c.shutdown().grace()).isEqualTo(Duration.ofSeconds(45));
         assertThat(c.audit()).isEqualTo(new AuditConfig(Path.of("/var/log/cb/audit.log"), 10 << 20, 3, false, 64));
         assertThat(c.admin()).isEqualTo(new AdminConfig("", Optional.of(Path.of("/run/cb/admin.sock"))));
@@ -239,7 +234,7 @@ class ConfigLoaderTest {
         assertThat(c.admin()).isEqualTo(new AdminConfig("127.0.0.1:9777", Optional.empty()));
         assertThat(c.listeners()).singleElement().satisfies(l -> {
             assertThat(l.socket()).isEqualTo(Path.of("/var/run/claude-code-bridge.sock"));
-            assertThat(l.mode()).isEqualTo(ListenerConfig.DEFAULT_MODE);
+            assertThat(l.mode()).isEqualTo(ListenerConfig.MODE.dflt());
             assertThat(l.profile()).contains("default");
         });
         assertThat(c.audit())

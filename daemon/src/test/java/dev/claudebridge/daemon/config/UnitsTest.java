@@ -63,4 +63,11 @@ class UnitsTest {
     void badModes(String text) {
         assertThatThrownBy(() -> Units.mode(text)).hasMessageContaining("octal");
     }
+
+    @ParameterizedTest
+    @CsvSource({"PT0.5S, 500ms", "PT5S, 5s", "PT10M, 10m", "PT1M30S, 1m30s", "PT2H, 2h", "PT1.5S, 1500ms", "PT0S, 0s"})
+    void durationsAreWrittenAsTheFileWritesThem(String iso, String shown) {
+        assertThat(Units.formatDuration(Duration.parse(iso))).isEqualTo(shown);
+        assertThat(Units.duration(shown)).isEqualTo(Duration.parse(iso));
+    }
 }

@@ -3,7 +3,6 @@ package dev.claudebridge.daemon.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.claudebridge.daemon.admission.Limits;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -18,8 +17,8 @@ class WriteDeadlineKeyTest {
         LimitsConfig c =
                 ConfigLoader.parse("limits:\n  write-deadline: 5m\n", FILE).limits();
         assertThat(c.writeDeadline()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(Limits.of(c).writeDeadline()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(Limits.of(c).toString()).contains("write-deadline 5m");
+        assertThat(c.resolved().writeDeadline()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.toString()).contains("write-deadline 5m");
     }
 
     @Test

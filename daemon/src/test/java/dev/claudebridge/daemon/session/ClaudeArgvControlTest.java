@@ -82,7 +82,8 @@ class ClaudeArgvControlTest {
 
     @Test
     void withTheDaemonsSettingsOffOnlyTheCallersGo() {
-        ProfileConfig off = DEFAULT.withClaudeSettings(new ClaudeSettingsConfig(List.of("user", "project"), false));
+        ProfileConfig off = DEFAULT.with(
+                ProfileConfig.CLAUDE_SETTINGS, new ClaudeSettingsConfig(List.of("user", "project"), false));
         assertThat(settings(off, "-p", "hi")).containsExactly("--setting-sources", "user,project", "-p", "hi");
         assertThat(settings(off, "-p", "hi", "--settings", "{\"model\":\"m\"}"))
                 .containsExactly("--settings", "{\"model\":\"m\"}", "--setting-sources", "user,project", "-p", "hi");
@@ -90,19 +91,7 @@ class ClaudeArgvControlTest {
 
     @Test
     void bypassStaysPossibleWhereTheProfileAllowsIt() throws Exception {
-        ProfileConfig bypass = new ProfileConfig(
-                "b",
-                ProfileConfig.PeerMatch.NONE,
-                List.of(),
-                List.of(),
-                List.of("--permission-mode bypassPermissions"),
-                List.of(),
-                0,
-                DEFAULT.queueTimeout(),
-                DEFAULT.rate(),
-                DEFAULT.maxRuntime(),
-                DEFAULT.request(),
-                false);
+        ProfileConfig bypass = DEFAULT.with(ProfileConfig.ALLOW_ARGS, List.of("--permission-mode bypassPermissions"));
         assertThat(json(settings(bypass, "-p", "hi").get(1)).path("permissions").has("disableBypassPermissionsMode"))
                 .isFalse();
     }
