@@ -2,9 +2,9 @@ package dev.claudebridge.daemon.admission;
 
 import dev.claudebridge.daemon.config.LimitsConfig;
 import dev.claudebridge.daemon.config.Units;
-import dev.claudebridge.daemon.session.Peer;
 import dev.claudebridge.daemon.session.PeerIdentity;
 import dev.claudebridge.daemon.session.Refusal;
+import dev.claudebridge.daemon.transport.Connection;
 import dev.claudebridge.protocol.BridgeError;
 import dev.claudebridge.protocol.ErrorCode;
 import dev.claudebridge.protocol.FrameReader;
@@ -13,8 +13,6 @@ import dev.claudebridge.protocol.ProtocolException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -26,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connection management for a stream transport, per caller identity ({@link Peer#identity()}): one
+ * Connection management for a stream transport, per caller identity ({@link dev.claudebridge.daemon.session.Peer#identity()}): one
  * identity holds at most {@code client-max-connections} open at once, all together at most
  * {@code max-connections} less the other listeners' reserves; one more is answered with an ERROR
  * {@code queue_full} after its HELLO, so the caller learns why. A connection that has not delivered its
@@ -72,33 +70,33 @@ public final class Connections {
      *
      * @param session runs the session over the connection's streams
      */
-    public void serve(SocketChannel ch, Peer peer, BiConsumer<InputStream, OutputStream> session) {
+    public void serve(Connection c, BiConsumer<InputStream, OutputStream> session) {
         LimitsConfig l = limits.get();
-        PeerIdentity id = peer.identity();
-        try (ch) {
+        PeerIdentity id = c.peer().identity();
+        try (c) {
             Shares.Refusal refused =
                     connections.take(id, 1, new Shares.Caps(l.maxConnections(), l.clientMaxConnections()));
             if (refused != null) {
-                refuse(ch, id, l, refused);
+                refuse(c, id, l, refused);
                 return;
             }
             open.incrementAndGet();
-            HandshakeGuard in = new HandshakeGuard(Channels.newInputStream(ch), bytes -> claim(id, bytes, l));
+            HandshakeGuard in = new HandshakeGuard(c.in(), bytes -> claim(id, bytes, l));
             try {
                 ScheduledFuture<?> deadline = timer.schedule(
                         () -> {
                             if (!in.complete()) {
                                 LOG.info(
                                         "closing the connection of {}: no request within the handshake-timeout of {}",
-                                        peer,
+                                        c.peer(),
                                         Units.formatDuration(l.handshakeTimeout()));
-                                closeQuietly(ch);
+                                c.close();
                             }
                         },
                         l.handshakeTimeout().toNanos(),
                         TimeUnit.NANOSECONDS);
                 try {
-                    session.accept(in, Channels.newOutputStream(ch));
+                    session.accept(in, c.out());
                 } finally {
                     deadline.cancel(false);
                 }
@@ -107,8 +105,6 @@ public final class Connections {
                 connections.give(id, 1);
                 open.decrementAndGet();
             }
-        } catch (IOException e) {
-            // closing a connection the peer already dropped
         }
     }
 
@@ -139,7 +135,7 @@ public final class Connections {
     }
 
     /** Waits (up to the handshake timeout) for the caller's HELLO, then answers it with the refusal. */
-    private void refuse(SocketChannel ch, PeerIdentity id, LimitsConfig l, Shares.Refusal why) {
+    private void refuse(Connection c, PeerIdentity id, LimitsConfig l, Shares.Refusal why) {
         String message = why == Shares.Refusal.IDENTITY
                 ? "this caller (its container, or its uid) has "
                         + Words.count(l.clientMaxConnections(), "connection")
@@ -151,24 +147,16 @@ public final class Connections {
             return; // already telling this caller (or many) why: close at once
         }
         ScheduledFuture<?> deadline =
-                timer.schedule(() -> closeQuietly(ch), l.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                timer.schedule(c::close, l.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
         try {
-            new FrameReader(Channels.newInputStream(ch)).read();
-            new FrameWriter(Channels.newOutputStream(ch))
+            new FrameReader(c.in()).read();
+            new FrameWriter(c.out())
                     .write(BridgeError.of(ErrorCode.QUEUE_FULL, message).toFrame());
         } catch (IOException | ProtocolException e) {
             // gone, or not a claude-bridge client: nothing to tell
         } finally {
             deadline.cancel(false);
             refusing.give(id, 1);
-        }
-    }
-
-    private static void closeQuietly(SocketChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException e) {
-            // already closed
         }
     }
 }

@@ -20,11 +20,8 @@ import dev.claudebridge.daemon.exec.TreeCgroups;
 import dev.claudebridge.daemon.exec.TreeIdentity;
 import dev.claudebridge.daemon.session.BaseUrlPin;
 import dev.claudebridge.daemon.session.Conversations;
-import dev.claudebridge.daemon.session.Peer;
 import dev.claudebridge.daemon.session.SessionEngine;
 import dev.claudebridge.daemon.transport.ListenerException;
-import dev.claudebridge.daemon.transport.PeerCredentials;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,8 +30,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
-import jdk.net.ExtendedSocketOptions;
-import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -218,10 +213,7 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         shutdown.installSignalHandlers();
-        listener.serve((ch, socketPath) -> {
-            Peer peer = peer(ch, socketPath);
-            connections.serve(ch, peer, (in, out) -> engine.serve(in, out, peer));
-        });
+        listener.serve(c -> connections.serve(c, (in, out) -> engine.serve(in, out, c.peer())));
         int status = shutdown.awaitStopped();
         auditLog.close();
         pids.remove(ProcessHandle.current().pid());
@@ -235,23 +227,6 @@ final class ServeCommand implements Callable<Integer> {
         public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec spec) {
             ((ServeCommand) spec.userObject()).configOptions.flags.addTo(spec);
             return spec;
-        }
-    }
-
-    /** The peer as the kernel tells it, taken once at accept (the container's identity cannot change later). */
-    private static Peer peer(SocketChannel ch, Path socketPath) {
-        String listener = socketPath.toString();
-        try {
-            UnixDomainPrincipal p = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            PeerCredentials.Credentials c;
-            try {
-                c = PeerCredentials.of(ch);
-            } catch (LinkageError e) {
-                c = new PeerCredentials.Credentials(0, ""); // no libc calls: listener and uid only
-            }
-            return new Peer(listener, p.user().getName(), p.group().getName(), c.pid(), c.container());
-        } catch (java.io.IOException | UnsupportedOperationException e) {
-            return new Peer(listener, "", "");
         }
     }
 }

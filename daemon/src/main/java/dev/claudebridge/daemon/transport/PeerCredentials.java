@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * A pid the daemon cannot see (0: the caller is in a PID namespace that is not below the daemon's) or
  * a process already gone gives no container.
  */
-public final class PeerCredentials {
+final class PeerCredentials {
     private static final Logger LOG = LoggerFactory.getLogger(PeerCredentials.class);
     private static final int SOL_SOCKET = 1;
     private static final int SO_PEERCRED = 17;
@@ -53,12 +53,12 @@ public final class PeerCredentials {
     private PeerCredentials() {}
 
     /** What the kernel says of the peer: pid (0 when not visible) and its container ("" for none). */
-    public record Credentials(long pid, String container) {
+    record Credentials(long pid, String container) {
         static final Credentials UNKNOWN = new Credentials(0, "");
     }
 
     /** The peer of an accepted Unix-socket connection; {@link Credentials#UNKNOWN} when it cannot be told. */
-    public static Credentials of(SocketChannel ch) {
+    static Credentials of(SocketChannel ch) {
         int fd = fd(ch);
         if (fd < 0) {
             return Credentials.UNKNOWN;

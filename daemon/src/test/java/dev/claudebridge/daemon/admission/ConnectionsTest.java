@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.claudebridge.daemon.config.LimitsConfig;
+import dev.claudebridge.daemon.transport.Connection;
 import dev.claudebridge.protocol.BridgeError;
 import dev.claudebridge.protocol.Frame;
 import dev.claudebridge.protocol.FrameReader;
@@ -74,7 +75,8 @@ class ConnectionsTest {
             Connections c, dev.claudebridge.daemon.session.Peer peer, BiConsumer<InputStream, OutputStream> session)
             throws IOException {
         SocketChannel ch = server.accept();
-        return Thread.ofVirtual().start(() -> c.serve(ch, peer, session));
+        Connection connection = new Connection(peer, Channels.newInputStream(ch), Channels.newOutputStream(ch), ch);
+        return Thread.ofVirtual().start(() -> c.serve(connection, session));
     }
 
     @Test

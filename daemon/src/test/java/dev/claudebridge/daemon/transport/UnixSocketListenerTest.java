@@ -20,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -93,6 +94,35 @@ class UnixSocketListenerTest {
         bind(path, OWNER_GROUP);
 
         assertThat(canConnect(path)).isTrue();
+    }
+
+    @Test
+    void theSocketAppearsWithItsOwnerAndGroup() throws IOException {
+        Path path = dir.resolve("bridge.sock");
+        boolean root = "root".equals(System.getProperty("user.name"));
+        String owner = root ? "65534" : System.getProperty("user.name");
+        toClose.add(UnixSocketListener.bind(path, OWNER_GROUP, Optional.of(owner), Optional.of("0")));
+
+        assertThat(Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(root ? 65534 : Files.getAttribute(dir, "unix:uid"));
+        if (root) {
+            assertThat(Files.getAttribute(path, "unix:gid", LinkOption.NOFOLLOW_LINKS))
+                    .isEqualTo(0);
+        }
+    }
+
+    @Test
+    void anOwnerThatCannotBeGivenLeavesNoSocket() throws IOException {
+        Path path = dir.resolve("bridge.sock");
+
+        assertThatThrownBy(() -> UnixSocketListener.bind(
+                        path, OWNER_GROUP, Optional.empty(), Optional.of("no-such-group-of-this-host")))
+                .isInstanceOf(ListenerException.class)
+                .hasMessageContaining(path.toString())
+                .hasMessageContaining("no-such-group-of-this-host");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).as("neither the socket nor its temporary name").isEmpty();
+        }
     }
 
     @Test
@@ -187,14 +217,16 @@ class UnixSocketListenerTest {
         Set<Thread> handlerThreads = ConcurrentHashMap.newKeySet();
         Thread server = Thread.ofPlatform()
                 .name("test-serve")
-                .start(() -> l.serve(ch -> {
+                .start(() -> l.serve(c -> {
                     handlerThreads.add(Thread.currentThread());
-                    try (ch) {
-                        String name = readLine(ch);
+                    try (c) {
+                        assertThat(c.peer().listener()).isEqualTo(path.toString());
+                        assertThat(c.peer().user()).isEqualTo(System.getProperty("user.name"));
+                        String name = readLine(c.in());
                         bothInHandler.countDown();
                         // answer only once the other connection is being handled too: a serial server never gets there
                         String reply = bothInHandler.await(10, SECONDS) ? "hello " + name + "\n" : "alone\n";
-                        ch.write(ByteBuffer.wrap(reply.getBytes(StandardCharsets.UTF_8)));
+                        c.out().write(reply.getBytes(StandardCharsets.UTF_8));
                     } catch (IOException | InterruptedException e) {
                         throw new IllegalStateException(e);
                     }
@@ -245,8 +277,11 @@ class UnixSocketListenerTest {
     }
 
     private static String readLine(SocketChannel ch) throws IOException {
+        return readLine(Channels.newInputStream(ch));
+    }
+
+    private static String readLine(java.io.InputStream in) throws IOException {
         StringBuilder line = new StringBuilder();
-        var in = Channels.newInputStream(ch);
         for (int c = in.read(); c != '\n'; c = in.read()) {
             if (c < 0) {
                 throw new IOException("connection closed after \"" + line + "\"");

@@ -1,0 +1,28 @@
+package dev.claudebridge.daemon.transport;
+
+import dev.claudebridge.daemon.session.Peer;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * One accepted connection as the rest of the daemon sees it, whatever its transport: two streams and
+ * the peer, taken once at accept. Closing it closes the transport's channel, also from another thread
+ * (a missed deadline), which ends a read blocked on it.
+ *
+ * @param peer who is on the other end, as the transport can tell
+ * @param in what the peer sends
+ * @param out what the peer reads
+ * @param channel the transport's channel under both streams
+ */
+public record Connection(Peer peer, InputStream in, OutputStream out, Closeable channel) implements AutoCloseable {
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // already closed, or dropped by the peer: nothing is left to release
+        }
+    }
+}
