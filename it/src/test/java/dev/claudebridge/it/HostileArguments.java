@@ -248,6 +248,22 @@ abstract class HostileArguments {
     }
 
     @Test
+    void aPromptThatIsABackgroundVerbIsAPrompt() {
+        for (List<String> argv : List.of(
+                List.of("-p", "stop"),
+                List.of("--model", "claude-sonnet-4-5", "-p", "stop"),
+                List.of("-p", "--model", "claude-sonnet-4-5", "logs"))) {
+            Call c = call(new byte[0], argv.toArray(String[]::new));
+            assertThat(c.result().status()).as("%s: %s", argv, c.result()).isZero();
+            assertThat(c.result().out()).contains(MessagesStandIn.REPLY);
+            assertThat(c.end().path("decision").asText()).isEqualTo("allowed");
+        }
+        // what claude does read as a verb behind options: VERB ID, with no option before it that picks a mode
+        refused("stop", "--model", "-p", "stop", "abcdef12");
+        refused("respawn", "--verbose", "respawn", "--all");
+    }
+
+    @Test
     void printWithStreamJsonRuns() {
         Call c = call(new byte[0], "-p", "hi", "--output-format", "stream-json", "--verbose");
         assertThat(c.result().status()).as("%s", c.result()).isZero();

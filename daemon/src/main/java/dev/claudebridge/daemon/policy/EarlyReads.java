@@ -3,6 +3,7 @@ package dev.claudebridge.daemon.policy;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * What claude reads from its argv before its parser runs, and so where it does not agree with
@@ -13,8 +14,11 @@ import java.util.Set;
  * worktree, replaces the process with tmux), {@code --handle-uri} (deep links), {@code cc://} URLs;
  * <li>the first word: {@code remote-control}/{@code rc}/{@code remote}/{@code sync}/{@code bridge},
  * {@code daemon}, and the background-session verbs {@code logs}, {@code attach}, {@code stop},
- * {@code kill}, {@code respawn}, {@code rm} (2.1.332 finds those behind root options too, so the
- * first operand counts as well), {@code plugin test}, and internal modes spelled as options;
+ * {@code kill}, {@code respawn}, {@code rm}, {@code plugin test}, and internal modes spelled as options;
+ * <li>2.1.332 also finds a background-session verb as the first operand behind root options, but only
+ * in its own form {@code VERB ID} (eight hex digits) or {@code respawn --all}, and not behind an option
+ * that picks another mode ({@code -p}, {@code --help}, ...) or after {@code --}: {@code claude -p
+ * --model m stop} is a prompt;
  * <li>{@code agents} anywhere when everything else is debug flags (the agent view);
  * <li>{@code --settings}, {@code --managed-settings} and {@code --setting-sources}, read by a scan of
  * the words before {@code --} that does not know which options take values: {@code --system-prompt
@@ -37,6 +41,13 @@ final class EarlyReads {
             "rm",
             "apply-project-settings",
             "self-hosted-runner");
+    private static final Set<String> BACKGROUND_VERBS = Set.of("logs", "attach", "stop", "kill", "respawn", "rm");
+    /** A background session's short id. */
+    private static final Pattern SHORT_ID = Pattern.compile("[a-f0-9]{8}");
+    /** Options after which claude does not look for a background-session verb. */
+    private static final Set<String> OTHER_MODES =
+            Set.of("-p", "--print", "--bg", "--background", "--routine", "-h", "--help", "-v", "-V", "--version");
+
     private static final List<String> EAGER = List.of("--settings", "--managed-settings", "--setting-sources");
 
     private EarlyReads() {}
@@ -66,11 +77,9 @@ final class EarlyReads {
                 && (argv.get(1).equals("test") || argv.get(1).equals("validate"))) {
             return Optional.of(argv.get(0) + " " + argv.get(1)); // run before the parser, print mode or not
         }
-        if (!parsed.operands().isEmpty()) {
-            String first = argv.get(parsed.operands().getFirst());
-            if (FIRST_WORDS.contains(first)) {
-                return Optional.of(first);
-            }
+        if (!parsed.operands().isEmpty()
+                && verbBehindOptions(argv, parsed, parsed.operands().getFirst())) {
+            return Optional.of(argv.get(parsed.operands().getFirst()));
         }
         int agents = argv.indexOf("agents");
         if (agents >= 0) {
@@ -96,6 +105,22 @@ final class EarlyReads {
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether claude would take the first operand, at {@code at}, as a background-session verb. */
+    private static boolean verbBehindOptions(List<String> argv, ParsedArgs parsed, int at) {
+        String verb = argv.get(at);
+        String next = at + 1 < argv.size() ? argv.get(at + 1) : "";
+        if (!BACKGROUND_VERBS.contains(verb)
+                || (at > 0 && argv.get(at - 1).equals("--"))
+                || !(SHORT_ID.matcher(next).matches() || (verb.equals("respawn") && next.equals("--all")))) {
+            return false;
+        }
+        // claude skips option values as Commander does; only the options themselves can pick another mode
+        return parsed.options().stream()
+                .filter(u -> u.index() < at)
+                .map(ParsedArgs.Use::spelling)
+                .noneMatch(o -> OTHER_MODES.contains(o) || o.startsWith("--routine=") || o.matches("-[A-Za-z]{2,}"));
     }
 
     /**

@@ -49,6 +49,9 @@ class ArgumentPolicyTest {
                 "logs|x; logs",
                 "stop|x; stop",
                 "kill|x; kill",
+                "--model|m|stop|abcdef12; stop",
+                "--model|-p|stop|abcdef12; stop", // -p is the model here, so claude stops a background session
+                "--verbose|respawn|--all; respawn",
                 "daemon|start; daemon",
                 "remote-control; remote-control",
                 "bridge; bridge",
@@ -183,6 +186,11 @@ class ArgumentPolicyTest {
                 "--model|--dangerously-skip-permissions|-p|hi",
                 "--append-system-prompt=--dangerously-skip-permissions|-p|hi",
                 "-p|mcp|serve", // print mode: a prompt, not a subcommand
+                "-p|stop", // a prompt: claude takes a verb behind options only in the form VERB ID
+                "-p|--model|m|stop",
+                "--model|m|-p|logs",
+                "-p|--model|m|kill|abcdef12", // not behind -p
+                "--model|m|--|-p|attach|abcdef12", // nor after --
                 "-p|--|mcp|add-json|x|{}",
                 "-p|--output-format|stream-json|--verbose|hi",
                 "-p|--permission-mode|plan|hi",
