@@ -226,16 +226,17 @@ class ClaudeSettingsControlTest {
     @Test
     void aCallersSettingSourcesOnlyNarrow() throws Exception {
         workspaceSettings("{\"model\":\"model-from-the-workspace\"}");
-        // asking for more than the profile's is refused by the argument policy or narrowed by the daemon: never loaded
-        for (String sources : List.of("user,project,local", "project")) {
+        // asking a [user] profile for the workspace's files runs, narrowed to what the profile loads: never them
+        for (String sources : List.of("user,project,local", "project", "local")) {
             Bridge.Result r = call("b.sock", ws, "--setting-sources", sources, "-p", "hi");
-            if (r.status() == 0) {
-                assertThat(lastModel()).isNotEqualTo("model-from-the-workspace");
-            } else {
-                assertThat(r.status()).as(r.toString()).isEqualTo(78);
-            }
+            assertThat(r.status()).as("%s: %s", sources, r).isZero();
+            assertThat(lastModel()).as(sources).isNotEqualTo("model-from-the-workspace");
         }
-        // a profile that loads the workspace, narrowed by its caller
+        // a profile that loads the workspace: its caller may ask for project alone, or narrow it away
+        assertThat(call("open.sock", ws, "--setting-sources", "project", "-p", "hi")
+                        .status())
+                .isZero();
+        assertThat(lastModel()).isEqualTo("model-from-the-workspace");
         assertThat(call("open.sock", ws, "--setting-sources", "user", "-p", "hi")
                         .status())
                 .isZero();
@@ -245,6 +246,10 @@ class ClaudeSettingsControlTest {
         assertThat(lastModel()).isNotEqualTo("model-from-the-workspace");
         assertThat(call("open.sock", ws, "-p", "hi").status()).isZero();
         assertThat(lastModel()).isEqualTo("model-from-the-workspace");
+        // a source claude does not know is refused, by the one place that decides
+        Bridge.Result bad = call("b.sock", ws, "--setting-sources", "user,policy", "-p", "hi");
+        assertThat(bad.status()).as(bad.toString()).isEqualTo(78);
+        assertThat(bad.stderr()).contains("invalid setting source 'policy'");
     }
 
     @Test

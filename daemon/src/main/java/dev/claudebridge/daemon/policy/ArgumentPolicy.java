@@ -134,18 +134,6 @@ public final class ArgumentPolicy {
                 permissionMode(
                         value,
                         "the argument " + use.spelling() + (use.spelling().contains("=") ? "" : " " + value));
-            case SETTING_SOURCES -> {
-                for (String s : value.split(",")) {
-                    String src = s.strip();
-                    if (!src.isEmpty() && !src.equals("user")) {
-                        throw deny(
-                                name + "=" + src,
-                                "--setting-sources " + value + " is not allowed through the bridge: the bridge decides"
-                                        + " which settings files claude loads, and project and local settings are files in the workspace the caller"
-                                        + " can write. Only '' (none) or 'user' may be passed; no profile can allow more.");
-                    }
-                }
-            }
             case PROMPT_TOOL -> {
                 if (!value.equals("stdio") && !value.startsWith("mcp__")) {
                     throw deny(
@@ -175,7 +163,9 @@ public final class ArgumentPolicy {
                                     + " take it as a file path relative to the working directory. The bridge refuses it; pass a JSON object.");
                 }
             }
-            case TEXT, PATH, FILE_SPEC, DENY_RULES -> {}
+            // the session engine narrows --setting-sources to the profile's sources (SettingsControl): the
+            // one place that decides, because it knows what the profile loads
+            case TEXT, PATH, FILE_SPEC, DENY_RULES, SETTING_SOURCES -> {}
         }
     }
 

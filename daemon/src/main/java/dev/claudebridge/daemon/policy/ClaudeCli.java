@@ -37,6 +37,7 @@ public final class ClaudeCli {
         /** tool permission rules that deny: only narrow, never checked for reach */
         DENY_RULES,
         PERMISSION_MODE,
+        /** narrowed to the profile's sources by the session engine, which decides what claude loads */
         SETTING_SOURCES,
         PROMPT_TOOL
     }

@@ -68,7 +68,6 @@ class ArgumentPolicyTest {
                 "-p|hi|--debug-file|/workspace/d.log; --debug-file",
                 "-p|hi|--managed-settings|{}; --managed-settings",
                 "-p|hi|--await-initialize; --await-initialize",
-                "-p|hi|--setting-sources|project; --setting-sources=project",
                 "-p|hi|--settings|{\"env\":{\"ANTHROPIC_BASE_URL\":\"http://c:8080\"}}; --settings:env",
                 "-p|hi|--settings={\"hooks\":{}}; --settings:hooks",
                 "-p|hi|--settings|{\"apiKeyHelper\":\"cat /x\"}; --settings:apiKeyHelper",
@@ -202,6 +201,7 @@ class ArgumentPolicyTest {
                 "-p|hi|--settings|{\"sandbox\":{\"enabled\":true,\"failIfUnavailable\":true,\"network\":{\"allowedDomains\":[\"x\"]}}}",
                 "-p|hi|--setting-sources|",
                 "-p|hi|--setting-sources=user",
+                "-p|hi|--setting-sources|project,local", // narrowed by the session engine, not refused here
                 "--output-format|stream-json|--verbose|--input-format|stream-json|--include-partial-messages|--permission-prompt-tool|stdio"
                         + "|--mcp-config|{\"mcpServers\":{\"x\":{\"type\":\"sdk\",\"name\":\"x\"}}}|--setting-sources||--max-turns|3|--model|m"
                         + "|--permission-mode|default|--allowedTools|Read(**),mcp__x__tool",
