@@ -37,8 +37,17 @@ abstract class HostileArguments {
     private Bridge bridge;
     private AuditLines audit;
 
+    /** One user turn as the Agent SDK writes it on stdin. */
+    private static final String USER_MESSAGE =
+            "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":\"hi\"},\"parent_tool_use_id\":null,\"session_id\":\"\"}\n";
+
     /** The system property naming the CLI to run. */
     abstract String cliProperty();
+
+    /** Whether the CLI knows --await-initialize (the newest Agent SDK's launch flag). */
+    boolean readsInitializeAtLaunch() {
+        return false;
+    }
 
     @BeforeAll
     void start() throws Exception {
@@ -112,6 +121,14 @@ abstract class HostileArguments {
     }
 
     private record Call(Bridge.Result result, JsonNode end) {}
+
+    /** stream-json both ways, as the Agent SDK runs claude, then {@code more}. */
+    private static String[] streamJson(String... more) {
+        List<String> argv = new java.util.ArrayList<>(
+                List.of("--output-format", "stream-json", "--verbose", "--input-format", "stream-json"));
+        argv.addAll(List.of(more));
+        return argv.toArray(String[]::new);
+    }
 
     private Call refused(String rule, String... args) {
         Call c = call(new byte[0], args);
@@ -264,6 +281,34 @@ abstract class HostileArguments {
     }
 
     @Test
+    void theNewestAgentSdksLaunchFlagRunsAndTheSettingsItCouldCarryDoNot() {
+        refused(
+                "--initialize-fields",
+                "--output-format",
+                "stream-json",
+                "--verbose",
+                "--input-format",
+                "stream-json",
+                "--await-initialize",
+                "--initialize-fields=settings");
+        refused(
+                "--managed-settings-in-initialize",
+                "--input-format",
+                "stream-json",
+                "--await-initialize",
+                "--managed-settings-in-initialize");
+        Assumptions.assumeTrue(readsInitializeAtLaunch(), "this CLI predates --await-initialize: the rest is skipped");
+        byte[] stdin =
+                ("{\"type\":\"control_request\",\"request_id\":\"init-1\",\"request\":{\"subtype\":\"initialize\"}}\n"
+                                + USER_MESSAGE)
+                        .getBytes(StandardCharsets.UTF_8);
+        Call c = call(stdin, streamJson("--model=claude-sonnet-4-5", "--await-initialize"));
+        assertThat(c.end().path("decision").asText()).as("%s", c.result()).isEqualTo("allowed");
+        assertThat(c.result().status()).as("%s", c.result()).isZero();
+        assertThat(c.result().out()).contains("\"request_id\":\"init-1\"").contains(MessagesStandIn.REPLY);
+    }
+
+    @Test
     void printWithStreamJsonRuns() {
         Call c = call(new byte[0], "-p", "hi", "--output-format", "stream-json", "--verbose");
         assertThat(c.result().status()).as("%s", c.result()).isZero();
@@ -284,33 +329,26 @@ abstract class HostileArguments {
 
     @Test
     void theAgentSdksArgvRuns() {
-        byte[] stdin =
-                "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":\"hi\"},\"parent_tool_use_id\":null,\"session_id\":\"\"}\n"
-                        .getBytes(StandardCharsets.UTF_8);
         Call c = call(
-                stdin,
-                "--output-format",
-                "stream-json",
-                "--verbose",
-                "--input-format",
-                "stream-json",
-                "--include-partial-messages",
-                "--permission-prompt-tool",
-                "stdio",
-                "--mcp-config",
-                "{\"mcpServers\":{\"x\":{\"type\":\"sdk\",\"name\":\"x\"}}}",
-                "--setting-sources",
-                "",
-                "--max-turns",
-                "3",
-                "--model",
-                "claude-sonnet-4-5",
-                "--permission-mode",
-                "default",
-                "--allowedTools",
-                "Read(**),Grep(src)",
-                "--settings",
-                "{\"sandbox\":{\"enabled\":false}}");
+                USER_MESSAGE.getBytes(StandardCharsets.UTF_8),
+                streamJson(
+                        "--include-partial-messages",
+                        "--permission-prompt-tool",
+                        "stdio",
+                        "--mcp-config",
+                        "{\"mcpServers\":{\"x\":{\"type\":\"sdk\",\"name\":\"x\"}}}",
+                        "--setting-sources",
+                        "",
+                        "--max-turns",
+                        "3",
+                        "--model",
+                        "claude-sonnet-4-5",
+                        "--permission-mode",
+                        "default",
+                        "--allowedTools",
+                        "Read(**),Grep(src)",
+                        "--settings",
+                        "{\"sandbox\":{\"enabled\":false}}"));
         assertThat(c.end().path("decision").asText()).as("%s", c.result()).isEqualTo("allowed");
         assertThat(c.result().out()).contains("\"type\":\"system\"");
     }

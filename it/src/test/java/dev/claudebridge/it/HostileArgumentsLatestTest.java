@@ -6,4 +6,9 @@ class HostileArgumentsLatestTest extends HostileArguments {
     String cliProperty() {
         return "claude.latest";
     }
+
+    @Override
+    boolean readsInitializeAtLaunch() {
+        return true;
+    }
 }

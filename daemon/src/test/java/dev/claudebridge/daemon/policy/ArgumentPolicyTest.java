@@ -67,7 +67,8 @@ class ArgumentPolicyTest {
                 "-p|hi|--plugin-url|https://x/p.zip; --plugin-url",
                 "-p|hi|--debug-file|/workspace/d.log; --debug-file",
                 "-p|hi|--managed-settings|{}; --managed-settings",
-                "-p|hi|--await-initialize; --await-initialize",
+                "--input-format|stream-json|--output-format|stream-json|--await-initialize|--initialize-fields|settings; --initialize-fields",
+                "--input-format|stream-json|--output-format|stream-json|--await-initialize|--managed-settings-in-initialize; --managed-settings-in-initialize",
                 "-p|hi|--settings|{\"env\":{\"ANTHROPIC_BASE_URL\":\"http://c:8080\"}}; --settings:env",
                 "-p|hi|--settings={\"hooks\":{}}; --settings:hooks",
                 "-p|hi|--settings|{\"apiKeyHelper\":\"cat /x\"}; --settings:apiKeyHelper",
@@ -205,6 +206,8 @@ class ArgumentPolicyTest {
                 "--output-format|stream-json|--verbose|--input-format|stream-json|--include-partial-messages|--permission-prompt-tool|stdio"
                         + "|--mcp-config|{\"mcpServers\":{\"x\":{\"type\":\"sdk\",\"name\":\"x\"}}}|--setting-sources||--max-turns|3|--model|m"
                         + "|--permission-mode|default|--allowedTools|Read(**),mcp__x__tool",
+                // the newest Agent SDK's argv when it sends MCP servers in its initialize request
+                "--output-format|stream-json|--verbose|--input-format|stream-json|--model=m|--await-initialize",
                 "--output-format|stream-json|--verbose|--input-format|stream-json|--thinking=adaptive|--effort|high|--max-budget-usd|1"
                         + "|--permission-prompt-tool=stdio|--continue|--resume|abc|--fork-session|--session-id|0b5c|--no-session-persistence",
             })
