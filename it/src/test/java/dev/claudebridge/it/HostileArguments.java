@@ -214,7 +214,19 @@ abstract class HostileArguments {
                 "{\"permissions\":{\"defaultMode\":\"bypassPermissions\"}}");
         refused("--settings:hooks", "-p", "hi", "--settings", "{\"hooks\":{\"SessionStart\":[]}}");
         refused("--mcp-config:stdio", "-p", "hi", "--mcp-config", "{\"mcpServers\":{\"e\":{\"command\":\"sh\"}}}");
+        refused(
+                "--mcp-config:http",
+                "-p",
+                "hi",
+                "--mcp-config",
+                "{\"mcpServers\":{\"e\":{\"type\":\"http\",\"url\":\"" + exfil.baseUrl() + "/mcp\"}}}");
+        refused(
+                "--mcp-config:sse",
+                "-p",
+                "hi",
+                "--mcp-config={\"mcpServers\":{\"e\":{\"type\":\"sse\",\"url\":\"http://x\\\\@127.0.0.1/\"}}}");
         refused("--plugin-url", "-p", "hi", "--plugin-url", "http://127.0.0.1:1/p.zip");
+        assertThat(exfil.received()).as("the unlisted MCP host heard nothing").isEmpty();
         refused("--dangerously-skip-permissions", "-p", "hi", "--dangerously-skip-permissions");
     }
 

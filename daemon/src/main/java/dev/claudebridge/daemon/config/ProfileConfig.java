@@ -19,6 +19,8 @@ import java.util.List;
  * @param request size limits on the request's fields
  * @param sandbox whether the host-side sandbox is required
  * @param claudeSettings which settings files claude loads, and whether the daemon adds its own
+ * @param mcpHosts the hosts a caller's remote (http, sse) MCP servers may be at: a name, or {@code *.DOMAIN}
+ *     for the names under it; none: remote servers are refused
  */
 public record ProfileConfig(
         String name,
@@ -33,7 +35,8 @@ public record ProfileConfig(
         Duration maxRuntime,
         RequestLimits request,
         boolean sandbox,
-        ClaudeSettingsConfig claudeSettings) {
+        ClaudeSettingsConfig claudeSettings,
+        List<String> mcpHosts) {
     private static final Table<ProfileConfig> TABLE = new Table<>(v -> new ProfileConfig(
             v.get(ProfileConfig.NAME),
             v.get(ProfileConfig.MATCH),
@@ -47,7 +50,8 @@ public record ProfileConfig(
             v.get(ProfileConfig.MAX_RUNTIME),
             v.get(ProfileConfig.REQUEST),
             v.get(ProfileConfig.SANDBOX),
-            v.get(ProfileConfig.CLAUDE_SETTINGS)));
+            v.get(ProfileConfig.CLAUDE_SETTINGS),
+            v.get(ProfileConfig.MCP_HOSTS)));
 
     /** Its key under {@code profiles:}, not a key of its own. */
     public static final Setting<ProfileConfig, String> NAME =
@@ -76,12 +80,15 @@ public record ProfileConfig(
     public static final Setting<ProfileConfig, Boolean> SANDBOX = TABLE.bool("sandbox", false, ProfileConfig::sandbox);
     public static final Setting<ProfileConfig, ClaudeSettingsConfig> CLAUDE_SETTINGS =
             TABLE.inline(ClaudeSettingsConfig.TABLE, ProfileConfig::claudeSettings);
+    public static final Setting<ProfileConfig, List<String>> MCP_HOSTS =
+            TABLE.list("mcp-hosts", List.of(), ProfileConfig::host, ProfileConfig::mcpHosts);
 
     public ProfileConfig {
         mappings = List.copyOf(mappings);
         envAllow = List.copyOf(envAllow);
         allowArgs = List.copyOf(allowArgs);
         allowSubcommands = List.copyOf(allowSubcommands);
+        mcpHosts = List.copyOf(mcpHosts);
     }
 
     public static ProfileConfig defaults(String name) {
@@ -102,6 +109,15 @@ public record ProfileConfig(
             throw new IllegalArgumentException("'" + entry + "' is not a variable name (NAME, or NAME* for a prefix)");
         }
         return entry;
+    }
+
+    private static String host(String entry) {
+        String e = entry.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!e.matches("(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\\[[0-9a-f:.]+\\]")) {
+            throw new IllegalArgumentException("'" + entry
+                    + "' is not a host name (e.g. mcp.example.com, *.example.com for the names under it, or [::1])");
+        }
+        return e;
     }
 
     /**

@@ -27,23 +27,37 @@ public final class ArgumentPolicy {
     private final List<String> allowSubcommands;
     private final boolean sandboxed;
     private final OptionPaths paths;
+    private final List<String> mcpHosts;
 
     /**
      * @param allowArgs canonical option rules ({@link ArgumentVocabulary#option})
      * @param allowSubcommands canonical subcommand paths ({@link ArgumentVocabulary#subcommand})
      * @param sandboxed whether the profile runs claude in the host-side sandbox
+     * @param mcpHosts the hosts a caller's remote MCP servers may be at ({@code mcp-hosts})
      */
     public ArgumentPolicy(
             String profile,
             List<String> allowArgs,
             List<String> allowSubcommands,
             boolean sandboxed,
-            OptionPaths paths) {
+            OptionPaths paths,
+            List<String> mcpHosts) {
         this.profile = profile;
         this.allowArgs = Set.copyOf(allowArgs);
         this.allowSubcommands = List.copyOf(allowSubcommands);
         this.sandboxed = sandboxed;
         this.paths = paths;
+        this.mcpHosts = List.copyOf(mcpHosts);
+    }
+
+    /** A policy that lists no MCP host. */
+    public ArgumentPolicy(
+            String profile,
+            List<String> allowArgs,
+            List<String> allowSubcommands,
+            boolean sandboxed,
+            OptionPaths paths) {
+        this(profile, allowArgs, allowSubcommands, sandboxed, paths, List.of());
     }
 
     /**
@@ -274,6 +288,26 @@ public final class ArgumentPolicy {
         @Override
         public void permissionMode(String mode, String where) {
             ArgumentPolicy.this.permissionMode(mode, where);
+        }
+
+        @Override
+        public void remoteMcpServer(String type, String url, String where) {
+            String rule = "--mcp-config:" + type;
+            String host = McpHosts.host(url)
+                    .orElseThrow(() -> deny(
+                            rule,
+                            where + " has the URL '" + url + "', which is not allowed through the bridge: only a"
+                                    + " plain http(s)://HOST/... URL is (no user info, escapes or spaces), so that the host"
+                                    + " checked is the host claude connects to."));
+            if (!McpHosts.listed(mcpHosts, host)) {
+                throw deny(
+                        rule,
+                        where + " connects to " + host + ", which is not allowed by profile '" + profile
+                                + "' (not in its mcp-hosts): claude would send it the session's tool calls from the"
+                                + " host. An operator can allow it"
+                                + " with mcp-hosts: [\"" + host + "\"] in profiles." + profile
+                                + " of the bridge's configuration.");
+            }
         }
     };
 

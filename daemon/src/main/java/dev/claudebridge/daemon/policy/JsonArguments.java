@@ -14,7 +14,8 @@ import java.util.Set;
  * The JSON a caller passes in {@code --settings}, {@code --mcp-config} and {@code --agents}, parsed with
  * a real JSON parser and checked key by key against allow-lists. Settings may only narrow or choose
  * (model, permissions whose rules are checked like {@code --allowedTools}, the Agent SDK's sandbox
- * settings); MCP configurations may only name the Agent SDK's in-process servers ({@code type: sdk});
+ * settings); MCP configurations may only name the Agent SDK's in-process servers ({@code type: sdk}) and
+ * remote servers (http, sse) at hosts the profile lists;
  * agents may only carry a prompt, tools and a model. Everything else (env, hooks, apiKeyHelper,
  * statusLine, plugins, stdio servers, ...) is refused: it sets the host's environment or runs commands on
  * the host.
@@ -52,6 +53,9 @@ final class JsonArguments {
             "ignoreViolations",
             "enableWeakerNestedSandbox");
     private static final Set<String> SANDBOX_FILESYSTEM_KEYS = Set.of("denyRead", "denyWrite");
+    /** What a remote MCP server may say: where it is, and what claude sends it (no command, no helper). */
+    private static final Set<String> REMOTE_MCP_KEYS = Set.of("type", "url", "headers", "timeout", "alwaysLoad");
+
     private static final Set<String> AGENT_KEYS = Set.of(
             "description",
             "prompt",
@@ -73,6 +77,9 @@ final class JsonArguments {
 
         /** Checks a permission mode as {@code --permission-mode} would. */
         void permissionMode(String mode, String where);
+
+        /** Passes when the profile lists the host of a remote MCP server's URL; refuses otherwise. */
+        void remoteMcpServer(String type, String url, String where);
     }
 
     private JsonArguments() {}
@@ -225,27 +232,41 @@ final class JsonArguments {
                 JsonNode s = server.getValue();
                 requireObject(s, "the MCP server '" + server.getKey() + "' in " + option, option, gate);
                 String type = s.path("type").asText(s.has("command") ? "stdio" : "");
-                if (!type.equals("sdk")) {
-                    throw gate.refuse(
-                            option + ":" + (type.isEmpty() ? "untyped" : type),
-                            "the MCP server '" + server.getKey() + "' in " + option
-                                    + " is of type '" + (type.isEmpty() ? "(none)" : type)
-                                    + "', which is not allowed through the bridge: only the Agent"
-                                    + " SDK's in-process servers (type: sdk) are; "
-                                    + (type.equals("stdio")
-                                            ? "a stdio server is a command run on the host."
-                                            : "remote servers cannot be passed in this version.")
-                                    + " This cannot be allowed by configuration; configure"
-                                    + " MCP servers on the host instead.");
-                }
-                for (Map.Entry<String, JsonNode> f : s.properties()) {
-                    if (!f.getKey().equals("type") && !f.getKey().equals("name")) {
-                        throw gate.refuse(
-                                option + ":sdk." + f.getKey(),
-                                "the sdk MCP server '" + server.getKey() + "' in " + option
-                                        + " may only have type and name, not " + f.getKey());
+                String where = "the MCP server '" + server.getKey() + "' in " + option;
+                switch (type) {
+                    case "sdk" -> onlyKeys(s, Set.of("type", "name"), where, option + ":sdk", gate);
+                    case "http", "sse" -> {
+                        onlyKeys(s, REMOTE_MCP_KEYS, where, option + ":" + type, gate);
+                        if (s.toString().contains("${")) {
+                            // claude fills ${NAME} from its own environment: the host's, sent to the server
+                            throw gate.refuse(
+                                    option + ":" + type,
+                                    where + " holds ${...}, which claude would fill from the host's environment;"
+                                            + " the bridge refuses it.");
+                        }
+                        gate.remoteMcpServer(type, s.path("url").asText(""), where);
                     }
+                    default ->
+                        throw gate.refuse(
+                                option + ":" + (type.isEmpty() ? "untyped" : type),
+                                where + " is of type '" + (type.isEmpty() ? "(none)" : type)
+                                        + "', which is not allowed through the bridge: only the Agent"
+                                        + " SDK's in-process servers (type: sdk) and remote ones (http, sse) at hosts a"
+                                        + " profile lists are; "
+                                        + (type.equals("stdio") ? "a stdio server is a command run on the host. " : "")
+                                        + "This cannot be allowed by configuration; configure"
+                                        + " MCP servers on the host instead.");
                 }
+            }
+        }
+    }
+
+    private static void onlyKeys(JsonNode server, Set<String> keys, String where, String rule, Gate gate) {
+        for (Map.Entry<String, JsonNode> f : server.properties()) {
+            if (!keys.contains(f.getKey())) {
+                throw gate.refuse(
+                        rule + "." + f.getKey(),
+                        where + " may only have " + new java.util.TreeSet<>(keys) + ", not " + f.getKey());
             }
         }
     }

@@ -18,7 +18,12 @@ public record Profile(ProfileConfig config, PathMapper paths, EnvPolicy env, Arg
                 paths,
                 new EnvPolicy(allow),
                 new ArgumentPolicy(
-                        c.name(), c.allowArgs(), c.allowSubcommands(), c.sandbox(), new OptionPaths(paths, c.name())));
+                        c.name(),
+                        c.allowArgs(),
+                        c.allowSubcommands(),
+                        c.sandbox(),
+                        new OptionPaths(paths, c.name()),
+                        c.mcpHosts()));
     }
 
     public String name() {

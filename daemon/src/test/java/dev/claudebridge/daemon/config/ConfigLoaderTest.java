@@ -97,6 +97,7 @@ class ConfigLoaderTest {
                     max-env-bytes: 8KiB
                     max-cwd-bytes: 512
                     sandbox: false
+                    mcp-hosts: [mcp.example.com, "*.Corp.Example", "[::1]"]
                 limits: { max-running: auto, max-queued: 50, max-connections: 100, handshake-timeout: 2s, idle-timeout: 0 }
                 shutdown: { grace: 45s }
                 audit: { path: /var/log/cb/audit.log, max-size: 10MiB, keep: 3, fail-closed: false, max-arg-length: 64 }
@@ -125,6 +126,8 @@ class ConfigLoaderTest {
         assertThat(ci.maxRuntime()).isEqualTo(Duration.ofHours(2));
         assertThat(ci.request()).isEqualTo(new RequestLimits(65536, 100, 32768, 20, 8192, 512));
         assertThat(c.profiles().get("default").envAllow()).containsExactly("GIT_AUTHOR_NAME", "MY_*");
+        assertThat(ci.mcpHosts()).containsExactly("mcp.example.com", "*.corp.example", "[::1]");
+        assertThat(c.profiles().get("default").mcpHosts()).isEmpty();
         assertThat(c.limits())
                 .isEqualTo(LimitsConfig.defaults()
                         .with(LimitsConfig.MAX_QUEUED, 50)
@@ -151,6 +154,7 @@ class ConfigLoaderTest {
                     allow-subcommands: [doctor]
                     mappings: [/workspace]
                     colour: blue
+                    mcp-hosts: ["https://mcp.example.com/"]
                 audit:
                   fail-closed: yes
                   max-size: 1 tonne
@@ -168,9 +172,10 @@ class ConfigLoaderTest {
                         org.assertj.core.groups.Tuple.tuple(11, "profiles.default.allow-subcommands"),
                         org.assertj.core.groups.Tuple.tuple(12, "profiles.default.mappings"),
                         org.assertj.core.groups.Tuple.tuple(13, "profiles.default.colour"),
-                        org.assertj.core.groups.Tuple.tuple(15, "audit.fail-closed"),
-                        org.assertj.core.groups.Tuple.tuple(16, "audit.max-size"),
-                        org.assertj.core.groups.Tuple.tuple(17, "extra"));
+                        org.assertj.core.groups.Tuple.tuple(14, "profiles.default.mcp-hosts"),
+                        org.assertj.core.groups.Tuple.tuple(16, "audit.fail-closed"),
+                        org.assertj.core.groups.Tuple.tuple(17, "audit.max-size"),
+                        org.assertj.core.groups.Tuple.tuple(18, "extra"));
         assertThat(p.get(0).toString())
                 .isEqualTo(FILE
                         + ":2: claude.kill-grace: expected a duration such as 500ms, 5s, 2m, 1h or 1h30m, got 'soon'");

@@ -77,7 +77,7 @@ class ArgumentPolicyTest {
                 "-p|hi|--settings|{\"model\":\"x\"; --settings",
                 "-p|hi|--settings|{not json}; --settings",
                 "-p|hi|--mcp-config|{\"mcpServers\":{\"e\":{\"command\":\"sh\"}}}; --mcp-config:stdio",
-                "-p|hi|--mcp-config|{\"mcpServers\":{\"e\":{\"type\":\"http\",\"url\":\"http://c\"}}}; --mcp-config:http",
+                "-p|hi|--mcp-config|{\"mcpServers\":{\"e\":{\"type\":\"ws\",\"url\":\"ws://c\"}}}; --mcp-config:ws",
                 "-p|hi|--system-prompt|--settings|{\"env\":{}}; --settings",
                 "-p|hi|--unknown-option; --unknown-option",
                 "-p|hi|--verbose=1; --verbose=1",
@@ -214,6 +214,66 @@ class ArgumentPolicyTest {
     void allowedByDefault(String args) {
         List<String> a = argv(args).equals(List.of("")) ? List.of() : argv(args);
         assertThatCode(() -> DEFAULT.check(a, ArgvParser.parse(a))).as(args).doesNotThrowAnyException();
+    }
+
+    /** Remote MCP servers: refused unless the profile lists their host in mcp-hosts, read strictly. */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(
+            delimiter = ';',
+            value = {
+                "http|https://mcp.example.com/mcp; true",
+                "sse|https://mcp.example.com:8443/sse; true",
+                "http|https://a.b.corp.example/mcp; true",
+                "http|HTTPS://MCP.Example.COM/x; true",
+                "http|https://corp.example/mcp; false", // *.corp.example names the hosts under it, not itself
+                "http|https://mcp.example.com.evil.example/; false",
+                "http|https://evil.example/?mcp.example.com; false",
+                "http|http://evil.example\\@mcp.example.com/; false", // claude's parser reads evil.example
+                "http|https://user@mcp.example.com/; false",
+                "http|https://%6dcp.example.com/; false",
+                "http|https://mcp.example.com\t/; false",
+                "http|file:///etc/passwd; false",
+                "http|; false",
+            })
+    void remoteMcpServersNeedTheirHostListed(String typeAndUrl, boolean passes) {
+        String[] t = typeAndUrl.split("\\|", 2);
+        String url = t[1].replace("\\t", "\t");
+        String json = "{\"mcpServers\":{\"r\":{\"type\":\"" + t[0] + "\",\"url\":"
+                + JsonArguments.write(com.fasterxml.jackson.databind.node.TextNode.valueOf(url)) + "}}}";
+        List<String> a = List.of("-p", "hi", "--mcp-config", json);
+        ArgumentPolicy listing = new ArgumentPolicy(
+                "ci", List.of(), List.of(), false, PATHS, List.of("mcp.example.com", "*.corp.example"));
+        if (passes) {
+            assertThatCode(() -> listing.check(a, ArgvParser.parse(a))).doesNotThrowAnyException();
+        } else {
+            Denial e = catchThrowableOfType(Denial.class, () -> listing.check(a, ArgvParser.parse(a)));
+            assertThat(e).as(url).isNotNull();
+            assertThat(e.rule()).isEqualTo("--mcp-config:" + t[0]);
+        }
+        Denial byDefault = catchThrowableOfType(Denial.class, () -> DEFAULT.check(a, ArgvParser.parse(a)));
+        assertThat(byDefault).as("the default profile lists no host").isNotNull();
+        if (passes) {
+            assertThat(byDefault.getMessage())
+                    .contains("mcp-hosts: [\"" + McpHosts.host(url).orElseThrow() + "\"]");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "{\"type\":\"http\",\"url\":\"https://mcp.example.com/\",\"headersHelper\":\"cat ~/.ssh/id_rsa\"}",
+                "{\"type\":\"http\",\"url\":\"https://mcp.example.com/\",\"headers\":{\"x\":\"${ANTHROPIC_API_KEY}\"}}",
+                "{\"type\":\"sse\",\"url\":\"https://mcp.example.com/${HOME}\"}",
+                "{\"type\":\"stdio\",\"command\":\"sh\"}",
+                "{\"command\":\"sh\",\"url\":\"https://mcp.example.com/\"}",
+            })
+    void aListedHostDoesNotOpenAnythingElse(String server) {
+        List<String> a = List.of("-p", "hi", "--mcp-config", "{\"mcpServers\":{\"r\":" + server + "}}");
+        ArgumentPolicy listing =
+                new ArgumentPolicy("ci", List.of(), List.of(), false, PATHS, List.of("mcp.example.com"));
+        assertThat(catchThrowableOfType(Denial.class, () -> listing.check(a, ArgvParser.parse(a))))
+                .as(server)
+                .isNotNull();
     }
 
     @ParameterizedTest
