@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * The layering docs/ARCHITECTURE.md describes, kept by a test: configuration is a leaf; the process
  * runner knows nothing of sockets or sessions; the wire codec nothing of the daemon; policy is plain
  * functions; only the transports (and the admin side's HTTP server) touch socket channels; audit,
- * admin and admission plug into the session engine, which knows none of them.
+ * admin and admission plug into the session engine, which knows none of them; the credential proxy
+ * knows nothing of sessions or policy.
  *
  * <p>A rule marked TEMPORARY names the classes that break it today while the change that fixes them is
  * under way; remove the exception when that change lands, so the rule holds for everything.
@@ -145,6 +146,25 @@ class ArchitectureTest {
                 .should()
                 .implement(DAEMON + ".session.SessionListener")
                 .allowEmptyShould(true)
+                .check(daemon);
+    }
+
+    @Test
+    void theCredentialProxyKnowsNothingOfSessionsOrPolicy() {
+        noClasses()
+                .that()
+                .resideInAPackage(pkg("sandbox"))
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        pkg("session"),
+                        pkg("exec"),
+                        pkg("policy"),
+                        pkg("admission"),
+                        pkg("audit"),
+                        pkg("admin"),
+                        pkg("cli"),
+                        pkg("config"))
                 .check(daemon);
     }
 

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real daemon ({@code bin/claude-bridge serve}) in its own process on a socket in a private temp
@@ -57,6 +58,15 @@ final class Bridge implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The pinned real claude CLI ({@code -Dclaude.real}); the calling test is skipped when it is not installed. */
+    static Path realClaude() {
+        String prop = System.getProperty("claude.real", "");
+        Assumptions.assumeTrue(
+                !prop.isBlank() && Files.isExecutable(Path.of(prop)),
+                "the real claude CLI is not installed (./build.sh test installs it into .tools/): skipped");
+        return Path.of(prop);
     }
 
     /** The fake claude script, copied into {@code dir} so the daemon can run it. */

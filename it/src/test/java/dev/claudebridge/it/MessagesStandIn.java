@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -33,8 +36,17 @@ final class MessagesStandIn implements AutoCloseable {
     private static final Pattern TOOLS = Pattern.compile("\"tools\"\\s*:\\s*\\[\\s*\\{");
     private static final int DELTA = 16 * 1024; // text is streamed in deltas of this many characters
 
-    /** One request as received; {@code apiKey} is its x-api-key header, empty when absent. */
-    record Received(String method, String path, String apiKey, String authorization, String body) {
+    /**
+     * One request as received; {@code apiKey} is its x-api-key header, empty when absent; {@code headers}
+     * has every header, names lower-cased.
+     */
+    record Received(
+            String method,
+            String path,
+            String apiKey,
+            String authorization,
+            String body,
+            Map<String, List<String>> headers) {
         /** Whether this was a request of the agent loop (it offered tools), not a side request. */
         boolean agentLoop() {
             return TOOLS.matcher(body).find();
@@ -121,7 +133,8 @@ final class MessagesStandIn implements AutoCloseable {
                     ex.getRequestURI().toString(),
                     key == null ? "" : key,
                     auth == null ? "" : auth,
-                    body);
+                    body,
+                    headers(ex));
             received.add(r);
             System.out.println(
                     "stand-in: " + ex.getRequestMethod() + " " + ex.getRequestURI() + " (" + body.length() + " bytes)");
@@ -147,6 +160,12 @@ final class MessagesStandIn implements AutoCloseable {
         } catch (IOException e) {
             System.out.println("stand-in: " + e); // the CLI hung up mid-answer (an aborted request)
         }
+    }
+
+    private static Map<String, List<String>> headers(HttpExchange ex) {
+        Map<String, List<String>> headers = new TreeMap<>();
+        ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
+        return headers;
     }
 
     private String block(Turn turn, boolean whole) {

@@ -19,6 +19,7 @@ import dev.claudebridge.daemon.config.ConfigException;
 import dev.claudebridge.daemon.config.ProfileConfig;
 import dev.claudebridge.daemon.exec.TreeCgroups;
 import dev.claudebridge.daemon.exec.TreeIdentity;
+import dev.claudebridge.daemon.sandbox.Sandbox;
 import dev.claudebridge.daemon.session.BaseUrlPin;
 import dev.claudebridge.daemon.session.Conversations;
 import dev.claudebridge.daemon.session.Peer;
@@ -173,6 +174,16 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         TreeCgroups.decide();
+        Sandbox sandbox = SandboxStartup.open(
+                config, System.getenv(), auditLog.path().toAbsolutePath().getParent());
+        Optional<String> noSandbox = SandboxStartup.refusal(config, sandbox);
+        if (noSandbox.isPresent()) {
+            System.err.println("claude-bridge: " + noSandbox.get());
+            auditLog.close();
+            listener.close();
+            return 1;
+        }
+        settings.veto(c -> SandboxStartup.refusal(c, sandbox));
         Supplier<Limits> limits = admissionOptions.limits(settings);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("limits").factory());
@@ -201,7 +212,8 @@ final class ServeCommand implements Callable<Integer> {
                 "claude-bridge/" + Main.version(),
                 admission,
                 List.of(new AuditListener(auditLog, settings, ledger), admin.listener()),
-                conversations);
+                conversations,
+                sandbox);
         Shutdown shutdown =
                 new Shutdown(listener::close, admission, engine, admissionOptions.shutdownGrace(config), killGrace);
         try {
@@ -224,6 +236,7 @@ final class ServeCommand implements Callable<Integer> {
         });
         int status = shutdown.awaitStopped();
         auditLog.close();
+        sandbox.close();
         pids.remove(ProcessHandle.current().pid());
         admin.close();
         return status;

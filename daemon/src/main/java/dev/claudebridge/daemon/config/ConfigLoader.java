@@ -118,7 +118,8 @@ public final class ConfigLoader {
 
     private static ClaudeConfig claude(Section s) {
         ClaudeConfig d = ClaudeConfig.defaults();
-        ClaudeConfig c = new ClaudeConfig(s.absolutePath("path"), s.duration("kill-grace", d.killGrace()));
+        ClaudeConfig c = new ClaudeConfig(
+                s.absolutePath("path"), s.duration("kill-grace", d.killGrace()), s.absolutePath("credential-file"));
         s.finish();
         return c;
     }
@@ -291,7 +292,7 @@ public final class ConfigLoader {
             int maxRunning = s.integer("max-running", d.maxRunning(), 0, 100_000);
             Duration queueTimeout = s.duration("queue-timeout", d.queueTimeout());
             Duration maxRuntime = s.duration("max-runtime", d.maxRuntime());
-            boolean sandbox = s.bool("sandbox", d.sandbox());
+            SandboxConfig sandbox = sandbox(d.sandbox());
             ClaudeSettingsConfig claudeSettings = claudeSettings(d.claudeSettings());
             s.finish();
             return new ProfileConfig(
@@ -308,6 +309,44 @@ public final class ConfigLoader {
                     limits,
                     sandbox,
                     claudeSettings);
+        }
+
+        /** {@code sandbox: on} (or true), {@code off} (or false), or a mapping of its settings (which turns it on). */
+        private SandboxConfig sandbox(SandboxConfig d) {
+            Optional<Node> v = s.value("sandbox");
+            if (v.isEmpty()) {
+                return d;
+            }
+            if (v.get() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode scalar) {
+                return switch (scalar.getValue().trim()) {
+                    case "true", "on" -> SandboxConfig.ON;
+                    case "false", "off" -> SandboxConfig.OFF;
+                    default -> {
+                        s.problems()
+                                .add(
+                                        scalar,
+                                        s.field("sandbox"),
+                                        "expected on, off, or a mapping of sandbox settings, got '" + scalar.getValue()
+                                                + "'");
+                        yield d;
+                    }
+                };
+            }
+            Section sb = s.section("sandbox");
+            List<Path> readOnly = new ArrayList<>();
+            for (String p : sb.strings("read-only")) {
+                if (!p.startsWith("/") || p.indexOf('\0') >= 0) {
+                    sb.problems()
+                            .add(
+                                    sb.value("read-only").orElseThrow(),
+                                    sb.field("read-only"),
+                                    "expected absolute paths, got '" + p + "'");
+                } else {
+                    readOnly.add(Path.of(p).normalize());
+                }
+            }
+            sb.finish();
+            return new SandboxConfig(true, readOnly);
         }
 
         private ClaudeSettingsConfig claudeSettings(ClaudeSettingsConfig d) {

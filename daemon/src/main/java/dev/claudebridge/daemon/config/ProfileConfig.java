@@ -17,7 +17,7 @@ import java.util.List;
  * @param rate token bucket per profile (issue 6)
  * @param maxRuntime longest run of one process; zero: unlimited (issue 6)
  * @param request size limits on the request's fields
- * @param sandbox whether the host-side sandbox is required (a later issue)
+ * @param sandbox whether claude runs in the host-side sandbox, and what it sees there
  * @param claudeSettings which settings files claude loads, and whether the daemon adds its own
  */
 public record ProfileConfig(
@@ -32,7 +32,7 @@ public record ProfileConfig(
         RateConfig rate,
         Duration maxRuntime,
         RequestLimits request,
-        boolean sandbox,
+        SandboxConfig sandbox,
         ClaudeSettingsConfig claudeSettings) {
     public ProfileConfig {
         mappings = List.copyOf(mappings);
@@ -67,7 +67,7 @@ public record ProfileConfig(
                 rate,
                 maxRuntime,
                 request,
-                sandbox,
+                sandbox ? SandboxConfig.ON : SandboxConfig.OFF,
                 ClaudeSettingsConfig.defaults());
     }
 

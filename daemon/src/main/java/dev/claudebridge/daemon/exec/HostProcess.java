@@ -34,9 +34,20 @@ public final class HostProcess {
     private final List<FileTail> tails = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The request's cgroup, holding the whole tree; null in the process-group mode ({@link TreeCgroups}). */
     private final RequestCgroup cgroup;
+    /** Whether signals go to an inner session (the sandbox's) rather than to this process's group. */
+    private final boolean innerSession;
+    /** The inner session's leader once found, else 0. */
+    private volatile long innerLeader;
 
-    private HostProcess(Placed placed, OutputStream stdin, InputStream stdout, InputStream stderr, int master) {
+    private HostProcess(
+            Placed placed,
+            OutputStream stdin,
+            InputStream stdout,
+            InputStream stderr,
+            int master,
+            boolean innerSession) {
         this.pid = placed.pid();
+        this.innerSession = innerSession;
         this.cgroup = placed.cgroup();
         this.stdin = stdin;
         this.stdout = stdout;
@@ -81,14 +92,17 @@ public final class HostProcess {
             Placed pid = spawn(
                     bytes(spec.command()),
                     (argv, fd3) -> fd3 < 0
-                            ? Posix.spawnOnTerminal(argv, environment(spec.env()), dir.fd(), tty, stderr)
-                            : Posix.spawnOnTerminal(argv, environment(spec.env()), dir.fd(), tty, stderr, fd3));
+                            ? Posix.spawnOnTerminal(
+                                    argv, environment(spec.env()), dir.fd(), tty, stderr, !spec.innerSession())
+                            : Posix.spawnOnTerminal(
+                                    argv, environment(spec.env()), dir.fd(), tty, stderr, !spec.innerSession(), fd3));
             return new HostProcess(
                     pid,
                     PtyStreams.output(pty.master()),
                     PtyStreams.input(pty.master()),
                     err != null ? outputPipe(err[0]) : InputStream.nullInputStream(),
-                    pty.master());
+                    pty.master(),
+                    spec.innerSession());
         } catch (IOException e) {
             Posix.close(pty.master());
             throw new SpawnException("cannot open the process's pipes: " + e.getMessage());
@@ -209,7 +223,8 @@ public final class HostProcess {
                     in != null ? new FileOutputStream(proc(in[1])) : OutputStream.nullOutputStream(),
                     outTail != null ? outTail : out != null ? outputPipe(out[0]) : InputStream.nullInputStream(),
                     errTail != null ? errTail : err != null ? outputPipe(err[0]) : InputStream.nullInputStream(),
-                    -1);
+                    -1,
+                    spec.innerSession());
             p.follow(outFile, outTail);
             p.follow(errFile, errTail);
             started = true;
@@ -324,9 +339,42 @@ public final class HostProcess {
         return termination;
     }
 
-    /** Delivers a signal to the whole process group, as a terminal would. */
+    /**
+     * Delivers a signal to the whole process group, as a terminal would: this process's, or for an inner
+     * session the group its leader heads (a signal that comes before the leader exists is dropped, as
+     * one sent before a local program starts would be).
+     */
     public void signalGroup(int signal) {
-        Posix.kill(-pid, signal);
+        if (!innerSession) {
+            Posix.kill(-pid, signal);
+            return;
+        }
+        long leader = innerLeader();
+        if (leader > 0) {
+            Posix.kill((int) -leader, signal);
+        }
+    }
+
+    /**
+     * The inner session's leader: the sandbox's program is a grandchild (bubblewrap, its init, then the
+     * session helper that became the program), found in /proc once it has started its session.
+     */
+    private long innerLeader() {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+        while (innerLeader == 0 && !termination.isDone() && System.nanoTime() < deadline) {
+            for (long init : ProcStat.children(pid)) {
+                ProcStat.groupLeadingChildren(init).stream().findFirst().ifPresent(l -> innerLeader = l);
+            }
+            if (innerLeader == 0) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return termination.isDone() ? 0 : innerLeader;
     }
 
     /** Whether any process of the group, or of the request's cgroup, is still running (zombies do not count). */

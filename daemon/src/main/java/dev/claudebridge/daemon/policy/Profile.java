@@ -18,7 +18,11 @@ public record Profile(ProfileConfig config, PathMapper paths, EnvPolicy env, Arg
                 paths,
                 new EnvPolicy(allow),
                 new ArgumentPolicy(
-                        c.name(), c.allowArgs(), c.allowSubcommands(), c.sandbox(), new OptionPaths(paths, c.name())));
+                        c.name(),
+                        c.allowArgs(),
+                        c.allowSubcommands(),
+                        c.sandbox().enabled(),
+                        new OptionPaths(paths, c.name())));
     }
 
     public String name() {

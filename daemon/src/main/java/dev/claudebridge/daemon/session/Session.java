@@ -5,6 +5,7 @@ import dev.claudebridge.daemon.exec.SpawnException;
 import dev.claudebridge.daemon.exec.Termination;
 import dev.claudebridge.daemon.exec.WorkingDirectory;
 import dev.claudebridge.daemon.policy.Denial;
+import dev.claudebridge.daemon.sandbox.Sandbox;
 import dev.claudebridge.protocol.BridgeError;
 import dev.claudebridge.protocol.ErrorCode;
 import dev.claudebridge.protocol.Frame;
@@ -40,6 +41,7 @@ final class Session {
     private final Admission admission;
     private final SessionListener listener;
     private final Conversations conversations;
+    private final Sandbox sandbox;
     private final FrameReader reader;
     private final FrameWriter writer;
     private volatile HostProcess process;
@@ -52,6 +54,7 @@ final class Session {
             Admission admission,
             SessionListener listener,
             Conversations conversations,
+            Sandbox sandbox,
             InputStream in,
             OutputStream out) {
         this.info = info;
@@ -60,6 +63,7 @@ final class Session {
         this.admission = admission;
         this.listener = listener;
         this.conversations = conversations;
+        this.sandbox = sandbox;
         this.reader = new FrameReader(new BufferedInputStream(in, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
         this.output = new WriteDeadline(out, admission.writeDeadline());
         this.writer = new FrameWriter(new BufferedOutputStream(output, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
@@ -104,7 +108,7 @@ final class Session {
                 return;
             }
             info.request(request.get());
-            try (Plan plan = Plan.of(settings, profile, info.peer(), request.get(), info.id(), conversations);
+            try (Plan plan = Plan.of(settings, profile, info.peer(), request.get(), info.id(), conversations, sandbox);
                     Admission.Permit permit = admission.admit(info, this::queued);
                     WorkingDirectory dir = plan.pinPaths()) {
                 info.hostCwd(dir.path()); // the directory the process is started in, opened after any wait in the queue

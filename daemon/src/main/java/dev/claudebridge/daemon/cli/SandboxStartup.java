@@ -1,0 +1,86 @@
+package dev.claudebridge.daemon.cli;
+
+import dev.claudebridge.daemon.config.BridgeConfig;
+import dev.claudebridge.daemon.config.ProfileConfig;
+import dev.claudebridge.daemon.sandbox.Credential;
+import dev.claudebridge.daemon.sandbox.CredentialProxy;
+import dev.claudebridge.daemon.sandbox.CredentialSource;
+import dev.claudebridge.daemon.sandbox.Sandbox;
+import dev.claudebridge.daemon.sandbox.SandboxProbe;
+import dev.claudebridge.daemon.session.BaseUrlPin;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sets up the sandbox at start: tries it for the daemon's user, and when it works starts the credential
+ * proxy that sandboxed runs reach the API through. A configuration whose profiles need a sandbox the
+ * host cannot give is refused, at start and at reload.
+ */
+final class SandboxStartup {
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxStartup.class);
+    /** Where the API is when nothing pins another address. */
+    static final String DEFAULT_API = "https://api.anthropic.com";
+
+    private SandboxStartup() {}
+
+    /**
+     * The sandbox, or an unavailable one with the reason.
+     *
+     * @param state the daemon's state directory (beside the audit log): each caller's claude configuration is kept there
+     */
+    static Sandbox open(BridgeConfig config, Map<String, String> env, Path state) {
+        SandboxProbe.Result probe = SandboxProbe.check();
+        if (probe.problem().isPresent()) {
+            (sandboxed(config).isEmpty() ? LOG.atInfo() : LOG.atError())
+                    .log("no sandbox on this host: {}", probe.problem().get());
+            return Sandbox.unavailable(probe.problem().get());
+        }
+        String upstream = BaseUrlPin.url(env, BaseUrlPin.MANAGED_DIR).orElse(DEFAULT_API);
+        CredentialProxy proxy = new CredentialProxy(
+                URI.create(upstream),
+                CredentialSource.standard(
+                        config.claude().credentialFile(),
+                        Credential.Kind.API_KEY,
+                        env,
+                        Path.of(env.getOrDefault("HOME", System.getProperty("user.home")))));
+        Path socket;
+        try {
+            // the socket's directory is the daemon user's alone: only the sandboxes it is mounted into reach it
+            socket = Files.createTempDirectory(
+                            "claude-bridge-api-",
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
+                    .resolve("api.sock");
+        } catch (IOException e) {
+            return Sandbox.unavailable("cannot make a private directory for the API proxy: " + e.getMessage());
+        }
+        proxy.start(socket);
+        SandboxProbe.Parts parts = probe.parts().orElseThrow();
+        LOG.info("sandbox: {}; sandboxed claude reaches {} only through the API proxy", parts.bwrap(), upstream);
+        return Sandbox.of(parts.bwrap(), parts.session(), state.resolve("sandbox-homes"), proxy, socket);
+    }
+
+    /** Why this configuration cannot run with this sandbox; empty when it can. */
+    static Optional<String> refusal(BridgeConfig config, Sandbox sandbox) {
+        List<String> need = sandboxed(config);
+        if (need.isEmpty() || sandbox.problem().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("profile(s) " + need + " run claude in the host-side sandbox, which this host cannot give: "
+                + sandbox.problem().get() + " (if the host has been fixed since the daemon started, restart it)");
+    }
+
+    private static List<String> sandboxed(BridgeConfig config) {
+        return config.profiles().values().stream()
+                .filter(p -> p.sandbox().enabled())
+                .map(ProfileConfig::name)
+                .toList();
+    }
+}
