@@ -69,7 +69,16 @@ class SandboxTest {
                 }
             }
         });
-        Map<String, String> env = Map.of(
+        claudePath = Path.of(prop).toString();
+        sandboxed = start("sandboxed", workspace, "{ sandbox: on, allow-args: [\"--dangerously-skip-permissions\"] }");
+        open = start("open", workspace, "{ allow-args: [\"--allowedTools=Bash\"] }");
+    }
+
+    private static String claudePath;
+
+    /** The daemons' environment: the stand-in API and the host's real key, as a host would have them. */
+    private static Map<String, String> env() {
+        return Map.of(
                 "HOME",
                 home.toString(),
                 "ANTHROPIC_BASE_URL",
@@ -80,24 +89,19 @@ class SandboxTest {
                 "1",
                 "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
                 "1");
-        String claude = Path.of(prop).toString();
-        sandboxed =
-                start("sandboxed", claude, env, "{ sandbox: on, allow-args: [\"--dangerously-skip-permissions\"] }");
-        open = start("open", claude, env, "{ allow-args: [\"--allowedTools=Bash\"] }");
     }
 
-    /** A daemon whose default profile is {@code profile} (YAML), mapping the workspace to itself. */
-    private static Bridge start(String name, String claude, Map<String, String> env, String profile)
-            throws IOException {
+    /** A daemon whose default profile is {@code profile} (YAML), mapping {@code ws} to itself. */
+    private static Bridge start(String name, Path ws, String profile) throws IOException {
         return Bridge.start(
                 Files.createDirectories(dir.resolve(name)),
                 SandboxTest::foreign,
-                env,
+                env(),
                 List.of(
                         "--claude",
-                        claude,
+                        claudePath,
                         "--map",
-                        workspace + "=" + workspace,
+                        ws + "=" + ws,
                         "--admin-listen",
                         "off",
                         "--config",
@@ -220,6 +224,55 @@ class SandboxTest {
                         .filter(p -> p.info().commandLine().orElse("").contains(marker))
                         .toList())
                 .isEmpty();
+    }
+
+    @Test
+    void workspaceHooksAndMcpServersRunInsideToo() throws IOException {
+        // a profile that trusts the workspace's own settings (hooks and all) and adds none of the daemon's
+        String trusting = "{ sandbox: SANDBOX, setting-sources: [user, project], daemon-settings: off,"
+                + " allow-args: [\"--dangerously-skip-permissions\", \"--allowedTools=Bash\"] }";
+        for (boolean confined : new boolean[] {true, false}) {
+            Path ws = Files.createDirectories(dir.resolve("agents/hooks-" + confined));
+            Path outside = dir.resolve("written-by-workspace-" + confined);
+            String payload = "touch " + outside + "; touch " + ws.resolve("ran"); // each use appends its name to both
+            Files.writeString(
+                    Files.createDirectories(ws.resolve(".claude")).resolve("settings.json"),
+                    "{\"enableAllProjectMcpServers\":true,\"hooks\":{\"SessionStart\":[{\"hooks\":[{\"type\":\"command\","
+                            + "\"command\":\""
+                            + MessagesStandIn.escape(payload.replace(outside.toString(), outside + "-hook") + "-hook")
+                            + "\"}]}]}}");
+            Files.writeString(
+                    ws.resolve(".mcp.json"),
+                    "{\"mcpServers\":{\"w\":{\"command\":\"sh\",\"args\":[\"-c\",\""
+                            + MessagesStandIn.escape(
+                                    payload.replace(outside.toString(), outside + "-mcp") + "-mcp; sleep 2")
+                            + "\"]}}}");
+            String name = "hooks-" + confined;
+            try (Bridge b = start(name, ws, trusting.replace("SANDBOX", confined ? "on" : "off"))) {
+                api.script(Turn.text("done"));
+                String flag = confined ? "--dangerously-skip-permissions" : "--allowedTools=Bash";
+                Bridge.Result r = Bridge.run(b.client(ws, "-p", "go", flag), new byte[0]);
+                assertThat(r.status()).as("%s\n%s", r, b.log()).isZero();
+            }
+            assertThat(ws.resolve("ran-hook"))
+                    .as("the workspace's hook ran (confined: %s)", confined)
+                    .exists();
+            assertThat(ws.resolve("ran-mcp"))
+                    .as("the workspace's MCP server ran (confined: %s)", confined)
+                    .exists();
+            if (confined) {
+                assertThat(Path.of(outside + "-hook"))
+                        .as("a hook in the sandbox wrote nothing outside")
+                        .doesNotExist();
+                assertThat(Path.of(outside + "-mcp"))
+                        .as("an MCP server in the sandbox wrote nothing outside")
+                        .doesNotExist();
+            } else {
+                assertThat(Path.of(outside + "-hook"))
+                        .as("unsandboxed, the same hook writes the host")
+                        .exists();
+            }
+        }
     }
 
     /** A shell command that claude's permission check cannot read paths from. */

@@ -123,9 +123,9 @@ final class Section {
 
     boolean bool(String key, boolean dflt) {
         return parsed(key, dflt, s -> switch (s.trim()) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("expected true or false, got '" + s + "'");
+            case "true", "on" -> true; // on and off as the documentation writes them
+            case "false", "off" -> false;
+            default -> throw new IllegalArgumentException("expected on or off (true or false), got '" + s + "'");
         });
     }
 
