@@ -149,8 +149,9 @@ class ArchitectureTest {
                 .check(daemon);
     }
 
+    /** The sandbox turns a process spec (exec) into a confined one; who asks for it, and why, it does not know. */
     @Test
-    void theCredentialProxyKnowsNothingOfSessionsOrPolicy() {
+    void theSandboxKnowsNothingOfSessionsOrPolicy() {
         noClasses()
                 .that()
                 .resideInAPackage(pkg("sandbox"))
@@ -158,7 +159,6 @@ class ArchitectureTest {
                 .dependOnClassesThat()
                 .resideInAnyPackage(
                         pkg("session"),
-                        pkg("exec"),
                         pkg("policy"),
                         pkg("admission"),
                         pkg("audit"),

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * can be signalled and ended together. Its pipes are plain Java streams: each end is reopened through
  * /proc/self/fd, which gives a stream over the same pipe without reflection into java.io.
  */
-public final class HostProcess {
+public final class HostProcess implements ProcessTree {
     private final int pid;
     private final OutputStream stdin;
     private final InputStream stdout;
@@ -118,6 +118,7 @@ public final class HostProcess {
     }
 
     /** Tells the terminal its new size (the kernel signals SIGWINCH); ignored in pipe mode. */
+    @Override
     public void resize(int columns, int rows) {
         if (master >= 0) {
             Posix.setWindowSize(master, columns, rows);
@@ -125,6 +126,7 @@ public final class HostProcess {
     }
 
     /** Forgets the process's descendants and removes its empty cgroup; call once, after the process has ended. */
+    @Override
     public void forgetDescendants() {
         if (cgroup == null) {
             DescendantTracker.release(pid);
@@ -176,6 +178,7 @@ public final class HostProcess {
      * and the input side's (once no stdin write or resize can still reach it). The second closes the
      * master, so its descriptor number cannot be reused under a late keystroke. No-op in pipe mode.
      */
+    @Override
     public void releaseTerminal() {
         if (master >= 0 && terminalHolds.decrementAndGet() == 0) {
             Posix.close(master);
@@ -318,23 +321,28 @@ public final class HostProcess {
         return t == StdioTarget.DEV_NULL ? Posix.CHILD_DEV_NULL : Posix.CHILD_CLOSED;
     }
 
+    @Override
     public int pid() {
         return pid;
     }
 
+    @Override
     public OutputStream stdin() {
         return stdin;
     }
 
+    @Override
     public InputStream stdout() {
         return stdout;
     }
 
+    @Override
     public InputStream stderr() {
         return stderr;
     }
 
     /** Completes when the process has ended and been reaped. */
+    @Override
     public CompletableFuture<Termination> termination() {
         return termination;
     }
@@ -344,6 +352,7 @@ public final class HostProcess {
      * session the group its leader heads (a signal that comes before the leader exists is dropped, as
      * one sent before a local program starts would be).
      */
+    @Override
     public void signalGroup(int signal) {
         if (!innerSession) {
             Posix.kill(-pid, signal);
@@ -386,6 +395,7 @@ public final class HostProcess {
      * Whether anything of the tree still runs: the group, or a process it started that has left the
      * group (claude runs its Bash tool in a session of its own) and may have lost its parent since.
      */
+    @Override
     public boolean treeAlive() {
         return groupAlive()
                 || DescendantTracker.snapshot(pid).stream().anyMatch(d -> d.isAlive() && ProcStat.running(d.pid()));
@@ -395,6 +405,7 @@ public final class HostProcess {
      * Ends the process and everything it started: SIGTERM to the group and to every descendant (some
      * may have left the group), then SIGKILL to whatever is left after the grace period.
      */
+    @Override
     public void terminateTree(Duration grace) {
         tails.forEach(FileTail::stopPausing); // a stopped process would not act on SIGTERM
         if (cgroup != null) {

@@ -1,6 +1,6 @@
 package dev.claudebridge.daemon.session;
 
-import dev.claudebridge.daemon.exec.HostProcess;
+import dev.claudebridge.daemon.exec.ProcessTree;
 import dev.claudebridge.daemon.exec.SpawnException;
 import dev.claudebridge.daemon.exec.Termination;
 import dev.claudebridge.daemon.exec.WorkingDirectory;
@@ -42,9 +42,10 @@ final class Session {
     private final SessionListener listener;
     private final Conversations conversations;
     private final Sandbox sandbox;
+    private final Launcher launcher;
     private final FrameReader reader;
     private final FrameWriter writer;
-    private volatile HostProcess process;
+    private volatile ProcessTree process;
     private final WriteDeadline output;
 
     Session(
@@ -55,6 +56,7 @@ final class Session {
             SessionListener listener,
             Conversations conversations,
             Sandbox sandbox,
+            Launcher launcher,
             InputStream in,
             OutputStream out) {
         this.info = info;
@@ -64,6 +66,7 @@ final class Session {
         this.listener = listener;
         this.conversations = conversations;
         this.sandbox = sandbox;
+        this.launcher = launcher;
         this.reader = new FrameReader(new BufferedInputStream(in, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
         this.output = new WriteDeadline(out, admission.writeDeadline());
         this.writer = new FrameWriter(new BufferedOutputStream(output, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
@@ -115,7 +118,7 @@ final class Session {
                 info.envPassed(plan.envPassed());
                 info.markAdmitted();
                 listener.starting(info);
-                HostProcess p = HostStdio.start(plan.spec(), request.get(), dir);
+                ProcessTree p = launcher.launch(plan.spec(), request.get(), dir);
                 process = p;
                 dev.claudebridge.daemon.exec.TreeIdentity.of(p.pid()).ifPresent(info::tree);
                 dir.close(); // the child holds the directory now
@@ -127,9 +130,7 @@ final class Session {
                     info.end(t.signaled() ? "signal" : "exit", "", t);
                 } finally {
                     // whatever went wrong, nothing of this request outlives it (and its slot is not freed before)
-                    if (!p.termination().isDone() || p.groupAlive()) {
-                        p.terminateTree(settings.killGrace());
-                    }
+                    p.end(settings.killGrace());
                 }
             }
         } catch (Refusal e) {
@@ -208,9 +209,9 @@ final class Session {
     }
 
     void terminate(Duration grace) {
-        HostProcess p = process;
+        ProcessTree p = process;
         if (p != null) {
-            p.terminateTree(grace);
+            p.end(grace);
         }
     }
 

@@ -22,6 +22,7 @@ public final class SessionEngine {
     private final SessionListener listener;
     private final Conversations conversations;
     private final Sandbox sandbox;
+    private final Launcher launcher;
     private final Set<Session> live = ConcurrentHashMap.newKeySet();
     private final AtomicLong sequence = new AtomicLong();
     private final String prefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36), 36);
@@ -41,6 +42,19 @@ public final class SessionEngine {
             List<SessionListener> listeners,
             Conversations conversations,
             Sandbox sandbox) {
+        this(settings, software, admission, listeners, conversations, sandbox, Launcher.HOST);
+    }
+
+    /** An engine that starts its processes with {@code launcher} (the engine's tests give their own). */
+    SessionEngine(
+            Supplier<BridgeSettings> settings,
+            String software,
+            Admission admission,
+            List<SessionListener> listeners,
+            Conversations conversations,
+            Sandbox sandbox,
+            Launcher launcher) {
+        this.launcher = launcher;
         this.settings = settings;
         this.software = software;
         this.admission = admission;
@@ -78,7 +92,8 @@ public final class SessionEngine {
     /** Serves one connection to its end; the transport closes the streams when this returns. */
     public void serve(InputStream in, OutputStream out, Peer peer) {
         SessionInfo info = new SessionInfo(prefix + "-" + sequence.incrementAndGet(), peer);
-        Session s = new Session(info, settings.get(), software, admission, listener, conversations, sandbox, in, out);
+        Session s = new Session(
+                info, settings.get(), software, admission, listener, conversations, sandbox, launcher, in, out);
         live.add(s);
         try {
             s.run();
