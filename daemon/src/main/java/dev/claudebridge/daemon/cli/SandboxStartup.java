@@ -20,27 +20,54 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sets up the sandbox at start: tries it for the daemon's user, and when it works starts the credential
+ * Sets up the sandbox when a configuration first needs it (at start, or at the reload that adds the
+ * first sandboxed profile): tries it for the daemon's user, and when it works starts the credential
  * proxy that sandboxed runs reach the API through. A configuration whose profiles need a sandbox the
- * host cannot give is refused, at start and at reload.
+ * host cannot give is refused. A daemon without sandboxed profiles spends nothing on it.
  */
-final class SandboxStartup {
+final class SandboxStartup implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SandboxStartup.class);
     /** Where the API is when nothing pins another address. */
     static final String DEFAULT_API = "https://api.anthropic.com";
 
-    private SandboxStartup() {}
+    private final Map<String, String> env;
+    private final Path state;
+    private volatile Sandbox current = Sandbox.unavailable("no profile has needed one since the daemon started");
+    private boolean opened;
+
+    /** @param state the daemon's state directory (beside the audit log): each caller's claude configuration is kept there */
+    SandboxStartup(Map<String, String> env, Path state) {
+        this.env = Map.copyOf(env);
+        this.state = state;
+    }
+
+    /** The sandbox sessions run in (an unavailable one, with the reason, until a configuration needs one). */
+    Sandbox current() {
+        return current;
+    }
 
     /**
-     * The sandbox, or an unavailable one with the reason.
+     * Makes the sandbox ready for {@code config}: tried once, the first time a sandboxed profile appears.
      *
-     * @param state the daemon's state directory (beside the audit log): each caller's claude configuration is kept there
+     * @return why this configuration cannot run; empty when it can
      */
-    static Sandbox open(BridgeConfig config, Map<String, String> env, Path state) {
+    synchronized Optional<String> prepare(BridgeConfig config) {
+        if (!sandboxed(config).isEmpty() && !opened) {
+            opened = true;
+            current = open(config);
+        }
+        return refusal(config, current);
+    }
+
+    @Override
+    public synchronized void close() {
+        current.close();
+    }
+
+    private Sandbox open(BridgeConfig config) {
         SandboxProbe.Result probe = SandboxProbe.check();
         if (probe.problem().isPresent()) {
-            (sandboxed(config).isEmpty() ? LOG.atInfo() : LOG.atError())
-                    .log("no sandbox on this host: {}", probe.problem().get());
+            LOG.error("no sandbox on this host: {}", probe.problem().get());
             return Sandbox.unavailable(probe.problem().get());
         }
         String upstream = BaseUrlPin.url(env, BaseUrlPin.MANAGED_DIR).orElse(DEFAULT_API);
@@ -74,7 +101,7 @@ final class SandboxStartup {
             return Optional.empty();
         }
         return Optional.of("profile(s) " + need + " run claude in the host-side sandbox, which this host cannot give: "
-                + sandbox.problem().get() + " (if the host has been fixed since the daemon started, restart it)");
+                + sandbox.problem().get() + " (the daemon tries once; when the host is fixed, restart it)");
     }
 
     private static List<String> sandboxed(BridgeConfig config) {

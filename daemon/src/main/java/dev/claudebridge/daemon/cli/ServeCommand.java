@@ -19,7 +19,6 @@ import dev.claudebridge.daemon.config.ConfigException;
 import dev.claudebridge.daemon.config.ProfileConfig;
 import dev.claudebridge.daemon.exec.TreeCgroups;
 import dev.claudebridge.daemon.exec.TreeIdentity;
-import dev.claudebridge.daemon.sandbox.Sandbox;
 import dev.claudebridge.daemon.session.BaseUrlPin;
 import dev.claudebridge.daemon.session.Conversations;
 import dev.claudebridge.daemon.session.Peer;
@@ -136,12 +135,23 @@ final class ServeCommand implements Callable<Integer> {
                     + config.audit().path() + ": " + e + " (set audit.path in the configuration, or --audit-log)");
             return 1;
         }
+        // before the socket exists: a configuration the host cannot confine never gets a caller
+        SandboxStartup sandbox = new SandboxStartup(
+                System.getenv(), auditLog.path().toAbsolutePath().getParent());
+        Optional<String> noSandbox = sandbox.prepare(config);
+        if (noSandbox.isPresent()) {
+            System.err.println("claude-bridge: " + noSandbox.get());
+            auditLog.close();
+            return 1;
+        }
+        settings.veto(sandbox::prepare);
         ListenerSet listener;
         try {
             listener = ListenerSet.bind(config.listeners());
         } catch (ListenerException | IllegalArgumentException e) {
             System.err.println("claude-bridge: " + e.getMessage());
             auditLog.close();
+            sandbox.close();
             return 1;
         }
         PidFile pids = pidFile.map(PidFile::new).orElseGet(() -> PidFile.besideSocket(listener.path()));
@@ -171,19 +181,10 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("claude-bridge: " + e.getMessage());
             auditLog.close();
             listener.close();
+            sandbox.close();
             return 1;
         }
         TreeCgroups.decide();
-        Sandbox sandbox = SandboxStartup.open(
-                config, System.getenv(), auditLog.path().toAbsolutePath().getParent());
-        Optional<String> noSandbox = SandboxStartup.refusal(config, sandbox);
-        if (noSandbox.isPresent()) {
-            System.err.println("claude-bridge: " + noSandbox.get());
-            auditLog.close();
-            listener.close();
-            return 1;
-        }
-        settings.veto(c -> SandboxStartup.refusal(c, sandbox));
         Supplier<Limits> limits = admissionOptions.limits(settings);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("limits").factory());
@@ -213,7 +214,7 @@ final class ServeCommand implements Callable<Integer> {
                 admission,
                 List.of(new AuditListener(auditLog, settings, ledger), admin.listener()),
                 conversations,
-                sandbox);
+                sandbox::current);
         Shutdown shutdown =
                 new Shutdown(listener::close, admission, engine, admissionOptions.shutdownGrace(config), killGrace);
         try {
@@ -227,6 +228,7 @@ final class ServeCommand implements Callable<Integer> {
         } catch (ListenerException e) {
             System.err.println("claude-bridge: " + e.getMessage());
             listener.close();
+            sandbox.close();
             return 1;
         }
         shutdown.installSignalHandlers();

@@ -21,8 +21,9 @@ public final class SessionEngine {
     private final Admission admission;
     private final SessionListener listener;
     private final Conversations conversations;
-    private final Sandbox sandbox;
+    private final Supplier<Sandbox> sandbox;
     private final Launcher launcher;
+    private static final Sandbox NO_SANDBOX = Sandbox.unavailable("the daemon was started without one");
     private final Set<Session> live = ConcurrentHashMap.newKeySet();
     private final AtomicLong sequence = new AtomicLong();
     private final String prefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36), 36);
@@ -33,7 +34,7 @@ public final class SessionEngine {
      * @param admission decides when a request may start
      * @param listeners told of every session's progress (audit, metrics, status)
      * @param conversations who owns which claude conversation
-     * @param sandbox what sandboxed profiles run in (or why they cannot run)
+     * @param sandbox what sandboxed profiles run in (or why they cannot run), read once per session
      */
     public SessionEngine(
             Supplier<BridgeSettings> settings,
@@ -41,7 +42,7 @@ public final class SessionEngine {
             Admission admission,
             List<SessionListener> listeners,
             Conversations conversations,
-            Sandbox sandbox) {
+            Supplier<Sandbox> sandbox) {
         this(settings, software, admission, listeners, conversations, sandbox, Launcher.HOST);
     }
 
@@ -52,7 +53,7 @@ public final class SessionEngine {
             Admission admission,
             List<SessionListener> listeners,
             Conversations conversations,
-            Sandbox sandbox,
+            Supplier<Sandbox> sandbox,
             Launcher launcher) {
         this.launcher = launcher;
         this.settings = settings;
@@ -70,13 +71,7 @@ public final class SessionEngine {
             Admission admission,
             List<SessionListener> listeners,
             Conversations conversations) {
-        this(
-                settings,
-                software,
-                admission,
-                listeners,
-                conversations,
-                Sandbox.unavailable("the daemon was started without one"));
+        this(settings, software, admission, listeners, conversations, () -> NO_SANDBOX);
     }
 
     /** An engine whose conversation records last as long as it does. */
@@ -93,7 +88,7 @@ public final class SessionEngine {
     public void serve(InputStream in, OutputStream out, Peer peer) {
         SessionInfo info = new SessionInfo(prefix + "-" + sequence.incrementAndGet(), peer);
         Session s = new Session(
-                info, settings.get(), software, admission, listener, conversations, sandbox, launcher, in, out);
+                info, settings.get(), software, admission, listener, conversations, sandbox.get(), launcher, in, out);
         live.add(s);
         try {
             s.run();

@@ -140,7 +140,7 @@ class SessionEngineTest {
                     Admission.UNLIMITED,
                     List.of(),
                     Conversations.inMemory(),
-                    dev.claudebridge.daemon.sandbox.Sandbox.unavailable("not in this test"),
+                    () -> dev.claudebridge.daemon.sandbox.Sandbox.unavailable("not in this test"),
                     (spec, request, dir) -> tree);
             // java.nio pipes, not java.io's piped streams, which fail a read once a writing thread has ended
             Pipe in = pipe();
