@@ -69,6 +69,13 @@ final class Bridge implements AutoCloseable {
         return Path.of(prop);
     }
 
+    /** Skips the calling test where bubblewrap, which the sandbox needs, is not installed. */
+    static void assumeBubblewrap() {
+        Assumptions.assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/bwrap")),
+                "bubblewrap is not installed (./build.sh test installs it): skipped");
+    }
+
     /** The fake claude script, copied into {@code dir} so the daemon can run it. */
     static Path fakeClaude(Path dir) {
         try (InputStream in = Bridge.class.getResourceAsStream("/fake-claude.sh")) {
@@ -134,6 +141,18 @@ final class Bridge implements AutoCloseable {
     /** The daemon's child processes that are still running (zombies do not count). */
     List<Long> children() {
         return daemon.children().map(ProcessHandle::pid).filter(Proc::running).toList();
+    }
+
+    /** Waits (10 s at most) until the daemon has no running child; returns those left, with their commands. */
+    List<String> awaitNoChildren() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline && !children().isEmpty()) {
+            sleep(50);
+        }
+        return children().stream()
+                .map(pid -> pid + " "
+                        + ProcessHandle.of(pid).flatMap(h -> h.info().command()).orElse("?"))
+                .toList();
     }
 
     /**

@@ -97,6 +97,26 @@ final class MessagesStandIn implements AutoCloseable {
                 + server.getAddress().getPort();
     }
 
+    /**
+     * The environment of a daemon whose claude talks to this stand-in only, with {@code key} as its API key
+     * and {@code home} as its HOME; no updater, telemetry or other traffic.
+     */
+    Map<String, String> daemonEnv(java.nio.file.Path home, String key) {
+        return Map.of(
+                "HOME",
+                home.toString(),
+                "ANTHROPIC_BASE_URL",
+                baseUrl(),
+                "ANTHROPIC_API_KEY",
+                key,
+                "DISABLE_AUTOUPDATER",
+                "1",
+                "DISABLE_TELEMETRY",
+                "1",
+                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
+                "1");
+    }
+
     /** Replaces the script: the next agent-loop requests are answered with these turns, in order. */
     synchronized MessagesStandIn script(Turn... turns) {
         script.clear();

@@ -46,9 +46,7 @@ class SandboxTest {
         Assumptions.assumeTrue(
                 !prop.isBlank() && Files.isExecutable(Path.of(prop)),
                 "the real claude CLI is not installed (./build.sh test installs it into .tools/): skipped");
-        Assumptions.assumeTrue(
-                Files.isExecutable(Path.of("/usr/bin/bwrap")),
-                "bubblewrap is not installed (./build.sh test installs it): skipped");
+        Bridge.assumeBubblewrap();
         dir = Bridge.tempDir();
         home = Files.createDirectories(dir.resolve("home"));
         Files.writeString(home.resolve(".claude.json"), "{\"hasCompletedOnboarding\":true}");
@@ -104,6 +102,8 @@ class SandboxTest {
                         ws + "=" + ws,
                         "--admin-listen",
                         "off",
+                        "--audit-log", // with --config the fixture adds none: never the system's /var/log
+                        dir.resolve(name).resolve("audit.log").toString(),
                         "--config",
                         Bridge.writeConfig(dir, name + ".yaml", "profiles: { default: " + profile + " }\n")
                                 .toString()));

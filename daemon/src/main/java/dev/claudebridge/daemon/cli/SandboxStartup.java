@@ -3,6 +3,7 @@ package dev.claudebridge.daemon.cli;
 import dev.claudebridge.daemon.config.BridgeConfig;
 import dev.claudebridge.daemon.config.ProfileConfig;
 import dev.claudebridge.daemon.sandbox.Credential;
+import dev.claudebridge.daemon.sandbox.CredentialException;
 import dev.claudebridge.daemon.sandbox.CredentialProxy;
 import dev.claudebridge.daemon.sandbox.CredentialSource;
 import dev.claudebridge.daemon.sandbox.Sandbox;
@@ -71,13 +72,20 @@ final class SandboxStartup implements AutoCloseable {
             return Sandbox.unavailable(probe.problem().get());
         }
         String upstream = BaseUrlPin.url(env, BaseUrlPin.MANAGED_DIR).orElse(DEFAULT_API);
-        CredentialProxy proxy = new CredentialProxy(
-                URI.create(upstream),
-                CredentialSource.standard(
-                        config.claude().credentialFile(),
-                        Credential.Kind.API_KEY,
-                        env,
-                        Path.of(env.getOrDefault("HOME", System.getProperty("user.home")))));
+        CredentialSource credentials = CredentialSource.standard(
+                config.claude().credentialFile(),
+                Credential.Kind.API_KEY,
+                env,
+                Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))));
+        if (!sandboxed(config).isEmpty()) {
+            try {
+                credentials.current();
+            } catch (CredentialException e) {
+                // not fatal: the host may log in later, and the next request then finds it
+                LOG.warn("sandboxed requests are refused until the API proxy has a credential: {}", e.getMessage());
+            }
+        }
+        CredentialProxy proxy = new CredentialProxy(URI.create(upstream), credentials);
         Path socket;
         try {
             // the socket's directory is the daemon user's alone: only the sandboxes it is mounted into reach it

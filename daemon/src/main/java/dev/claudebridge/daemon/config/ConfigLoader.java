@@ -261,7 +261,7 @@ public final class ConfigLoader {
                 try {
                     mappings.add(PathMapping.parse(spec));
                 } catch (IllegalArgumentException e) {
-                    s.problems().add(s.value("mappings").orElseThrow(), s.field("mappings"), e.getMessage());
+                    s.problems().add(s.at("mappings", spec), s.field("mappings"), e.getMessage());
                 }
             }
             List<String> envAllow = s.strings("env-allow");
@@ -269,7 +269,7 @@ public final class ConfigLoader {
                 if (!e.matches("[A-Za-z_][A-Za-z0-9_]*\\*?")) {
                     s.problems()
                             .add(
-                                    s.value("env-allow").orElseThrow(),
+                                    s.at("env-allow", e),
                                     s.field("env-allow"),
                                     "'" + e + "' is not a variable name (NAME, or NAME* for a prefix)");
                 }
@@ -338,7 +338,7 @@ public final class ConfigLoader {
                 if (!p.startsWith("/") || p.indexOf('\0') >= 0) {
                     sb.problems()
                             .add(
-                                    sb.value("read-only").orElseThrow(),
+                                    sb.at("read-only", p),
                                     sb.field("read-only"),
                                     "expected absolute paths, got '" + p + "'");
                 } else {
@@ -355,7 +355,7 @@ public final class ConfigLoader {
                 if (!ClaudeSettingsConfig.SOURCE_NAMES.contains(v)) {
                     s.problems()
                             .add(
-                                    s.value("setting-sources").orElseThrow(),
+                                    s.at("setting-sources", v),
                                     s.field("setting-sources"),
                                     "'" + v + "' is not one of claude's setting sources "
                                             + ClaudeSettingsConfig.SOURCE_NAMES);
@@ -370,7 +370,7 @@ public final class ConfigLoader {
                 try {
                     out.add(normalize.apply(v));
                 } catch (IllegalArgumentException e) {
-                    s.problems().add(s.value(key).orElseThrow(), s.field(key), e.getMessage());
+                    s.problems().add(s.at(key, v), s.field(key), e.getMessage());
                 }
             }
             return out;
@@ -382,7 +382,7 @@ public final class ConfigLoader {
                 if (!v.matches("[0-9]+|[A-Za-z_][A-Za-z0-9._-]*\\$?")) {
                     m.problems()
                             .add(
-                                    m.value(key).orElseThrow(),
+                                    m.at(key, v),
                                     m.field(key),
                                     "'" + v + "' is neither a numeric id nor a user or group name");
                 } else {

@@ -172,6 +172,19 @@ final class Section {
         return List.of();
     }
 
+    /** Where a list's entry {@code value} is written (a problem with it names that line), else the key's value. */
+    Node at(String key, String value) {
+        Node v = value(key).orElseThrow();
+        if (v instanceof SequenceNode seq) {
+            for (Node n : seq.getValue()) {
+                if (n instanceof ScalarNode sc && sc.getValue().equals(value)) {
+                    return n;
+                }
+            }
+        }
+        return v;
+    }
+
     Section section(String key) {
         return value(key).map(n -> new Section(field(key), n, problems)).orElseGet(() -> absent(field(key), problems));
     }

@@ -86,6 +86,8 @@ public final class Sandbox implements AutoCloseable {
      * descriptors, run under bubblewrap with the sandbox's environment.
      *
      * @param spec the process as it would run unsandboxed; its env is the environment claude would get
+     * @param prefix the leading part of its command that runs claude (the executable, or an interpreter
+     *     and the script it runs): what of it lies outside the system is shown read-only
      * @param passed the names of variables the caller passed (they are kept, the daemon's own are not)
      * @param owner who the run belongs to (profile and caller): its claude configuration directory is theirs
      * @param requestId names the run's credential grant in the proxy's log
@@ -96,6 +98,7 @@ public final class Sandbox implements AutoCloseable {
      */
     public Confined confine(
             ProcessSpec spec,
+            List<String> prefix,
             List<String> passed,
             String owner,
             String requestId,
@@ -109,16 +112,41 @@ public final class Sandbox implements AutoCloseable {
         Grant grant = proxy.grant(requestId);
         try {
             Map<String, String> env = environment(spec.env(), passed, home, grant);
-            Path program = Path.of(spec.command().getFirst()).toRealPath();
+            List<Path> programs = programs(prefix);
             List<String> command = new java.util.ArrayList<>(spec.command());
-            command.set(0, program.toString());
-            Layout layout = new Layout(
-                    home, configDir(owner), List.of(program), readOnly, writable, hidden, proxySocket, spec.cwd());
+            command.set(0, programs.getFirst().toString());
+            Layout layout =
+                    new Layout(home, configDir(owner), programs, readOnly, writable, hidden, proxySocket, spec.cwd());
             return new Confined(spec.asInnerSession(Bubblewrap.command(bwrap, session, layout, command), env), grant);
         } catch (IOException | RuntimeException e) {
             grant.close();
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
+    }
+
+    /**
+     * What of the host the command that runs claude needs: its executable (by its real path), and each
+     * script it names. A script in an npm package needs the packages beside it (its modules, the tools
+     * it vendors), so the {@code node_modules} directory that holds it is shown; any other script alone.
+     */
+    static List<Path> programs(List<String> prefix) throws IOException {
+        List<Path> out = new java.util.ArrayList<>();
+        out.add(Path.of(prefix.getFirst()).toRealPath());
+        for (String arg : prefix.subList(1, prefix.size())) {
+            Path p = Path.of(arg);
+            if (p.isAbsolute() && Files.isRegularFile(p)) {
+                Path script = p.toRealPath();
+                Path shown = script;
+                for (Path d = script.getParent(); d != null; d = d.getParent()) {
+                    if (d.getFileName() != null && d.getFileName().toString().equals("node_modules")) {
+                        shown = d;
+                        break;
+                    }
+                }
+                out.add(shown);
+            }
+        }
+        return List.copyOf(out);
     }
 
     /**

@@ -112,6 +112,7 @@ record Plan(
         try {
             Sandbox.Confined c = sandbox.confine(
                     spec,
+                    claude.prefix(),
                     passed,
                     owner,
                     id,
@@ -123,8 +124,11 @@ record Plan(
             new Plan(null, List.of(), scratch, paths, Optional.empty()).close();
             throw new Refusal(
                     ErrorCode.SPAWN_FAILED,
+                    "sandbox",
                     "the sandbox's API proxy has no credential to send for claude (" + e.getMessage()
-                            + "); the request was not run");
+                            + "); the request was not run. On the host, log in with claude as the daemon's user,"
+                            + " or give the daemon a credential: claude.credential-file, or ANTHROPIC_API_KEY or"
+                            + " CLAUDE_CODE_OAUTH_TOKEN in its environment");
         } catch (RuntimeException e) {
             new Plan(null, List.of(), scratch, paths, Optional.empty()).close();
             throw e;
