@@ -227,6 +227,18 @@ class SandboxTest {
     }
 
     @Test
+    void aProfileThatWouldShowTheDaemonsHomeIsRefused() throws IOException {
+        // dir holds the daemon's HOME (and its login, its ~/.ssh): shown read-only it would cover the private one
+        try (Bridge b = start("home-shown", workspace, "{ sandbox: { read-only: [\"" + dir + "\"] } }")) {
+            Bridge.Result r = Bridge.run(b.client(workspace, "-p", "go"), new byte[0]);
+            assertThat(r.status()).as("%s", r).isEqualTo(78);
+            assertThat(r.stderr()).contains("home directory").contains(home.toString());
+            assertThat(new AuditLines(b.auditLog()).awaitEnds(2)) // the fixture's readiness probe, then the request
+                    .anySatisfy(n -> assertThat(n.path("rule").asText()).isEqualTo("sandbox"));
+        }
+    }
+
+    @Test
     void workspaceHooksAndMcpServersRunInsideToo() throws IOException {
         // a profile that trusts the workspace's own settings (hooks and all) and adds none of the daemon's
         String trusting = "{ sandbox: SANDBOX, setting-sources: [user, project], daemon-settings: off,"

@@ -65,6 +65,9 @@ final class Bubblewrap {
                 "--bind",
                 layout.configDir().toString(),
                 layout.home().resolve(".claude").toString()));
+        // claude registers each running session as sessions/PID.json, and every sandboxed claude has the same
+        // PID: concurrent runs of one caller would overwrite each other's, so each run keeps its own
+        a.addAll(List.of("--tmpfs", layout.home().resolve(".claude/sessions").toString()));
         // a daemon file above something the run must see is masked before that is mounted again, the rest after
         List<Path> shown = new ArrayList<>(layout.programs());
         shown.addAll(layout.readOnly());

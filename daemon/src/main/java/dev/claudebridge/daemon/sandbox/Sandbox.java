@@ -109,6 +109,13 @@ public final class Sandbox implements AutoCloseable {
             throw new IllegalStateException(problem.get());
         }
         Path home = Path.of(spec.env().getOrDefault("HOME", DEFAULT_HOME));
+        for (Path shown : concat(readOnly, writable)) {
+            if (home.startsWith(shown)) {
+                // it would cover the private HOME with the host's: its login, ~/.ssh and the rest
+                throw new Refused(shown + " contains the daemon's home directory " + home
+                        + ", which no sandbox may see (it holds the host's login); map or show a directory beneath it");
+            }
+        }
         Grant grant = proxy.grant(requestId);
         try {
             Map<String, String> env = environment(spec.env(), passed, home, grant);
@@ -220,6 +227,21 @@ public final class Sandbox implements AutoCloseable {
             } catch (IOException e) {
                 // not empty or already gone: harmless
             }
+        }
+    }
+
+    private static List<Path> concat(List<Path> a, List<Path> b) {
+        List<Path> out = new java.util.ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /** A run the sandbox will not confine as asked; the message says why and what to change. */
+    public static final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message);
         }
     }
 

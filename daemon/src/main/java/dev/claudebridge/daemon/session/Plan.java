@@ -129,6 +129,9 @@ record Plan(
                             + "); the request was not run. On the host, log in with claude as the daemon's user,"
                             + " or give the daemon a credential: claude.credential-file, or ANTHROPIC_API_KEY or"
                             + " CLAUDE_CODE_OAUTH_TOKEN in its environment");
+        } catch (Sandbox.Refused e) {
+            new Plan(null, List.of(), scratch, paths, Optional.empty()).close();
+            throw new Refusal(ErrorCode.POLICY_DENIED, "sandbox", e.getMessage() + "; the request was not run");
         } catch (RuntimeException e) {
             new Plan(null, List.of(), scratch, paths, Optional.empty()).close();
             throw e;
