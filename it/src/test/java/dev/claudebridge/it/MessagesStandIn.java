@@ -8,9 +8,11 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -90,6 +92,26 @@ final class MessagesStandIn implements AutoCloseable {
         script.clear();
         script.addAll(List.of(turns));
         return this;
+    }
+
+    /**
+     * What the real CLI needs to talk to this stand-in: a HOME, the base URL, an API key, and nothing
+     * that would reach the network otherwise (updates, telemetry, other traffic).
+     */
+    Map<String, String> cliEnv(Path home, String apiKey) {
+        return Map.of(
+                "HOME",
+                home.toString(),
+                "ANTHROPIC_BASE_URL",
+                baseUrl(),
+                "ANTHROPIC_API_KEY",
+                apiKey,
+                "DISABLE_AUTOUPDATER",
+                "1",
+                "DISABLE_TELEMETRY",
+                "1",
+                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
+                "1");
     }
 
     List<Received> received() {
