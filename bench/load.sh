@@ -25,13 +25,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 fail() { echo "bench/load.sh: $*" >&2; exit 1; }
-protocol_jar=$(ls protocol/target/claude-bridge-protocol-*.jar 2>/dev/null | grep -v original | head -1)
-[ -n "$protocol_jar" ] && [ -f daemon/target/claude-bridge.jar ] || fail "the jars are missing: run ./build.sh package first"
-java=
-for h in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25-jdk-arm64 /usr/lib/jvm/java-25-openjdk-amd64; do
-  [ -n "$h" ] && [ -x "$h/bin/java" ] && { java=$h/bin/java; break; }
-done
-[ -n "$java" ] || fail "a JDK 25 is needed; set JAVA_HOME to one"
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+jars_and_java
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cb-load.XXXXXX")
 pids=()
