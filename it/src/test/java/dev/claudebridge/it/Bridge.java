@@ -232,10 +232,20 @@ final class Bridge implements AutoCloseable {
      * must be {@code dir/b.sock}, which is what the fixture waits for.
      */
     static Bridge startWithConfig(Path dir, Map<String, String> env, Path config, String... serveArgs) {
+        return startWithConfig(dir, name -> false, env, config, serveArgs);
+    }
+
+    /** Like {@link #startWithConfig(Path, Map, Path, String...)}, without the inherited variables {@code drop} matches. */
+    static Bridge startWithConfig(
+            Path dir,
+            java.util.function.Predicate<String> drop,
+            Map<String, String> env,
+            Path config,
+            String... serveArgs) {
         List<String> cmd = new ArrayList<>(
                 List.of(DAEMON.toString(), "serve", "--config", config.toString(), "--admin-listen", "off"));
         cmd.addAll(List.of(serveArgs));
-        return launch(dir, name -> false, env, cmd);
+        return launch(dir, drop, env, cmd);
     }
 
     private static Bridge launch(

@@ -71,7 +71,7 @@ class CredentialProxyCliTest {
         ProcessBuilder pb = new ProcessBuilder(claude.toString(), "-p", "Say hello")
                 .directory(project.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().keySet().removeIf(SdkTest::foreign);
+        pb.environment().keySet().removeIf(RealClaudeHost::foreign);
         pb.environment().putAll(grant.environment(socket));
         pb.environment()
                 .putAll(Map.of(

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -122,6 +123,26 @@ final class MessagesStandIn implements AutoCloseable {
         script.clear();
         script.addAll(List.of(turns));
         return this;
+    }
+
+    /**
+     * What the real CLI needs to talk to this stand-in: a HOME, the base URL, an API key, and nothing
+     * that would reach the network otherwise (updates, telemetry, other traffic).
+     */
+    Map<String, String> cliEnv(Path home, String apiKey) {
+        return Map.of(
+                "HOME",
+                home.toString(),
+                "ANTHROPIC_BASE_URL",
+                baseUrl(),
+                "ANTHROPIC_API_KEY",
+                apiKey,
+                "DISABLE_AUTOUPDATER",
+                "1",
+                "DISABLE_TELEMETRY",
+                "1",
+                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
+                "1");
     }
 
     List<Received> received() {

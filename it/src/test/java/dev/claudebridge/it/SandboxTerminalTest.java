@@ -61,7 +61,7 @@ class SandboxTerminalTest {
         // nothing of the developer's own Claude settings, credentials or proxies may reach the CLI
         bridge = Bridge.start(
                 Files.createDirectories(dir.resolve("daemon")),
-                SdkTest::foreign,
+                RealClaudeHost::foreign,
                 api.daemonEnv(home, KEY),
                 List.of(
                         "--claude",

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -93,7 +92,7 @@ class SandboxTest {
     private static Bridge start(String name, Path ws, String profile) throws IOException {
         return Bridge.start(
                 Files.createDirectories(dir.resolve(name)),
-                SandboxTest::foreign,
+                RealClaudeHost::foreign,
                 env(),
                 List.of(
                         "--claude",
@@ -125,13 +124,6 @@ class SandboxTest {
         if (dir != null) {
             Bridge.deleteTree(dir);
         }
-    }
-
-    /** Nothing of the developer's own Claude settings, credentials or proxies may reach the CLI. */
-    private static boolean foreign(String name) {
-        return name.startsWith("ANTHROPIC_")
-                || name.startsWith("CLAUDE")
-                || name.toLowerCase(Locale.ROOT).endsWith("_proxy");
     }
 
     @Test
