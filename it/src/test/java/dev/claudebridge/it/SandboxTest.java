@@ -9,7 +9,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -90,22 +89,7 @@ class SandboxTest {
 
     /** A daemon whose default profile is {@code profile} (YAML), mapping {@code ws} to itself. */
     private static Bridge start(String name, Path ws, String profile) throws IOException {
-        return Bridge.start(
-                Files.createDirectories(dir.resolve(name)),
-                RealClaudeHost::foreign,
-                env(),
-                List.of(
-                        "--claude",
-                        claudePath,
-                        "--map",
-                        ws + "=" + ws,
-                        "--admin-listen",
-                        "off",
-                        "--audit-log", // with --config the fixture adds none: never the system's /var/log
-                        dir.resolve(name).resolve("audit.log").toString(),
-                        "--config",
-                        Bridge.writeConfig(dir, name + ".yaml", "profiles: { default: " + profile + " }\n")
-                                .toString()));
+        return SandboxRuns.daemon(dir, name, claudePath, env(), ws, profile);
     }
 
     @AfterAll
@@ -289,17 +273,7 @@ class SandboxTest {
 
     /** Runs one Bash turn through {@code bridge} and returns what claude sent back to the model as its result. */
     private static String bash(Bridge bridge, String command) {
-        int seen = api.agentLoopBodies().size();
-        api.script(
-                Turn.toolUse("Bash", "{\"command\":\"" + MessagesStandIn.escape(command) + "\"}"), Turn.text("done"));
-        List<String> args = new ArrayList<>(List.of("-p", "go"));
-        args.add(bridge == sandboxed ? "--dangerously-skip-permissions" : "--allowedTools=Bash");
-        Bridge.Result r = Bridge.run(bridge.client(workspace, args.toArray(String[]::new)), new byte[0]);
-        assertThat(r.status()).as("%s\ndaemon log:\n%s", r, bridge.log()).isZero();
-        assertThat(r.out()).contains("done");
-        List<String> bodies = api.agentLoopBodies();
-        return bodies.subList(seen, bodies.size()).stream()
-                .filter(b -> b.contains("tool_result"))
-                .reduce("", String::concat);
+        String permission = bridge == sandboxed ? "--dangerously-skip-permissions" : "--allowedTools=Bash";
+        return SandboxRuns.bash(api, bridge, workspace, permission, command);
     }
 }

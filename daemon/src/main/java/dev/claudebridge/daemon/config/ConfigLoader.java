@@ -345,8 +345,16 @@ public final class ConfigLoader {
                     readOnly.add(Path.of(p).normalize());
                 }
             }
+            List<String> network = new ArrayList<>();
+            for (String e : sb.strings("network")) {
+                try {
+                    network.add(NetworkEntry.canonical(e));
+                } catch (IllegalArgumentException x) {
+                    sb.problems().add(sb.value("network").orElseThrow(), sb.field("network"), x.getMessage());
+                }
+            }
             sb.finish();
-            return new SandboxConfig(true, readOnly);
+            return new SandboxConfig(true, readOnly, network.stream().distinct().toList());
         }
 
         private ClaudeSettingsConfig claudeSettings(ClaudeSettingsConfig d) {

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The bubblewrap command line for one sandboxed run. Every namespace is new (user, mount, PID, network,
  * IPC, UTS, cgroup): the network has only a loopback device, so claude reaches the API through the
- * daemon's credential proxy on a mounted socket and nothing else; the PID namespace ends every process
+ * daemon's credential proxy on a mounted socket, and the tools reach what the profile allows through
+ * the network proxy's socket, relayed to a loopback port by the session helper; the PID namespace ends every process
  * of the run with it. Mounts go from the general to the particular, since a later mount covers an
  * earlier one: the system read-only with its secrets masked, private /tmp, /run and HOME, then the
  * programs, the profile's read-only paths and the workspace read-write.
@@ -98,7 +99,11 @@ final class Bubblewrap {
         }
         a.addAll(List.of("--ro-bind", layout.apiSocket().toString(), Sandbox.API_SOCKET));
         a.addAll(List.of("--ro-bind", session.toString(), Sandbox.SESSION_HELPER));
+        layout.networkSocket().ifPresent(s -> a.addAll(List.of("--ro-bind", s.toString(), Sandbox.NETWORK_SOCKET)));
         a.addAll(List.of("--chdir", layout.cwd().toString(), "--", Sandbox.SESSION_HELPER));
+        if (layout.networkSocket().isPresent()) {
+            a.add("--relay=" + Sandbox.PROXY_PORT + ":" + Sandbox.NETWORK_SOCKET);
+        }
         a.addAll(command);
         return a;
     }

@@ -9,12 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,16 +79,10 @@ public final class CredentialProxy implements AutoCloseable {
             throw new IllegalStateException("the proxy is already listening on " + this.socket);
         }
         Path path = socket.toAbsolutePath();
-        QueuedThreadPool threads = new QueuedThreadPool(64, 2, 60_000);
-        threads.setName("api-proxy");
-        threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("api-proxy-", 1).factory()));
-        Server s = new Server(threads);
+        Server s = ProxyServers.create("api-proxy", 64);
         s.setStopTimeout(2_000);
-        HttpConfiguration config = new HttpConfiguration();
-        config.setSendServerVersion(false);
-        config.setSendXPoweredBy(false);
-        UnixDomainServerConnector connector = new UnixDomainServerConnector(s, 1, 1, new HttpConnectionFactory(config));
+        UnixDomainServerConnector connector =
+                new UnixDomainServerConnector(s, 1, 1, new HttpConnectionFactory(ProxyServers.http()));
         connector.setUnixDomainPath(path);
         connector.setIdleTimeout(IDLE.toMillis());
         s.addConnector(connector);

@@ -2,6 +2,7 @@ package dev.claudebridge.daemon.sandbox;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What one sandboxed run sees of the host, besides the system (read-only) that every run sees.
@@ -15,6 +16,8 @@ import java.util.List;
  * @param hidden host paths inside the visible trees that the sandbox must not see (the daemon's own files)
  * @param apiSocket the credential proxy's socket on the host, mounted at {@link Sandbox#API_SOCKET}
  * @param cwd the working directory inside (a path beneath one of {@code writable})
+ * @param networkSocket the run's socket of the network proxy on the host, mounted at
+ *     {@link Sandbox#NETWORK_SOCKET} and relayed to {@link Sandbox#PROXY_PORT} inside; empty: no network
  */
 public record Layout(
         Path home,
@@ -24,7 +27,8 @@ public record Layout(
         List<Path> writable,
         List<Path> hidden,
         Path apiSocket,
-        Path cwd) {
+        Path cwd,
+        Optional<Path> networkSocket) {
     public Layout {
         programs = List.copyOf(programs);
         readOnly = List.copyOf(readOnly);

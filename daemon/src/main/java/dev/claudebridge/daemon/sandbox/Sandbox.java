@@ -27,6 +27,17 @@ public final class Sandbox implements AutoCloseable {
     static final String API_SOCKET = "/run/claude-bridge/api.sock";
     /** Where the session helper is inside. */
     static final String SESSION_HELPER = "/run/claude-bridge/session";
+    /** Where the run's socket of the network proxy is inside, when its profile allows any network. */
+    static final String NETWORK_SOCKET = "/run/claude-bridge/net.sock";
+    /**
+     * The loopback port inside the sandbox that the session helper relays to {@link #NETWORK_SOCKET}, and
+     * that the tools' proxy variables name (Squid's customary port; the sandbox's loopback is its own).
+     */
+    static final int PROXY_PORT = 3128;
+    /** Where tools inside reach the network proxy. */
+    static final String PROXY_URL = "http://127.0.0.1:" + PROXY_PORT;
+    /** What tools inside reach directly: their own loopback, which is the sandbox's. */
+    static final String NO_PROXY = "localhost,127.0.0.1";
     /** The API's address inside: plain HTTP over {@link #API_SOCKET} (claude sends its calls to the socket). */
     static final String API_URL = CredentialProxy.BASE_URL;
 
@@ -43,6 +54,7 @@ public final class Sandbox implements AutoCloseable {
     private final Path homes;
     private final CredentialProxy proxy;
     private final Path proxySocket;
+    private NetworkProxy network; // started on the first run that needs it
 
     private Sandbox(
             Optional<String> problem, Path bwrap, Path session, Path homes, CredentialProxy proxy, Path proxySocket) {
@@ -92,6 +104,8 @@ public final class Sandbox implements AutoCloseable {
      * @param owner who the run belongs to (profile and caller): its claude configuration directory is theirs
      * @param requestId names the run's credential grant in the proxy's log
      * @param readOnly the profile's further read-only paths
+     * @param network the profile's network allow-list ({@code HOST:PORT} entries as the configuration
+     *     canonicalised them); empty: no network but the API
      * @param writable the request's workspace roots
      * @param hidden the daemon's own files the sandbox must not see
      * @throws IllegalStateException when the sandbox is unavailable
@@ -103,6 +117,7 @@ public final class Sandbox implements AutoCloseable {
             String owner,
             String requestId,
             List<Path> readOnly,
+            List<String> network,
             List<Path> writable,
             List<Path> hidden) {
         if (problem.isPresent()) {
@@ -117,18 +132,38 @@ public final class Sandbox implements AutoCloseable {
             }
         }
         Grant grant = proxy.grant(requestId);
+        Optional<NetworkGrant> net = Optional.empty();
         try {
-            Map<String, String> env = environment(spec.env(), passed, home, grant);
+            net = network.isEmpty() ? Optional.empty() : Optional.of(network().grant(requestId, network));
+            Map<String, String> env = environment(spec.env(), passed, home, grant, net.isPresent());
             List<Path> programs = programs(prefix);
             List<String> command = new java.util.ArrayList<>(spec.command());
             command.set(0, programs.getFirst().toString());
-            Layout layout =
-                    new Layout(home, configDir(owner), programs, readOnly, writable, hidden, proxySocket, spec.cwd());
-            return new Confined(spec.asInnerSession(Bubblewrap.command(bwrap, session, layout, command), env), grant);
+            Layout layout = new Layout(
+                    home,
+                    configDir(owner),
+                    programs,
+                    readOnly,
+                    writable,
+                    hidden,
+                    proxySocket,
+                    spec.cwd(),
+                    net.map(NetworkGrant::socket));
+            return new Confined(
+                    spec.asInnerSession(Bubblewrap.command(bwrap, session, layout, command), env), grant, net);
         } catch (IOException | RuntimeException e) {
             grant.close();
+            net.ifPresent(NetworkGrant::close);
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
+    }
+
+    /** The network proxy, started on first use in the API proxy's private directory. */
+    private synchronized NetworkProxy network() {
+        if (network == null) {
+            network = new NetworkProxy(proxySocket.getParent());
+        }
+        return network;
     }
 
     /**
@@ -173,7 +208,8 @@ public final class Sandbox implements AutoCloseable {
      * Default-deny: locale and terminal from the daemon, what the caller passed, and the sandbox's own;
      * every credential the daemon's environment holds stays out.
      */
-    static Map<String, String> environment(Map<String, String> planned, List<String> passed, Path home, Grant grant) {
+    static Map<String, String> environment(
+            Map<String, String> planned, List<String> passed, Path home, Grant grant, boolean network) {
         Map<String, String> env = new LinkedHashMap<>();
         planned.forEach((k, v) -> {
             if (KEPT.contains(k) || k.startsWith("LC_") || passed.contains(k)) {
@@ -192,6 +228,15 @@ public final class Sandbox implements AutoCloseable {
             // ANTHROPIC_API_KEY, never for ANTHROPIC_AUTH_TOKEN; the proxy sends the key as x-api-key either way
             env.remove(Credential.Kind.API_KEY.variable());
             env.put(Credential.Kind.BEARER.variable(), grant.placeholder());
+        }
+        if (network) {
+            // both spellings: curl reads only the lower-case http_proxy, other tools only the upper-case
+            for (String v : List.of("HTTPS_PROXY", "HTTP_PROXY")) {
+                env.put(v, PROXY_URL);
+                env.put(v.toLowerCase(java.util.Locale.ROOT), PROXY_URL);
+            }
+            env.put("NO_PROXY", NO_PROXY);
+            env.put("no_proxy", NO_PROXY);
         }
         env.put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
         env.put("IS_SANDBOX", "1"); // true here: claude may then allow bypass permissions when its uid is 0
@@ -220,6 +265,11 @@ public final class Sandbox implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (network != null) {
+                network.close();
+            }
+        }
         if (proxy != null) {
             proxy.close();
             try {
@@ -245,11 +295,12 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** A confined process and its credential grant, which ends with the run. */
-    public record Confined(ProcessSpec spec, Grant grant) implements AutoCloseable {
+    /** A confined process, its credential grant and its network socket, which end with the run. */
+    public record Confined(ProcessSpec spec, Grant grant, Optional<NetworkGrant> network) implements AutoCloseable {
         @Override
         public void close() {
             grant.close();
+            network.ifPresent(NetworkGrant::close);
         }
     }
 }

@@ -117,6 +117,7 @@ record Plan(
                     owner,
                     id,
                     p.config().sandbox().readOnly(),
+                    p.config().sandbox().network(),
                     paths.roots(scratch),
                     daemonFiles(settings));
             return new Plan(c.spec(), passed, scratch, paths, Optional.of(c));

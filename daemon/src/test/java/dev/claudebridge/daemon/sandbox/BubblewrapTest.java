@@ -59,7 +59,8 @@ class BubblewrapTest {
                 List.of(workspace),
                 List.of(tmp.resolve("daemon")),
                 tmp.resolve("api.sock"),
-                workspace);
+                workspace,
+                java.util.Optional.empty());
     }
 
     @AfterEach
@@ -70,15 +71,84 @@ class BubblewrapTest {
     }
 
     private ProcessSpec spec(String script) {
+        return spec(
+                layout,
+                script,
+                Map.of("PATH", "/usr/bin:/bin", "HOME", tmp.resolve("home").toString()));
+    }
+
+    private ProcessSpec spec(Layout layout, String script, Map<String, String> env) {
         List<String> cmd = Bubblewrap.command(parts.bwrap(), parts.session(), layout, List.of("/bin/sh", "-c", script));
-        return new ProcessSpec(List.of("/bin/true"), Map.of(), workspace)
-                .asInnerSession(
-                        cmd,
-                        Map.of(
-                                "PATH",
-                                "/usr/bin:/bin",
-                                "HOME",
-                                tmp.resolve("home").toString()));
+        return new ProcessSpec(List.of("/bin/true"), Map.of(), workspace).asInnerSession(cmd, env);
+    }
+
+    /** The layout with the run's socket of the network proxy, and the environment the sandbox gives then. */
+    private ProcessSpec networked(NetworkGrant net, String script) {
+        Layout l = new Layout(
+                layout.home(),
+                layout.configDir(),
+                layout.programs(),
+                layout.readOnly(),
+                layout.writable(),
+                layout.hidden(),
+                layout.apiSocket(),
+                layout.cwd(),
+                java.util.Optional.of(net.socket()));
+        Grant grant = new Grants().issue("r-net", Credential.Kind.API_KEY);
+        return spec(
+                l, script, Sandbox.environment(Map.of("PATH", "/usr/bin:/bin"), List.of(), layout.home(), grant, true));
+    }
+
+    @Test
+    void withAnAllowListToolsReachWhatItNamesThroughTheRelayAndNothingElse() throws Exception {
+        try (Upstream web = new Upstream();
+                Upstream other = new Upstream();
+                NetworkProxy proxy = new NetworkProxy(tmp);
+                NetworkGrant net =
+                        proxy.grant("r-net", List.of("127.0.0.1:" + web.uri().getPort()))) {
+            String script = "curl -sS --noproxy '' " + web.uri() + "/v1/echo; echo; curl -sS --noproxy '' -p "
+                    + web.uri() + "/v1/echo; echo; curl -sS --noproxy '' " + other.uri() + "/v1/echo; "
+                    + "curl -sS " + web.uri() + "/v1/echo 2>/dev/null || echo no-proxy-goes-direct;"
+                    + " echo \"$HTTPS_PROXY $http_proxy $NO_PROXY\"; echo relays: $(cat /proc/[0-9]*/comm | grep -c bridge-relay)";
+            HostProcess p = HostProcess.start(networked(net, script));
+            String out = read(p.stdout());
+            Termination t = p.termination().get(30, TimeUnit.SECONDS);
+            assertThat(out)
+                    .as("forwarded, then tunnelled (curl -p), to the listed server")
+                    .containsSubsequence(Upstream.ECHO, Upstream.ECHO)
+                    .contains("claude-bridge: 127.0.0.1:" + other.uri().getPort()
+                            + " is not in this profile's network allow-list")
+                    .contains("no-proxy-goes-direct")
+                    .contains("http://127.0.0.1:3128 http://127.0.0.1:3128 localhost,127.0.0.1")
+                    .contains("relays: 1");
+            assertThat(web.seen()).hasSize(2);
+            assertThat(other.seen()).as("the unlisted server saw nothing").isEmpty();
+            assertThat(net.refused()).isEqualTo(1);
+            assertThat(t.signaled()).isFalse();
+            String relay = "--relay=3128:/run/claude-bridge/net.sock /bin/sh -c " + script; // its command line
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < until && escapees(relay) > 0) {
+                Thread.sleep(20);
+            }
+            assertThat(escapees(relay)).as("the relay ended with the run").isZero();
+        }
+    }
+
+    @Test
+    void withTheRelaySignalsStillReachTheProgram() throws Exception {
+        try (NetworkProxy proxy = new NetworkProxy(tmp);
+                NetworkGrant net = proxy.grant("r-sig", List.of("127.0.0.1:9"))) {
+            HostProcess p =
+                    HostProcess.start(networked(net, "trap 'exit 7' INT; echo ready; while :; do sleep 0.05; done"));
+            byte[] ready = new byte[6];
+            assertThat(p.stdout().readNBytes(ready, 0, 6)).isEqualTo(6);
+            p.signalGroup(SIGINT);
+            Termination t = p.termination().get(30, TimeUnit.SECONDS);
+            assertThat(t.signaled()).as("%s", t).isFalse();
+            assertThat(t.value())
+                    .as("the program, not the relay, is the session the signal went to")
+                    .isEqualTo(7);
+        }
     }
 
     @Test
