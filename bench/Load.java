@@ -47,8 +47,10 @@ public class Load {
 
     private static void throughput(Path socket, Path fake, double seconds) throws Exception {
         run(8, seconds / 2, true, () -> call(socket, "true")); // warm-up: JIT, thread pools
+        long failed = 0;
         for (int c : new int[] {1, 8, 64}) {
             Result r = run(c, seconds, true, () -> call(socket, "true"));
+            failed += r.failed();
             System.out.printf("concurrency %2d: %7.1f requests/s (%d in %.1f s, %d failed); latency p50 %.1f ms, p99 %.1f ms%n",
                     c, r.rate(), r.count(), r.seconds(), r.failed(), r.percentile(50), r.percentile(99));
             if (c == 64) {
@@ -60,6 +62,9 @@ public class Load {
                 System.out.printf("added by the bridge at concurrency 64 (bridged minus direct): p50 %+.1f ms, p99 %+.1f ms%n",
                         r.percentile(50) - direct.percentile(50), r.percentile(99) - direct.percentile(99));
             }
+        }
+        if (failed > 0) { // a refusal or a lost call: the figures would be a limit's, not the daemon's
+            System.exit(1);
         }
     }
 
@@ -179,6 +184,8 @@ public class Load {
             Thread.sleep(3000); // let them all be admitted or queued
             System.out.printf("%d connections: RSS %d MiB, %d threads%n", n, rssKib(pid) / 1024, threads(pid));
         } finally {
+            int refused = 0;
+            String firstRefusal = "";
             for (SocketChannel ch : open) {
                 try {
                     new FrameWriter(Channels.newOutputStream(ch)).write(Frame.empty(FrameType.STDIN_EOF));
@@ -190,6 +197,9 @@ public class Load {
                 try (ch) {
                     FrameReader r = new FrameReader(new BufferedInputStream(Channels.newInputStream(ch)));
                     for (Optional<Frame> f = r.read(); f.isPresent(); f = r.read()) {
+                        if (f.get().type() == FrameType.ERROR && refused++ == 0) {
+                            firstRefusal = BridgeError.fromFrame(f.get()).message();
+                        }
                         if (f.get().type() == FrameType.EXIT || f.get().type() == FrameType.ERROR) {
                             break;
                         }
@@ -197,6 +207,11 @@ public class Load {
                 } catch (IOException e) {
                     // gone already
                 }
+            }
+            // a refused connection measures a cap, not the daemon holding n requests
+            if (refused > 0) {
+                System.out.printf("%d of %d connections refused, the first with: %s%n", refused, n, firstRefusal);
+                System.exit(1);
             }
         }
     }

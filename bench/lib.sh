@@ -1,6 +1,19 @@
 # shellcheck shell=bash disable=SC2034,SC2154  # sourced by bench/run.sh, which sets tmp and reads med/lo/hi/cnt
 # Helpers of bench/run.sh (sourced): quoting for hyperfine, running a round, medians, formatting.
-# Expects $tmp (the run's temp directory), $ROUND (the round number) and fail().
+# Expects $tmp (the run's temp directory), $ROUND (the round number) and fail(). load.sh and soak.sh
+# source it for jars_and_java.
+
+# sets protocol_jar and java (a JDK 25) for the bench's single-file Java programs, or fails
+jars_and_java() {
+  local h
+  protocol_jar=$(ls protocol/target/claude-bridge-protocol-*.jar 2>/dev/null | grep -v original | head -1)
+  [ -n "$protocol_jar" ] && [ -f daemon/target/claude-bridge.jar ] || fail "the jars are missing: run ./build.sh package first"
+  java=
+  for h in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25-jdk-arm64 /usr/lib/jvm/java-25-openjdk-amd64; do
+    [ -n "$h" ] && [ -x "$h/bin/java" ] && { java=$h/bin/java; break; }
+  done
+  [ -n "$java" ] || fail "a JDK 25 is needed; set JAVA_HOME to one"
+}
 
 # one shell word, for hyperfine's command strings
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }

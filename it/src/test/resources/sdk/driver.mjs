@@ -3,7 +3,8 @@
 // Usage: node driver.mjs <sdk-dir> <scenario> <executable> <cwd>
 // Scenarios: partial, tool-cwd, mcp, multi-turn, interrupt, abort. For interrupt and abort the driver
 // prints "tool_use" when the model has asked for the tool, then waits for a line on stdin before it
-// interrupts or aborts (the test sends it once the tool runs), and prints "aborted <epoch ms>".
+// interrupts or aborts (the test sends it once the tool runs), and prints "aborted <epoch ms>"; after an
+// abort it waits for the SDK's kill schedule, or for one more line.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -109,8 +110,9 @@ switch (scenario) {
       }
     });
     // the SDK's kill schedule (SIGTERM 2 s after closing stdin, SIGKILL 5 s later) runs on unref'd
-    // timers: stay alive long enough for it, as a long-lived SDK host would
-    await new Promise(r => setTimeout(r, 8000));
+    // timers: stay alive long enough for it, as a long-lived SDK host would, or until the test says
+    // (a line on stdin) that the process tree is gone and the schedule has nothing left to do
+    await Promise.race([new Promise(r => setTimeout(r, 8000)), nextLine()]);
     break;
   }
   default:

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The layering docs/ARCHITECTURE.md describes, kept by a test: configuration is a leaf; the process
  * runner knows nothing of sockets or sessions; the wire codec nothing of the daemon; policy is plain
- * functions; only the transports (and the admin side's HTTP server) touch sockets; audit,
- * admin and admission plug into the session engine, which knows none of them.
+ * functions; only the transports (and the HTTP servers: the admin side's, the sandbox's proxies) touch sockets; audit,
+ * admin and admission plug into the session engine, which knows none of them; the credential proxy
+ * knows nothing of sessions or policy.
  *
  * <p>A rule marked TEMPORARY names the classes that break it today while the change that fixes them is
  * under way; remove the exception when that change lands, so the rule holds for everything.
@@ -101,11 +102,12 @@ class ArchitectureTest {
                 .check(daemon);
     }
 
+    /** The admin side's HTTP server and the sandbox's proxies (whose job is reaching addresses) are Jetty servers. */
     @Test
     void onlyTransportsTouchSockets() {
         noClasses()
                 .that()
-                .resideOutsideOfPackages(pkg("transport"), pkg("admin"))
+                .resideOutsideOfPackages(pkg("transport"), pkg("admin"), pkg("sandbox"))
                 .should()
                 .dependOnClassesThat(sockets())
                 .orShould()
@@ -137,6 +139,25 @@ class ArchitectureTest {
                 .should()
                 .implement(DAEMON + ".session.SessionListener")
                 .allowEmptyShould(true)
+                .check(daemon);
+    }
+
+    /** The sandbox turns a process spec (exec) into a confined one; who asks for it, and why, it does not know. */
+    @Test
+    void theSandboxKnowsNothingOfSessionsOrPolicy() {
+        noClasses()
+                .that()
+                .resideInAPackage(pkg("sandbox"))
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        pkg("session"),
+                        pkg("policy"),
+                        pkg("admission"),
+                        pkg("audit"),
+                        pkg("admin"),
+                        pkg("cli"),
+                        pkg("config"))
                 .check(daemon);
     }
 

@@ -108,24 +108,7 @@ class DockerComposeTest {
                 config,
                 main + profiles.toString() + "claude:\n  path: " + claude + "\naudit:\n  path: "
                         + work.resolve("audit.log") + "\n");
-        bridge = new DockerHostBridge(
-                        release,
-                        config,
-                        work.resolve("bridge.log"),
-                        Map.of(
-                                "HOME",
-                                home.toString(),
-                                "ANTHROPIC_BASE_URL",
-                                api.baseUrl(),
-                                "ANTHROPIC_API_KEY",
-                                KEY,
-                                "DISABLE_AUTOUPDATER",
-                                "1",
-                                "DISABLE_TELEMETRY",
-                                "1",
-                                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
-                                "1"),
-                        sockets)
+        bridge = new DockerHostBridge(release, config, work.resolve("bridge.log"), api.cliEnv(home, KEY), sockets)
                 .start();
         // a second daemon whose "claude" echoes stdin: the byte-exact round trip, on a second socket in the same
         // directories

@@ -102,6 +102,35 @@ class AuditRecordTest {
     }
 
     @Test
+    void theRecordsNameTheCallersContainer() throws Exception {
+        Containers.assumeRoot();
+        ProcessBuilder onTheHost = bridge.client(ws, "-p", "hi");
+        onTheHost.environment().put("CLAUDE_BRIDGE_CLIENT_NAME", "on-the-host");
+        assertThat(Bridge.run(onTheHost, new byte[0]).status()).isZero();
+        // the client in a PID namespace of its own, which notes that namespace first
+        Path noted = dir.resolve("box-pidns");
+        ProcessBuilder inABox = Containers.inPidNamespace(bridge, ws, "in-a-box", "-p", "hi");
+        int client = inABox.command().indexOf(Bridge.CLIENT.toString());
+        inABox.command()
+                .addAll(
+                        client,
+                        List.of("/bin/sh", "-c", "readlink /proc/self/ns/pid > \"$0\"; exec \"$@\"", noted.toString()));
+        Bridge.Result r = Bridge.run(inABox, new byte[0]);
+        assertThat(r.status()).as(r.toString()).isZero();
+        String container = "pidns:" + Files.readString(noted).replaceAll("\\D", "");
+
+        assertThat(audit.endOf("on-the-host").path("peer").path("container").asText())
+                .as("a caller in the daemon's own PID namespace")
+                .isEmpty();
+        JsonNode end = audit.endOf("in-a-box");
+        List<JsonNode> both = audit.of(end.path("id").asText());
+        assertThat(both).extracting(n -> n.path("event").asText()).containsExactly("start", "end");
+        assertThat(both)
+                .extracting(n -> n.path("peer").path("container").asText())
+                .containsOnly(container);
+    }
+
+    @Test
     void theLogRotatesBySizeAndKeepsTwoFiles() throws IOException {
         for (int i = 0; i < 25; i++) {
             assertThat(Bridge.run(bridge.client(ws, "-p", "r" + i), new byte[0]).status())

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real daemon ({@code bin/claude-bridge serve}) in its own process on a socket in a private temp
@@ -57,6 +58,22 @@ final class Bridge implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The pinned real claude CLI ({@code -Dclaude.real}); the calling test is skipped when it is not installed. */
+    static Path realClaude() {
+        String prop = System.getProperty("claude.real", "");
+        Assumptions.assumeTrue(
+                !prop.isBlank() && Files.isExecutable(Path.of(prop)),
+                "the real claude CLI is not installed (./build.sh test installs it into .tools/): skipped");
+        return Path.of(prop);
+    }
+
+    /** Skips the calling test where bubblewrap, which the sandbox needs, is not installed. */
+    static void assumeBubblewrap() {
+        Assumptions.assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/bwrap")),
+                "bubblewrap is not installed (./build.sh test installs it): skipped");
     }
 
     /** The fake claude script, copied into {@code dir} so the daemon can run it. */
@@ -124,6 +141,18 @@ final class Bridge implements AutoCloseable {
     /** The daemon's child processes that are still running (zombies do not count). */
     List<Long> children() {
         return daemon.children().map(ProcessHandle::pid).filter(Proc::running).toList();
+    }
+
+    /** Waits (10 s at most) until the daemon has no running child; returns those left, with their commands. */
+    List<String> awaitNoChildren() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline && !children().isEmpty()) {
+            sleep(50);
+        }
+        return children().stream()
+                .map(pid -> pid + " "
+                        + ProcessHandle.of(pid).flatMap(h -> h.info().command()).orElse("?"))
+                .toList();
     }
 
     /**
@@ -203,10 +232,20 @@ final class Bridge implements AutoCloseable {
      * must be {@code dir/b.sock}, which is what the fixture waits for.
      */
     static Bridge startWithConfig(Path dir, Map<String, String> env, Path config, String... serveArgs) {
+        return startWithConfig(dir, name -> false, env, config, serveArgs);
+    }
+
+    /** Like {@link #startWithConfig(Path, Map, Path, String...)}, without the inherited variables {@code drop} matches. */
+    static Bridge startWithConfig(
+            Path dir,
+            java.util.function.Predicate<String> drop,
+            Map<String, String> env,
+            Path config,
+            String... serveArgs) {
         List<String> cmd = new ArrayList<>(
                 List.of(DAEMON.toString(), "serve", "--config", config.toString(), "--admin-listen", "off"));
         cmd.addAll(List.of(serveArgs));
-        return launch(dir, name -> false, env, cmd);
+        return launch(dir, drop, env, cmd);
     }
 
     private static Bridge launch(

@@ -7,14 +7,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,18 +25,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * profile and a stand-in Messages API. Each refusal is checked for its message, exit status 78, its
  * audit record, and that the daemon still serves afterwards; the positive controls show that what a
  * normal caller and the Agent SDK pass still runs. Subclasses pick the CLI: the pinned one and the
- * newest checked.
+ * newest checked. The tests run side by side, each on a host of its own ({@link HostPool}).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class HostileArguments {
-    private static final String KEY = "sk-ant-api03-host-secret-key";
-    private final AtomicInteger calls = new AtomicInteger();
-    private Path dir;
+    /** The hosts of each CLI; the tests run side by side, each on a host of its own. */
+    private static final Map<String, HostPool> HOSTS = new ConcurrentHashMap<>();
+    /** Client names unique across the hosts' tests, so each call finds its own audit record. */
+    private static final AtomicInteger CALLS = new AtomicInteger();
+
+    private HostPool.Lease lease;
     private Path home;
     private Path workspace;
     private MessagesStandIn api;
     private MessagesStandIn exfil;
-    private Bridge bridge;
     private AuditLines audit;
 
     /** One user turn as the Agent SDK writes it on stdin. */
@@ -49,73 +52,42 @@ abstract class HostileArguments {
         return false;
     }
 
-    @BeforeAll
-    void start() throws Exception {
-        String claude = System.getProperty(cliProperty(), "");
-        Assumptions.assumeTrue(
-                !claude.isBlank() && Files.isExecutable(Path.of(claude)),
-                "no claude CLI at -D" + cliProperty() + " (./build.sh test installs it into .tools/): skipped");
-        dir = Bridge.tempDir();
-        home = Files.createDirectories(dir.resolve("home"));
-        Files.writeString(home.resolve(".claude.json"), "{\"hasCompletedOnboarding\":true}");
+    @BeforeEach
+    void borrow() throws Exception {
+        RealClaudeHost.Setup setup = RealClaudeHost.with(cliProperty());
+        lease = HOSTS.computeIfAbsent(cliProperty(), p -> new HostPool(setup::start))
+                .borrow();
+        RealClaudeHost host = lease.host();
+        home = host.home;
         Files.createDirectories(home.resolve(".aws"));
         Files.writeString(home.resolve(".aws/credentials"), "aws_secret_access_key = HOST-SECRET-AWS\n");
-        workspace = Files.createDirectories(dir.resolve("ws/proj/lib")).getParent();
-        api = new MessagesStandIn();
+        workspace = Files.createDirectories(host.project.resolve("proj/lib")).getParent();
+        api = host.api;
         exfil = new MessagesStandIn(); // stands for a server in the container that wants the host's key
-        Path config = Bridge.writeConfig(dir, "config.yaml", """
-                claude: { path: %s }
-                listeners: [ { socket: %s } ]
-                profiles:
-                  default: { mappings: ["%s=%s"], rate: { per-minute: 0 } }
-                audit: { path: %s }
-                admin: { listen: "" }
-                """.formatted(
-                claude, dir.resolve("b.sock"), workspace.getParent(), workspace.getParent(), dir.resolve("audit.log")));
-        Map<String, String> env = Map.of(
-                "HOME",
-                home.toString(),
-                "ANTHROPIC_BASE_URL",
-                api.baseUrl(),
-                "ANTHROPIC_API_KEY",
-                KEY,
-                "DISABLE_AUTOUPDATER",
-                "1",
-                "DISABLE_TELEMETRY",
-                "1",
-                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
-                "1");
-        bridge = Bridge.start(
-                dir,
-                name -> name.startsWith("ANTHROPIC_")
-                        || name.startsWith("CLAUDE_")
-                        || name.toLowerCase(Locale.ROOT).endsWith("_proxy"),
-                env,
-                List.of("--config", config.toString()));
-        audit = new AuditLines(dir.resolve("audit.log"));
+        audit = new AuditLines(host.auditLog());
     }
 
-    @AfterAll
-    void stop() {
-        if (api != null) {
-            api.close();
-        }
+    @AfterEach
+    void giveBack() {
         if (exfil != null) {
             exfil.close();
         }
-        if (bridge != null) {
-            bridge.close();
-        } else if (dir != null) {
-            Bridge.deleteTree(dir);
+        if (lease != null) {
+            lease.close();
         }
+    }
+
+    @AfterAll
+    static void stop() {
+        HOSTS.values().forEach(HostPool::close);
+        HOSTS.clear();
     }
 
     /** One call from the mapped project directory under a client name of its own; returns its result and its end record. */
     private Call call(byte[] stdin, String... args) {
-        String client = "hostile-" + calls.incrementAndGet();
-        ProcessBuilder pb = bridge.client(dir, args);
+        String client = "hostile-" + CALLS.incrementAndGet();
+        ProcessBuilder pb = lease.host().bridge.client(workspace, args);
         pb.environment().put("CLAUDE_BRIDGE_CLIENT_NAME", client);
-        pb.directory(workspace.toFile());
         Bridge.Result r = Bridge.run(pb, stdin);
         return new Call(r, audit.endOf(client));
     }
@@ -160,6 +132,7 @@ abstract class HostileArguments {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void mcpServeIsNotAHostShell() {
         Call c = refused("mcp serve", "mcp", "serve");
         assertThat(c.result().stderr())
@@ -170,6 +143,7 @@ abstract class HostileArguments {
     }
 
     @ParameterizedTest
+    @Execution(ExecutionMode.CONCURRENT)
     @ValueSource(strings = {"--settings", "--settings="})
     void settingsCannotSendTheHostsKeyElsewhere(String spelling) {
         String json = "{\"env\":{\"ANTHROPIC_BASE_URL\":\"" + exfil.baseUrl() + "\"}}";
@@ -183,6 +157,7 @@ abstract class HostileArguments {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void deniedSubcommandsDoNotPassAfterTheEndOfOptions() throws Exception {
         refused(
                 "mcp add-json",
@@ -199,6 +174,7 @@ abstract class HostileArguments {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void ordinaryArgumentsDoNotApproveHostCommands() {
         assertThat(refused("--allowedTools=Bash", "-p", "hi", "--allowedTools", "Bash")
                         .result()
@@ -231,6 +207,7 @@ abstract class HostileArguments {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void permissionRulesCannotReachOutsideTheWorkspace() {
         String secret = home.resolve(".aws/credentials").toString();
         api.script(
@@ -253,6 +230,7 @@ abstract class HostileArguments {
     }
 
     @ParameterizedTest
+    @Execution(ExecutionMode.CONCURRENT)
     @ValueSource(strings = {"[/../../../../etc/passwd", "{/../../../../etc/passwd", " [1,2", "{\"model\":\"x\""})
     void jsonLikeValuesThatClaudeWouldReadAsPathsAreRefused(String value) {
         assertThat(refused("--settings", "-p", "hi", "--settings", value)
@@ -262,6 +240,7 @@ abstract class HostileArguments {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void workOutsideTheRequestIsNeverStarted() {
         refused("--cloud", "-p", "hi", "--cloud");
         refused("--teleport", "--teleport");
@@ -277,6 +256,7 @@ abstract class HostileArguments {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void aPromptThatIsABackgroundVerbIsAPrompt() {
         for (List<String> argv : List.of(
                 List.of("-p", "stop"),
@@ -293,6 +273,7 @@ abstract class HostileArguments {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void theNewestAgentSdksLaunchFlagRunsAndTheSettingsItCouldCarryDoNot() {
         refused(
                 "--initialize-fields",
@@ -321,6 +302,7 @@ abstract class HostileArguments {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void printWithStreamJsonRuns() {
         Call c = call(new byte[0], "-p", "hi", "--output-format", "stream-json", "--verbose");
         assertThat(c.result().status()).as("%s", c.result()).isZero();
@@ -329,6 +311,7 @@ abstract class HostileArguments {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void planModeAndAMappedAddDirRun() {
         Call plan = call(new byte[0], "-p", "hi", "--permission-mode", "plan");
         assertThat(plan.result().status()).as("%s", plan.result()).isZero();
@@ -340,6 +323,7 @@ abstract class HostileArguments {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void theAgentSdksArgvRuns() {
         Call c = call(
                 USER_MESSAGE.getBytes(StandardCharsets.UTF_8),

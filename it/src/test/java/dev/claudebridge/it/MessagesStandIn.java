@@ -8,9 +8,13 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -33,8 +37,17 @@ final class MessagesStandIn implements AutoCloseable {
     private static final Pattern TOOLS = Pattern.compile("\"tools\"\\s*:\\s*\\[\\s*\\{");
     private static final int DELTA = 16 * 1024; // text is streamed in deltas of this many characters
 
-    /** One request as received; {@code apiKey} is its x-api-key header, empty when absent. */
-    record Received(String method, String path, String apiKey, String authorization, String body) {
+    /**
+     * One request as received; {@code apiKey} is its x-api-key header, empty when absent; {@code headers}
+     * has every header, names lower-cased.
+     */
+    record Received(
+            String method,
+            String path,
+            String apiKey,
+            String authorization,
+            String body,
+            Map<String, List<String>> headers) {
         /** Whether this was a request of the agent loop (it offered tools), not a side request. */
         boolean agentLoop() {
             return TOOLS.matcher(body).find();
@@ -85,11 +98,51 @@ final class MessagesStandIn implements AutoCloseable {
                 + server.getAddress().getPort();
     }
 
+    /**
+     * The environment of a daemon whose claude talks to this stand-in only, with {@code key} as its API key
+     * and {@code home} as its HOME; no updater, telemetry or other traffic.
+     */
+    Map<String, String> daemonEnv(java.nio.file.Path home, String key) {
+        return Map.of(
+                "HOME",
+                home.toString(),
+                "ANTHROPIC_BASE_URL",
+                baseUrl(),
+                "ANTHROPIC_API_KEY",
+                key,
+                "DISABLE_AUTOUPDATER",
+                "1",
+                "DISABLE_TELEMETRY",
+                "1",
+                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
+                "1");
+    }
+
     /** Replaces the script: the next agent-loop requests are answered with these turns, in order. */
     synchronized MessagesStandIn script(Turn... turns) {
         script.clear();
         script.addAll(List.of(turns));
         return this;
+    }
+
+    /**
+     * What the real CLI needs to talk to this stand-in: a HOME, the base URL, an API key, and nothing
+     * that would reach the network otherwise (updates, telemetry, other traffic).
+     */
+    Map<String, String> cliEnv(Path home, String apiKey) {
+        return Map.of(
+                "HOME",
+                home.toString(),
+                "ANTHROPIC_BASE_URL",
+                baseUrl(),
+                "ANTHROPIC_API_KEY",
+                apiKey,
+                "DISABLE_AUTOUPDATER",
+                "1",
+                "DISABLE_TELEMETRY",
+                "1",
+                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
+                "1");
     }
 
     List<Received> received() {
@@ -121,7 +174,8 @@ final class MessagesStandIn implements AutoCloseable {
                     ex.getRequestURI().toString(),
                     key == null ? "" : key,
                     auth == null ? "" : auth,
-                    body);
+                    body,
+                    headers(ex));
             received.add(r);
             System.out.println(
                     "stand-in: " + ex.getRequestMethod() + " " + ex.getRequestURI() + " (" + body.length() + " bytes)");
@@ -147,6 +201,12 @@ final class MessagesStandIn implements AutoCloseable {
         } catch (IOException e) {
             System.out.println("stand-in: " + e); // the CLI hung up mid-answer (an aborted request)
         }
+    }
+
+    private static Map<String, List<String>> headers(HttpExchange ex) {
+        Map<String, List<String>> headers = new TreeMap<>();
+        ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
+        return headers;
     }
 
     private String block(Turn turn, boolean whole) {

@@ -3,13 +3,11 @@ package dev.claudebridge.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -27,11 +25,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * hand use 20, and {@code -Doutput.only="claude.real 16777216 DEV_NULL FILE"} picks combinations), against the pinned CLI ({@code -Dclaude.real}) and the newest ({@code -Dclaude.latest}).
  */
 class RealClaudeOutputTest {
-    private static final String KEY = "sk-test-standin-0123456789abcdef";
     private static final int RUNS = Integer.getInteger("output.runs", 1);
     private static final int MIB = 1024 * 1024;
     /** For measurements by hand: only the combinations whose "cli bytes stdin reader" contains this. */
     private static final String ONLY = System.getProperty("output.only", "");
+    /** One host per CLI for the whole class: each combination replaces its stand-in's script. */
+    private static final Map<String, RealClaudeHost> HOSTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @AfterAll
+    static void stop() {
+        HOSTS.values().forEach(RealClaudeHost::close);
+    }
 
     static Stream<Arguments> combinations() {
         List<Arguments> out = new ArrayList<>();
@@ -56,62 +60,35 @@ class RealClaudeOutputTest {
     @MethodSource("combinations")
     void aLongAnswerArrivesWhole(String cliProperty, int size, CallerRun.Stdin stdin, CallerRun.Reader reader)
             throws Exception {
-        String claude = System.getProperty(cliProperty, "");
-        Assumptions.assumeTrue(
-                !claude.isBlank() && Files.isExecutable(Path.of(claude)),
-                "no CLI at -D" + cliProperty + " (./build.sh test installs it into .tools/): skipped");
+        RealClaudeHost.Setup setup = RealClaudeHost.with(cliProperty);
         String combination = cliProperty + " " + size + " " + stdin + " " + reader;
         Assumptions.assumeTrue(combination.contains(ONLY), "not " + ONLY + " (-Doutput.only): skipped");
         String answer = answer(size);
         byte[] expected = (answer + "\n").getBytes(StandardCharsets.UTF_8);
-        Path dir = Bridge.tempDir();
-        Path home = Files.createDirectories(dir.resolve("home"));
-        Files.writeString(home.resolve(".claude.json"), "{\"hasCompletedOnboarding\":true,\"theme\":\"dark\"}");
-        Path project = Files.createDirectories(dir.resolve("project"));
-        try (MessagesStandIn api = new MessagesStandIn();
-                Bridge bridge = Bridge.start(
-                        dir,
-                        name -> name.startsWith("ANTHROPIC_")
-                                || name.startsWith("CLAUDE_")
-                                || name.toLowerCase(Locale.ROOT).endsWith("_proxy"),
-                        Map.of(
-                                "HOME",
-                                home.toString(),
-                                "ANTHROPIC_BASE_URL",
-                                api.baseUrl(),
-                                "ANTHROPIC_API_KEY",
-                                KEY,
-                                "DISABLE_AUTOUPDATER",
-                                "1",
-                                "DISABLE_TELEMETRY",
-                                "1",
-                                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
-                                "1"),
-                        List.of("--claude", claude, "--map", project + "=" + project, "--admin-listen", "off"))) {
-            int shortRuns = 0;
-            List<String> failures = new ArrayList<>();
-            for (int run = 1; run <= RUNS; run++) {
-                MessagesStandIn.Turn[] turns = {MessagesStandIn.Turn.text(answer)};
-                api.script(turns);
-                Bridge.Result r =
-                        CallerRun.run(bridge.client(project, "-p", "write the long answer"), stdin, reader, 240);
-                if (r.status() != 0 || !java.util.Arrays.equals(r.stdout(), expected)) {
-                    shortRuns++;
-                    failures.add("run " + run + ": status " + r.status() + ", " + r.stdout().length + " of "
-                            + expected.length + " bytes, stderr " + r.stderr());
-                }
+        RealClaudeHost host = HOSTS.computeIfAbsent(cliProperty, p -> setup.start());
+        int shortRuns = 0;
+        List<String> failures = new ArrayList<>();
+        for (int run = 1; run <= RUNS; run++) {
+            host.awaitQuiet();
+            host.api.script(MessagesStandIn.Turn.text(answer));
+            Bridge.Result r =
+                    CallerRun.run(host.bridge.client(host.project, "-p", "write the long answer"), stdin, reader, 240);
+            if (r.status() != 0 || !java.util.Arrays.equals(r.stdout(), expected)) {
+                shortRuns++;
+                failures.add("run " + run + ": status " + r.status() + ", " + r.stdout().length + " of "
+                        + expected.length + " bytes, stderr " + r.stderr());
             }
-            System.out.printf(
-                    "%s %d bytes stdin %s %s reader: %d of %d runs short%n",
-                    cliProperty, size, stdin, reader, shortRuns, RUNS);
-            if (losesOnAPipeItself(cliProperty, size, reader)) {
-                // run directly into a pipe, the pinned CLI loses 16 MiB answers too: measured, not asserted
-                return;
-            }
-            assertThat(failures)
-                    .as("short outputs (daemon log:%n%s)", bridge.log())
-                    .isEmpty();
         }
+        System.out.printf(
+                "%s %d bytes stdin %s %s reader: %d of %d runs short%n",
+                cliProperty, size, stdin, reader, shortRuns, RUNS);
+        if (losesOnAPipeItself(cliProperty, size, reader)) {
+            // run directly into a pipe, the pinned CLI loses 16 MiB answers too: measured, not asserted
+            return;
+        }
+        assertThat(failures)
+                .as("short outputs (daemon log:%n%s)", host.bridge.log())
+                .isEmpty();
     }
 
     /**

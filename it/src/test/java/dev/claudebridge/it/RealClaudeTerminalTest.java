@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.Test;
  * api.anthropic.com); the folder-trust and API-key questions are left for the test to answer.
  */
 class RealClaudeTerminalTest {
-    private static final String KEY = "sk-test-standin-0123456789abcdef";
     private static final int COLUMNS = 100;
     private static final int ROWS = 30;
     private static final int NEW_COLUMNS = 70;
@@ -35,51 +33,20 @@ class RealClaudeTerminalTest {
     private static final String API_KEY = "Do you want to use this API key?";
     private static final String READY = "? for shortcuts";
 
-    private Path dir;
-    private Path project;
-    private MessagesStandIn api;
-    private Bridge bridge;
+    private RealClaudeHost host;
     private Tmux tmux;
 
     @BeforeEach
-    void start() throws IOException {
-        String claude = System.getProperty("claude.real", "");
-        Assumptions.assumeTrue(
-                !claude.isBlank() && Files.isExecutable(Path.of(claude)),
-                "the real claude CLI is not installed (set -Dclaude.real; ./build.sh test installs it into .tools/): skipped");
+    void start() {
+        RealClaudeHost.Setup setup = RealClaudeHost.with("claude.real");
         Assumptions.assumeTrue(Tmux.available(), "tmux is not installed (./build.sh test installs it): skipped");
-        dir = Bridge.tempDir();
-        Path home = Files.createDirectories(dir.resolve("home"));
-        Files.writeString(home.resolve(".claude.json"), "{\"hasCompletedOnboarding\":true,\"theme\":\"dark\"}");
-        project = Files.createDirectories(dir.resolve("project"));
-        api = new MessagesStandIn();
-        Map<String, String> env = Map.of(
-                "HOME",
-                home.toString(),
-                "ANTHROPIC_BASE_URL",
-                api.baseUrl(),
-                "ANTHROPIC_API_KEY",
-                KEY,
-                "DISABLE_AUTOUPDATER",
-                "1",
-                "DISABLE_TELEMETRY",
-                "1",
-                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
-                "1");
-        // nothing of the developer's own Claude settings, credentials or proxies may reach the CLI
-        bridge = Bridge.start(
-                dir,
-                name -> name.startsWith("ANTHROPIC_")
-                        || name.startsWith("CLAUDE_")
-                        || name.toLowerCase(Locale.ROOT).endsWith("_proxy"),
-                env,
-                List.of("--claude", claude, "--map", project + "=" + project, "--admin-listen", "off"));
+        host = setup.start();
         tmux = new Tmux(
                 COLUMNS,
                 ROWS,
                 Map.of(
                         "CLAUDE_BRIDGE_SOCKET",
-                        bridge.socket.toString(),
+                        host.bridge.socket.toString(),
                         "CLAUDE_BRIDGE_CACHE",
                         Bridge.CLIENT_CACHE.toString(),
                         "TERM",
@@ -93,22 +60,17 @@ class RealClaudeTerminalTest {
         if (tmux != null) {
             tmux.close();
         }
-        if (api != null) {
-            api.close();
-        }
-        if (bridge != null) {
-            bridge.close();
-        } else if (dir != null) {
-            Bridge.deleteTree(dir);
+        if (host != null) {
+            host.close();
         }
     }
 
     @Test
     void theInteractiveInterfaceWorksThroughTheBridge() throws Exception {
-        Path before = dir.resolve("stty-before");
-        Path after = dir.resolve("stty-after");
-        tmux.line("cd " + project + " && stty -g > " + before + "; " + Bridge.CLIENT + "; echo status=$?; stty -g > "
-                + after);
+        Path before = host.dir.resolve("stty-before");
+        Path after = host.dir.resolve("stty-after");
+        tmux.line("cd " + host.project + " && stty -g > " + before + "; " + Bridge.CLIENT
+                + "; echo status=$?; stty -g > " + after);
 
         String screen = answerStartupQuestions();
         assertThat(screen).as("the main screen").contains("Claude Code").contains("❯");
@@ -125,12 +87,12 @@ class RealClaudeTerminalTest {
         screen = tmux.awaitText(MessagesStandIn.REPLY, 30);
         System.out.println("after the prompt:\n" + screen);
         assertThat(screen).as("the stand-in's reply is rendered").containsPattern("●\\h" + MessagesStandIn.REPLY);
-        assertThat(api.received())
+        assertThat(host.api.received())
                 .as("the stand-in got the prompt, with the key the daemon's side holds")
                 .anyMatch(r -> r.method().equals("POST")
                         && r.path().startsWith("/v1/messages")
                         && r.body().contains("say hello")
-                        && r.apiKey().equals(KEY));
+                        && r.apiKey().equals(RealClaudeHost.KEY));
 
         tmux.resize(NEW_COLUMNS, NEW_ROWS);
         // until it redraws, tmux shows the old 100-column lines wrapped into 70 + 30: every border must be 70 wide
@@ -186,9 +148,12 @@ class RealClaudeTerminalTest {
                 keyApproved = true;
             }
         }
-        return fail("the interface did not appear within 45 s:\n" + tmux.screen() + "\ndaemon log:\n" + bridge.log()
-                + "\nstand-in requests: "
-                + api.received().stream().map(r -> r.method() + " " + r.path()).toList());
+        return fail(
+                "the interface did not appear within 45 s:\n" + tmux.screen() + "\ndaemon log:\n" + host.bridge.log()
+                        + "\nstand-in requests: "
+                        + host.api.received().stream()
+                                .map(r -> r.method() + " " + r.path())
+                                .toList());
     }
 
     /** The widths (in characters) of the screen's horizontal rules: the lines made only of box-drawing dashes. */
@@ -209,7 +174,7 @@ class RealClaudeTerminalTest {
     }
 
     private void assertNoHostProcessLeft() {
-        ProcessHandle daemon = ProcessHandle.of(bridge.daemonPid()).orElseThrow();
+        ProcessHandle daemon = ProcessHandle.of(host.bridge.daemonPid()).orElseThrow();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < deadline && daemon.children().anyMatch(p -> Proc.running(p.pid()))) {
             Bridge.sleep(20);

@@ -3,11 +3,8 @@ package dev.claudebridge.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.claudebridge.it.MessagesStandIn.Turn;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +21,6 @@ import org.junit.jupiter.api.Test;
  * session. The model's Bash tool reads its parent's (the host claude's) environment from /proc.
  */
 class SdkEnvironmentTest {
-    private static final String KEY = "sk-test-standin-0123456789abcdef";
     private static final String DAEMON_SESSION = "0d0d0d0d-aaaa-4bbb-8ccc-daemon000001";
     private static final String CALLER_SESSION = "0c0c0c0c-aaaa-4bbb-8ccc-caller000001";
     private static final String CALLER_TRACE = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
@@ -48,68 +44,22 @@ class SdkEnvironmentTest {
             "CLAUDE_CODE_EXECPATH",
             "/nonexistent/claude");
 
-    private static Path claude;
-    private static Path dir;
-    private static Path project;
-    private static Path callerHome;
-    private static MessagesStandIn api;
-    private static Bridge bridge;
+    private static RealClaudeHost host;
 
     @BeforeAll
-    static void start() throws IOException {
-        String prop = System.getProperty("claude.real", "");
-        Assumptions.assumeTrue(
-                !prop.isBlank() && Files.isExecutable(Path.of(prop)),
-                "the real claude CLI is not installed (./build.sh test installs it into .tools/): skipped");
+    static void start() {
+        RealClaudeHost.Setup setup = RealClaudeHost.with("claude.real")
+                // the scenario pre-approves Bash, which a profile must opt into
+                .profile("allow-args: [\"--allowedTools=Bash\"]")
+                .daemonEnv(DAEMON_PARENT_SESSION);
         Assumptions.assumeTrue(SdkTest.onPath("node"), "node is not installed: the Agent SDK tests are skipped");
-        claude = Path.of(prop);
-        dir = Bridge.tempDir();
-        Path home = Files.createDirectories(dir.resolve("home"));
-        Files.writeString(home.resolve(".claude.json"), "{\"hasCompletedOnboarding\":true}");
-        callerHome = Files.createDirectories(dir.resolve("caller-home"));
-        project = Files.createDirectories(dir.resolve("project"));
-        api = new MessagesStandIn();
-        Map<String, String> env = new HashMap<>(DAEMON_PARENT_SESSION);
-        env.putAll(Map.of(
-                "HOME",
-                home.toString(),
-                "ANTHROPIC_BASE_URL",
-                api.baseUrl(),
-                "ANTHROPIC_API_KEY",
-                KEY,
-                "DISABLE_AUTOUPDATER",
-                "1",
-                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
-                "1"));
-        bridge = Bridge.start(
-                dir,
-                SdkTest::foreign,
-                env,
-                List.of(
-                        "--claude",
-                        claude.toString(),
-                        "--map",
-                        project + "=" + project,
-                        "--admin-listen",
-                        "off",
-                        // the scenarios pre-approve Bash, which a profile must opt into
-                        "--config",
-                        Bridge.writeConfig(
-                                        dir,
-                                        "sdk.yaml",
-                                        "profiles: { default: { allow-args: [\"--allowedTools=Bash\"] } }\n")
-                                .toString()));
+        host = setup.start();
     }
 
     @AfterAll
     static void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (bridge != null) {
-            bridge.close();
-        } else if (dir != null) {
-            Bridge.deleteTree(dir);
+        if (host != null) {
+            host.close();
         }
     }
 
@@ -117,30 +67,25 @@ class SdkEnvironmentTest {
     void theHostClaudeSeesTheCallersSdkVariablesAndNothingOfEitherParentSession() throws Exception {
         String version = SdkTest.VERSIONS.get(0);
         Path sdk = SdkTest.sdk(version);
-        api.script(
+        host.api.script(
                 Turn.toolUse("Bash", "{\"command\":\"tr '\\\\0' '\\\\n' < /proc/$PPID/environ | sort\"}"),
                 Turn.text("done"));
-        ProcessBuilder pb = new ProcessBuilder(
-                        "node",
-                        Bridge.HOME
-                                .resolve("it/src/test/resources/sdk/driver.mjs")
-                                .toString(),
-                        sdk.toString(),
-                        "tool-cwd",
-                        Bridge.CLIENT.toString(),
-                        project.toString())
-                .directory(project.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().keySet().removeIf(SdkTest::foreign);
+        ProcessBuilder pb = host.environment(
+                new ProcessBuilder(
+                                "node",
+                                Bridge.HOME
+                                        .resolve("it/src/test/resources/sdk/driver.mjs")
+                                        .toString(),
+                                sdk.toString(),
+                                "tool-cwd",
+                                Bridge.CLIENT.toString(),
+                                host.project.toString())
+                        .directory(host.project.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))),
+                true);
+        // the caller's own: an SDK program run from a Claude Code session in the container, with tuning
         pb.environment()
                 .putAll(Map.of(
-                        "HOME",
-                        callerHome.toString(),
-                        "CLAUDE_BRIDGE_SOCKET",
-                        bridge.socket.toString(),
-                        "CLAUDE_BRIDGE_CACHE",
-                        Bridge.CLIENT_CACHE.toString(),
-                        // the caller's own: an SDK program run from a Claude Code session in the container, with tuning
                         "CLAUDECODE",
                         "1",
                         "CLAUDE_CODE_SESSION_ID",
@@ -164,7 +109,7 @@ class SdkEnvironmentTest {
                 .contains("\"subtype\":\"success\"")
                 .contains("done");
 
-        List<String> bodies = api.agentLoopBodies();
+        List<String> bodies = host.api.agentLoopBodies();
         String toolResult = bodies.get(bodies.size() - 1).replace("\\n", "\n");
         assertThat(toolResult)
                 .as("the host claude's environment, as its Bash tool read it")

@@ -45,18 +45,7 @@ class TerminalTest {
 
     @BeforeEach
     void terminal() {
-        tmux = new Tmux(
-                100,
-                30,
-                Map.of(
-                        "CLAUDE_BRIDGE_SOCKET",
-                        bridge.socket.toString(),
-                        "CLAUDE_BRIDGE_CACHE",
-                        Bridge.CLIENT_CACHE.toString(),
-                        "TERM",
-                        "xterm-256color",
-                        "PS1",
-                        "$ "));
+        tmux = Tmux.forClient(bridge.socket, 100, 30);
     }
 
     @AfterEach

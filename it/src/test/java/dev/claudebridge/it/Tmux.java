@@ -2,6 +2,8 @@ package dev.claudebridge.it;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +33,40 @@ final class Tmux implements AutoCloseable {
         cmd.add("sh");
         run(cmd);
         run(List.of("tmux", "-L", server, "set-option", "-g", "status", "off"));
+    }
+
+    /** A terminal whose shell calls the bridge on {@code socket} as a container would: the client's settings, nothing else. */
+    static Tmux forClient(Path socket, int columns, int rows) {
+        return new Tmux(
+                columns,
+                rows,
+                java.util.Map.of(
+                        "CLAUDE_BRIDGE_SOCKET",
+                        socket.toString(),
+                        "CLAUDE_BRIDGE_CACHE",
+                        Bridge.CLIENT_CACHE.toString(),
+                        "TERM",
+                        "xterm-256color",
+                        "PS1",
+                        "$ "));
+    }
+
+    /** The widths (in characters) of a screen's horizontal rules: the lines made only of box-drawing dashes. */
+    static List<Integer> ruleWidths(String screen) {
+        return screen.lines()
+                .filter(l -> l.matches("─{10,}"))
+                .map(l -> l.codePointCount(0, l.length()))
+                .toList();
+    }
+
+    /** The line a command in the terminal writes to {@code file} (10 s at most), trimmed. */
+    static String awaitLine(Path file) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        // the shell's redirect creates the file before the command has written it: wait for its line
+        while ((!Files.exists(file) || !Files.readString(file).endsWith("\n")) && System.nanoTime() < deadline) {
+            Bridge.sleep(50);
+        }
+        return Files.readString(file).trim();
     }
 
     static boolean available() {

@@ -70,6 +70,7 @@ final class AuditRecord {
         putId(peer, "uid", ids.uid(s.peer().user()));
         peer.put("group", s.peer().group());
         putId(peer, "gid", ids.gid(s.peer().group()));
+        peer.put("container", s.peer().container());
         Optional<Request> r = s.request();
         o.put("client", r.map(Request::clientName).orElse(""));
         argv(o, r.map(Request::argv).orElse(List.of()), maxArgLength);

@@ -28,6 +28,8 @@ final class Reloader implements Supplier<BridgeSettings> {
     private final Map<String, String> env;
     private final AtomicReference<BridgeSettings> current;
     private final List<Consumer<BridgeSettings>> hooks = new CopyOnWriteArrayList<>();
+    private volatile java.util.function.Function<BridgeConfig, java.util.Optional<String>> veto =
+            c -> java.util.Optional.empty();
 
     Reloader(ConfigOptions options, Map<String, String> env, BridgeConfig initial) {
         this.options = options;
@@ -43,6 +45,11 @@ final class Reloader implements Supplier<BridgeSettings> {
     /** Also told of each accepted reload (admission limits, the status page). */
     void onReload(Consumer<BridgeSettings> hook) {
         hooks.add(hook);
+    }
+
+    /** Decides whether a configuration that reads well can be put in force; its answer is why not. */
+    void veto(java.util.function.Function<BridgeConfig, java.util.Optional<String>> check) {
+        veto = check;
     }
 
     /** Reloads on every SIGHUP (which otherwise would end the JVM). */
@@ -64,6 +71,11 @@ final class Reloader implements Supplier<BridgeSettings> {
             return false;
         } catch (IllegalArgumentException e) {
             LOG.error("configuration reload REJECTED, the previous configuration stays in force: {}", e.getMessage());
+            return false;
+        }
+        java.util.Optional<String> vetoed = veto.apply(next);
+        if (vetoed.isPresent()) {
+            LOG.error("configuration reload REJECTED, the previous configuration stays in force: {}", vetoed.get());
             return false;
         }
         BridgeConfig before = current.get().config();

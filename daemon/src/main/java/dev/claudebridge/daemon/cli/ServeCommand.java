@@ -131,12 +131,23 @@ final class ServeCommand implements Callable<Integer> {
                     + config.audit().path() + ": " + e + " (set audit.path in the configuration, or --audit-log)");
             return 1;
         }
+        // before the socket exists: a configuration the host cannot confine never gets a caller
+        SandboxStartup sandbox = new SandboxStartup(
+                System.getenv(), auditLog.path().toAbsolutePath().getParent());
+        Optional<String> noSandbox = sandbox.prepare(config);
+        if (noSandbox.isPresent()) {
+            System.err.println("claude-bridge: " + noSandbox.get());
+            auditLog.close();
+            return 1;
+        }
+        settings.veto(sandbox::prepare);
         ListenerSet listener;
         try {
             listener = ListenerSet.bind(config.listeners());
         } catch (ListenerException | IllegalArgumentException e) {
             System.err.println("claude-bridge: " + e.getMessage());
             auditLog.close();
+            sandbox.close();
             return 1;
         }
         PidFile pids = pidFile.map(PidFile::new).orElseGet(() -> PidFile.besideSocket(listener.path()));
@@ -166,6 +177,7 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("claude-bridge: " + e.getMessage());
             auditLog.close();
             listener.close();
+            sandbox.close();
             return 1;
         }
         TreeCgroups.decide();
@@ -196,7 +208,8 @@ final class ServeCommand implements Callable<Integer> {
                 "claude-bridge/" + Main.version(),
                 admission,
                 List.of(new AuditListener(auditLog, settings, ledger), admin.listener()),
-                conversations);
+                conversations,
+                sandbox::current);
         Shutdown shutdown = new Shutdown(
                 listener::close, admission, engine, config.shutdown().grace(), killGrace);
         try {
@@ -210,12 +223,14 @@ final class ServeCommand implements Callable<Integer> {
         } catch (ListenerException e) {
             System.err.println("claude-bridge: " + e.getMessage());
             listener.close();
+            sandbox.close();
             return 1;
         }
         shutdown.installSignalHandlers();
         listener.serve(c -> connections.serve(c, (in, out) -> engine.serve(in, out, c.peer())));
         int status = shutdown.awaitStopped();
         auditLog.close();
+        sandbox.close();
         pids.remove(ProcessHandle.current().pid());
         admin.close();
         return status;

@@ -17,7 +17,7 @@ import java.util.List;
  * @param rate token bucket per caller
  * @param maxRuntime longest run of one process; zero: unlimited
  * @param request size limits on the request's fields
- * @param sandbox whether the host-side sandbox is required
+ * @param sandbox whether claude runs in the host-side sandbox, and what it sees there
  * @param claudeSettings which settings files claude loads, and whether the daemon adds its own
  * @param mcpHosts the hosts a caller's remote (http, sse) MCP servers may be at: a name, or {@code *.DOMAIN}
  *     for the names under it; none: remote servers are refused
@@ -34,7 +34,7 @@ public record ProfileConfig(
         RateConfig rate,
         Duration maxRuntime,
         RequestLimits request,
-        boolean sandbox,
+        SandboxConfig sandbox,
         ClaudeSettingsConfig claudeSettings,
         List<String> mcpHosts) {
     private static final Table<ProfileConfig> TABLE = new Table<>(v -> new ProfileConfig(
@@ -77,7 +77,13 @@ public record ProfileConfig(
             TABLE.duration("max-runtime", Duration.ZERO, ProfileConfig::maxRuntime);
     public static final Setting<ProfileConfig, RequestLimits> REQUEST =
             TABLE.inline(RequestLimits.TABLE, ProfileConfig::request);
-    public static final Setting<ProfileConfig, Boolean> SANDBOX = TABLE.bool("sandbox", false, ProfileConfig::sandbox);
+    public static final Setting<ProfileConfig, SandboxConfig> SANDBOX = TABLE.wordOrSection(
+            "sandbox",
+            SandboxConfig.OFF,
+            SandboxConfig::parse,
+            SandboxConfig::show,
+            SandboxConfig.TABLE,
+            ProfileConfig::sandbox);
     public static final Setting<ProfileConfig, ClaudeSettingsConfig> CLAUDE_SETTINGS =
             TABLE.inline(ClaudeSettingsConfig.TABLE, ProfileConfig::claudeSettings);
     public static final Setting<ProfileConfig, List<String>> MCP_HOSTS =

@@ -125,7 +125,7 @@ final class Section {
             try {
                 out.add(item.apply(problems.vocabulary, v));
             } catch (IllegalArgumentException e) {
-                problems.add(value(key).orElseThrow(), field(key), e.getMessage());
+                problems.add(at(key, v), field(key), e.getMessage());
             }
         }
         return out;
@@ -142,6 +142,19 @@ final class Section {
         }
         problems.add(v.get(), field(key), "expected a list");
         return List.of();
+    }
+
+    /** Where a list's entry {@code value} is written (a problem with it names that line), else the key's value. */
+    Node at(String key, String value) {
+        Node v = value(key).orElseThrow();
+        if (v instanceof SequenceNode seq) {
+            for (Node n : seq.getValue()) {
+                if (n instanceof ScalarNode sc && sc.getValue().equals(value)) {
+                    return n;
+                }
+            }
+        }
+        return v;
     }
 
     Section section(String key) {

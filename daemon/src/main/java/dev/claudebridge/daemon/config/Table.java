@@ -158,6 +158,28 @@ final class Table<R> {
                 }));
     }
 
+    /**
+     * A record under {@code key:} that one word may also give ({@code on} or {@code off}, say); anything
+     * but a single value is read as a mapping by {@code nested}, whose defaults fill what it leaves out.
+     */
+    <T> Setting<R, T> wordOrSection(
+            String key,
+            T dflt,
+            Function<String, T> word,
+            Function<T, String> show,
+            Table<T> nested,
+            Function<R, T> get) {
+        return add(new Setting<>(this, key, dflt, word, show, get, s -> {
+            if (s.value(key).isEmpty() || s.value(key).get() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode) {
+                return s.parsed(key, dflt, word);
+            }
+            Section sub = s.section(key);
+            T v = nested.read(sub);
+            sub.finish();
+            return v;
+        }));
+    }
+
     /** A record whose keys stand in this record's own section. */
     <T> Setting<R, T> inline(Table<T> nested, Function<R, T> get) {
         return add(new Setting<>(

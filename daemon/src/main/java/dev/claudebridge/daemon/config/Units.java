@@ -127,12 +127,12 @@ public final class Units {
         }
     }
 
-    /** {@code true} or {@code false}, nothing else (YAML 1.1's {@code yes} and {@code on} are strings here). */
+    /** {@code on} or {@code off} as the documentation writes them, or {@code true} or {@code false}; nothing else ({@code yes} is a string). */
     public static boolean bool(String text) {
         return switch (text.trim()) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("expected true or false, got '" + text + "'");
+            case "true", "on" -> true;
+            case "false", "off" -> false;
+            default -> throw new IllegalArgumentException("expected on or off (true or false), got '" + text + "'");
         };
     }
 

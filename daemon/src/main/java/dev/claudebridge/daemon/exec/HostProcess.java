@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * can be signalled and ended together. Its pipes are plain Java streams: each end is reopened through
  * /proc/self/fd, which gives a stream over the same pipe without reflection into java.io.
  */
-public final class HostProcess {
+public final class HostProcess implements ProcessTree {
     private final int pid;
     private final OutputStream stdin;
     private final InputStream stdout;
@@ -34,9 +34,20 @@ public final class HostProcess {
     private final List<FileTail> tails = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The request's cgroup, holding the whole tree; null in the process-group mode ({@link TreeCgroups}). */
     private final RequestCgroup cgroup;
+    /** Whether signals go to an inner session (the sandbox's) rather than to this process's group. */
+    private final boolean innerSession;
+    /** The inner session's leader once found, else 0. */
+    private volatile long innerLeader;
 
-    private HostProcess(Placed placed, OutputStream stdin, InputStream stdout, InputStream stderr, int master) {
+    private HostProcess(
+            Placed placed,
+            OutputStream stdin,
+            InputStream stdout,
+            InputStream stderr,
+            int master,
+            boolean innerSession) {
         this.pid = placed.pid();
+        this.innerSession = innerSession;
         this.cgroup = placed.cgroup();
         this.stdin = stdin;
         this.stdout = stdout;
@@ -81,14 +92,17 @@ public final class HostProcess {
             Placed pid = spawn(
                     bytes(spec.command()),
                     (argv, fd3) -> fd3 < 0
-                            ? Posix.spawnOnTerminal(argv, environment(spec.env()), dir.fd(), tty, stderr)
-                            : Posix.spawnOnTerminal(argv, environment(spec.env()), dir.fd(), tty, stderr, fd3));
+                            ? Posix.spawnOnTerminal(
+                                    argv, environment(spec.env()), dir.fd(), tty, stderr, !spec.innerSession())
+                            : Posix.spawnOnTerminal(
+                                    argv, environment(spec.env()), dir.fd(), tty, stderr, !spec.innerSession(), fd3));
             return new HostProcess(
                     pid,
                     PtyStreams.output(pty.master()),
                     PtyStreams.input(pty.master()),
                     err != null ? outputPipe(err[0]) : InputStream.nullInputStream(),
-                    pty.master());
+                    pty.master(),
+                    spec.innerSession());
         } catch (IOException e) {
             Posix.close(pty.master());
             throw new SpawnException("cannot open the process's pipes: " + e.getMessage());
@@ -104,6 +118,7 @@ public final class HostProcess {
     }
 
     /** Tells the terminal its new size (the kernel signals SIGWINCH); ignored in pipe mode. */
+    @Override
     public void resize(int columns, int rows) {
         if (master >= 0) {
             Posix.setWindowSize(master, columns, rows);
@@ -111,6 +126,7 @@ public final class HostProcess {
     }
 
     /** Forgets the process's descendants and removes its empty cgroup; call once, after the process has ended. */
+    @Override
     public void forgetDescendants() {
         if (cgroup == null) {
             DescendantTracker.release(pid);
@@ -162,6 +178,7 @@ public final class HostProcess {
      * and the input side's (once no stdin write or resize can still reach it). The second closes the
      * master, so its descriptor number cannot be reused under a late keystroke. No-op in pipe mode.
      */
+    @Override
     public void releaseTerminal() {
         if (master >= 0 && terminalHolds.decrementAndGet() == 0) {
             Posix.close(master);
@@ -209,7 +226,8 @@ public final class HostProcess {
                     in != null ? new FileOutputStream(proc(in[1])) : OutputStream.nullOutputStream(),
                     outTail != null ? outTail : out != null ? outputPipe(out[0]) : InputStream.nullInputStream(),
                     errTail != null ? errTail : err != null ? outputPipe(err[0]) : InputStream.nullInputStream(),
-                    -1);
+                    -1,
+                    spec.innerSession());
             p.follow(outFile, outTail);
             p.follow(errFile, errTail);
             started = true;
@@ -303,30 +321,69 @@ public final class HostProcess {
         return t == StdioTarget.DEV_NULL ? Posix.CHILD_DEV_NULL : Posix.CHILD_CLOSED;
     }
 
+    @Override
     public int pid() {
         return pid;
     }
 
+    @Override
     public OutputStream stdin() {
         return stdin;
     }
 
+    @Override
     public InputStream stdout() {
         return stdout;
     }
 
+    @Override
     public InputStream stderr() {
         return stderr;
     }
 
     /** Completes when the process has ended and been reaped. */
+    @Override
     public CompletableFuture<Termination> termination() {
         return termination;
     }
 
-    /** Delivers a signal to the whole process group, as a terminal would. */
+    /**
+     * Delivers a signal to the whole process group, as a terminal would: this process's, or for an inner
+     * session the group its leader heads (a signal that comes before the leader exists is dropped, as
+     * one sent before a local program starts would be).
+     */
+    @Override
     public void signalGroup(int signal) {
-        Posix.kill(-pid, signal);
+        if (!innerSession) {
+            Posix.kill(-pid, signal);
+            return;
+        }
+        long leader = innerLeader();
+        if (leader > 0) {
+            Posix.kill((int) -leader, signal);
+        }
+    }
+
+    /**
+     * The inner session's leader: the sandbox's program is a grandchild (bubblewrap, its init, then the
+     * session helper that became the program), found in /proc once it has started its session.
+     */
+    private long innerLeader() {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+        while (innerLeader == 0 && !termination.isDone() && System.nanoTime() < deadline) {
+            for (long init : ProcStat.children(pid)) {
+                ProcStat.groupLeadingChildren(init).stream().findFirst().ifPresent(l -> innerLeader = l);
+            }
+            if (innerLeader == 0) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return termination.isDone() ? 0 : innerLeader;
     }
 
     /** Whether any process of the group, or of the request's cgroup, is still running (zombies do not count). */
@@ -338,6 +395,7 @@ public final class HostProcess {
      * Whether anything of the tree still runs: the group, or a process it started that has left the
      * group (claude runs its Bash tool in a session of its own) and may have lost its parent since.
      */
+    @Override
     public boolean treeAlive() {
         return groupAlive()
                 || DescendantTracker.snapshot(pid).stream().anyMatch(d -> d.isAlive() && ProcStat.running(d.pid()));
@@ -347,6 +405,7 @@ public final class HostProcess {
      * Ends the process and everything it started: SIGTERM to the group and to every descendant (some
      * may have left the group), then SIGKILL to whatever is left after the grace period.
      */
+    @Override
     public void terminateTree(Duration grace) {
         tails.forEach(FileTail::stopPausing); // a stopped process would not act on SIGTERM
         if (cgroup != null) {

@@ -298,13 +298,21 @@ final class Posix {
                 (a, fa) -> check((int) FA_FCHDIR.invokeExact(fa, cwdFd), "addfchdir_np"));
     }
 
-    /** Like {@link #spawnOnTerminal(byte[][], byte[][], byte[], byte[], int)}, in the directory open as {@code cwdFd}. */
-    static int spawnOnTerminal(byte[][] argv, byte[][] envp, int cwdFd, byte[] ttyPath, int stderr) {
+    /**
+     * Like {@link #spawnOnTerminal(byte[][], byte[][], byte[], byte[], int)}, in the directory open as
+     * {@code cwdFd}. With {@code controlling} false the terminal is opened O_NOCTTY: the child gets it as
+     * descriptors only, so a session it starts further down (the sandbox's) can take it as its own.
+     */
+    static int spawnOnTerminal(
+            byte[][] argv, byte[][] envp, int cwdFd, byte[] ttyPath, int stderr, boolean controlling) {
         return spawn(
                 argv,
                 envp,
                 (a, fa) -> {
-                    check((int) FA_OPEN.invokeExact(fa, 0, cString(a, ttyPath), O_RDWR, 0), "addopen");
+                    check(
+                            (int) FA_OPEN.invokeExact(
+                                    fa, 0, cString(a, ttyPath), O_RDWR | (controlling ? 0 : O_NOCTTY), 0),
+                            "addopen");
                     check((int) FA_DUP2.invokeExact(fa, 0, 1), "adddup2");
                     childFd(a, fa, 2, stderr == CHILD_TERMINAL ? 0 : stderr);
                 },
@@ -417,13 +425,17 @@ final class Posix {
                 fd3);
     }
 
-    /** {@link #spawnOnTerminal(byte[][], byte[][], int, byte[], int)} that also hands the child {@code fd3} as its descriptor 3. */
-    static int spawnOnTerminal(byte[][] argv, byte[][] envp, int cwdFd, byte[] ttyPath, int stderr, int fd3) {
+    /** {@link #spawnOnTerminal(byte[][], byte[][], int, byte[], int, boolean)} that also hands the child {@code fd3} as its descriptor 3. */
+    static int spawnOnTerminal(
+            byte[][] argv, byte[][] envp, int cwdFd, byte[] ttyPath, int stderr, boolean controlling, int fd3) {
         return spawn(
                 argv,
                 envp,
                 (a, fa) -> {
-                    check((int) FA_OPEN.invokeExact(fa, 0, cString(a, ttyPath), O_RDWR, 0), "addopen");
+                    check(
+                            (int) FA_OPEN.invokeExact(
+                                    fa, 0, cString(a, ttyPath), O_RDWR | (controlling ? 0 : O_NOCTTY), 0),
+                            "addopen");
                     check((int) FA_DUP2.invokeExact(fa, 0, 1), "adddup2");
                     childFd(a, fa, 2, stderr == CHILD_TERMINAL ? 0 : stderr);
                 },

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -29,18 +31,48 @@ final class ProcStat {
     /** The live (non-zombie) processes of a process group, from one scan of /proc. */
     static Set<Long> groupMembers(long pgid) {
         Set<Long> members = new HashSet<>();
+        forEachLive((pid, stat) -> {
+            if (pgrp(stat) == pgid) {
+                members.add(pid);
+            }
+        });
+        return members;
+    }
+
+    /** The live (non-zombie) children of a process that lead their own process group, from one scan of /proc. */
+    static List<Long> groupLeadingChildren(long ppid) {
+        List<Long> out = new ArrayList<>();
+        forEachLive((pid, stat) -> {
+            if (field(stat, 1) == ppid && field(stat, 2) == pid) {
+                out.add(pid);
+            }
+        });
+        return out;
+    }
+
+    /** The live (non-zombie) children of a process, from one scan of /proc. */
+    static List<Long> children(long ppid) {
+        List<Long> out = new ArrayList<>();
+        forEachLive((pid, stat) -> {
+            if (field(stat, 1) == ppid) {
+                out.add(pid);
+            }
+        });
+        return out;
+    }
+
+    private static void forEachLive(java.util.function.BiConsumer<Long, String> action) {
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(
                 Path.of("/proc"), p -> isNumber(p.getFileName().toString()))) {
             for (Path p : procs) {
                 String stat = read(p.resolve("stat"));
-                if (stat != null && pgrp(stat) == pgid && state(stat) != 'Z' && state(stat) != 'X') {
-                    members.add(Long.parseLong(p.getFileName().toString()));
+                if (stat != null && state(stat) != 'Z' && state(stat) != 'X') {
+                    action.accept(Long.parseLong(p.getFileName().toString()), stat);
                 }
             }
         } catch (IOException e) {
-            // /proc unreadable: the caller falls back to signalling the group as a whole
+            // /proc unreadable: nothing found
         }
-        return members;
     }
 
     // /proc/PID/stat: "pid (comm) state ppid pgrp ..."; comm may contain spaces and parentheses
@@ -50,8 +82,13 @@ final class ProcStat {
     }
 
     private static long pgrp(String stat) {
+        return field(stat, 2);
+    }
+
+    /** Field {@code i} after the command name: 0 state, 1 ppid, 2 pgrp. */
+    private static long field(String stat, int i) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return f.length > 2 ? Long.parseLong(f[2]) : -1;
+        return f.length > i ? Long.parseLong(f[i]) : -1;
     }
 
     private static boolean isNumber(String s) {

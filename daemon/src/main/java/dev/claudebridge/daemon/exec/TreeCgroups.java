@@ -3,7 +3,6 @@ package dev.claudebridge.daemon.exec;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -281,27 +280,7 @@ public final class TreeCgroups {
     }
 
     private static Optional<Path> helper() {
-        String given = System.getProperty(HELPER_PROPERTY);
-        if (given != null) {
-            return Optional.of(Path.of(given)).filter(Files::isExecutable);
-        }
-        try {
-            Path code = Path.of(TreeCgroups.class
-                    .getProtectionDomain()
-                    .getCodeSource()
-                    .getLocation()
-                    .toURI());
-            String arch = switch (System.getProperty("os.arch")) {
-                case "amd64", "x86_64" -> "x86_64";
-                case "aarch64", "arm64" -> "aarch64";
-                default -> System.getProperty("os.arch");
-            };
-            // beside the jar (lib/ of a release, daemon/target/ of a build) or beside target/classes
-            Path h = code.getParent().resolve("native").resolve("linux-" + arch).resolve("claude-bridge-cgroup");
-            return Optional.of(h).filter(Files::isExecutable);
-        } catch (URISyntaxException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return NativeHelpers.find("claude-bridge-cgroup", HELPER_PROPERTY);
     }
 
     private static String unescape(String mountPoint) {

@@ -267,7 +267,7 @@ public final class ArgumentPolicy {
                     throw deny(
                             rule,
                             where + " is not allowed by profile '" + profile + "': " + why
-                                    + ". Only a sandboxed profile can" + " allow it (sandbox: true and allow-args: [\""
+                                    + ". Only a sandboxed profile can" + " allow it (sandbox: on and allow-args: [\""
                                     + rule + "\"]); no unsandboxed profile can.");
                 }
             }

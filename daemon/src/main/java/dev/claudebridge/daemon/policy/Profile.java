@@ -21,7 +21,7 @@ public record Profile(ProfileConfig config, PathMapper paths, EnvPolicy env, Arg
                         c.name(),
                         c.allowArgs(),
                         c.allowSubcommands(),
-                        c.sandbox(),
+                        c.sandbox().enabled(),
                         new OptionPaths(paths, c.name()),
                         c.mcpHosts()));
     }

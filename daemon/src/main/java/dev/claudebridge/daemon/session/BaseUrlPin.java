@@ -24,6 +24,20 @@ public final class BaseUrlPin {
 
     /** A short description of what pins it, e.g. {@code /etc/claude-code/managed-settings.json}; empty when nothing does. */
     public static Optional<String> pinnedBy(Map<String, String> daemonEnv, Path managedDir) {
+        Optional<Map.Entry<Path, String>> managed = managedUrl(managedDir);
+        if (managed.isPresent()) {
+            return Optional.of(managed.get().getKey() + " (" + managed.get().getValue() + ")");
+        }
+        return daemonUrl(daemonEnv).map(u -> "the daemon's environment (" + u + ")");
+    }
+
+    /** The pinned URL itself: the managed settings', else the daemon's environment's. */
+    public static Optional<String> url(Map<String, String> daemonEnv, Path managedDir) {
+        return managedUrl(managedDir).map(Map.Entry::getValue).or(() -> daemonUrl(daemonEnv));
+    }
+
+    /** The first managed settings file that sets env.ANTHROPIC_BASE_URL, and the URL. */
+    private static Optional<Map.Entry<Path, String>> managedUrl(Path managedDir) {
         for (Path f : managedFiles(managedDir)) {
             try {
                 JsonNode url = DaemonSettings.JSON
@@ -31,17 +45,17 @@ public final class BaseUrlPin {
                         .path("env")
                         .path("ANTHROPIC_BASE_URL");
                 if (url.isTextual() && !url.asText().isBlank()) {
-                    return Optional.of(f + " (" + url.asText() + ")");
+                    return Optional.of(Map.entry(f, url.asText()));
                 }
             } catch (IOException | RuntimeException e) {
                 // unreadable or not JSON: claude would not take a URL from it either
             }
         }
-        String env = daemonEnv.get("ANTHROPIC_BASE_URL");
-        if (env != null && !env.isBlank()) {
-            return Optional.of("the daemon's environment (" + env + ")");
-        }
         return Optional.empty();
+    }
+
+    private static Optional<String> daemonUrl(Map<String, String> daemonEnv) {
+        return Optional.ofNullable(daemonEnv.get("ANTHROPIC_BASE_URL")).filter(u -> !u.isBlank());
     }
 
     /** The line for the log and the status page when nothing pins it. */

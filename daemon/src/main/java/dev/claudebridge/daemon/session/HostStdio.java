@@ -2,6 +2,7 @@ package dev.claudebridge.daemon.session;
 
 import dev.claudebridge.daemon.exec.HostProcess;
 import dev.claudebridge.daemon.exec.ProcessSpec;
+import dev.claudebridge.daemon.exec.ProcessTree;
 import dev.claudebridge.daemon.exec.StdioTarget;
 import dev.claudebridge.protocol.Request;
 import dev.claudebridge.protocol.StdioKind;
@@ -16,7 +17,7 @@ final class HostStdio {
     private HostStdio() {}
 
     /** @param dir the working directory, already open (spec.cwd() is not used) */
-    static HostProcess start(ProcessSpec spec, Request r, dev.claudebridge.daemon.exec.WorkingDirectory dir) {
+    static ProcessTree start(ProcessSpec spec, Request r, dev.claudebridge.daemon.exec.WorkingDirectory dir) {
         if (r.terminal().isPresent()) {
             Terminal t = r.terminal().get();
             ProcessSpec s = spec.withStdio(

@@ -7,6 +7,7 @@ import dev.claudebridge.daemon.policy.ParsedArgs;
 import dev.claudebridge.daemon.policy.Profile;
 import dev.claudebridge.daemon.policy.ProfileBinder;
 import dev.claudebridge.daemon.policy.RequestSizes;
+import dev.claudebridge.daemon.sandbox.Sandbox;
 import dev.claudebridge.protocol.ErrorCode;
 import dev.claudebridge.protocol.Request;
 import java.io.IOException;
@@ -28,7 +29,12 @@ import java.util.stream.Stream;
  * configuration claude loads ({@link SettingsControl}) and whose conversations it may reach
  * ({@link ConversationControl}). Closing it removes the scratch directory.
  */
-record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch, SpawnPaths paths)
+record Plan(
+        ProcessSpec spec,
+        List<String> envPassed,
+        Optional<Path> scratch,
+        SpawnPaths paths,
+        Optional<Sandbox.Confined> confined)
         implements AutoCloseable {
     /**
      * @param profile the caller's profile; empty refuses the request ({@code access_denied})
@@ -42,15 +48,17 @@ record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch, Sp
             Peer peer,
             Request request,
             String id,
-            Conversations conversations) {
+            Conversations conversations,
+            Sandbox sandbox) {
         Profile p = profile.orElseThrow(() -> ProfileBinder.denied(peer.listener(), peer.user(), peer.group()));
         RequestSizes.check(request, p.config().request(), p.name());
-        if (p.config().sandbox()) {
+        boolean sandboxed = p.config().sandbox().enabled();
+        if (sandboxed && sandbox.problem().isPresent()) {
             throw new Refusal(
                     ErrorCode.POLICY_DENIED,
                     "sandbox",
-                    "profile '" + p.name()
-                            + "' requires the host-side sandbox, which this version of the bridge does not provide; the request was not run");
+                    "profile '" + p.name() + "' runs claude in the host-side sandbox, which this host cannot give ("
+                            + sandbox.problem().get() + "); the request was not run");
         }
         List<String> argv = p.arguments().admit(request.argv(), request.cwd());
         ParsedArgs parsed = ArgvParser.parse(request.argv()); // its value indexes hold in argv too
@@ -77,6 +85,9 @@ record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch, Sp
             cwd = p.paths().mapDirectory(request.cwd());
         }
         Map<String, String> env = p.env().processEnvironment(settings.daemonEnv(), request.env());
+        if (sandboxed) {
+            env = Sandbox.settingsView(env); // the daemon's settings name the sandbox's HOME, config and API
+        }
         String owner = ConversationControl.owner(p.name(), peer);
         SpawnPaths paths = SpawnPaths.of(
                 p.paths(), request.cwd(), parsed, argv); // before the daemon's edits: parsed's indexes hold here
@@ -88,14 +99,53 @@ record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch, Sp
                     .apply(argv);
             conversation.record(conversations, owner, cwd.toString());
         } catch (RuntimeException e) {
-            new Plan(null, List.of(), scratch, paths).close();
+            new Plan(null, List.of(), scratch, paths, Optional.empty()).close();
             throw e;
         }
         List<String> command = new ArrayList<>(claude.prefix());
         command.addAll(argv);
         List<String> passed = List.copyOf(p.env().passed(request.env()).keySet());
         ProcessSpec spec = new ProcessSpec(command, env, cwd);
-        return new Plan(spec, passed, scratch, paths);
+        if (!sandboxed) {
+            return new Plan(spec, passed, scratch, paths, Optional.empty());
+        }
+        try {
+            Sandbox.Confined c = sandbox.confine(
+                    spec,
+                    claude.prefix(),
+                    passed,
+                    owner,
+                    id,
+                    p.config().sandbox().readOnly(),
+                    p.config().sandbox().network(),
+                    paths.roots(scratch),
+                    daemonFiles(settings));
+            return new Plan(c.spec(), passed, scratch, paths, Optional.of(c));
+        } catch (dev.claudebridge.daemon.sandbox.CredentialException e) {
+            new Plan(null, List.of(), scratch, paths, Optional.empty()).close();
+            throw new Refusal(
+                    ErrorCode.SPAWN_FAILED,
+                    "sandbox",
+                    "the sandbox's API proxy has no credential to send for claude (" + e.getMessage()
+                            + "); the request was not run. On the host, log in with claude as the daemon's user,"
+                            + " or give the daemon a credential: claude.credential-file, or ANTHROPIC_API_KEY or"
+                            + " CLAUDE_CODE_OAUTH_TOKEN in its environment");
+        } catch (Sandbox.Refused e) {
+            new Plan(null, List.of(), scratch, paths, Optional.empty()).close();
+            throw new Refusal(ErrorCode.POLICY_DENIED, "sandbox", e.getMessage() + "; the request was not run");
+        } catch (RuntimeException e) {
+            new Plan(null, List.of(), scratch, paths, Optional.empty()).close();
+            throw e;
+        }
+    }
+
+    /** The daemon's own files, which no sandbox may see even where they lie in a tree it shows. */
+    private static List<Path> daemonFiles(BridgeSettings settings) {
+        List<Path> out = new ArrayList<>();
+        settings.config().source().ifPresent(out::add);
+        out.add(settings.config().audit().path().toAbsolutePath().getParent());
+        settings.config().claude().credentialFile().ifPresent(out::add);
+        return out;
     }
 
     /** Opens the working directory for the spawn, checking the request's paths again (they may have changed while it waited). */
@@ -105,6 +155,7 @@ record Plan(ProcessSpec spec, List<String> envPassed, Optional<Path> scratch, Sp
 
     @Override
     public void close() {
+        confined.ifPresent(Sandbox.Confined::close);
         scratch.ifPresent(dir -> {
             try (Stream<Path> s = Files.walk(dir)) {
                 s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

@@ -1,6 +1,6 @@
 package dev.claudebridge.daemon.session;
 
-import dev.claudebridge.daemon.exec.HostProcess;
+import dev.claudebridge.daemon.exec.ProcessTree;
 import dev.claudebridge.daemon.exec.SpawnException;
 import dev.claudebridge.daemon.exec.Termination;
 import dev.claudebridge.protocol.Exit;
@@ -51,14 +51,14 @@ final class ProcessRelay {
      *
      * @throws IOException when the caller went away (the process tree has then been ended)
      */
-    Termination relay(HostProcess p) throws IOException {
+    Termination relay(ProcessTree p) throws IOException {
         try {
             writer.write(Frame.empty(FrameType.STARTED));
             writer.write(new StdinCredit(StdinCredit.INITIAL).toFrame());
         } catch (IOException e) {
             // the caller vanished between the spawn and its first frame: no pump or input thread runs yet
             LOG.info("id={} caller gone before the process could be announced; ending the host process tree", id);
-            p.terminateTree(killGrace);
+            p.end(killGrace);
             p.forgetDescendants();
             p.releaseTerminal();
             p.releaseTerminal();
@@ -86,9 +86,7 @@ final class ProcessRelay {
         }
         finished = true;
         if (callerGone || output.failed()) {
-            if (!p.termination().isDone() || p.treeAlive()) {
-                p.terminateTree(killGrace);
-            }
+            p.end(killGrace);
             throw new IOException("caller disconnected");
         }
         writer.write(new Exit(t.signaled(), t.value()).toFrame());
@@ -96,7 +94,7 @@ final class ProcessRelay {
     }
 
     /** Frames from the caller while the process runs: stdin, EOF, signals. EOF of the socket means the caller is gone. */
-    private void copyInput(HostProcess p) {
+    private void copyInput(ProcessTree p) {
         StdinWriter stdin = new StdinWriter(p.stdin(), "stdin-" + id, this::credit);
         try {
             while (true) {
@@ -136,8 +134,8 @@ final class ProcessRelay {
             callerGone = true;
             if (!p.termination().isDone() || p.treeAlive()) {
                 LOG.info("id={} caller disconnected; ending the host process tree", id);
-                p.terminateTree(killGrace);
             }
+            p.end(killGrace);
         }
         stdin.awaitEnd(1000);
         p.releaseTerminal(); // no stdin write or resize can reach it any more

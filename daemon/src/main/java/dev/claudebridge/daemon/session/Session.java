@@ -1,10 +1,11 @@
 package dev.claudebridge.daemon.session;
 
-import dev.claudebridge.daemon.exec.HostProcess;
+import dev.claudebridge.daemon.exec.ProcessTree;
 import dev.claudebridge.daemon.exec.SpawnException;
 import dev.claudebridge.daemon.exec.Termination;
 import dev.claudebridge.daemon.exec.WorkingDirectory;
 import dev.claudebridge.daemon.policy.Denial;
+import dev.claudebridge.daemon.sandbox.Sandbox;
 import dev.claudebridge.protocol.BridgeError;
 import dev.claudebridge.protocol.ErrorCode;
 import dev.claudebridge.protocol.Frame;
@@ -40,9 +41,11 @@ final class Session {
     private final Admission admission;
     private final SessionListener listener;
     private final Conversations conversations;
+    private final Sandbox sandbox;
+    private final Launcher launcher;
     private final FrameReader reader;
     private final FrameWriter writer;
-    private volatile HostProcess process;
+    private volatile ProcessTree process;
     private final WriteDeadline output;
 
     Session(
@@ -52,6 +55,8 @@ final class Session {
             Admission admission,
             SessionListener listener,
             Conversations conversations,
+            Sandbox sandbox,
+            Launcher launcher,
             InputStream in,
             OutputStream out) {
         this.info = info;
@@ -60,6 +65,8 @@ final class Session {
         this.admission = admission;
         this.listener = listener;
         this.conversations = conversations;
+        this.sandbox = sandbox;
+        this.launcher = launcher;
         this.reader = new FrameReader(new BufferedInputStream(in, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
         this.output = new WriteDeadline(out, admission.writeDeadline());
         this.writer = new FrameWriter(new BufferedOutputStream(output, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
@@ -104,14 +111,14 @@ final class Session {
                 return;
             }
             info.request(request.get());
-            try (Plan plan = Plan.of(settings, profile, info.peer(), request.get(), info.id(), conversations);
+            try (Plan plan = Plan.of(settings, profile, info.peer(), request.get(), info.id(), conversations, sandbox);
                     Admission.Permit permit = admission.admit(info, this::queued);
                     WorkingDirectory dir = plan.pinPaths()) {
                 info.hostCwd(dir.path()); // the directory the process is started in, opened after any wait in the queue
                 info.envPassed(plan.envPassed());
                 info.markAdmitted();
                 listener.starting(info);
-                HostProcess p = HostStdio.start(plan.spec(), request.get(), dir);
+                ProcessTree p = launcher.launch(plan.spec(), request.get(), dir);
                 process = p;
                 dev.claudebridge.daemon.exec.TreeIdentity.of(p.pid()).ifPresent(info::tree);
                 dir.close(); // the child holds the directory now
@@ -123,9 +130,7 @@ final class Session {
                     info.end(t.signaled() ? "signal" : "exit", "", t);
                 } finally {
                     // whatever went wrong, nothing of this request outlives it (and its slot is not freed before)
-                    if (!p.termination().isDone() || p.groupAlive()) {
-                        p.terminateTree(settings.killGrace());
-                    }
+                    p.end(settings.killGrace());
                 }
             }
         } catch (Refusal e) {
@@ -204,9 +209,9 @@ final class Session {
     }
 
     void terminate(Duration grace) {
-        HostProcess p = process;
+        ProcessTree p = process;
         if (p != null) {
-            p.terminateTree(grace);
+            p.end(grace);
         }
     }
 

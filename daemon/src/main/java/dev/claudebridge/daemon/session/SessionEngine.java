@@ -1,5 +1,6 @@
 package dev.claudebridge.daemon.session;
 
+import dev.claudebridge.daemon.sandbox.Sandbox;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -20,6 +21,9 @@ public final class SessionEngine {
     private final Admission admission;
     private final SessionListener listener;
     private final Conversations conversations;
+    private final Supplier<Sandbox> sandbox;
+    private final Launcher launcher;
+    private static final Sandbox NO_SANDBOX = Sandbox.unavailable("the daemon was started without one");
     private final Set<Session> live = ConcurrentHashMap.newKeySet();
     private final AtomicLong sequence = new AtomicLong();
     private final String prefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36), 36);
@@ -30,18 +34,44 @@ public final class SessionEngine {
      * @param admission decides when a request may start
      * @param listeners told of every session's progress (audit, metrics, status)
      * @param conversations who owns which claude conversation
+     * @param sandbox what sandboxed profiles run in (or why they cannot run), read once per session
      */
     public SessionEngine(
             Supplier<BridgeSettings> settings,
             String software,
             Admission admission,
             List<SessionListener> listeners,
-            Conversations conversations) {
+            Conversations conversations,
+            Supplier<Sandbox> sandbox) {
+        this(settings, software, admission, listeners, conversations, sandbox, Launcher.HOST);
+    }
+
+    /** An engine that starts its processes with {@code launcher} (the engine's tests give their own). */
+    SessionEngine(
+            Supplier<BridgeSettings> settings,
+            String software,
+            Admission admission,
+            List<SessionListener> listeners,
+            Conversations conversations,
+            Supplier<Sandbox> sandbox,
+            Launcher launcher) {
+        this.launcher = launcher;
         this.settings = settings;
         this.software = software;
         this.admission = admission;
         this.listener = SessionListener.all(listeners);
         this.conversations = conversations;
+        this.sandbox = sandbox;
+    }
+
+    /** An engine without a sandbox: a sandboxed profile's requests are refused, saying so. */
+    public SessionEngine(
+            Supplier<BridgeSettings> settings,
+            String software,
+            Admission admission,
+            List<SessionListener> listeners,
+            Conversations conversations) {
+        this(settings, software, admission, listeners, conversations, () -> NO_SANDBOX);
     }
 
     /** An engine whose conversation records last as long as it does. */
@@ -57,7 +87,8 @@ public final class SessionEngine {
     /** Serves one connection to its end; the transport closes the streams when this returns. */
     public void serve(InputStream in, OutputStream out, Peer peer) {
         SessionInfo info = new SessionInfo(prefix + "-" + sequence.incrementAndGet(), peer);
-        Session s = new Session(info, settings.get(), software, admission, listener, conversations, in, out);
+        Session s = new Session(
+                info, settings.get(), software, admission, listener, conversations, sandbox.get(), launcher, in, out);
         live.add(s);
         try {
             s.run();

@@ -57,6 +57,25 @@ record SpawnPaths(Optional<PathMapper> mapper, String containerCwd, List<OptionP
     }
 
     /**
+     * The host directories the request may write, as a sandbox shows them: the mapping roots of its working
+     * directory and of its path options, or the scratch directory when the profile maps nothing.
+     */
+    List<Path> roots(Optional<Path> scratch) {
+        if (scratch.isPresent()) {
+            return List.of(scratch.get());
+        }
+        PathMapper m = mapper.orElseThrow();
+        java.util.Set<Path> out = new java.util.LinkedHashSet<>();
+        out.add(m.beneath(containerCwd).root());
+        for (OptionPath o : options) {
+            m.mappings().stream()
+                    .filter(c -> o.host().normalize().startsWith(c.host()))
+                    .forEach(c -> out.add(c.host()));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
      * Checks the path options again and opens the working directory for the spawn.
      *
      * @param scratch the private directory to run in when the profile maps nothing

@@ -184,6 +184,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aBadEntryOfAListIsNamedAtItsOwnLine() {
+        List<ConfigProblem> p = problems("""
+                profiles:
+                  default:
+                    mappings:
+                      - /workspace=/srv/ws
+                      - /data
+                    env-allow:
+                      - GIT_AUTHOR_NAME
+                      - NOT-A-NAME
+                """);
+        assertThat(p)
+                .extracting(ConfigProblem::line, ConfigProblem::field)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(5, "profiles.default.mappings"),
+                        org.assertj.core.groups.Tuple.tuple(8, "profiles.default.env-allow"));
+    }
+
+    @Test
     void yamlSyntaxErrorsAndDuplicatesNameTheLine() {
         assertThat(problems("profiles:\n  default:\n    mappings: [a\n"))
                 .first()
