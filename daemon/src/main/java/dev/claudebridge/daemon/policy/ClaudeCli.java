@@ -193,8 +193,8 @@ public final class ClaudeCli {
                     "--enable-auto-mode"),
             // the Agent SDK (0.3.337 on) sends its MCP servers other than in-process ones in the initialize
             // request on stdin instead of --mcp-config, and says so with this flag; alone it reads only that
-            // request's launch-scoped fields (mcpServers, plugins), not its settings. stdin is not checked
-            // (docs/ARCHITECTURE.md, known gaps), and already reaches as far through control requests
+            // request's launch-scoped fields (mcpServers, plugins), not its settings; the session engine's
+            // ControlGate checks that request on stdin as it would --mcp-config
             flag("--await-initialize"),
             // configuration the caller brings: checked key by key, files read and checked by the bridge
             o(Arity.REQUIRED, Kind.SETTINGS, Access.DEFAULT, "", "--settings"),

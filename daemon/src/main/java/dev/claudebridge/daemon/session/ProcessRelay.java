@@ -38,7 +38,16 @@ final class ProcessRelay {
     private volatile boolean finished;
     private volatile boolean callerGone;
 
-    ProcessRelay(SessionInfo info, FrameReader reader, FrameWriter writer, Duration killGrace) {
+    private final java.util.function.UnaryOperator<java.io.OutputStream> stdinGate;
+
+    /** @param stdinGate what the caller's stdin passes through on its way to the process (or the stream itself) */
+    ProcessRelay(
+            SessionInfo info,
+            FrameReader reader,
+            FrameWriter writer,
+            Duration killGrace,
+            java.util.function.UnaryOperator<java.io.OutputStream> stdinGate) {
+        this.stdinGate = stdinGate;
         this.id = info.id();
         this.info = info;
         this.reader = reader;
@@ -95,7 +104,7 @@ final class ProcessRelay {
 
     /** Frames from the caller while the process runs: stdin, EOF, signals. EOF of the socket means the caller is gone. */
     private void copyInput(ProcessTree p) {
-        StdinWriter stdin = new StdinWriter(p.stdin(), "stdin-" + id, this::credit);
+        StdinWriter stdin = new StdinWriter(stdinGate.apply(p.stdin()), "stdin-" + id, this::credit);
         try {
             while (true) {
                 Optional<Frame> next = reader.read();

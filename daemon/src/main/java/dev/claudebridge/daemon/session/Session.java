@@ -125,9 +125,18 @@ final class Session {
                 info.markStarted();
                 listener.started(info);
                 permit.running(this::stop);
+                Request r = request.get();
+                java.util.function.UnaryOperator<java.io.OutputStream> stdin = ControlGate.applies(r.argv())
+                        ? in -> new ControlGate(in, profile.orElseThrow().arguments(), r.cwd(), this::refusedOnStdin)
+                        : in -> in;
                 try {
-                    Termination t = new ProcessRelay(info, reader, writer, settings.killGrace()).relay(p);
-                    info.end(t.signaled() ? "signal" : "exit", "", t);
+                    Termination t = new ProcessRelay(info, reader, writer, settings.killGrace(), stdin).relay(p);
+                    Denial d = stdinRefusal;
+                    if (d != null) {
+                        info.end(d.code().wireName(), d.getMessage(), t);
+                    } else {
+                        info.end(t.signaled() ? "signal" : "exit", "", t);
+                    }
                 } finally {
                     // whatever went wrong, nothing of this request outlives it (and its slot is not freed before)
                     p.end(settings.killGrace());
@@ -206,6 +215,15 @@ final class Session {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private volatile Denial stdinRefusal;
+
+    /** A stream-json line on stdin the profile does not allow: the run ends, and its record says why. */
+    private void refusedOnStdin(Denial d) {
+        stdinRefusal = d;
+        info.rule(d.rule());
+        Thread.ofVirtual().start(() -> stop("refused: " + d.getMessage())); // not on the stdin writer's thread
     }
 
     void terminate(Duration grace) {
