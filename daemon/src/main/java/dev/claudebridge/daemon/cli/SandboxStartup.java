@@ -99,7 +99,8 @@ final class SandboxStartup implements AutoCloseable {
         proxy.start(socket);
         SandboxProbe.Parts parts = probe.parts().orElseThrow();
         LOG.info("sandbox: {}; sandboxed claude reaches {} only through the API proxy", parts.bwrap(), upstream);
-        return Sandbox.of(parts.bwrap(), parts.session(), state.resolve("sandbox-homes"), proxy, socket);
+        return Sandbox.of(
+                parts.bwrap(), parts.session(), state.resolve("sandbox-homes"), proxy, socket, BaseUrlPin.MANAGED_DIR);
     }
 
     /** Why this configuration cannot run with this sandbox; empty when it can. */

@@ -60,6 +60,8 @@ final class Bubblewrap {
                 a.addAll(List.of("--tmpfs", d, "--remount-ro", d));
             }
         }
+        layout.managedSettings()
+                .ifPresent(m -> a.addAll(List.of("--ro-bind", m.toString(), ManagedSettings.DIR.toString())));
         a.addAll(List.of("--tmpfs", "/tmp", "--tmpfs", "/var/tmp", "--tmpfs", "/run"));
         a.addAll(List.of("--perms", "0700", "--tmpfs", layout.home().toString()));
         a.addAll(List.of(

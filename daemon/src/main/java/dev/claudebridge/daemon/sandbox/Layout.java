@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param cwd the working directory inside (a path beneath one of {@code writable})
  * @param networkSocket the run's socket of the network proxy on the host, mounted at
  *     {@link Sandbox#NETWORK_SOCKET} and relayed to {@link Sandbox#PROXY_PORT} inside; empty: no network
+ * @param managedSettings a copy of the host's managed settings to show at /etc/claude-code instead
+ *     ({@link ManagedSettings})
  */
 public record Layout(
         Path home,
@@ -28,7 +30,22 @@ public record Layout(
         List<Path> hidden,
         Path apiSocket,
         Path cwd,
-        Optional<Path> networkSocket) {
+        Optional<Path> networkSocket,
+        Optional<Path> managedSettings) {
+    /** Without a managed-settings view: the host's /etc/claude-code as it is. */
+    public Layout(
+            Path home,
+            Path configDir,
+            List<Path> programs,
+            List<Path> readOnly,
+            List<Path> writable,
+            List<Path> hidden,
+            Path apiSocket,
+            Path cwd,
+            Optional<Path> networkSocket) {
+        this(home, configDir, programs, readOnly, writable, hidden, apiSocket, cwd, networkSocket, Optional.empty());
+    }
+
     public Layout {
         programs = List.copyOf(programs);
         readOnly = List.copyOf(readOnly);

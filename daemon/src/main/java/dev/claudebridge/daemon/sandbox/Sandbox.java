@@ -55,10 +55,18 @@ public final class Sandbox implements AutoCloseable {
     private final CredentialProxy proxy;
     private final Path proxySocket;
     private NetworkProxy network; // started on the first run that needs it
+    private final Optional<Path> managedView;
 
     private Sandbox(
-            Optional<String> problem, Path bwrap, Path session, Path homes, CredentialProxy proxy, Path proxySocket) {
+            Optional<String> problem,
+            Path bwrap,
+            Path session,
+            Path homes,
+            CredentialProxy proxy,
+            Path proxySocket,
+            Optional<Path> managedView) {
         this.problem = problem;
+        this.managedView = managedView;
         this.bwrap = bwrap;
         this.session = session;
         this.homes = homes;
@@ -68,7 +76,7 @@ public final class Sandbox implements AutoCloseable {
 
     /** A sandbox that cannot be had, and why (said to every request of a sandboxed profile). */
     public static Sandbox unavailable(String why) {
-        return new Sandbox(Optional.of(why), null, null, null, null, null);
+        return new Sandbox(Optional.of(why), null, null, null, null, null, Optional.empty());
     }
 
     /**
@@ -76,16 +84,20 @@ public final class Sandbox implements AutoCloseable {
      *
      * @param homes where each caller's claude configuration directory is kept (created 0700)
      * @param proxy the running credential proxy, owned (and stopped) by the sandbox from here on
-     * @param proxySocket the socket it listens on
+     * @param proxySocket the socket it listens on (its directory, private to the daemon, also holds the
+     *     sandbox's copy of the managed settings when they pin the API's address)
+     * @param managedDir where the host's managed settings are ({@code /etc/claude-code})
      */
-    public static Sandbox of(Path bwrap, Path session, Path homes, CredentialProxy proxy, Path proxySocket) {
+    public static Sandbox of(
+            Path bwrap, Path session, Path homes, CredentialProxy proxy, Path proxySocket, Path managedDir) {
         try {
             Files.createDirectories(homes);
             Files.setPosixFilePermissions(homes, PosixFilePermissions.fromString("rwx------"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Sandbox(Optional.empty(), bwrap, session, homes, proxy, proxySocket);
+        Optional<Path> managed = ManagedSettings.view(managedDir, proxySocket.resolveSibling("managed-settings"));
+        return new Sandbox(Optional.empty(), bwrap, session, homes, proxy, proxySocket, managed);
     }
 
     /** Why there is no sandbox; empty when there is one. */
@@ -148,7 +160,8 @@ public final class Sandbox implements AutoCloseable {
                     hidden,
                     proxySocket,
                     spec.cwd(),
-                    net.map(NetworkGrant::socket));
+                    net.map(NetworkGrant::socket),
+                    managedView);
             return new Confined(
                     spec.asInnerSession(Bubblewrap.command(bwrap, session, layout, command), env), grant, net);
         } catch (IOException | RuntimeException e) {
@@ -273,6 +286,14 @@ public final class Sandbox implements AutoCloseable {
         if (proxy != null) {
             proxy.close();
             try {
+                if (managedView.isPresent()) {
+                    try (var files = Files.walk(managedView.get())) {
+                        for (Path f : files.sorted(java.util.Comparator.reverseOrder())
+                                .toList()) {
+                            Files.deleteIfExists(f);
+                        }
+                    }
+                }
                 Files.deleteIfExists(proxySocket.getParent()); // the private directory made for it
             } catch (IOException e) {
                 // not empty or already gone: harmless

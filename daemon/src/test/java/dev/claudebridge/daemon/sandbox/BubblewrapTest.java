@@ -169,6 +169,32 @@ class BubblewrapTest {
     }
 
     @Test
+    void theManagedSettingsViewIsMountedWhereClaudeReadsThem() throws Exception {
+        Path etc = Files.createDirectories(tmp.resolve("managed"));
+        Files.writeString(
+                etc.resolve("managed-settings.json"), "{\"env\":{\"ANTHROPIC_BASE_URL\":\"https://gw.example\"}}");
+        Path view = ManagedSettings.view(etc, tmp.resolve("view")).orElseThrow();
+        layout = new Layout(
+                layout.home(),
+                layout.configDir(),
+                layout.programs(),
+                layout.readOnly(),
+                layout.writable(),
+                layout.hidden(),
+                layout.apiSocket(),
+                layout.cwd(),
+                layout.networkSocket(),
+                java.util.Optional.of(view));
+        // the host here has no /etc/claude-code to mount it over (a test does not write the host's /etc), so
+        // this checks the command line: the view is mounted where claude reads managed settings, after /etc
+        List<String> cmd = Bubblewrap.command(parts.bwrap(), parts.session(), layout, List.of("/bin/true"));
+        int system = cmd.indexOf("/etc");
+        int over = cmd.indexOf(view.toString());
+        assertThat(over).isGreaterThan(system);
+        assertThat(cmd.subList(over - 1, over + 2)).containsExactly("--ro-bind", view.toString(), "/etc/claude-code");
+    }
+
+    @Test
     void aSignalReachesTheProgramAndItsExitStatusComesBack() throws Exception {
         HostProcess p = HostProcess.start(spec("trap 'exit 7' INT; echo ready; while :; do sleep 0.05; done"));
         byte[] ready = new byte[6];
