@@ -91,11 +91,8 @@ public final class HostProcess implements ProcessTree {
             byte[] tty = pty.slavePath().getBytes(StandardCharsets.UTF_8);
             Placed pid = spawn(
                     bytes(spec.command()),
-                    (argv, fd3) -> fd3 < 0
-                            ? Posix.spawnOnTerminal(
-                                    argv, environment(spec.env()), dir.fd(), tty, stderr, !spec.innerSession())
-                            : Posix.spawnOnTerminal(
-                                    argv, environment(spec.env()), dir.fd(), tty, stderr, !spec.innerSession(), fd3));
+                    (argv, fd3) -> Posix.spawnOnTerminal(
+                            argv, environment(spec.env()), dir.fd(), tty, stderr, !spec.innerSession(), fd3));
             return new HostProcess(
                     pid,
                     PtyStreams.output(pty.master()),
@@ -216,9 +213,7 @@ public final class HostProcess implements ProcessTree {
             int[] stdio = {in != null ? in[0] : child(spec.stdin()), outChild, errChild};
             Placed pid = spawn(
                     bytes(spec.command()),
-                    (argv, fd3) -> fd3 < 0
-                            ? Posix.spawn(argv, environment(spec.env()), dir.fd(), stdio)
-                            : Posix.spawn(argv, environment(spec.env()), dir.fd(), stdio, fd3));
+                    (argv, fd3) -> Posix.spawn(argv, environment(spec.env()), dir.fd(), stdio, fd3));
             FileTail outTail = outFile != null ? new FileTail(outFile, pid.pid()) : null;
             FileTail errTail = errFile != null ? new FileTail(errFile, pid.pid()) : null;
             HostProcess p = new HostProcess(

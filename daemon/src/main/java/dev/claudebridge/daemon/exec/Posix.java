@@ -283,43 +283,6 @@ final class Posix {
     }
 
     /**
-     * Like {@link #spawn(byte[][], byte[][], byte[], int[])}, in the directory open as {@code cwdFd}
-     * (fchdir in the child, so no path is looked up again between the check and the start).
-     */
-    static int spawn(byte[][] argv, byte[][] envp, int cwdFd, int[] stdio) {
-        return spawn(
-                argv,
-                envp,
-                (a, fa) -> {
-                    for (int fd = 0; fd < 3; fd++) {
-                        childFd(a, fa, fd, stdio[fd]);
-                    }
-                },
-                (a, fa) -> check((int) FA_FCHDIR.invokeExact(fa, cwdFd), "addfchdir_np"));
-    }
-
-    /**
-     * Like {@link #spawnOnTerminal(byte[][], byte[][], byte[], byte[], int)}, in the directory open as
-     * {@code cwdFd}. With {@code controlling} false the terminal is opened O_NOCTTY: the child gets it as
-     * descriptors only, so a session it starts further down (the sandbox's) can take it as its own.
-     */
-    static int spawnOnTerminal(
-            byte[][] argv, byte[][] envp, int cwdFd, byte[] ttyPath, int stderr, boolean controlling) {
-        return spawn(
-                argv,
-                envp,
-                (a, fa) -> {
-                    check(
-                            (int) FA_OPEN.invokeExact(
-                                    fa, 0, cString(a, ttyPath), O_RDWR | (controlling ? 0 : O_NOCTTY), 0),
-                            "addopen");
-                    check((int) FA_DUP2.invokeExact(fa, 0, 1), "adddup2");
-                    childFd(a, fa, 2, stderr == CHILD_TERMINAL ? 0 : stderr);
-                },
-                (a, fa) -> check((int) FA_FCHDIR.invokeExact(fa, cwdFd), "addfchdir_np"));
-    }
-
-    /**
      * Opens {@code relative} beneath the directory {@code root} as an O_PATH directory descriptor
      * (close-on-exec): symbolic links are followed only while they stay beneath {@code root}, magic links
      * (/proc/PID/...) never. Uses openat2 (Linux 5.6+); where it is missing, walks the path one
@@ -409,8 +372,9 @@ final class Posix {
     }
 
     /**
-     * {@link #spawn(byte[][], byte[][], int, int[])} that also hands the child {@code fd3} as its
-     * descriptor 3 (the cgroup helper's status pipe).
+     * Like {@link #spawn(byte[][], byte[][], byte[], int[])}, in the directory open as {@code cwdFd}
+     * (fchdir in the child, so no path is looked up again between the check and the start), handing
+     * the child {@code fd3} as its descriptor 3 (the cgroup helper's status pipe), or none when negative.
      */
     static int spawn(byte[][] argv, byte[][] envp, int cwdFd, int[] stdio, int fd3) {
         return spawn(
@@ -425,7 +389,12 @@ final class Posix {
                 fd3);
     }
 
-    /** {@link #spawnOnTerminal(byte[][], byte[][], int, byte[], int, boolean)} that also hands the child {@code fd3} as its descriptor 3. */
+    /**
+     * Like {@link #spawnOnTerminal(byte[][], byte[][], byte[], byte[], int)}, in the directory open as
+     * {@code cwdFd}, handing the child {@code fd3} as its descriptor 3 (none when negative). With
+     * {@code controlling} false the terminal is opened O_NOCTTY: the child gets it as descriptors only, so
+     * a session it starts further down (the sandbox's) can take it as its own.
+     */
     static int spawnOnTerminal(
             byte[][] argv, byte[][] envp, int cwdFd, byte[] ttyPath, int stderr, boolean controlling, int fd3) {
         return spawn(
