@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.claudebridge.daemon.policy.ArgumentPolicy;
+import dev.claudebridge.daemon.policy.ArgvParser;
 import dev.claudebridge.daemon.policy.Denial;
 import dev.claudebridge.protocol.ErrorCode;
 import java.io.ByteArrayOutputStream;
@@ -66,21 +67,11 @@ final class ControlGate extends OutputStream {
         this.refused = refused;
     }
 
-    /** Whether claude reads this argv's stdin as stream-json. */
+    /** Whether claude reads this argv's stdin as stream-json, as claude's own parser reads the argv. */
     static boolean applies(List<String> argv) {
-        for (int i = 0; i < argv.size(); i++) {
-            String a = argv.get(i);
-            if (a.equals("--")) {
-                return false;
-            }
-            if (a.equals("--input-format=stream-json")
-                    || a.equals("--input-format")
-                            && i + 1 < argv.size()
-                            && argv.get(i + 1).equals("stream-json")) {
-                return true;
-            }
-        }
-        return false;
+        return ArgvParser.parse(argv).options().stream()
+                .anyMatch(u -> u.name().equals("--input-format")
+                        && u.values().stream().anyMatch(v -> v.text().equals("stream-json")));
     }
 
     @Override
