@@ -4,6 +4,7 @@
 #   ./build.sh test                  install test prerequisites, build, run the whole test suite
 #   ./build.sh package               build the jars only (bin/claude-bridge and bin/claude then work)
 #   ./build.sh bench                 build, then run the benchmarks of docs/BENCHMARKS.md
+#   ./build.sh deps                  install the test prerequisites only (Debian packages, .tools/)
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
@@ -106,6 +107,9 @@ case $cmd in
     docker_up
     mvn -B verify -Dclaude.real="$root/.tools/claude-code/node_modules/.bin/claude" \
       -Dclaude.latest="$root/.tools/claude-code-latest/node_modules/.bin/claude" "$@"
+    ;;
+  deps)
+    prerequisites
     ;;
   bench)
     prerequisites
