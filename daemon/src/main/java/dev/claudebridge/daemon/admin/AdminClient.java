@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Fetches one admin page for {@code claude-bridge status}, over TCP ({@code http://HOST:PORT} or
+ * Fetches one admin page for {@code claude-bridge status}, or takes one operator action for {@code
+ * end} and {@code drain}, over TCP ({@code http://HOST:PORT} or
  * {@code HOST:PORT}) or the admin Unix socket ({@code unix:PATH}, spoken as plain HTTP/1.0).
  */
 public final class AdminClient {
@@ -36,15 +37,44 @@ public final class AdminClient {
      * @throws IOException when nothing answers within the timeout, or the answer is not HTTP
      */
     public static Reply get(String target, String path, Duration timeout) throws IOException {
+        return send(target, path, timeout, null, null);
+    }
+
+    /**
+     * POSTs an operator action with a JSON body, and the token as {@code Authorization: Bearer} when
+     * given (the admin socket needs none).
+     *
+     * @throws IOException when nothing answers within the timeout, or the answer is not HTTP
+     */
+    public static Reply post(
+            String target, String path, String json, java.util.Optional<String> token, Duration timeout)
+            throws IOException {
+        return send(target, path, timeout, json, token.orElse(null));
+    }
+
+    private static Reply send(String target, String path, Duration timeout, String json, String token)
+            throws IOException {
         if (target.startsWith("unix:")) {
-            return overUnixSocket(Path.of(target.substring("unix:".length())), path, timeout);
+            String head = (json == null ? "GET " : "POST ") + path + " HTTP/1.0\r\nHost: localhost\r\nAccept: */*\r\n"
+                    + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+                    + (json == null
+                            ? ""
+                            : "Content-Type: application/json\r\nContent-Length: "
+                                    + json.getBytes(StandardCharsets.UTF_8).length + "\r\n")
+                    + "\r\n" + (json == null ? "" : json);
+            return overUnixSocket(Path.of(target.substring("unix:".length())), head, timeout);
         }
         String base = target.contains("://") ? target : "http://" + target;
         URI uri = URI.create(base.replaceAll("/+$", "") + path);
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build()) {
-            HttpResponse<String> r = client.send(
-                    HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout);
+            if (json != null) {
+                b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+            }
+            if (token != null) {
+                b.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Reply(r.statusCode(), r.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -54,15 +84,14 @@ public final class AdminClient {
         }
     }
 
-    private static Reply overUnixSocket(Path socket, String path, Duration timeout) throws IOException {
+    private static Reply overUnixSocket(Path socket, String request, Duration timeout) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         // channels have no read timeout: read on a virtual thread and close the channel if it runs over
         CompletableFuture<byte[]> reply = new CompletableFuture<>();
         Thread.startVirtualThread(() -> {
             try {
                 ch.connect(UnixDomainSocketAddress.of(socket));
-                ch.write(ByteBuffer.wrap(("GET " + path + " HTTP/1.0\r\nHost: localhost\r\nAccept: */*\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII)));
+                ch.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
                 ByteArrayOutputStream all = new ByteArrayOutputStream();
                 ByteBuffer buf = ByteBuffer.allocate(16 * 1024);
                 while (ch.read(buf) >= 0 && all.size() < MAX_BODY) {

@@ -19,7 +19,8 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The admin routes. Everything is read-only (GET and HEAD). When the endpoint is bound to a loopback
+ * The admin routes. The views are read-only (GET and HEAD); the operator's actions are POSTs that
+ * {@link ActionHandler} authenticates. When the endpoint is bound to a loopback
  * address, only loopback Host names are served: a web page elsewhere cannot use DNS rebinding to read
  * the status of the agents' requests through the user's browser.
  */
@@ -47,8 +48,15 @@ final class AdminHandler extends Handler.Abstract {
     private final BridgeMetrics metrics;
     private final Readiness readiness;
     private final EventStream events;
+    private final ActionHandler actions;
 
-    AdminHandler(StatusService status, BridgeMetrics metrics, Readiness readiness, EventStream events) {
+    AdminHandler(
+            StatusService status,
+            BridgeMetrics metrics,
+            Readiness readiness,
+            EventStream events,
+            ActionHandler actions) {
+        this.actions = actions;
         this.status = status;
         this.metrics = metrics;
         this.readiness = readiness;
@@ -67,13 +75,17 @@ final class AdminHandler extends Handler.Abstract {
                     "this admin endpoint answers to localhost only");
             return true;
         }
+        String path = Request.getPathInContext(request);
+        if (ActionHandler.isAction(path)) {
+            actions.handle(request, response, callback, path);
+            return true;
+        }
         String method = request.getMethod();
         if (!HttpMethod.GET.is(method) && !HttpMethod.HEAD.is(method)) {
             response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
             Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
             return true;
         }
-        String path = Request.getPathInContext(request);
         switch (path) {
             case "/healthz" -> send(request, response, callback, 200, TEXT, "ok\n");
             case "/readyz" -> readyz(request, response, callback);
@@ -98,17 +110,20 @@ final class AdminHandler extends Handler.Abstract {
     private void readyz(Request request, Response response, Callback callback) {
         List<Readiness.CheckResult> checks = readiness.evaluate();
         boolean ok = Readiness.allOk(checks);
+        String state = status.state();
         StringBuilder body = new StringBuilder(
-                ok
-                        ? "ready\n"
-                        : "not ready: "
-                                + String.join(
-                                        ", ",
-                                        checks.stream()
-                                                .filter(c -> !c.ok())
-                                                .map(Readiness.CheckResult::name)
-                                                .toList())
-                                + "\n");
+                !state.equals("serving")
+                        ? state + "\n" // what a probe most needs to know: it is going away, on purpose
+                        : ok
+                                ? "ready\n"
+                                : "not ready: "
+                                        + String.join(
+                                                ", ",
+                                                checks.stream()
+                                                        .filter(c -> !c.ok())
+                                                        .map(Readiness.CheckResult::name)
+                                                        .toList())
+                                        + "\n");
         for (Readiness.CheckResult c : checks) {
             body.append(c.ok() ? "ok   " : "FAIL ")
                     .append(c.name())

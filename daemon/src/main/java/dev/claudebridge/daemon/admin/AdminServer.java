@@ -55,7 +55,8 @@ public final class AdminServer implements AutoCloseable {
             StatusService status,
             BridgeMetrics metrics,
             Readiness readiness,
-            RequestTracker tracker) {
+            RequestTracker tracker,
+            ActionHandler actions) {
         QueuedThreadPool threads = new QueuedThreadPool(16, 2, 60_000);
         threads.setName("admin");
         threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(
@@ -81,7 +82,7 @@ public final class AdminServer implements AutoCloseable {
             server.addConnector(unix);
         }
         EventStream events = new EventStream(status, tracker);
-        server.setHandler(new AdminHandler(status, metrics, readiness, events));
+        server.setHandler(new AdminHandler(status, metrics, readiness, events, actions));
         try {
             server.start();
         } catch (Exception e) {

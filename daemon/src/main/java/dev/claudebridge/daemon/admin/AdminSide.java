@@ -30,6 +30,8 @@ public final class AdminSide implements AutoCloseable {
     private final StatusService status;
     private volatile QueueGauge queue;
     private volatile AdminServer server;
+    private volatile OperatorControl control = OperatorControl.NONE;
+    private volatile java.util.Optional<OperatorToken> token = java.util.Optional.empty();
 
     /**
      * @param version this daemon's version
@@ -51,6 +53,11 @@ public final class AdminSide implements AutoCloseable {
         this.readiness.add(new ListeningCheck(
                 () -> listeners.get().stream().map(l -> Path.of(l.address())).toList()));
         this.readiness.add(this.claude);
+        this.readiness.add(ReadinessCheck.of(
+                "accepting",
+                () -> control.state().equals("serving")
+                        ? ReadinessCheck.Outcome.ok(control.detail())
+                        : ReadinessCheck.Outcome.failed(control.state() + ": " + control.detail())));
         this.metrics = new BridgeMetrics(
                 tracker,
                 profiles,
@@ -60,6 +67,7 @@ public final class AdminSide implements AutoCloseable {
                 () -> this.claude.current().version());
         this.status = new StatusService(
                 version, Clock.systemUTC(), tracker, readiness, this.claude, queued, listeners, profiles);
+        this.status.state(() -> control.state());
     }
 
     /**
@@ -89,6 +97,15 @@ public final class AdminSide implements AutoCloseable {
     }
 
     /**
+     * What operators may do (end a request, drain), and the token that proves one; without a token only
+     * the admin socket may act.
+     */
+    public void control(OperatorControl control, Optional<OperatorToken> token) {
+        this.control = control;
+        this.token = token;
+    }
+
+    /**
      * Binds the admin endpoint(s); with neither an address nor a socket, does nothing.
      *
      * @param required whether the address was asked for explicitly: then a taken address stops the
@@ -101,7 +118,8 @@ public final class AdminSide implements AutoCloseable {
             return;
         }
         try {
-            server = AdminServer.start(http, socket, status, metrics, readiness, tracker);
+            server = AdminServer.start(
+                    http, socket, status, metrics, readiness, tracker, new ActionHandler(control, token));
         } catch (ListenerException e) {
             if (required) {
                 throw e;

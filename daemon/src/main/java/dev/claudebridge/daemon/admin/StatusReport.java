@@ -21,6 +21,8 @@ import java.util.List;
  * @param totals counts since the daemon started
  * @param recent the last finished requests, newest first
  * @param failures the last failed requests, newest first
+ * @param state {@code serving}, {@code draining} (an operator asked it to start no new requests) or
+ *     {@code stopping} (a shutdown has begun); null from a daemon older than the field
  */
 public record StatusReport(
         String version,
@@ -37,7 +39,8 @@ public record StatusReport(
         long queued,
         Totals totals,
         List<RequestView> recent,
-        List<RequestView> failures) {
+        List<RequestView> failures,
+        String state) {
 
     /** The host's claude: where it was found, and its {@code --version} ("" when unknown). */
     public record Claude(boolean found, String path, String version, boolean answering, String detail) {}

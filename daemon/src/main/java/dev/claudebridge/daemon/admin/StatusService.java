@@ -28,6 +28,7 @@ public final class StatusService {
     private final Supplier<List<StatusReport.Listener>> listeners;
     private final Supplier<List<String>> profileNames;
     private volatile List<String> admin = List.of();
+    private volatile Supplier<String> state = () -> "serving";
 
     /**
      * @param listeners the agents' sockets (read per report: a reload may change them)
@@ -56,6 +57,16 @@ public final class StatusService {
     /** Where the admin endpoints listen, once bound. */
     public void admin(List<String> endpoints) {
         this.admin = List.copyOf(endpoints);
+    }
+
+    /** Where the daemon's state (serving, draining, stopping) comes from. */
+    void state(Supplier<String> state) {
+        this.state = state;
+    }
+
+    /** {@code serving}, {@code draining} or {@code stopping}. */
+    String state() {
+        return state.get();
     }
 
     public StatusReport report() {
@@ -101,7 +112,8 @@ public final class StatusService {
                 new StatusReport.Totals(
                         tracker.connections(), finished, failed, bytes.stdin(), bytes.stdout(), bytes.stderr()),
                 tracker.recent(),
-                tracker.failures());
+                tracker.failures(),
+                state());
     }
 
     public byte[] json() {

@@ -21,6 +21,7 @@ public final class StatusText {
                 .append(s.version())
                 .append(": ")
                 .append(s.ready() ? "ready" : "NOT READY")
+                .append(s.state() == null || s.state().equals("serving") ? "" : " (" + s.state() + ")")
                 .append(", up ")
                 .append(duration(s.uptimeSeconds() * 1000))
                 .append('\n');

@@ -18,6 +18,7 @@ public final class AdmissionControl implements Admission {
     private final FairQueue queue;
     private final Watchdog watchdog;
     private final Supplier<LimitsConfig> limits;
+    private volatile String drainedBy;
 
     /**
      * @param limits the current global limits
@@ -49,6 +50,9 @@ public final class AdmissionControl implements Admission {
         if (queue.closed()) {
             throw FairQueue.shuttingDown();
         }
+        if (drainedBy != null) {
+            throw Drain.refusal();
+        }
         ClientKey key = ClientKey.of(p.profile(), session);
         rates.take(key, p);
         FairQueue.Slot slot = queue.acquire(key, p, notice);
@@ -64,6 +68,19 @@ public final class AdmissionControl implements Admission {
     /** Refuses the waiting requests and every later one with {@code shutting_down}; running ones go on. */
     public void shutDown() {
         queue.shutDown();
+    }
+
+    /**
+     * Drains (with the operator's description) or resumes (with empty): while draining, every new request
+     * is refused with {@code shutting_down}; running and already queued ones go on.
+     */
+    public void drain(java.util.Optional<String> by) {
+        drainedBy = by.orElse(null);
+    }
+
+    /** Who drained the daemon, while it is draining. */
+    public java.util.Optional<String> drainedBy() {
+        return java.util.Optional.ofNullable(drainedBy);
     }
 
     /** Ends every running request, telling each caller why; returns how many were told. */

@@ -98,6 +98,12 @@ final class AuditRecord {
             o.put("bytes_in", s.bytesIn());
             o.put("bytes_out", s.bytesOut());
             o.put("bytes_err", s.bytesErr());
+            s.endedBy().ifPresent(by -> {
+                ObjectNode who = o.putObject("ended_by");
+                who.put("operator", by.name());
+                who.put("auth", by.auth());
+                who.put("from", by.from());
+            });
         }
         return o.toString();
     }

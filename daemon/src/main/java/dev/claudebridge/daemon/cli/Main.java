@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
             StatusCommand.class,
             ConfigCommand.class,
             ReloadCommand.class,
+            EndCommand.class,
+            DrainCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -2,6 +2,7 @@ package dev.claudebridge.daemon.cli;
 
 import dev.claudebridge.daemon.admin.AdminAddress;
 import dev.claudebridge.daemon.admin.AdminSide;
+import dev.claudebridge.daemon.admin.OperatorToken;
 import dev.claudebridge.daemon.admin.ReadinessCheck;
 import dev.claudebridge.daemon.admin.WritableFileCheck;
 import dev.claudebridge.daemon.admission.AdmissionControl;
@@ -92,6 +93,26 @@ final class ServeCommand implements Callable<Integer> {
             LOG.error("cannot close the audit records of a previous daemon in {} ({})", log.path(), e.toString());
         }
         return TreeIdentity.of(ProcessHandle.current().pid()).map(self -> RunningLedger.of(log.path(), self));
+    }
+
+    /** The operator token (made on first start); without one, actions are taken on the admin socket only. */
+    private static Optional<OperatorToken> operatorToken(BridgeConfig config) {
+        Path file = tokenFile(config);
+        try {
+            OperatorToken t = OperatorToken.loadOrCreate(file);
+            LOG.info("operator token in {} (for claude-bridge end and drain, and the dashboard's controls)", file);
+            return Optional.of(t);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("no operator token ({}); operator actions are taken on the admin socket only", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** {@code admin.token-file}, else {@code operator-token} beside the audit log. */
+    static Path tokenFile(BridgeConfig config) {
+        return config.admin()
+                .tokenFile()
+                .orElseGet(() -> config.audit().path().toAbsolutePath().resolveSibling(OperatorToken.FILE_NAME));
     }
 
     @Override
@@ -212,6 +233,7 @@ final class ServeCommand implements Callable<Integer> {
                 sandbox::current);
         Shutdown shutdown = new Shutdown(
                 listener::close, admission, engine, config.shutdown().grace(), killGrace);
+        admin.control(new DaemonControl(engine, admission, shutdown), operatorToken(config));
         try {
             // an address someone asked for must be had; the default one, taken by another daemon, only costs a warning
             admin.start(
@@ -219,7 +241,8 @@ final class ServeCommand implements Callable<Integer> {
                     adminSocketPath,
                     adminListen != null
                             || adminSocket != null
-                            || !config.admin().equals(AdminConfig.defaults()));
+                            || !config.admin().listen().equals(AdminConfig.DEFAULT_LISTEN)
+                            || config.admin().socket().isPresent());
         } catch (ListenerException e) {
             System.err.println("claude-bridge: " + e.getMessage());
             listener.close();

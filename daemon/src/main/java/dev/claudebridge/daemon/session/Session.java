@@ -135,7 +135,8 @@ final class Session {
                     if (d != null) {
                         info.end(d.code().wireName(), d.getMessage(), t);
                     } else {
-                        info.end(t.signaled() ? "signal" : "exit", "", t);
+                        String why = stopReason; // a limit, a shutdown or an operator ended it early
+                        info.end(t.signaled() ? "signal" : "exit", why == null ? "" : why, t);
                     }
                 } finally {
                     // whatever went wrong, nothing of this request outlives it (and its slot is not freed before)
@@ -218,12 +219,29 @@ final class Session {
     }
 
     private volatile Denial stdinRefusal;
+    /** Why the daemon ended the process early, for the end record; the first reason wins. */
+    private volatile String stopReason;
 
     /** A stream-json line on stdin the profile does not allow: the run ends, and its record says why. */
     private void refusedOnStdin(Denial d) {
         stdinRefusal = d;
         info.rule(d.rule());
         Thread.ofVirtual().start(() -> stop("refused: " + d.getMessage())); // not on the stdin writer's thread
+    }
+
+    /**
+     * Ends the running process tree for an operator, telling the caller who did; false when no process
+     * runs (still queued or starting, or over).
+     */
+    boolean endBy(Operator by) {
+        if (process == null || info.ended().isPresent()) {
+            return false;
+        }
+        info.endedBy(by);
+        Thread.ofVirtual()
+                .name("end-" + info.id())
+                .start(() -> stop("an operator (" + by.name() + ") ended this request"));
+        return true;
     }
 
     void terminate(Duration grace) {
@@ -238,6 +256,9 @@ final class Session {
      * must precede the EXIT frame), waiting at most a second for a caller that does not read.
      */
     private void stop(String reason) {
+        if (stopReason == null) {
+            stopReason = reason;
+        }
         output.shorten(
                 WriteDeadline.AFTER_END); // the slot comes back within seconds even if the caller stopped reading
         String eol = info.request().flatMap(Request::terminal).isPresent()

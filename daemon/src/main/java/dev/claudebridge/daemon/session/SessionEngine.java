@@ -102,6 +102,26 @@ public final class SessionEngine {
         return live.stream().map(Session::info).toList();
     }
 
+    /** What became of an operator's request to end a request. */
+    public enum Ending {
+        /** The caller is told and the process tree is being ended. */
+        ENDED,
+        /** No live request has that id. */
+        NOT_FOUND,
+        /** It is live but has no process (queued or starting). */
+        NOT_RUNNING
+    }
+
+    /** Ends one running request's whole host process tree for an operator (TERM, then KILL after the kill grace). */
+    public Ending end(String id, Operator by) {
+        for (Session s : live) {
+            if (s.info().id().equals(id)) {
+                return s.endBy(by) ? Ending.ENDED : Ending.NOT_RUNNING;
+            }
+        }
+        return Ending.NOT_FOUND;
+    }
+
     /** Ends every running host process tree (TERM, then KILL after the grace). */
     public void terminateAll(Duration grace) {
         live.parallelStream().forEach(s -> s.terminate(grace));

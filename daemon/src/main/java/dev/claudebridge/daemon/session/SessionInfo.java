@@ -32,6 +32,7 @@ public final class SessionInfo {
     private volatile Termination termination;
     private volatile ProfileConfig profile;
     private volatile String rule = "";
+    private volatile Operator endedBy;
 
     SessionInfo(String id, Peer peer) {
         this.id = id;
@@ -104,6 +105,15 @@ public final class SessionInfo {
     /** The policy rule that refused the request (e.g. {@code --dangerously-skip-permissions}, {@code max-args}); "" otherwise. */
     public String rule() {
         return rule;
+    }
+
+    /** The operator who ended the request, when one did. */
+    public Optional<Operator> endedBy() {
+        return Optional.ofNullable(endedBy);
+    }
+
+    void endedBy(Operator o) {
+        this.endedBy = o;
     }
 
     public Optional<Termination> termination() {

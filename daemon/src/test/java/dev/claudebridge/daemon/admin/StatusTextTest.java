@@ -58,7 +58,8 @@ class StatusTextTest {
                 0,
                 new StatusReport.Totals(20, 12, failures.size(), 0, 100, 5),
                 List.of(),
-                failures);
+                failures,
+                "serving");
     }
 
     @Test

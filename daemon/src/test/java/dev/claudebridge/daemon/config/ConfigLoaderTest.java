@@ -135,7 +135,8 @@ class ConfigLoaderTest {
                         .with(LimitsConfig.HANDSHAKE_TIMEOUT, Duration.ofSeconds(2)));
         assertThat(c.shutdown().grace()).isEqualTo(Duration.ofSeconds(45));
         assertThat(c.audit()).isEqualTo(new AuditConfig(Path.of("/var/log/cb/audit.log"), 10 << 20, 3, false, 64));
-        assertThat(c.admin()).isEqualTo(new AdminConfig("", Optional.of(Path.of("/run/cb/admin.sock"))));
+        assertThat(c.admin())
+                .isEqualTo(new AdminConfig("", Optional.of(Path.of("/run/cb/admin.sock")), Optional.empty()));
     }
 
     @Test
@@ -255,7 +256,7 @@ class ConfigLoaderTest {
         assertThat(c.profiles()).isEqualTo(d.profiles());
         assertThat(c.limits()).isEqualTo(d.limits());
         assertThat(c.shutdown()).isEqualTo(d.shutdown());
-        assertThat(c.admin()).isEqualTo(new AdminConfig("127.0.0.1:9777", Optional.empty()));
+        assertThat(c.admin()).isEqualTo(new AdminConfig("127.0.0.1:9777", Optional.empty(), Optional.empty()));
         assertThat(c.listeners()).singleElement().satisfies(l -> {
             assertThat(l.socket()).isEqualTo(Path.of("/var/run/claude-code-bridge.sock"));
             assertThat(l.mode()).isEqualTo(ListenerConfig.MODE.dflt());
