@@ -57,10 +57,114 @@ function tile(id, n, cls) {
   if (cls) el.parentElement.classList.toggle(cls, n > 0);
 }
 
+// Operator controls: shown once a token is entered and the daemon accepts it. The token is kept in
+// sessionStorage (this tab only) and sent as a Bearer header, never as a cookie, so no other page can
+// make the browser use it.
+const control = {
+  token: sessionStorage.getItem("claude-bridge-token") || "",
+  operator: sessionStorage.getItem("claude-bridge-operator") || "",
+  unlocked: false,
+  confirmId: "", // the request whose End was clicked once
+  confirmUntil: 0,
+};
+let lastStatus = null;
+
+function say(text, bad) {
+  const m = $("control-msg");
+  m.textContent = text;
+  m.className = "msg" + (bad ? " bad" : "");
+}
+
+async function act(path) {
+  let r;
+  try {
+    r = await fetch(path, {
+      method: "POST",
+      headers: { "Authorization": "Bearer " + control.token, "Content-Type": "application/json" },
+      body: JSON.stringify({ operator: control.operator || "dashboard" }),
+      cache: "no-store",
+    });
+  } catch (e) {
+    return { ok: false, status: 0, message: "the daemon did not answer" };
+  }
+  let body = {};
+  try { body = await r.json(); } catch (e) { /* not JSON: use the status */ }
+  return { ok: r.ok, status: r.status, message: body.message || ("HTTP " + r.status) };
+}
+
+function showControls() {
+  $("control-login").hidden = control.unlocked;
+  $("control-actions").hidden = !control.unlocked;
+  $("control-who").textContent = control.unlocked ? "acting as " + (control.operator || "dashboard") : "";
+  if (lastStatus) render(lastStatus);
+}
+
+async function unlock() {
+  control.token = $("token").value.trim();
+  control.operator = $("operator").value.trim();
+  const r = await act("api/operator");
+  control.unlocked = r.ok;
+  if (r.ok) {
+    sessionStorage.setItem("claude-bridge-token", control.token);
+    sessionStorage.setItem("claude-bridge-operator", control.operator);
+    $("token").value = "";
+    say("controls unlocked", false);
+  } else {
+    sessionStorage.removeItem("claude-bridge-token");
+    say(r.message, true);
+  }
+  showControls();
+}
+
+function lock() {
+  control.token = "";
+  control.unlocked = false;
+  sessionStorage.removeItem("claude-bridge-token");
+  say("", false);
+  showControls();
+}
+
+async function endRequest(id) {
+  if (control.confirmId !== id || Date.now() > control.confirmUntil) {
+    control.confirmId = id; // a second click within five seconds ends it
+    control.confirmUntil = Date.now() + 5000;
+    if (lastStatus) render(lastStatus);
+    return;
+  }
+  control.confirmId = "";
+  const r = await act("api/requests/" + encodeURIComponent(id) + "/end");
+  say(r.message, !r.ok);
+  if (r.status === 401) lock();
+}
+
+async function drain(on) {
+  const r = await act(on ? "api/drain" : "api/resume");
+  say(r.message, !r.ok);
+  if (r.status === 401) lock();
+}
+
+function endButton(r) {
+  const td = document.createElement("td");
+  td.className = "ctl";
+  if (r.state === "running") {
+    const b = document.createElement("button");
+    b.type = "button";
+    const confirming = control.confirmId === r.id && Date.now() <= control.confirmUntil;
+    b.className = "end" + (confirming ? " confirm" : "");
+    b.textContent = confirming ? "Confirm end" : "End";
+    b.dataset.id = r.id;
+    b.addEventListener("click", () => endRequest(r.id));
+    td.append(b);
+  }
+  return td;
+}
+
 function render(s) {
+  lastStatus = s;
   const ready = $("ready");
-  ready.textContent = s.ready ? "ready" : "not ready";
-  ready.className = "pill " + (s.ready ? "ok" : "bad");
+  const state = s.state || "serving";
+  ready.textContent = state !== "serving" ? state : s.ready ? "ready" : "not ready";
+  ready.className = "pill " + (state !== "serving" ? "wait" : s.ready ? "ok" : "bad");
   $("version").textContent = s.version;
   $("uptime").textContent = duration(s.uptimeSeconds * 1000);
   $("claude").textContent = s.claude.answering ? s.claude.version + " (" + s.claude.path + ")"
@@ -75,6 +179,18 @@ function render(s) {
   tile("n-finished", s.totals.finished, null);
   tile("n-failed", s.totals.failed, "bad");
 
+  Charts.load($("chart-load"), s, running);
+  Charts.durations($("chart-durations"), s.recent);
+  const clients = s.usage && Array.isArray(s.usage.clients) ? s.usage.clients : null;
+  $("fig-usage").hidden = !clients || clients.length === 0;
+  if (clients && clients.length > 0) Charts.usage($("chart-usage"), clients);
+  $("fig-ratelimit").hidden = !s.rateLimit;
+  if (s.rateLimit) Charts.rateLimit($("chart-ratelimit"), s.rateLimit, s.now);
+
+  $("drain").hidden = !control.unlocked || state !== "serving";
+  $("resume").hidden = !control.unlocked || state !== "draining";
+  document.querySelectorAll("th.ctl").forEach((th) => { th.hidden = !control.unlocked; });
+
   const failing = s.checks.filter((c) => !c.ok);
   $("checks").hidden = failing.length === 0;
   $("check-list").replaceChildren(...failing.map((c) => {
@@ -88,6 +204,7 @@ function render(s) {
     tr.dataset.id = r.id;
     tr.append(cell(r.id, "id"), cell(r.profile), cell(caller(r), "who"), badge(r.state, "state " + r.state), cell(duration(r.millis)),
       cell(r.argv, "cmd"), cell(r.cwd, "cmd"), cell(bytes(r.bytesOut) + " / " + bytes(r.bytesErr)));
+    if (control.unlocked) tr.append(endButton(r));
     return tr;
   });
 
@@ -129,6 +246,21 @@ function connect() {
     // EventSource reconnects by itself (the server asks for 2 s); say so meanwhile
     live.textContent = "reconnecting…";
     live.className = "live off";
+  });
+}
+
+$("control-open").addEventListener("click", () => { $("control").hidden = !$("control").hidden; });
+$("unlock").addEventListener("click", unlock);
+$("token").addEventListener("keydown", (e) => { if (e.key === "Enter") unlock(); });
+$("lock").addEventListener("click", lock);
+$("drain").addEventListener("click", () => drain(true));
+$("resume").addEventListener("click", () => drain(false));
+if (control.token) {
+  // a reload of this tab: check the kept token again before showing the controls
+  act("api/operator").then((r) => {
+    control.unlocked = r.ok;
+    if (r.ok) $("control").hidden = false;
+    showControls();
   });
 }
 

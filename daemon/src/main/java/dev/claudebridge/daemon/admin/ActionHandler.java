@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The operator's actions: {@code POST /api/requests/ID/end}, {@code POST /api/drain} and {@code POST
- * /api/resume}. Each must be a POST with no foreign {@code Origin} (a page elsewhere in the operator's
+ * /api/resume}, and {@code POST /api/operator}, which only checks the proof. Each must be a POST with no foreign {@code Origin} (a page elsewhere in the operator's
  * browser cannot send one: a cross-site form or fetch carries its own origin) and must carry the
  * operator token as {@code Authorization: Bearer} (which a browser never adds by itself, unlike a
  * cookie); on the owner-only admin socket the connection itself is the proof. The body may name the
@@ -47,6 +47,7 @@ final class ActionHandler {
     static boolean isAction(String path) {
         return path.equals("/api/drain")
                 || path.equals("/api/resume")
+                || path.equals("/api/operator")
                 || (path.startsWith("/api/requests/") && path.endsWith("/end"));
     }
 
@@ -99,6 +100,10 @@ final class ActionHandler {
     }
 
     private void act(Request request, Response response, Callback callback, String path, Operator by) {
+        if (path.equals("/api/operator")) { // lets the dashboard check a token before it shows its controls
+            reply(request, response, callback, 200, true, "operator " + by.name() + " (" + by.auth() + ")");
+            return;
+        }
         if (path.equals("/api/drain") || path.equals("/api/resume")) {
             boolean on = path.equals("/api/drain");
             control.drain(on, by);

@@ -39,6 +39,8 @@ final class AdminHandler extends Handler.Abstract {
             "dashboard.js",
             "/dashboard.css",
             "dashboard.css",
+            "/charts.js",
+            "charts.js",
             "/favicon.svg",
             "favicon.svg",
             "/favicon.ico",

@@ -28,6 +28,7 @@ public final class AdminSide implements AutoCloseable {
     private final ClaudeProbe claude;
     private final BridgeMetrics metrics;
     private final StatusService status;
+    private final LoadHistory load;
     private volatile QueueGauge queue;
     private volatile AdminServer server;
     private volatile OperatorControl control = OperatorControl.NONE;
@@ -68,6 +69,14 @@ public final class AdminSide implements AutoCloseable {
         this.status = new StatusService(
                 version, Clock.systemUTC(), tracker, readiness, this.claude, queued, listeners, profiles);
         this.status.state(() -> control.state());
+        this.load = new LoadHistory(
+                Clock.systemUTC(),
+                () -> (int) tracker.liveViews(java.time.Instant.now()).stream()
+                        .filter(v -> !v.state().equals("queued"))
+                        .count(),
+                () -> (int) queued.queued());
+        this.load.sample();
+        this.status.load(load);
     }
 
     /**
@@ -83,7 +92,7 @@ public final class AdminSide implements AutoCloseable {
 
     /** Feeds the status page and the metrics; give it to the session engine. */
     public SessionListener listener() {
-        return SessionListener.all(List.of(tracker, metrics));
+        return SessionListener.all(List.of(tracker, metrics, load)); // load after tracker: it counts what tracker holds
     }
 
     /** Where other parts add their readiness checks (e.g. the audit log's). */

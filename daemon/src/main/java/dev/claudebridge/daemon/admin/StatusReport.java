@@ -23,6 +23,8 @@ import java.util.List;
  * @param failures the last failed requests, newest first
  * @param state {@code serving}, {@code draining} (an operator asked it to start no new requests) or
  *     {@code stopping} (a shutdown has begun); null from a daemon older than the field
+ * @param load running and queued counts over the last ten minutes ({@code t} in epoch milliseconds),
+ *     a point each time one changed, oldest first
  */
 public record StatusReport(
         String version,
@@ -40,7 +42,8 @@ public record StatusReport(
         Totals totals,
         List<RequestView> recent,
         List<RequestView> failures,
-        String state) {
+        String state,
+        List<LoadPoint> load) {
 
     /** The host's claude: where it was found, and its {@code --version} ("" when unknown). */
     public record Claude(boolean found, String path, String version, boolean answering, String detail) {}
@@ -56,6 +59,9 @@ public record StatusReport(
 
     /** Requests of one profile: running and queued now, finished and failed since the start. */
     public record Profile(String name, long running, long queued, long finished, long failed) {}
+
+    /** Running and queued requests at a moment ({@code t}: epoch milliseconds). */
+    public record LoadPoint(long t, int running, int queued) {}
 
     /** Counts since the daemon started. */
     public record Totals(long connections, long finished, long failed, long bytesIn, long bytesOut, long bytesErr) {}

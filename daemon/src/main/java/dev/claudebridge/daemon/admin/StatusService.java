@@ -29,6 +29,7 @@ public final class StatusService {
     private final Supplier<List<String>> profileNames;
     private volatile List<String> admin = List.of();
     private volatile Supplier<String> state = () -> "serving";
+    private volatile LoadHistory load;
 
     /**
      * @param listeners the agents' sockets (read per report: a reload may change them)
@@ -62,6 +63,11 @@ public final class StatusService {
     /** Where the daemon's state (serving, draining, stopping) comes from. */
     void state(Supplier<String> state) {
         this.state = state;
+    }
+
+    /** Where the running/queued history comes from. */
+    void load(LoadHistory history) {
+        this.load = history;
     }
 
     /** {@code serving}, {@code draining} or {@code stopping}. */
@@ -113,7 +119,17 @@ public final class StatusService {
                         tracker.connections(), finished, failed, bytes.stdin(), bytes.stdout(), bytes.stderr()),
                 tracker.recent(),
                 tracker.failures(),
-                state());
+                state(),
+                history());
+    }
+
+    private List<StatusReport.LoadPoint> history() {
+        LoadHistory h = load;
+        if (h == null) {
+            return List.of();
+        }
+        h.sample(); // the line reaches now
+        return h.points();
     }
 
     public byte[] json() {

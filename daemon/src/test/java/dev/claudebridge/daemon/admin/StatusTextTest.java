@@ -59,7 +59,8 @@ class StatusTextTest {
                 new StatusReport.Totals(20, 12, failures.size(), 0, 100, 5),
                 List.of(),
                 failures,
-                "serving");
+                "serving",
+                List.of());
     }
 
     @Test
