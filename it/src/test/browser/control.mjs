@@ -4,26 +4,10 @@
 // with a wrong token, unlocks with the right one and ends the request with two clicks.
 // Input (environment): DASHBOARD_URL, EVIL_URL, REQUEST_ID (the running request), TOKEN (the operator
 // token), CHROMIUM, PLAYWRIGHT_CORE, SHOTS. Output: one JSON line on stdout; exit 0 when every step passed.
-import { createRequire } from "node:module";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { drive, env, shot } from "./browser.mjs";
 
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) throw new Error(name + " is not set");
-  return v;
-};
-const require = createRequire(import.meta.url);
-const { chromium } = require(env("PLAYWRIGHT_CORE"));
-const shots = env("SHOTS");
 const id = env("REQUEST_ID");
 const dashboard = env("DASHBOARD_URL");
-fs.mkdirSync(shots, { recursive: true });
-
-const result = { consoleErrors: [], steps: [] };
-const step = (name, value) => result.steps.push(value === undefined ? name : name + ": " + value);
-const userData = fs.mkdtempSync(path.join(os.tmpdir(), "cb-chromium-"));
 
 async function runningState() {
   const s = await (await fetch(new URL("api/status", dashboard))).json();
@@ -31,19 +15,9 @@ async function runningState() {
   return r ? r.state : "gone";
 }
 
-let context;
 let watching = false;
-try {
-  context = await chromium.launchPersistentContext(userData, {
-    executablePath: env("CHROMIUM"),
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-    timeout: 30000,
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-
+await drive({ width: 1280, height: 900 }, async (page, result) => {
+  const step = (name, value) => result.steps.push(value === undefined ? name : name + ": " + value);
   // the hostile page: it does not know the token, and its own origin goes with everything it sends
   await page.goto(env("EVIL_URL"), { waitUntil: "load", timeout: 20000 });
   await page.waitForFunction(() => document.title.startsWith("done"), null, { timeout: 20000 });
@@ -84,7 +58,7 @@ try {
   await end.waitFor({ timeout: 10000 });
   step("unlocked", await page.locator("#control-who").textContent());
   step("token kept in the tab", (await page.evaluate(() => sessionStorage.getItem("claude-bridge-token"))) === env("TOKEN"));
-  await page.screenshot({ path: path.join(shots, "control-running.png"), fullPage: true });
+  await page.screenshot({ path: shot("control-running.png"), fullPage: true });
 
   // drain and resume from the page
   await page.click("#drain");
@@ -105,7 +79,7 @@ try {
   step("load chart after", await page.locator("#chart-load").getAttribute("data-last"));
   step("load chart has points", Number(await page.locator("#chart-load").getAttribute("data-points")) >= 2);
   step("duration bar", await page.locator('#chart-durations rect[data-id="' + id + '"]').count());
-  await page.screenshot({ path: path.join(shots, "control-ended.png"), fullPage: true });
+  await page.screenshot({ path: shot("control-ended.png"), fullPage: true });
 
   // the usage and rate-limit charts are drawn from status fields a daemon with usage tracking adds
   watching = false;
@@ -120,15 +94,5 @@ try {
   });
   step("usage chart bars", await page.locator("#chart-usage").getAttribute("data-points"));
   step("rate-limit chart", await page.locator("#chart-ratelimit").getAttribute("data-last"));
-  await page.screenshot({ path: path.join(shots, "control-charts.png"), fullPage: true });
-  result.ok = true;
-} catch (e) {
-  result.ok = false;
-  result.error = String(e && e.stack ? e.stack : e);
-} finally {
-  watching = false;
-  if (context) await context.close().catch(() => {});
-  fs.rmSync(userData, { recursive: true, force: true });
-}
-console.log(JSON.stringify(result));
-process.exit(result.ok ? 0 : 1);
+  await page.screenshot({ path: shot("control-charts.png"), fullPage: true });
+});

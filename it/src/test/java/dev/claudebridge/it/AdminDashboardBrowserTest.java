@@ -1,10 +1,8 @@
 package dev.claudebridge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,20 +18,10 @@ import org.junit.jupiter.api.Test;
  * screenshots are kept under it/target/admin-dashboard/.
  */
 class AdminDashboardBrowserTest {
-    private static final Path SCRIPT = Bridge.HOME.resolve("it/src/test/browser/dashboard.mjs");
-    private static final Path PLAYWRIGHT = Bridge.HOME.resolve(".tools/playwright/node_modules/playwright-core");
-    private static final Path CHROMIUM = Path.of(System.getProperty("chromium", "/usr/bin/chromium"));
-    private static final Path SHOTS = Bridge.HOME.resolve("it/target/admin-dashboard");
 
     @Test
     void aLongRequestAppearsWhileItRunsAndMovesToFinishedWithItsExitStatus() throws Exception {
-        assumeTrue(
-                Files.isExecutable(CHROMIUM),
-                "skipped: no Chromium at " + CHROMIUM + " (Debian: apt-get install chromium; or -Dchromium=PATH)");
-        assumeTrue(
-                Files.isDirectory(PLAYWRIGHT),
-                "skipped: playwright-core is not installed in " + PLAYWRIGHT + " (./build.sh test installs it)");
-        assumeTrue(nodeWorks(), "skipped: node is not on PATH");
+        BrowserScript.assumeBrowser();
 
         Path dir = Bridge.tempDir();
         Path claude = Bridge.script(dir, "/admin-claude.sh", "claude");
@@ -46,33 +34,10 @@ class AdminDashboardBrowserTest {
             CompletableFuture<byte[]> heldOut =
                     CompletableFuture.supplyAsync(() -> Bridge.readAll(held.getInputStream()));
             try {
-                ProcessBuilder pb =
-                        new ProcessBuilder("node", SCRIPT.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
-                pb.environment()
-                        .putAll(Map.of(
-                                "DASHBOARD_URL",
-                                admin + "/",
-                                "CHROMIUM",
-                                CHROMIUM.toString(),
-                                "PLAYWRIGHT_CORE",
-                                PLAYWRIGHT.toString(),
-                                "TOKEN",
-                                marker.toString(),
-                                "MARKER",
-                                marker.toString(),
-                                "SHOTS",
-                                SHOTS.toString()));
-                Process node = pb.start();
-                CompletableFuture<byte[]> out =
-                        CompletableFuture.supplyAsync(() -> Bridge.readAll(node.getInputStream()));
-                if (!node.waitFor(120, TimeUnit.SECONDS)) {
-                    node.descendants().forEach(ProcessHandle::destroyForcibly);
-                    node.destroyForcibly();
-                    throw new AssertionError("the browser script did not finish within 120 s");
-                }
-                String report = new String(out.join(), StandardCharsets.UTF_8).strip();
-                JsonNode r = AdminHttp.JSON.readTree(report.substring(report.lastIndexOf('\n') + 1));
-                assertThat(r.get("ok").asBoolean()).as(report).isTrue();
+                JsonNode r = BrowserScript.run(
+                        "dashboard.mjs",
+                        Map.of("DASHBOARD_URL", admin + "/", "TOKEN", marker.toString(), "MARKER", marker.toString()),
+                        120);
                 assertThat(r.get("consoleErrors")).as("console errors").isEmpty();
                 assertThat(r.get("steps"))
                         .extracting(JsonNode::asText)
@@ -96,24 +61,9 @@ class AdminDashboardBrowserTest {
             }
         }
         for (String shot : new String[] {"dashboard-running.png", "dashboard-finished.png"}) {
-            byte[] png = Files.readAllBytes(SHOTS.resolve(shot));
+            byte[] png = Files.readAllBytes(BrowserScript.SHOTS.resolve(shot));
             assertThat(png).as(shot).startsWith(0x89, 'P', 'N', 'G');
             assertThat(png.length).as(shot).isGreaterThan(10_000);
-        }
-    }
-
-    private static boolean nodeWorks() {
-        try {
-            Process p = new ProcessBuilder("node", "--version")
-                    .redirectErrorStream(true)
-                    .start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.claudebridge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
@@ -12,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,19 +22,9 @@ import org.junit.jupiter.api.Test;
  * it/target/admin-dashboard/.
  */
 class OperatorDashboardBrowserTest {
-    private static final Path SCRIPT = Bridge.HOME.resolve("it/src/test/browser/control.mjs");
-    private static final Path PLAYWRIGHT = Bridge.HOME.resolve(".tools/playwright/node_modules/playwright-core");
-    private static final Path CHROMIUM = Path.of(System.getProperty("chromium", "/usr/bin/chromium"));
-    private static final Path SHOTS = Bridge.HOME.resolve("it/target/admin-dashboard");
-
     @Test
     void anOperatorEndsARunningRequestFromThePageAndAnotherOriginCannot() throws Exception {
-        assumeTrue(
-                Files.isExecutable(CHROMIUM),
-                "skipped: no Chromium at " + CHROMIUM + " (Debian: apt-get install chromium; or -Dchromium=PATH)");
-        assumeTrue(
-                Files.isDirectory(PLAYWRIGHT),
-                "skipped: playwright-core is not installed in " + PLAYWRIGHT + " (./build.sh test installs it)");
+        BrowserScript.assumeBrowser();
         Path dir = Bridge.tempDir();
         Path claude = Bridge.script(dir, "/admin-claude.sh", "claude");
         HttpServer evil = null;
@@ -48,27 +35,18 @@ class OperatorDashboardBrowserTest {
                     .isZero(); // a bar in the durations chart already
             String id = Operators.runningId(admin, "tree");
             evil = evilPage(admin, id);
-            ProcessBuilder pb =
-                    new ProcessBuilder("node", SCRIPT.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
-            pb.environment()
-                    .putAll(Map.of(
-                            "DASHBOARD_URL", admin + "/",
-                            "EVIL_URL", "http://127.0.0.1:" + evil.getAddress().getPort() + "/",
-                            "REQUEST_ID", id,
-                            "TOKEN", Operators.token(bridge),
-                            "CHROMIUM", CHROMIUM.toString(),
-                            "PLAYWRIGHT_CORE", PLAYWRIGHT.toString(),
-                            "SHOTS", SHOTS.toString()));
-            Process node = pb.start();
-            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> Bridge.readAll(node.getInputStream()));
-            if (!node.waitFor(180, TimeUnit.SECONDS)) {
-                node.descendants().forEach(ProcessHandle::destroyForcibly);
-                node.destroyForcibly();
-                throw new AssertionError("the browser script did not finish within 180 s");
-            }
-            String report = new String(out.join(), StandardCharsets.UTF_8).strip();
-            JsonNode r = AdminHttp.JSON.readTree(report.substring(report.lastIndexOf('\n') + 1));
-            assertThat(r.get("ok").asBoolean()).as(report).isTrue();
+            JsonNode r = BrowserScript.run(
+                    "control.mjs",
+                    Map.of(
+                            "DASHBOARD_URL",
+                            admin + "/",
+                            "EVIL_URL",
+                            "http://127.0.0.1:" + evil.getAddress().getPort() + "/",
+                            "REQUEST_ID",
+                            id,
+                            "TOKEN",
+                            Operators.token(bridge)),
+                    180);
             assertThat(r.get("consoleErrors")).as("console errors").isEmpty();
             assertThat(r.get("steps"))
                     .extracting(JsonNode::asText)
@@ -108,7 +86,7 @@ class OperatorDashboardBrowserTest {
             }
         }
         for (String shot : new String[] {"control-running.png", "control-ended.png", "control-charts.png"}) {
-            byte[] png = Files.readAllBytes(SHOTS.resolve(shot));
+            byte[] png = Files.readAllBytes(BrowserScript.SHOTS.resolve(shot));
             assertThat(png).as(shot).startsWith(0x89, 'P', 'N', 'G');
         }
     }
