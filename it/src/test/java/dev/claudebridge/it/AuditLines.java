@@ -67,6 +67,20 @@ record AuditLines(Path file) {
         throw new AssertionError("no end record for client " + client + " in " + file + ":\n" + all());
     }
 
+    /** The end record of request {@code id}, waiting (10 s at most) for it. */
+    JsonNode awaitEndOfId(String id) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            for (JsonNode n : of(id)) {
+                if (n.path("event").asText().equals("end")) {
+                    return n;
+                }
+            }
+            Bridge.sleep(20);
+        }
+        throw new AssertionError("no end record for " + id + " in " + file + ":\n" + all());
+    }
+
     /** The records (start and end) of one request id. */
     List<JsonNode> of(String id) {
         return all().stream().filter(n -> n.path("id").asText().equals(id)).toList();

@@ -71,7 +71,7 @@ class OperatorControlTest {
             assertThat(tree.awaitExit()).isEqualTo(128 + 15);
             assertThat(tree.stderr()).contains("claude-bridge: an operator (alice) ended this request");
             assertThat(tree.awaitGone()).as("the whole host tree is gone").isEmpty();
-            JsonNode record = endRecord(bridge, id);
+            JsonNode record = new AuditLines(bridge.auditLog()).awaitEndOfId(id);
             assertThat(record.path("ended_by").path("operator").asText()).isEqualTo("alice");
             assertThat(record.path("ended_by").path("auth").asText()).isEqualTo("operator-token");
             assertThat(record.path("ended_by").path("from").asText()).startsWith("127.0.0.1:");
@@ -82,21 +82,6 @@ class OperatorControlTest {
             assertThat(again.status()).isEqualTo(1);
             assertThat(again.stderr()).contains("no live request " + id);
         }
-    }
-
-    /** The end record of request {@code id}, waiting (10 s at most) for it. */
-    static JsonNode endRecord(Bridge bridge, String id) {
-        AuditLines audit = new AuditLines(bridge.auditLog());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            for (JsonNode n : audit.of(id)) {
-                if (n.path("event").asText().equals("end")) {
-                    return n;
-                }
-            }
-            Bridge.sleep(20);
-        }
-        throw new AssertionError("no end record for " + id + ":\n" + audit.all());
     }
 
     @Test

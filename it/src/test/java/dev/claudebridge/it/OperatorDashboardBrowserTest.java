@@ -74,7 +74,7 @@ class OperatorDashboardBrowserTest {
             assertThat(tree.awaitExit()).isEqualTo(128 + 15);
             assertThat(tree.stderr()).contains("claude-bridge: an operator (browser-op) ended this request");
             assertThat(tree.awaitGone()).as("the whole host tree is gone").isEmpty();
-            JsonNode end = OperatorControlTest.endRecord(bridge, id);
+            JsonNode end = new AuditLines(bridge.auditLog()).awaitEndOfId(id);
             assertThat(end.path("ended_by").path("operator").asText()).isEqualTo("browser-op");
             assertThat(end.path("ended_by").path("auth").asText()).isEqualTo("operator-token");
             // the hostile page's requests reached the daemon and were refused there, not only by the browser

@@ -51,13 +51,15 @@ final class RealClaudeHost implements AutoCloseable {
                 profiles:
                   default: { mappings: ["%s=%s"], rate: { per-minute: 0 }%s }
                 audit: { path: "%s" }
+                %s
                 """.formatted(
                         claude,
                         dir.resolve("b.sock"),
                         project,
                         project,
                         setup.profile.isEmpty() ? "" : ", " + setup.profile,
-                        auditLog()));
+                        auditLog(),
+                        setup.more));
         try {
             bridge = Bridge.startWithConfig(dir, RealClaudeHost::foreign, daemonEnv, config);
         } catch (RuntimeException e) {
@@ -80,6 +82,7 @@ final class RealClaudeHost implements AutoCloseable {
     static final class Setup {
         private final Path claude;
         private String profile = "";
+        private String more = "";
         private final Map<String, String> daemonEnv = new HashMap<>();
 
         private Setup(Path claude) {
@@ -89,6 +92,12 @@ final class RealClaudeHost implements AutoCloseable {
         /** More keys of the default profile, as YAML flow-mapping entries ({@code allow-args: [...]}). */
         Setup profile(String entries) {
             profile = entries;
+            return this;
+        }
+
+        /** More top-level configuration, as YAML ({@code admin: { socket: ... }}). */
+        Setup config(String yaml) {
+            more = yaml;
             return this;
         }
 

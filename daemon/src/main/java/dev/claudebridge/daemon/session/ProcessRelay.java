@@ -98,7 +98,13 @@ final class ProcessRelay {
             p.end(killGrace);
             throw new IOException("caller disconnected");
         }
-        writer.write(new Exit(t.signaled(), t.value()).toFrame());
+        if (info.endedBy().isPresent() && !t.signaled() && t.value() == 0) {
+            // claude exits 0 on SIGTERM; a request an operator ended must not look like a success to its
+            // caller, so it reads as ended by that signal (the audit keeps the real status)
+            writer.write(new Exit(true, 15).toFrame());
+        } else {
+            writer.write(new Exit(t.signaled(), t.value()).toFrame());
+        }
         return t;
     }
 
