@@ -180,6 +180,9 @@ const Charts = (() => {
     const cls = limit.status && limit.status !== "allowed" ? "s-limited" : "s-limit";
     svg.append(el("path", { d: p.area, class: "area " + cls }));
     svg.append(el("path", { d: p.line, class: "line " + cls }));
+    // the latest value as a dot, so a first sample shows before there is a line
+    const plotH = H - PAD.top - PAD.bottom;
+    svg.append(el("circle", { cx: W - PAD.right, cy: (PAD.top + plotH * (1 - pct / 100)).toFixed(1), r: 4, class: "dot " + cls }));
     const reset_ = limit.resetsAt ? ", resets " + new Date(limit.resetsAt).toLocaleTimeString([], { hourCycle: "h23" }) : "";
     svg.append(el("text", { x: W - PAD.right, y: PAD.top + 12, class: "axis", "text-anchor": "end" },
       (limit.status || "unknown") + " · " + Math.round(pct) + "%" + reset_));

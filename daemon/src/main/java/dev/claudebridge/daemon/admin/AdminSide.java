@@ -107,7 +107,7 @@ public final class AdminSide implements AutoCloseable {
 
     /**
      * What operators may do (end a request, drain), and the token that proves one; without a token only
-     * the admin socket may act.
+     * the admin socket may act. Call it before {@link #start}: the endpoint takes them when it starts.
      */
     public void control(OperatorControl control, Optional<OperatorToken> token) {
         this.control = control;
