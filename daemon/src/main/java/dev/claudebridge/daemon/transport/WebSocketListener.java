@@ -1,0 +1,240 @@
+package dev.claudebridge.daemon.transport;
+
+import dev.claudebridge.daemon.session.Peer;
+import dev.claudebridge.protocol.Frame;
+import dev.claudebridge.protocol.Hello;
+import dev.claudebridge.protocol.MessageInputStream;
+import dev.claudebridge.protocol.MessageOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bridge over WebSocket ({@code wss://host:port/claude-bridge}), for HTTP proxies and for clients
+ * in other languages: the protocol's frames, one frame per binary message each way, under the
+ * subprotocol {@value #SUBPROTOCOL}. TLS is always on (Jetty terminates it with the daemon's
+ * certificate); the request's identity comes from the client certificate or the HELLO's token,
+ * exactly as on the TLS listener. Each connection becomes a {@link Connection} of two streams, so the
+ * session engine does not know it is not a socket.
+ */
+public final class WebSocketListener implements Listener {
+    /** The subprotocol a client must offer; its number is the protocol's {@link Hello#VERSION}. */
+    public static final String SUBPROTOCOL = "claude-bridge.v" + Hello.VERSION;
+    /** Where the upgrade is accepted; anything else is 404. */
+    public static final String PATH = "/claude-bridge";
+    /** A client may batch frames into one message; a message never needs more than two whole frames. */
+    private static final long MAX_MESSAGE = 2L * (Frame.HEADER_LENGTH + Frame.MAX_PAYLOAD);
+    /** The HTTP upgrade (and the TLS handshake before it) must be done within this; slowloris guard. */
+    private static final Duration UPGRADE_DEADLINE = Duration.ofSeconds(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketListener.class);
+
+    private final Server server;
+    private final String name;
+    private final AtomicReference<Consumer<Connection>> handler = new AtomicReference<>();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final Thread.Builder connections = Thread.ofVirtual().name("ws-conn-", 1);
+
+    private WebSocketListener(Server server, String name) {
+        this.server = server;
+        this.name = name;
+    }
+
+    /**
+     * Binds and starts accepting upgrades (connections that arrive before {@link #serve} are refused
+     * with 503).
+     *
+     * @param tls the server's certificate and key; client certificates are asked for, not required,
+     *     when {@code clientCertificates} is set (a token may stand in for one)
+     * @throws ListenerException when the address cannot be bound
+     */
+    public static WebSocketListener bind(InetSocketAddress address, SSLContext tls, boolean clientCertificates) {
+        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+        threads.setName("ws-listener");
+        Server server = new Server(threads);
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setSslContext(tls);
+        ssl.setIncludeProtocols("TLSv1.3");
+        ssl.setWantClientAuth(clientCertificates);
+        HttpConfiguration http = new HttpConfiguration();
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        secure.setSniHostCheck(false); // a client may name the bridge by any name its certificate holds
+        http.addCustomizer(secure);
+        http.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, ssl, new HttpConnectionFactory(http));
+        connector.setHost(address.getHostString());
+        connector.setPort(address.getPort());
+        connector.setIdleTimeout(UPGRADE_DEADLINE.toMillis());
+        server.addConnector(connector);
+        String name = "wss://" + address.getHostString() + ":" + address.getPort() + PATH;
+        WebSocketListener listener = new WebSocketListener(server, name);
+        server.setHandler(WebSocketUpgradeHandler.from(server, container -> {
+            container.setMaxBinaryMessageSize(MAX_MESSAGE);
+            container.setMaxTextMessageSize(1024);
+            // a session may sit silent for hours (a terminal left open): the engine's own deadlines
+            // govern it, not the transport's
+            container.setIdleTimeout(Duration.ZERO);
+            container.addMapping(PATH, (request, response, callback) -> {
+                if (!request.hasSubProtocol(SUBPROTOCOL)) {
+                    Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400,
+                            "offer the WebSocket subprotocol " + SUBPROTOCOL);
+                    return null;
+                }
+                if (listener.handler.get() == null) {
+                    Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503,
+                            "the bridge is starting");
+                    return null;
+                }
+                response.setAcceptedSubProtocol(SUBPROTOCOL);
+                return listener.new Endpoint(certificates(request));
+            });
+        }));
+        try {
+            server.start();
+        } catch (Exception e) {
+            try {
+                server.stop();
+            } catch (Exception ignored) {
+                // it never started
+            }
+            throw new ListenerException("cannot listen on " + name + ": " + e.getMessage(), e);
+        }
+        int port = connector.getLocalPort();
+        listener.bound = new InetSocketAddress(address.getAddress(), port);
+        return listener;
+    }
+
+    private InetSocketAddress bound;
+
+    /** The address bound (with the port the system chose, when 0 was asked for). */
+    public InetSocketAddress address() {
+        return bound;
+    }
+
+    private static List<X509Certificate> certificates(ServerUpgradeRequest request) {
+        if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData d
+                && d.peerCertificates() != null) {
+            return List.of(d.peerCertificates());
+        }
+        return List.of();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void serve(Consumer<Connection> handler) {
+        this.handler.set(handler);
+        try {
+            closed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping {}: {}", name, e.toString());
+        }
+        closed.countDown();
+    }
+
+    /**
+     * One upgraded connection: messages in become a stream for the engine, flushes out become
+     * messages. Public only because Jetty calls it through method handles.
+     */
+    public final class Endpoint implements Session.Listener {
+        private final List<X509Certificate> certificates;
+        private final MessageInputStream in = new MessageInputStream();
+        private volatile Session session;
+
+        Endpoint(List<X509Certificate> certificates) {
+            this.certificates = certificates;
+        }
+
+        @Override
+        public void onWebSocketOpen(Session s) {
+            session = s;
+            MessageOutputStream out = new MessageOutputStream(this::send);
+            Peer peer = peer(s);
+            s.demand();
+            connections.start(() -> handler.get().accept(new Connection(peer, in, out, () -> s.close())));
+        }
+
+        private Peer peer(Session s) {
+            Optional<X509Certificate> cert = certificates.stream().findFirst();
+            return new Peer(
+                    name,
+                    cert.map(c -> c.getSubjectX500Principal().getName()).orElse(""),
+                    "");
+        }
+
+        private void send(ByteBuffer message) throws IOException {
+            Callback.Completable sent = new Callback.Completable();
+            session.sendBinary(message, sent);
+            try {
+                sent.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while sending");
+            } catch (ExecutionException e) {
+                throw new IOException("the WebSocket peer is gone: " + e.getCause().getMessage(), e.getCause());
+            }
+        }
+
+        @Override
+        public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+            // the next message is asked for only once the engine has read all of this one
+            in.offer(payload, () -> {
+                callback.succeed();
+                session.demand();
+            });
+        }
+
+        @Override
+        public void onWebSocketText(String message) {
+            session.close(1003, "claude-bridge speaks binary frames only", Callback.NOOP);
+        }
+
+        @Override
+        public void onWebSocketClose(int status, String reason) {
+            in.end();
+        }
+
+        @Override
+        public void onWebSocketError(Throwable cause) {
+            in.fail(new IOException("WebSocket error: " + cause.getMessage(), cause));
+        }
+    }
+}
