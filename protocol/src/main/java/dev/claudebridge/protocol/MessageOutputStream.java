@@ -18,7 +18,8 @@ public final class MessageOutputStream extends OutputStream {
     }
 
     private final Sender sender;
-    private final ByteArrayOutputStream pending = new ByteArrayOutputStream(Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD);
+    private final ByteArrayOutputStream pending =
+            new ByteArrayOutputStream(Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD);
     private boolean closed;
 
     public MessageOutputStream(Sender sender) {

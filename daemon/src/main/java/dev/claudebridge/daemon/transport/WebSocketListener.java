@@ -102,13 +102,17 @@ public final class WebSocketListener implements Listener {
             container.setIdleTimeout(Duration.ZERO);
             container.addMapping(PATH, (request, response, callback) -> {
                 if (!request.hasSubProtocol(SUBPROTOCOL)) {
-                    Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400,
+                    Response.writeError(
+                            request,
+                            response,
+                            callback,
+                            HttpStatus.BAD_REQUEST_400,
                             "offer the WebSocket subprotocol " + SUBPROTOCOL);
                     return null;
                 }
                 if (listener.handler.get() == null) {
-                    Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503,
-                            "the bridge is starting");
+                    Response.writeError(
+                            request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "the bridge is starting");
                     return null;
                 }
                 response.setAcceptedSubProtocol(SUBPROTOCOL);
@@ -195,9 +199,7 @@ public final class WebSocketListener implements Listener {
         private Peer peer(Session s) {
             Optional<X509Certificate> cert = certificates.stream().findFirst();
             return new Peer(
-                    name,
-                    cert.map(c -> c.getSubjectX500Principal().getName()).orElse(""),
-                    "");
+                    name, cert.map(c -> c.getSubjectX500Principal().getName()).orElse(""), "");
         }
 
         private void send(ByteBuffer message) throws IOException {
@@ -209,7 +211,8 @@ public final class WebSocketListener implements Listener {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while sending");
             } catch (ExecutionException e) {
-                throw new IOException("the WebSocket peer is gone: " + e.getCause().getMessage(), e.getCause());
+                throw new IOException(
+                        "the WebSocket peer is gone: " + e.getCause().getMessage(), e.getCause());
             }
         }
 

@@ -24,9 +24,25 @@ final class TestCertificates {
         Path ks = dir.resolve("server.p12");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Process p = new ProcessBuilder(List.of(
-                        keytool.toString(), "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname",
-                        "secp256r1", "-dname", "CN=bridge-test", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                        "-validity", "2", "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass",
+                        keytool.toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "server",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=bridge-test",
+                        "-ext",
+                        "SAN=ip:127.0.0.1,dns:localhost",
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        ks.toString(),
+                        "-storepass",
                         new String(PASSWORD)))
                 .redirectErrorStream(true)
                 .start();

@@ -45,18 +45,19 @@ class WebSocketListenerTest {
         listener = WebSocketListener.bind(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), certs.server(), false);
         // an echo peer: every frame read is written back, until the client's end of stream
-        serving = Thread.ofVirtual().start(() -> listener.serve(c -> {
-            try (c) {
-                FrameReader r = new FrameReader(c.in());
-                FrameWriter w = new FrameWriter(c.out());
-                java.util.Optional<Frame> f;
-                while ((f = r.read()).isPresent()) {
-                    w.write(f.get());
-                }
-            } catch (IOException e) {
-                // the client went away
-            }
-        }));
+        serving = Thread.ofVirtual()
+                .start(() -> listener.serve(c -> {
+                    try (c) {
+                        FrameReader r = new FrameReader(c.in());
+                        FrameWriter w = new FrameWriter(c.out());
+                        java.util.Optional<Frame> f;
+                        while ((f = r.read()).isPresent()) {
+                            w.write(f.get());
+                        }
+                    } catch (IOException e) {
+                        // the client went away
+                    }
+                }));
     }
 
     @AfterEach
