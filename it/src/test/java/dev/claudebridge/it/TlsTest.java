@@ -355,6 +355,39 @@ class TlsTest {
         awaitEnd(detail("connection_lost", "not finished within the handshake-timeout"));
     }
 
+    @Test
+    void aTlsListenerWithoutClientAuthenticationDoesNotStart() throws Exception {
+        Path file = Bridge.writeConfig(dir, "open.yaml", """
+                listeners:
+                  - tls: { listen: "127.0.0.1:%d", certificate: %s, key: %s }
+                audit: { path: %s }
+                """.formatted(
+                        freePort(), pki.resolve("server.crt"), pki.resolve("server.key"), dir.resolve("open.log")));
+        Process p = new ProcessBuilder(
+                        Bridge.DAEMON.toString(), "serve", "--config", file.toString(), "--admin-listen", "off")
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(2);
+        assertThat(out).contains("needs client authentication");
+    }
+
+    @Test
+    void theTokenCommandWritesTheTokenForTheAgentAndPrintsOnlyItsHash() throws Exception {
+        Path file = dir.resolve("agent-x.token");
+        Process p = new ProcessBuilder(Bridge.DAEMON.toString(), "token", "agent-x", "--out", file.toString()).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        String token = Files.readString(file).strip();
+        assertThat(out).isEqualTo("agent-x=" + sha256(token)).doesNotContain(token);
+        assertThat(Files.getPosixFilePermissions(file))
+                .containsExactlyInAnyOrder(
+                        java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    }
+
     /** A daemon of its own (its own directory, audit log and ports), started from {@link #yaml}. */
     private static Bridge another(int tls, String handshakeTimeout) throws IOException {
         Path home = Bridge.tempDir();
