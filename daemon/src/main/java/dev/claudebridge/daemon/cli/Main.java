@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             StatusCommand.class,
             ConfigCommand.class,
             ReloadCommand.class,
+            TokenCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
