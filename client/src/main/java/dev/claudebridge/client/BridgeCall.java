@@ -64,7 +64,9 @@ final class BridgeCall {
         for (String bridge : invocation.sockets()) {
             try (Connection c = bridge.startsWith("tls://")
                     ? TlsConnector.connect(bridge, invocation.env())
-                    : SocketConnector.connect(bridge)) {
+                    : bridge.startsWith("wss://")
+                            ? WebSocketConnector.connect(bridge, invocation.env())
+                            : SocketConnector.connect(bridge)) {
                 BridgeCall call = new BridgeCall(c, invocation, bridge);
                 try {
                     return call.converse();

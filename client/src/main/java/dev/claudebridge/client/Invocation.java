@@ -39,9 +39,9 @@ record Invocation(List<String> argv, Map<String, String> env, String cwd, List<S
     }
 
     /**
-     * The bridges to try, in order: {@code CLAUDE_BRIDGE_URL} ({@code unix:///PATH} or {@code tls://HOST:PORT},
+     * The bridges to try, in order: {@code CLAUDE_BRIDGE_URL} ({@code unix:///PATH}, {@code tls://HOST:PORT} or {@code wss://HOST:PORT},
      * comma-separated) when set, else {@code CLAUDE_BRIDGE_SOCKET} (paths). A socket is kept as its path,
-     * a TLS bridge as its URL.
+     * a TLS or WebSocket bridge as its URL.
      */
     static List<String> bridges(Map<String, String> env) {
         String urls = env.getOrDefault(URL_VARIABLE, "");

@@ -115,7 +115,7 @@ final class TlsConnector {
     }
 
     /** A failed handshake, by what the client itself found wrong (the bridge's refusals arrive later, as alerts). */
-    private static ConnectException refused(String url, String host, SSLException e) {
+    static ConnectException refused(String url, String host, SSLException e) {
         String m = messages(e);
         if (m.contains("No subject alternative") || m.contains("No name matching")) {
             return new ConnectException(ErrorCode.HOST_MISMATCH, Messages.hostMismatch(url, host));
@@ -151,7 +151,7 @@ final class TlsConnector {
                                 + KEY + " set?"));
     }
 
-    private static SSLContext context(String url, Map<String, String> env) throws ConnectException {
+    static SSLContext context(String url, Map<String, String> env) throws ConnectException {
         try {
             KeyManagerFactory kmf;
             KeyManager[] keys = null;
@@ -249,7 +249,7 @@ final class TlsConnector {
         }
     }
 
-    private static Optional<String> token(String url, Map<String, String> env) throws ConnectException {
+    static Optional<String> token(String url, Map<String, String> env) throws ConnectException {
         String file = env.getOrDefault(TOKEN_FILE, "");
         if (file.isEmpty()) {
             return Optional.empty();

@@ -5,7 +5,6 @@ import dev.claudebridge.protocol.Hello;
 import dev.claudebridge.protocol.MessageInputStream;
 import dev.claudebridge.protocol.MessageOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -14,12 +13,14 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLException;
 
 /**
  * Opens a {@code wss://} connection with the JDK's own WebSocket client (no dependency): the
@@ -29,50 +30,59 @@ import javax.net.ssl.SSLHandshakeException;
  */
 final class WebSocketConnector {
     static final String SUBPROTOCOL = "claude-bridge.v" + Hello.VERSION;
+    static final String PATH = "/claude-bridge";
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private WebSocketConnector() {}
 
-    static Connection connect(URI uri, SSLContext tls, Duration timeout) throws ConnectException {
-        String where = uri.toString();
+    /**
+     * @param url {@code wss://HOST:PORT} (the path {@code /claude-bridge} is added when none is given);
+     *     the bridge's certificate, a client certificate and the token come from the same variables as
+     *     for {@code tls://} ({@link TlsConnector})
+     */
+    static Connection connect(String url, Map<String, String> env) throws ConnectException {
+        URI uri;
+        try {
+            uri = URI.create(url);
+            if (uri.getHost() == null || uri.getPort() < 0) {
+                throw new IllegalArgumentException("no host or port");
+            }
+            if (uri.getRawPath() == null || uri.getRawPath().isEmpty()) {
+                uri = uri.resolve(PATH);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConnectException(
+                    ErrorCode.BRIDGE_UNAVAILABLE, Messages.unavailable(url, "expected wss://HOST:PORT"));
+        }
+        SSLContext tls = TlsConnector.context(url, env);
+        Optional<String> token = TlsConnector.token(url, env);
         MessageInputStream in = new MessageInputStream();
-        HttpClient http = HttpClient.newBuilder()
-                .sslContext(tls)
-                .connectTimeout(timeout)
-                .build();
+        HttpClient http =
+                HttpClient.newBuilder().sslContext(tls).connectTimeout(TIMEOUT).build();
         WebSocket ws;
         try {
             ws = http.newWebSocketBuilder()
                     .subprotocols(SUBPROTOCOL)
-                    .connectTimeout(timeout)
+                    .connectTimeout(TIMEOUT)
                     .buildAsync(uri, new Receiver(in))
-                    .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+                    .get(TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ConnectException(ErrorCode.BRIDGE_UNAVAILABLE, Messages.unavailable(where, "interrupted"));
+            throw new ConnectException(ErrorCode.BRIDGE_UNAVAILABLE, Messages.unavailable(url, "interrupted"));
         } catch (TimeoutException e) {
             throw new ConnectException(
-                    ErrorCode.BRIDGE_UNAVAILABLE, Messages.unavailable(where, "no answer within " + timeout.toSeconds() + " s"));
+                    ErrorCode.BRIDGE_UNAVAILABLE,
+                    Messages.unavailable(url, "no answer within " + TIMEOUT.toSeconds() + " s"));
         } catch (ExecutionException e) {
-            throw failure(where, e.getCause());
+            throw failure(url, uri.getHost(), e.getCause());
         }
         OutputStream out = new MessageOutputStream(message -> send(ws, message));
-        return new Connection() {
-            @Override
-            public InputStream in() {
-                return in;
-            }
-
-            @Override
-            public OutputStream out() {
-                return out;
-            }
-
-            @Override
-            public void close() {
-                ws.sendClose(WebSocket.NORMAL_CLOSURE, "").orTimeout(2, TimeUnit.SECONDS).whenComplete((w, t) -> ws.abort());
-                in.close();
-            }
-        };
+        return Connection.of(in, out, token, () -> {
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "")
+                    .orTimeout(2, TimeUnit.SECONDS)
+                    .whenComplete((w, t) -> ws.abort());
+            in.close();
+        });
     }
 
     private static void send(WebSocket ws, ByteBuffer message) throws IOException {
@@ -82,24 +92,34 @@ final class WebSocketConnector {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while sending");
         } catch (ExecutionException e) {
-            throw new IOException("the bridge's WebSocket is gone: " + e.getCause().getMessage(), e.getCause());
+            throw new IOException(
+                    "the bridge's WebSocket is gone: " + e.getCause().getMessage(), e.getCause());
         }
     }
 
-    private static ConnectException failure(String where, Throwable cause) {
+    private static ConnectException failure(String url, String host, Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof SSLException ssl) {
+                return TlsConnector.refused(url, host, ssl);
+            }
+        }
         if (cause instanceof WebSocketHandshakeException h) {
             int status = h.getResponse().statusCode();
             return new ConnectException(
                     ErrorCode.BRIDGE_UNAVAILABLE,
-                    Messages.unavailable(where, "the server answered HTTP " + status
-                            + (status == 400 ? " (not a claude-bridge " + SUBPROTOCOL + " endpoint?)" : "")));
+                    Messages.unavailable(
+                            url,
+                            "the server answered HTTP " + status
+                                    + (status == 400 || status == 404
+                                            ? " (not a claude-bridge WebSocket listener? it must offer " + SUBPROTOCOL
+                                                    + " at " + PATH + ")"
+                                            : "")));
         }
-        if (cause instanceof SSLHandshakeException) {
-            return new ConnectException(
-                    ErrorCode.BRIDGE_UNAVAILABLE, Messages.unavailable(where, "TLS handshake failed: " + cause.getMessage()));
+        String m = String.valueOf(cause.getMessage());
+        if (m.contains("Received fatal alert")) {
+            return TlsConnector.alert(url, m);
         }
-        return new ConnectException(
-                ErrorCode.BRIDGE_UNAVAILABLE, Messages.unavailable(where, String.valueOf(cause.getMessage())));
+        return new ConnectException(ErrorCode.BRIDGE_UNAVAILABLE, Messages.unavailable(url, "cannot connect: " + m));
     }
 
     /** Whole binary messages into the stream; the next one asked for when this one is read. */
@@ -125,7 +145,10 @@ final class WebSocketConnector {
             }
             ByteBuffer whole = data;
             if (partial != null) {
-                whole = ByteBuffer.allocate(partial.remaining() + data.remaining()).put(partial).put(data).flip();
+                whole = ByteBuffer.allocate(partial.remaining() + data.remaining())
+                        .put(partial)
+                        .put(data)
+                        .flip();
                 partial = null;
             } else {
                 whole = ByteBuffer.allocate(data.remaining()).put(data).flip(); // the JDK reuses its buffer

@@ -8,12 +8,13 @@ import dev.claudebridge.daemon.transport.Listener;
 import dev.claudebridge.daemon.transport.ListenerException;
 import dev.claudebridge.daemon.transport.TlsListener;
 import dev.claudebridge.daemon.transport.UnixSocketListener;
+import dev.claudebridge.daemon.transport.WebSocketListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** The agents' listeners from the configuration (sockets, TLS addresses), bound together, served together, closed together. */
+/** The agents' listeners from the configuration (sockets, TLS and WebSocket addresses), bound together, served together, closed together. */
 final class ListenerSet implements AutoCloseable {
     private final List<Listener> listeners;
 
@@ -31,9 +32,9 @@ final class ListenerSet implements AutoCloseable {
         try {
             for (ListenerConfig c : configs) {
                 bound.add(
-                        c.tls().enabled()
-                                ? TlsListener.bind(c)
-                                : UnixSocketListener.bind(c.socket(), c.permissions(), c.owner(), c.group()));
+                        !c.tls().enabled()
+                                ? UnixSocketListener.bind(c.socket(), c.permissions(), c.owner(), c.group())
+                                : c.tls().websocket() ? WebSocketListener.bind(c) : TlsListener.bind(c));
             }
         } catch (ListenerException | IllegalArgumentException e) {
             bound.forEach(Listener::close);
@@ -62,7 +63,7 @@ final class ListenerSet implements AutoCloseable {
 
     /** A reload's new TLS files for the TLS listeners. */
     void reload(BridgeSettings settings) {
-        listeners.stream().filter(TlsListener.class::isInstance).forEach(l -> ((TlsListener) l).reload(settings));
+        listeners.forEach(l -> l.reload(settings));
     }
 
     /** Accepts on every listener until closed. */

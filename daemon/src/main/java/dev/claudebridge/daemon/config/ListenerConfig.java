@@ -82,10 +82,12 @@ public record ListenerConfig(
 
     /**
      * The name this listener is known by in logs, the audit log and {@link dev.claudebridge.daemon.session.Peer}: its
-     * path, or {@code tls://HOST:PORT}.
+     * path, {@code tls://HOST:PORT} or {@code wss://HOST:PORT}.
      */
     public String name() {
-        return tls.listen().map(a -> "tls://" + a).orElse(socket.toString());
+        return tls.listen()
+                .map(a -> (tls.websocket() ? "wss://" : "tls://") + a)
+                .orElse(socket.toString());
     }
 
     private static Path socketPath(String v) {

@@ -17,19 +17,23 @@ import java.util.Optional;
  * @param clientCa the CA certificates (PEM) whose client certificates are accepted; empty: no mutual TLS
  * @param tokens {@code NAME=sha256:HEX} entries, the SHA-256 of each agent's token (made by
  *     {@code claude-bridge token NAME}); the token itself is never stored
+ * @param websocket the same TLS and the same authentication, but WebSocket ({@code wss://HOST:PORT/claude-bridge},
+ *     docs/PROTOCOL.md) instead of frames straight on the TLS stream: for HTTP proxies and other languages' clients
  */
 public record TlsConfig(
         Optional<String> listen,
         Optional<Path> certificate,
         Optional<Path> key,
         Optional<Path> clientCa,
-        List<String> tokens) {
+        List<String> tokens,
+        boolean websocket) {
     static final Table<TlsConfig> TABLE = new Table<>(v -> new TlsConfig(
             v.get(TlsConfig.LISTEN),
             v.get(TlsConfig.CERTIFICATE),
             v.get(TlsConfig.KEY),
             v.get(TlsConfig.CLIENT_CA),
-            v.get(TlsConfig.TOKENS)));
+            v.get(TlsConfig.TOKENS),
+            v.get(TlsConfig.WEBSOCKET)));
 
     public static final Setting<TlsConfig, Optional<String>> LISTEN =
             TABLE.scalar("listen", Optional.empty(), TlsConfig::hostPort, o -> o.orElse(""), TlsConfig::listen);
@@ -39,6 +43,8 @@ public record TlsConfig(
     public static final Setting<TlsConfig, Optional<Path>> CLIENT_CA = TABLE.path("client-ca", TlsConfig::clientCa);
     public static final Setting<TlsConfig, List<String>> TOKENS =
             TABLE.list("tokens", List.of(), TlsConfig::tokenEntry, TlsConfig::tokens);
+
+    public static final Setting<TlsConfig, Boolean> WEBSOCKET = TABLE.bool("websocket", false, TlsConfig::websocket);
 
     public TlsConfig {
         tokens = List.copyOf(tokens);

@@ -5,19 +5,13 @@ import dev.claudebridge.daemon.config.TlsConfig;
 import dev.claudebridge.daemon.session.BridgeSettings;
 import dev.claudebridge.daemon.session.Peer;
 import dev.claudebridge.daemon.session.Principal;
-import dev.claudebridge.daemon.session.Refusal;
-import dev.claudebridge.protocol.ErrorCode;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
@@ -95,6 +89,7 @@ public final class TlsListener implements Listener {
      * Reads the certificate, key and client CA again (a reload). On a problem the listener keeps the
      * files it has and says why.
      */
+    @Override
     public void reload(BridgeSettings settings) {
         settings.config().listeners().stream()
                 .filter(l -> l.name().equals(name))
@@ -155,33 +150,8 @@ public final class TlsListener implements Listener {
                 in,
                 ssl.getOutputStream(),
                 () -> close(in.shaken() ? ssl : null, plain),
-                (peer, token, settings) -> authenticated(ssl, peer, token, settings));
-    }
-
-    /** The peer once the handshake is done: its certificate if it gave one, else its token, else refused. */
-    private Peer authenticated(SSLSocket ssl, Peer accepted, Optional<String> token, BridgeSettings settings) {
-        Optional<X509Certificate> cert = clientCertificate(ssl);
-        if (cert.isPresent()) {
-            X509Certificate c = cert.get();
-            return accepted.as(
-                    new Principal.Certificate(c.getSubjectX500Principal().getName(), fingerprint(c)));
-        }
-        if (token.isEmpty()) {
-            throw new Refusal(
-                    ErrorCode.TOKEN_REFUSED,
-                    "tls-authentication",
-                    "this bridge listener needs a client certificate or a bearer token, and the client sent neither"
-                            + " (set CLAUDE_BRIDGE_TOKEN_FILE, or CLAUDE_BRIDGE_CERT and CLAUDE_BRIDGE_KEY)");
-        }
-        return settings.profiles()
-                .tokens(name)
-                .nameOf(token.get())
-                .map(n -> accepted.as(new Principal.Token(n)))
-                .orElseThrow(() -> new Refusal(
-                        ErrorCode.TOKEN_REFUSED,
-                        "tls-authentication",
-                        "the bridge does not accept this token (unknown or revoked); ask the bridge's operator for"
-                                + " a new one"));
+                (peer, token, settings) ->
+                        ClientAuthentication.peer(name, clientCertificate(ssl), peer, token, settings));
     }
 
     private static Optional<X509Certificate> clientCertificate(SSLSocket ssl) {
@@ -192,17 +162,6 @@ public final class TlsListener implements Listener {
                     : Optional.empty();
         } catch (SSLPeerUnverifiedException e) {
             return Optional.empty();
-        }
-    }
-
-    /** {@code sha256:HEX} of the certificate's DER form, as {@code openssl x509 -fingerprint -sha256} shows it. */
-    static String fingerprint(X509Certificate c) {
-        try {
-            return "sha256:"
-                    + HexFormat.of()
-                            .formatHex(MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
-        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -1,6 +1,10 @@
 package dev.claudebridge.daemon.transport;
 
+import dev.claudebridge.daemon.config.ListenerConfig;
+import dev.claudebridge.daemon.config.TlsConfig;
+import dev.claudebridge.daemon.session.BridgeSettings;
 import dev.claudebridge.daemon.session.Peer;
+import dev.claudebridge.daemon.session.Principal;
 import dev.claudebridge.protocol.Frame;
 import dev.claudebridge.protocol.Hello;
 import dev.claudebridge.protocol.MessageInputStream;
@@ -11,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +25,7 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
@@ -61,27 +65,48 @@ public final class WebSocketListener implements Listener {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread.Builder connections = Thread.ofVirtual().name("ws-conn-", 1);
 
-    private WebSocketListener(Server server, String name) {
+    private final SslContextFactory.Server ssl;
+
+    private WebSocketListener(Server server, String name, SslContextFactory.Server ssl) {
         this.server = server;
         this.name = name;
+        this.ssl = ssl;
+    }
+
+    /**
+     * Reads the TLS files and binds the address of a {@code tls:} listener with {@code websocket: true}.
+     *
+     * @throws ListenerException when a file is unusable, client authentication is missing, or the address cannot be bound
+     */
+    public static WebSocketListener bind(ListenerConfig c) {
+        TlsConfig tls = c.tls();
+        tls.problem().ifPresent(p -> {
+            throw new ListenerException(c.name() + ": " + p);
+        });
+        String listen = tls.listen().orElseThrow();
+        int colon = listen.lastIndexOf(':');
+        String host = listen.substring(0, colon).replaceAll("^\\[|\\]$", "");
+        int port = Integer.parseInt(listen.substring(colon + 1));
+        return bind(c.name(), new InetSocketAddress(host, port), TlsFiles.context(tls), tls);
     }
 
     /**
      * Binds and starts accepting upgrades (connections that arrive before {@link #serve} are refused
      * with 503).
      *
-     * @param tls the server's certificate and key; client certificates are asked for, not required,
-     *     when {@code clientCertificates} is set (a token may stand in for one)
+     * @param tls the server's certificate and key, and the client CAs
+     * @param config whether client certificates are required (a client CA and no tokens), asked for
+     *     (both), or not asked for (tokens only)
      * @throws ListenerException when the address cannot be bound
      */
-    public static WebSocketListener bind(InetSocketAddress address, SSLContext tls, boolean clientCertificates) {
+    static WebSocketListener bind(String name, InetSocketAddress address, SSLContext tls, TlsConfig config) {
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName("ws-listener");
         Server server = new Server(threads);
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setSslContext(tls);
         ssl.setIncludeProtocols("TLSv1.3");
-        ssl.setWantClientAuth(clientCertificates);
+        clientAuthentication(ssl, config);
         HttpConfiguration http = new HttpConfiguration();
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
         secure.setSniHostCheck(false); // a client may name the bridge by any name its certificate holds
@@ -92,8 +117,7 @@ public final class WebSocketListener implements Listener {
         connector.setPort(address.getPort());
         connector.setIdleTimeout(UPGRADE_DEADLINE.toMillis());
         server.addConnector(connector);
-        String name = "wss://" + address.getHostString() + ":" + address.getPort() + PATH;
-        WebSocketListener listener = new WebSocketListener(server, name);
+        WebSocketListener listener = new WebSocketListener(server, name, ssl);
         server.setHandler(WebSocketUpgradeHandler.from(server, container -> {
             container.setMaxBinaryMessageSize(MAX_MESSAGE);
             container.setMaxTextMessageSize(1024);
@@ -116,7 +140,7 @@ public final class WebSocketListener implements Listener {
                     return null;
                 }
                 response.setAcceptedSubProtocol(SUBPROTOCOL);
-                return listener.new Endpoint(certificates(request));
+                return listener.new Endpoint(certificate(request), Request.getRemoteAddr(request));
             });
         }));
         try {
@@ -129,9 +153,34 @@ public final class WebSocketListener implements Listener {
             }
             throw new ListenerException("cannot listen on " + name + ": " + e.getMessage(), e);
         }
-        int port = connector.getLocalPort();
-        listener.bound = new InetSocketAddress(address.getAddress(), port);
+        listener.bound = new InetSocketAddress(address.getAddress(), connector.getLocalPort());
         return listener;
+    }
+
+    private static void clientAuthentication(SslContextFactory.Server ssl, TlsConfig config) {
+        boolean ca = config.clientCa().isPresent();
+        ssl.setNeedClientAuth(ca && config.tokens().isEmpty());
+        ssl.setWantClientAuth(ca && !config.tokens().isEmpty()); // a certificate or a token
+    }
+
+    /** A reload: the next connection is served with the TLS files as they are now. */
+    @Override
+    public void reload(BridgeSettings settings) {
+        settings.config().listeners().stream()
+                .filter(l -> l.name().equals(name))
+                .findFirst()
+                .ifPresent(l -> {
+                    try {
+                        SSLContext context = TlsFiles.context(l.tls());
+                        ssl.reload(f -> {
+                            f.setSslContext(context);
+                            clientAuthentication((SslContextFactory.Server) f, l.tls());
+                        });
+                        LOG.info("{}: TLS certificate, key and client CA read again", name);
+                    } catch (Exception e) {
+                        LOG.error("{}: keeping the TLS files read before: {}", name, e.getMessage());
+                    }
+                });
     }
 
     private InetSocketAddress bound;
@@ -141,12 +190,13 @@ public final class WebSocketListener implements Listener {
         return bound;
     }
 
-    private static List<X509Certificate> certificates(ServerUpgradeRequest request) {
+    private static Optional<X509Certificate> certificate(ServerUpgradeRequest request) {
         if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData d
-                && d.peerCertificates() != null) {
-            return List.of(d.peerCertificates());
+                && d.peerCertificates() != null
+                && d.peerCertificates().length > 0) {
+            return Optional.of(d.peerCertificates()[0]);
         }
-        return List.of();
+        return Optional.empty();
     }
 
     @Override
@@ -179,27 +229,30 @@ public final class WebSocketListener implements Listener {
      * messages. Public only because Jetty calls it through method handles.
      */
     public final class Endpoint implements Session.Listener {
-        private final List<X509Certificate> certificates;
+        private final Optional<X509Certificate> certificate;
+        private final String address;
         private final MessageInputStream in = new MessageInputStream();
         private volatile Session session;
 
-        Endpoint(List<X509Certificate> certificates) {
-            this.certificates = certificates;
+        Endpoint(Optional<X509Certificate> certificate, String address) {
+            this.certificate = certificate;
+            this.address = address;
         }
 
         @Override
         public void onWebSocketOpen(Session s) {
             session = s;
             MessageOutputStream out = new MessageOutputStream(this::send);
-            Peer peer = peer(s);
+            Peer accepted = new Peer(name, new Principal.Address(address));
             s.demand();
-            connections.start(() -> handler.get().accept(new Connection(peer, in, out, () -> s.close())));
-        }
-
-        private Peer peer(Session s) {
-            Optional<X509Certificate> cert = certificates.stream().findFirst();
-            return new Peer(
-                    name, cert.map(c -> c.getSubjectX500Principal().getName()).orElse(""), "");
+            connections.start(() -> handler.get()
+                    .accept(new Connection(
+                            accepted,
+                            in,
+                            out,
+                            () -> s.close(),
+                            (peer, token, settings) ->
+                                    ClientAuthentication.peer(name, certificate, peer, token, settings))));
         }
 
         private void send(ByteBuffer message) throws IOException {

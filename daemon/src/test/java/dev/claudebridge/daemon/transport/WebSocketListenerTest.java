@@ -43,7 +43,16 @@ class WebSocketListenerTest {
     void start() throws Exception {
         certs = TestCertificates.make(dir);
         listener = WebSocketListener.bind(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), certs.server(), false);
+                "wss://test",
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                certs.server(),
+                new dev.claudebridge.daemon.config.TlsConfig(
+                        java.util.Optional.empty(),
+                        java.util.Optional.empty(),
+                        java.util.Optional.empty(),
+                        java.util.Optional.empty(),
+                        java.util.List.of(),
+                        true));
         // an echo peer: every frame read is written back, until the client's end of stream
         serving = Thread.ofVirtual()
                 .start(() -> listener.serve(c -> {
