@@ -46,8 +46,11 @@ final class BridgeCall {
     private final Credit credit = new Credit();
     private volatile Optional<NativeTerminal.RawMode> rawMode = Optional.empty();
 
-    private BridgeCall(Connection connection, Invocation invocation) {
+    private final String bridge;
+
+    private BridgeCall(Connection connection, Invocation invocation, String bridge) {
         this.connection = connection;
+        this.bridge = bridge;
         this.invocation = invocation;
         this.writer = new FrameWriter(
                 new BufferedOutputStream(connection.out(), Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
@@ -58,18 +61,25 @@ final class BridgeCall {
     /** Runs the call and returns the status this process should exit with. */
     static int run(Invocation invocation) {
         ConnectException last = null;
-        for (String socket : invocation.sockets()) {
-            try (Connection c = SocketConnector.connect(socket)) {
-                BridgeCall call = new BridgeCall(c, invocation);
+        for (String bridge : invocation.sockets()) {
+            try (Connection c = bridge.startsWith("tls://")
+                    ? TlsConnector.connect(bridge, invocation.env())
+                    : bridge.startsWith("wss://")
+                            ? WebSocketConnector.connect(bridge, invocation.env())
+                            : SocketConnector.connect(bridge)) {
+                BridgeCall call = new BridgeCall(c, invocation, bridge);
                 try {
                     return call.converse();
                 } finally {
                     call.restoreTerminal(); // on every way out: the caller's shell gets its terminal back as it was
                 }
             } catch (ConnectException e) {
-                // only bridge_unavailable moves on to the next listed bridge; a permission problem is the user's to fix
-                last = e;
-                if (e.code() != ErrorCode.BRIDGE_UNAVAILABLE) {
+                // nothing was sent yet: an unreachable bridge, or a TLS one whose handshake failed, moves on to the
+                // next listed bridge; a permission problem is the user's to fix. The first specific failure is told.
+                if (last == null || last.code() == ErrorCode.BRIDGE_UNAVAILABLE) {
+                    last = e;
+                }
+                if (e.code() == ErrorCode.PERMISSION_DENIED) {
                     break;
                 }
             }
@@ -82,8 +92,16 @@ final class BridgeCall {
     private int converse() {
         long sentAt;
         try {
-            writer.write(new Hello(Hello.VERSION, "claude-bridge-client").toFrame());
-            Optional<Frame> first = reader.read();
+            writer.write(new Hello(Hello.VERSION, "claude-bridge-client", connection.token()).toFrame());
+            Optional<Frame> first;
+            try {
+                first = reader.read();
+            } catch (javax.net.ssl.SSLException e) {
+                // TLS 1.3: the bridge's verdict on this client's certificate comes after the client's handshake
+                ConnectException refused = TlsConnector.alert(bridge, String.valueOf(e.getMessage()));
+                say(refused.getMessage());
+                return refused.code().exitStatus();
+            }
             if (first.isEmpty()) {
                 return lost("the bridge closed the connection during the handshake");
             }

@@ -19,6 +19,7 @@ import java.util.Map;
 record Invocation(List<String> argv, Map<String, String> env, String cwd, List<String> sockets, String clientName) {
     static final String SOCKET_VARIABLE = "CLAUDE_BRIDGE_SOCKET";
     static final String DEFAULT_SOCKET = "/host/claude-bridge.sock";
+    static final String URL_VARIABLE = "CLAUDE_BRIDGE_URL";
 
     static Invocation current(String[] args) {
         boolean lossy = !Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"))
@@ -29,18 +30,29 @@ record Invocation(List<String> argv, Map<String, String> env, String cwd, List<S
         if (lossy && cwd.indexOf('?') >= 0 && env.getOrDefault("PWD", "").startsWith("/")) {
             cwd = env.get("PWD");
         }
-        String sockets = env.getOrDefault(SOCKET_VARIABLE, "");
-        List<String> socketList = new ArrayList<>();
-        for (String s : sockets.split(",")) {
-            if (!s.isBlank()) {
-                socketList.add(s.trim());
-            }
-        }
+        List<String> socketList = bridges(env);
         if (socketList.isEmpty()) {
             socketList.add(DEFAULT_SOCKET);
         }
         String name = env.getOrDefault("CLAUDE_BRIDGE_CLIENT_NAME", env.getOrDefault("HOSTNAME", ""));
         return new Invocation(argv, env, cwd, socketList, name);
+    }
+
+    /**
+     * The bridges to try, in order: {@code CLAUDE_BRIDGE_URL} ({@code unix:///PATH}, {@code tls://HOST:PORT} or {@code wss://HOST:PORT},
+     * comma-separated) when set, else {@code CLAUDE_BRIDGE_SOCKET} (paths). A socket is kept as its path,
+     * a TLS or WebSocket bridge as its URL.
+     */
+    static List<String> bridges(Map<String, String> env) {
+        String urls = env.getOrDefault(URL_VARIABLE, "");
+        List<String> out = new ArrayList<>();
+        for (String s : (urls.isBlank() ? env.getOrDefault(SOCKET_VARIABLE, "") : urls).split(",")) {
+            String b = s.trim();
+            if (!b.isEmpty()) {
+                out.add(b.startsWith("unix://") ? b.substring("unix://".length()) : b);
+            }
+        }
+        return out;
     }
 
     /** The last {@code args.length} entries of /proc/self/cmdline: this program's own arguments. */

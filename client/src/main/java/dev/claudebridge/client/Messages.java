@@ -34,6 +34,20 @@ final class Messages {
                 + "The daemon may have stopped or restarted; the host process has been ended.\n";
     }
 
+    static String certificateRefused(String url, String why) {
+        return "claude-bridge: certificate refused on " + url + ": " + why + "\n";
+    }
+
+    static String tokenRefused(String url, String why) {
+        return "claude-bridge: token refused on " + url + ": " + why + "\n";
+    }
+
+    static String hostMismatch(String url, String host) {
+        return "claude-bridge: host name mismatch on " + url + ": the bridge's certificate does not name " + host
+                + ".\nConnect by a name (or address) the certificate lists, or give the bridge a certificate for "
+                + host + ".\n";
+    }
+
     static String badArgument(String what) {
         return "claude-bridge: " + what + "\n";
     }

@@ -29,26 +29,7 @@ final class SocketConnector {
             SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(p));
             InputStream in = Channels.newInputStream(ch);
             OutputStream out = Channels.newOutputStream(ch);
-            return new Connection() {
-                @Override
-                public InputStream in() {
-                    return in;
-                }
-
-                @Override
-                public OutputStream out() {
-                    return out;
-                }
-
-                @Override
-                public void close() {
-                    try {
-                        ch.close();
-                    } catch (IOException ignored) {
-                        // already closed by the daemon
-                    }
-                }
-            };
+            return Connection.of(in, out, java.util.Optional.empty(), ch);
         } catch (AccessDeniedException e) {
             throw failure(path, false, true, false, e.getMessage());
         } catch (IOException e) {

@@ -37,6 +37,12 @@ public enum ErrorCode {
     PERMISSION_DENIED("permission_denied", 77),
     /** Policy forbids this argument, subcommand or option. */
     POLICY_DENIED("policy_denied", 78),
+    /** A TLS handshake failed over a certificate: the bridge's is not trusted, or the caller's was refused. */
+    CERTIFICATE_REFUSED("certificate_refused", 79),
+    /** The bridge refused the bearer token (none, unknown, or revoked). */
+    TOKEN_REFUSED("token_refused", 80),
+    /** Client-side: the bridge's certificate does not name the host the client connected to. */
+    HOST_MISMATCH("host_mismatch", 81),
     /** The host has no {@code claude} installed (or the daemon cannot find it). */
     CLAUDE_NOT_FOUND("claude_not_found", 127);
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -159,5 +160,15 @@ class MessageRoundTripTest {
     void queued(long position, long length) throws IOException {
         assertThat(Queued.fromFrame(overTheWire(new Queued(position, length).toFrame())))
                 .isEqualTo(new Queued(position, length));
+    }
+
+    @Test
+    void aHelloCarriesATokenAfterANulAndNeverShowsIt() {
+        Hello h = new Hello(Hello.VERSION, "client", java.util.Optional.of("secret-token"));
+        Hello back = Hello.fromFrame(h.toFrame());
+        assertThat(back.token()).contains("secret-token");
+        assertThat(back.software()).isEqualTo("client");
+        assertThat(back.toString()).doesNotContain("secret-token");
+        assertThat(Hello.fromFrame(new Hello(1, "x").toFrame()).token()).isEmpty();
     }
 }

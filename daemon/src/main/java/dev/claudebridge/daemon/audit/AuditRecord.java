@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.claudebridge.daemon.config.ProfileConfig;
 import dev.claudebridge.daemon.policy.PeerIds;
+import dev.claudebridge.daemon.session.Principal;
 import dev.claudebridge.daemon.session.SessionInfo;
 import dev.claudebridge.protocol.ErrorCode;
 import dev.claudebridge.protocol.Request;
@@ -66,6 +67,12 @@ final class AuditRecord {
             tree.put("pgid", t.pgid());
         });
         ObjectNode peer = o.putObject("peer");
+        Principal who = s.peer().principal();
+        peer.put("kind", who.kind());
+        peer.put("name", who.name());
+        if (who instanceof Principal.Certificate c) {
+            peer.put("fingerprint", c.fingerprint());
+        }
         peer.put("user", s.peer().user());
         putId(peer, "uid", ids.uid(s.peer().user()));
         peer.put("group", s.peer().group());

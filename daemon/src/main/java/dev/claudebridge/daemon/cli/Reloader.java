@@ -96,12 +96,18 @@ final class Reloader implements Supplier<BridgeSettings> {
     static List<String> notReloaded(BridgeConfig a, BridgeConfig b) {
         List<String> out = new ArrayList<>();
         if (!a.listeners().stream()
-                .map(l -> List.of(l.socket(), l.mode(), l.owner(), l.group()))
+                .map(l -> List.of(
+                        l.socket(), l.mode(), l.owner(), l.group(), l.tls().listen()))
                 .toList()
                 .equals(b.listeners().stream()
-                        .map(l -> List.of(l.socket(), l.mode(), l.owner(), l.group()))
+                        .map(l -> List.of(
+                                l.socket(),
+                                l.mode(),
+                                l.owner(),
+                                l.group(),
+                                l.tls().listen()))
                         .toList())) {
-            out.add("listeners (socket, mode, owner, group)");
+            out.add("listeners (socket, mode, owner, group, tls.listen)");
         }
         if (!Objects.equals(a.audit().path(), b.audit().path())
                 || a.audit().maxSize() != b.audit().maxSize()

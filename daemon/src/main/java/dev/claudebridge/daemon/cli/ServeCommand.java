@@ -205,8 +205,8 @@ final class ServeCommand implements Callable<Integer> {
         Supplier<LimitsConfig> limits = AdmissionSettings.limits(settings);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("limits").factory());
-        List<String> listenerNames =
-                listener.paths().stream().map(Path::toString).toList();
+        List<String> listenerNames = listener.names();
+        settings.onReload(listener::reload); // a TLS listener's renewed certificate, key and client CA
         AdmissionControl admission =
                 new AdmissionControl(limits, AdmissionSettings.profiles(settings), timer, listenerNames);
         AdminSide admin = new AdminSide(Main.version(), settings);
@@ -250,7 +250,7 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         shutdown.installSignalHandlers();
-        listener.serve(c -> connections.serve(c, (in, out) -> engine.serve(in, out, c.peer())));
+        listener.serve(c -> connections.serve(c, (in, out) -> engine.serve(in, out, c.peer(), c.check())));
         int status = shutdown.awaitStopped();
         auditLog.close();
         sandbox.close();

@@ -32,10 +32,17 @@ final class Startup {
         LOG.info("configuration: {}", c.source().map(Path::toString).orElse("built-in defaults (no file)"));
         for (ListenerConfig l : c.listeners()) {
             LOG.info(
-                    "claude-bridge {} listening on {} (mode {}) for profile {}",
+                    "claude-bridge {} listening on {} ({}) for profile {}",
                     Main.version(),
-                    l.socket(),
-                    l.modeString(),
+                    l.name(),
+                    l.tls().enabled()
+                            ? "TLS 1.3, callers by " + (l.tls().clientCa().isPresent() ? "client certificate" : "")
+                                    + (l.tls().clientCa().isPresent()
+                                                    && !l.tls().tokens().isEmpty()
+                                            ? " or "
+                                            : "")
+                                    + (l.tls().tokens().isEmpty() ? "" : "token")
+                            : "mode " + l.modeString(),
                     l.profile().orElse("(peer rules only)"));
         }
         c.profiles()
@@ -47,6 +54,8 @@ final class Startup {
                                 ? "none (each request runs in an empty private directory)"
                                 : p.mappings()));
         LOG.info("audit log: {}", audit);
-        LOG.info("try it: CLAUDE_BRIDGE_SOCKET={} bin/claude --version", sockets.getFirst());
+        if (!sockets.isEmpty()) {
+            LOG.info("try it: CLAUDE_BRIDGE_SOCKET={} bin/claude --version", sockets.getFirst());
+        }
     }
 }

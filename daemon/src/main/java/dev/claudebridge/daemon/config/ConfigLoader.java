@@ -114,21 +114,40 @@ public final class ConfigLoader {
         List<Node> items = top.items("listeners");
         for (int i = 0; i < items.size(); i++) {
             Section s = new Section("listeners[" + i + "]", items.get(i), top.problems());
-            if (!s.has("socket")) {
+            boolean tls = s.has("tls");
+            if (!s.has("socket") && !tls) {
                 top.problems()
-                        .add(items.get(i), s.field("socket"), "each listener needs the absolute path of its socket");
+                        .add(
+                                items.get(i),
+                                s.field("socket"),
+                                "each listener needs the absolute path of its socket, or a tls section");
+            } else if (s.has("socket") && tls) {
+                top.problems().add(items.get(i), s.field("tls"), "a listener is a socket or a TLS address, not both");
             }
             ListenerConfig l = ListenerConfig.TABLE.read(s);
             s.finish();
+            if (tls) {
+                Optional<String> missing =
+                        l.tls().enabled() ? l.tls().problem() : Optional.of("a tls section needs listen: HOST:PORT");
+                if (missing.isPresent()) {
+                    top.problems().add(s.value("tls").orElse(items.get(i)), s.field("tls"), missing.get());
+                    continue;
+                }
+            }
             if (l.profile().isPresent() && !profiles.containsKey(l.profile().get())) {
                 top.problems()
                         .add(
                                 s.value("profile").orElse(items.get(i)),
                                 s.field("profile"),
                                 "no profile named '" + l.profile().get() + "'; defined: " + profiles.keySet());
-            } else if (out.stream().anyMatch(o -> o.socket().equals(l.socket()))) {
-                top.problems().add(items.get(i), s.field("socket"), "two listeners on the same socket " + l.socket());
-            } else if (s.has("socket")) {
+            } else if (out.stream().anyMatch(o -> o.name().equals(l.name()))) {
+                top.problems()
+                        .add(
+                                items.get(i),
+                                s.field(tls ? "tls" : "socket"),
+                                (tls ? "two listeners on the same address " : "two listeners on the same socket ")
+                                        + l.name());
+            } else if (s.has("socket") || tls) {
                 out.add(l);
             }
         }

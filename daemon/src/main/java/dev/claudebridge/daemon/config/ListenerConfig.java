@@ -16,9 +16,15 @@ import java.util.function.Function;
  * @param group group to chgrp the socket to (name or gid); empty leaves the daemon's group
  * @param profile the profile of connections arriving here, unless a profile's peer rule matches first; empty:
  *     only callers that a profile's {@code match} rule names are served here
+ * @param tls when it has an address, this entry is a TCP + TLS listener instead of a socket
  */
 public record ListenerConfig(
-        Path socket, int mode, Optional<String> owner, Optional<String> group, Optional<String> profile) {
+        Path socket,
+        int mode,
+        Optional<String> owner,
+        Optional<String> group,
+        Optional<String> profile,
+        TlsConfig tls) {
     /** What the JDK can bind (the listener checks it again): a longer path is a problem of the file. */
     private static final int MAX_PATH_BYTES = 106;
 
@@ -27,7 +33,8 @@ public record ListenerConfig(
             v.get(ListenerConfig.MODE),
             v.get(ListenerConfig.OWNER),
             v.get(ListenerConfig.GROUP),
-            v.get(ListenerConfig.PROFILE)));
+            v.get(ListenerConfig.PROFILE),
+            v.get(ListenerConfig.TLS)));
 
     /** Required in a {@code listeners:} entry; the single default listener's is {@link Defaults#socket()}. */
     public static final Setting<ListenerConfig, Path> SOCKET = TABLE.scalar(
@@ -45,6 +52,9 @@ public record ListenerConfig(
             ListenerConfig::nonEmpty,
             p -> p.orElse(""),
             ListenerConfig::profile);
+
+    public static final Setting<ListenerConfig, TlsConfig> TLS =
+            TABLE.section("tls", TlsConfig.TABLE, ListenerConfig::tls);
 
     public ListenerConfig {
         if (mode < 0 || mode > 0777) {
@@ -70,9 +80,14 @@ public record ListenerConfig(
         return MODE.show(mode);
     }
 
-    /** The name this listener is known by in logs, the audit log and {@link dev.claudebridge.daemon.session.Peer}: its path. */
+    /**
+     * The name this listener is known by in logs, the audit log and {@link dev.claudebridge.daemon.session.Peer}: its
+     * path, {@code tls://HOST:PORT} or {@code wss://HOST:PORT}.
+     */
     public String name() {
-        return socket.toString();
+        return tls.listen()
+                .map(a -> (tls.websocket() ? "wss://" : "tls://") + a)
+                .orElse(socket.toString());
     }
 
     private static Path socketPath(String v) {

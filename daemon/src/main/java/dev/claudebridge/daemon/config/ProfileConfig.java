@@ -127,25 +127,52 @@ public record ProfileConfig(
     }
 
     /**
-     * Peer-credential rules (SO_PEERCRED). A caller matches when its uid is listed or its primary gid
-     * is listed. Entries are names or numeric ids.
+     * Identity rules. A Unix caller matches when its uid is listed or its primary gid is listed (SO_PEERCRED;
+     * names or numeric ids); a TLS caller when its client certificate's subject (RFC 2253, e.g.
+     * {@code CN=agent-1,O=build}) or fingerprint ({@code sha256:HEX}) is listed; a token caller when its
+     * token's name is listed.
      */
-    public record PeerMatch(List<String> uids, List<String> gids) {
-        static final Table<PeerMatch> TABLE =
-                new Table<>(v -> new PeerMatch(v.get(PeerMatch.UIDS), v.get(PeerMatch.GIDS)));
+    public record PeerMatch(List<String> uids, List<String> gids, List<String> certificates, List<String> tokens) {
+        static final Table<PeerMatch> TABLE = new Table<>(v -> new PeerMatch(
+                v.get(PeerMatch.UIDS), v.get(PeerMatch.GIDS), v.get(PeerMatch.CERTIFICATES), v.get(PeerMatch.TOKENS)));
         public static final Setting<PeerMatch, List<String>> UIDS =
                 TABLE.list("uids", List.of(), PeerMatch::id, PeerMatch::uids);
         public static final Setting<PeerMatch, List<String>> GIDS =
                 TABLE.list("gids", List.of(), PeerMatch::id, PeerMatch::gids);
+        public static final Setting<PeerMatch, List<String>> CERTIFICATES =
+                TABLE.list("certificates", List.of(), PeerMatch::certificate, PeerMatch::certificates);
+        public static final Setting<PeerMatch, List<String>> TOKENS =
+                TABLE.list("tokens", List.of(), PeerMatch::tokenName, PeerMatch::tokens);
         public static final PeerMatch NONE = TABLE.defaults();
+
+        public PeerMatch(List<String> uids, List<String> gids) {
+            this(uids, gids, List.of(), List.of());
+        }
 
         public PeerMatch {
             uids = List.copyOf(uids);
             gids = List.copyOf(gids);
+            certificates = List.copyOf(certificates);
+            tokens = List.copyOf(tokens);
         }
 
         public boolean isEmpty() {
-            return uids.isEmpty() && gids.isEmpty();
+            return uids.isEmpty() && gids.isEmpty() && certificates.isEmpty() && tokens.isEmpty();
+        }
+
+        private static String certificate(String v) {
+            if (v.startsWith("sha256:") ? !v.matches("sha256:[0-9a-f]{64}") : !v.contains("=")) {
+                throw new IllegalArgumentException(
+                        "'" + v + "' is neither a subject (CN=...) nor sha256:HEX (64 lowercase" + " hex digits)");
+            }
+            return v;
+        }
+
+        private static String tokenName(String v) {
+            if (!v.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+                throw new IllegalArgumentException("'" + v + "' is not a token name (letters, digits, '.', '_', '-')");
+            }
+            return v;
         }
 
         private static String id(String v) {

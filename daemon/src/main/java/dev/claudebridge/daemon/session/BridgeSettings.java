@@ -46,6 +46,26 @@ public record BridgeSettings(
 
     /** The caller's profile, if any profile admits it. */
     public Optional<Profile> profileFor(Peer peer) {
-        return profiles.find(peer.listener(), peer.user(), peer.group());
+        return switch (peer.principal()) {
+            case Principal.UnixUser u -> profiles.find(peer.listener(), u.user(), u.group());
+            case Principal.Certificate c -> profiles.findCertificate(peer.listener(), c.subject(), c.fingerprint());
+            case Principal.Token t -> profiles.findToken(peer.listener(), t.tokenName());
+            case Principal.Address a -> Optional.empty(); // proved nothing: never served
+        };
+    }
+
+    /** The refusal for a caller no profile admits. */
+    static dev.claudebridge.daemon.policy.Denial noProfile(Peer peer) {
+        return switch (peer.principal()) {
+            case Principal.UnixUser u -> ProfileBinder.denied(peer.listener(), u.user(), u.group());
+            case Principal.Certificate c ->
+                ProfileBinder.deniedCaller(
+                        peer.listener(),
+                        "certificate " + c.subject() + " (" + c.fingerprint() + ")",
+                        "this certificate's subject or fingerprint");
+            case Principal.Token t ->
+                ProfileBinder.deniedCaller(peer.listener(), "token " + t.tokenName(), "this token");
+            case Principal.Address a -> ProfileBinder.deniedCaller(peer.listener(), "address " + a.address(), "it");
+        };
     }
 }

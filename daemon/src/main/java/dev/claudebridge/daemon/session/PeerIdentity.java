@@ -7,12 +7,16 @@ package dev.claudebridge.daemon.session;
  *
  * @param listener the listener the connection arrived on
  * @param container the peer's container ({@link Peer#container()}), or ""
- * @param user the peer's user when there is no container, else ""
+ * @param user the peer's user when there is no container, else ""; for a network peer what it proved
+ *     ({@link Principal#key()}: {@code certificate sha256:…}, {@code token NAME}, {@code address IP})
  */
 public record PeerIdentity(String listener, String container, String user) {
     /** As logs and messages show it: {@code LISTENER container=pidns:4026532301} or {@code LISTENER uid=1000}. */
     @Override
     public String toString() {
-        return listener + (container.isEmpty() ? " uid=" + (user.isEmpty() ? "?" : user) : " container=" + container);
+        if (!container.isEmpty()) {
+            return listener + " container=" + container;
+        }
+        return listener + (user.indexOf(' ') > 0 ? " " + user : " uid=" + (user.isEmpty() ? "?" : user));
     }
 }

@@ -5,7 +5,6 @@ import dev.claudebridge.daemon.exec.ProcessSpec;
 import dev.claudebridge.daemon.policy.ArgvParser;
 import dev.claudebridge.daemon.policy.ParsedArgs;
 import dev.claudebridge.daemon.policy.Profile;
-import dev.claudebridge.daemon.policy.ProfileBinder;
 import dev.claudebridge.daemon.policy.RequestSizes;
 import dev.claudebridge.daemon.sandbox.Sandbox;
 import dev.claudebridge.protocol.ErrorCode;
@@ -50,7 +49,7 @@ record Plan(
             String id,
             Conversations conversations,
             Sandbox sandbox) {
-        Profile p = profile.orElseThrow(() -> ProfileBinder.denied(peer.listener(), peer.user(), peer.group()));
+        Profile p = profile.orElseThrow(() -> BridgeSettings.noProfile(peer));
         RequestSizes.check(request, p.config().request(), p.name());
         boolean sandboxed = p.config().sandbox().enabled();
         if (sandboxed && sandbox.problem().isPresent()) {

@@ -47,6 +47,7 @@ final class Session {
     private final FrameWriter writer;
     private volatile ProcessTree process;
     private final WriteDeadline output;
+    private final PeerCheck check;
 
     Session(
             SessionInfo info,
@@ -58,8 +59,10 @@ final class Session {
             Sandbox sandbox,
             Launcher launcher,
             InputStream in,
-            OutputStream out) {
+            OutputStream out,
+            PeerCheck check) {
         this.info = info;
+        this.check = check;
         this.settings = settings;
         this.software = software;
         this.admission = admission;
@@ -177,6 +180,10 @@ final class Session {
                 return false;
             }
             hello = Hello.fromFrame(f.get());
+        } catch (PeerRefused e) {
+            info.rule("transport");
+            info.end(e.code().wireName(), e.getMessage(), null); // no frame reaches a peer whose handshake failed
+            return false;
         } catch (ProtocolException e) {
             refuse(
                     ErrorCode.PROTOCOL_MISMATCH,
@@ -192,6 +199,7 @@ final class Session {
                             + "; update the older of the two");
             return false;
         }
+        info.peer(check.check(info.peer(), hello.token(), settings)); // a Refusal is answered as any other
         writer.write(new Hello(Hello.VERSION, software).toFrame());
         return true;
     }

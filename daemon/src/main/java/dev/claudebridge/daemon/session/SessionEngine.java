@@ -86,9 +86,24 @@ public final class SessionEngine {
 
     /** Serves one connection to its end; the transport closes the streams when this returns. */
     public void serve(InputStream in, OutputStream out, Peer peer) {
+        serve(in, out, peer, PeerCheck.ACCEPTED);
+    }
+
+    /** Serves one connection whose peer the transport tells in full only after the HELLO. */
+    public void serve(InputStream in, OutputStream out, Peer peer, PeerCheck check) {
         SessionInfo info = new SessionInfo(prefix + "-" + sequence.incrementAndGet(), peer);
         Session s = new Session(
-                info, settings.get(), software, admission, listener, conversations, sandbox.get(), launcher, in, out);
+                info,
+                settings.get(),
+                software,
+                admission,
+                listener,
+                conversations,
+                sandbox.get(),
+                launcher,
+                in,
+                out,
+                check);
         live.add(s);
         try {
             s.run();

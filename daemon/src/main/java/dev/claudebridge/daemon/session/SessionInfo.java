@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SessionInfo {
     private final String id;
-    private final Peer peer;
+    private volatile Peer peer;
     private final Instant accepted = Instant.now();
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
@@ -43,8 +43,13 @@ public final class SessionInfo {
         return id;
     }
 
+    /** The peer: as accepted, then as it proved itself in the handshake. */
     public Peer peer() {
         return peer;
+    }
+
+    void peer(Peer proved) {
+        this.peer = proved;
     }
 
     public Instant accepted() {

@@ -1,6 +1,7 @@
 package dev.claudebridge.daemon.transport;
 
 import dev.claudebridge.daemon.session.Peer;
+import dev.claudebridge.daemon.session.PeerCheck;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,8 +16,16 @@ import java.io.OutputStream;
  * @param in what the peer sends
  * @param out what the peer reads
  * @param channel the transport's channel under both streams
+ * @param check what the transport learns of the peer once the HELLO is read (a TLS peer's certificate
+ *     or token); a Unix socket's peer is complete at accept
  */
-public record Connection(Peer peer, InputStream in, OutputStream out, Closeable channel) implements AutoCloseable {
+public record Connection(Peer peer, InputStream in, OutputStream out, Closeable channel, PeerCheck check)
+        implements AutoCloseable {
+    /** A connection whose peer is known in full at accept. */
+    public Connection(Peer peer, InputStream in, OutputStream out, Closeable channel) {
+        this(peer, in, out, channel, PeerCheck.ACCEPTED);
+    }
+
     @Override
     public void close() {
         try {

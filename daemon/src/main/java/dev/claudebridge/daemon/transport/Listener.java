@@ -10,6 +10,9 @@ public interface Listener extends AutoCloseable {
     /** Accepts until closed; each connection is the handler's to close. */
     void serve(Consumer<Connection> handler);
 
+    /** A reload: a listener with files of its own (TLS certificates) reads them again; the rest ignore it. */
+    default void reload(dev.claudebridge.daemon.session.BridgeSettings settings) {}
+
     /** Stops accepting; connections already handed over go on. */
     @Override
     void close();
