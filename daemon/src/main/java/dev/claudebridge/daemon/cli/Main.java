@@ -14,12 +14,9 @@ import picocli.CommandLine.Command;
             StatusCommand.class,
             ConfigCommand.class,
             ReloadCommand.class,
-<<<<<<< HEAD
             EndCommand.class,
             DrainCommand.class,
-=======
             TokenCommand.class,
->>>>>>> ws
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
