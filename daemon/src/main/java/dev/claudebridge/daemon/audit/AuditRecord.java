@@ -106,10 +106,10 @@ final class AuditRecord {
             o.put("bytes_out", s.bytesOut());
             o.put("bytes_err", s.bytesErr());
             s.endedBy().ifPresent(by -> {
-                ObjectNode who = o.putObject("ended_by");
-                who.put("operator", by.name());
-                who.put("auth", by.auth());
-                who.put("from", by.from());
+                ObjectNode operator = o.putObject("ended_by");
+                operator.put("operator", by.name());
+                operator.put("auth", by.auth());
+                operator.put("from", by.from());
             });
         }
         return o.toString();
