@@ -81,7 +81,9 @@ final class ProcessRelay {
         Thread.ofPlatform().daemon().name("input-" + id).start(() -> copyInput(p));
         Termination t = p.termination().join();
         window.mark(Window.Step.EXITED);
-        if (!output.awaitReaders(DRAIN_AFTER_EXIT_MS) || p.treeAlive()) {
+        boolean drained = output.awaitReaders(DRAIN_AFTER_EXIT_MS);
+        window.mark(Window.Step.READ_TO_END);
+        if (!drained || p.treeAlive()) {
             // the leader is gone but something it started lives on (or holds its pipes): end it, orphan nothing
             p.terminateTree(killGrace);
         }

@@ -30,7 +30,9 @@ final class Window {
         ANNOUNCED,
         /** the leader's exit seen */
         EXITED,
-        /** the output pipes at their end (and the tree checked for leftovers) */
+        /** the output pipes read to their end (or the wait for it given up) */
+        READ_TO_END,
+        /** the tree checked for leftovers (and ended if any) */
         DRAINED,
         /** the request's cgroup removed (or its descendants forgotten) */
         RELEASED,
