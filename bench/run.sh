@@ -266,7 +266,12 @@ rss_idle_end=$(vm VmRSS)
 # default caps: a few run, the rest wait in the queue); bench/Load.java speaks the protocol itself
 rss_200=
 if jars_and_java 2>/dev/null; then
-  rss_200=$("$java" -cp "$protocol_jar" bench/Load.java connections "$fake_sock" "$fake_pid" 200 2>&1 | sed -n 's/^200 connections: //p') || true
+  # in the mapped repository: the fake daemon maps it to itself; a refusal fails the figure, not the run
+  if out200=$("$java" -cp "$protocol_jar" bench/Load.java connections "$fake_sock" "$fake_pid" 200 "$root" 2>&1); then
+    rss_200=$(sed -n 's/^200 connections: //p' <<<"$out200")
+  else
+    rss_200="n/a: $(tail -1 <<<"$out200")"
+  fi
 fi
 real_rss=
 if [ -n "$claude" ] && [ -n "$timev" ]; then
@@ -283,7 +288,7 @@ if [ -n "$real_sock" ]; then
   fi
 fi
 # the daemon's own share of a 'true' call: the duration its log gives each request (accept to EXIT frame)
-daemon_ms=$(awk '/ in=0B / && / out=0B / { for (i = 1; i <= NF; i++) if ($i ~ /^duration=[0-9]+ms$/) print substr($i, 10) + 0 }' \
+daemon_ms=$(awk '/ outcome=exit 0 in=0B out=0B / { for (i = 1; i <= NF; i++) if ($i ~ /^duration=[0-9]+ms$/) print substr($i, 10) + 0 }' \
   "$tmp/fake.log" | median)
 
 # --- the summary ---------------------------------------------------------------------------------
