@@ -92,7 +92,7 @@ EOF
 }
 
 peer_socat_start() { # one listener per program; -b65536: 64 KiB blocks (socat's default is 8 KiB)
-  local name cmd sock
+  local name cmd sock i
   command -v socat >/dev/null || { note "note: no socat: the socat rows are skipped"; return 0; }
   for name in true out in; do
     case $name in true) cmd="$root/bench/fake-claude true" ;; out) cmd="$root/bench/fake-claude out $size" ;; in) cmd="$root/bench/fake-claude in" ;; esac
