@@ -38,7 +38,8 @@ public class Load {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "throughput" -> throughput(Path.of(args[1]), Path.of(args[2]), Double.parseDouble(args[3]));
-            case "connections" -> connections(Path.of(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]));
+            case "connections" -> connections(
+                    Path.of(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]), args.length > 4 ? args[4] : "/");
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -170,7 +171,8 @@ public class Load {
     // ---------------------------------------------------------------------------------------------
 
     /** Opens {@code n} connections, each with a request that reads its stdin until closed, then reports the daemon's RSS. */
-    private static void connections(Path socket, long pid, int n) throws Exception {
+    /** @param cwd the requests' working directory: "/" for a daemon without mappings (a scratch directory) */
+    private static void connections(Path socket, long pid, int n, String cwd) throws Exception {
         System.out.printf("idle: RSS %d MiB, %d threads%n", rssKib(pid) / 1024, threads(pid));
         List<SocketChannel> open = new ArrayList<>();
         try {
@@ -178,7 +180,7 @@ public class Load {
                 SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
                 FrameWriter w = new FrameWriter(Channels.newOutputStream(ch));
                 w.write(new Hello(Hello.VERSION, "bench-load").toFrame());
-                w.write(new Request(List.of("in"), Map.of(), "/", Optional.empty(), "bench-" + i).toFrame());
+                w.write(new Request(List.of("in"), Map.of(), cwd, Optional.empty(), "bench-" + i).toFrame());
                 open.add(ch);
             }
             Thread.sleep(3000); // let them all be admitted or queued

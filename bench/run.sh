@@ -4,24 +4,26 @@
 # in one run, in rounds whose order alternates, so a machine that speeds up or slows down affects both
 # sides alike; quote the ratios, not the absolute times.
 #
-#   bench/run.sh [--quick] [--rounds N] [--runs N] [--size BYTES] [--claude PATH] [--keep DIR]
+#   bench/run.sh [--quick] [--rounds N] [--runs N] [--size BYTES] [--agents N] [--claude PATH] [--keep DIR]
 #
 #   --quick        two rounds, 256 MiB of throughput data: about 25 s
 #   --rounds N     rounds (default 5); a round runs each start-up command --runs times and each
 #                  throughput command once, after one warm-up run (throughput: first round only)
 #   --runs N       counted runs per start-up command and round (default 3)
 #   --size BYTES   bytes per throughput run (default 1073741824, 1 GiB)
+#   --agents N     calls started at once in (f) (default 50)
 #   --claude PATH  the real Claude Code CLI (default .tools/claude-code/node_modules/.bin/claude, which
 #                  `./build.sh test` and `./build.sh bench` install); without it (a) is skipped
 #   --keep DIR     also keep hyperfine's JSON exports, the daemon logs and the exact commands in DIR
 #
 # Needs: hyperfine, a JDK 25 (JAVA_HOME or /usr/lib/jvm), and optionally a JDK or JRE 17 (for the
-# JDK 17 rows) and /usr/bin/time (for the client's peak memory).
+# JDK 17 rows) and /usr/bin/time (for the client's peak memory). The peers (bench/peers.sh: ssh with
+# ControlMaster, socat, docker exec) are installed from Debian's packages when run as root, or skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-rounds=5 runs=3 warmup=1 size=1073741824 keep=
+rounds=5 runs=3 warmup=1 size=1073741824 keep= agents=50
 claude=$root/.tools/claude-code/node_modules/.bin/claude
 while [ $# -gt 0 ]; do
   case $1 in
@@ -29,9 +31,10 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=$2; shift ;;
     --runs) runs=$2; shift ;;
     --size) size=$2; shift ;;
+    --agents) agents=$2; shift ;;
     --claude) claude=$2; shift ;;
     --keep) keep=$2; shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -41,6 +44,8 @@ fail() { echo "bench/run.sh: $*" >&2; exit 1; }
 note() { echo "$*" >&2; }
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
+# shellcheck source=bench/peers.sh
+. bench/peers.sh
 command -v hyperfine >/dev/null || fail "hyperfine is needed (apt-get install hyperfine, or https://github.com/sharkdp/hyperfine)"
 [ -f client/target/claude-bridge-client.jar ] && [ -f daemon/target/claude-bridge.jar ] \
   || fail "the jars are missing: run ./build.sh package first (or ./build.sh bench, which builds)"
@@ -69,6 +74,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/cb-bench.XXXXXX")
 daemons=()
 cleanup() {
   local p i
+  peers_stop
   for p in "${daemons[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${daemons[@]}"; do
     for i in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
@@ -111,6 +117,10 @@ start_daemon() { # NAME PROGRAM: starts a daemon on $tmp/NAME.sock, sets $pid
   has --audit-log= && opts+=("--audit-log=$tmp/$1-audit.log")
   has --admin-listen= && opts+=(--admin-listen=off)
   has --rate= && opts+=(--rate=0)
+  # one caller identity stands for many agents: (f) runs 50 at once and (e) holds 200 connections; the
+  # global caps stay the defaults (the rest wait in the queue), as a deployment would run them
+  has --client-max-connections= && opts+=(--client-max-connections=512)
+  has --client-max-queued= && opts+=(--max-queued=1000 --client-max-queued=1000)
   "$build/bin/claude-bridge" serve "${opts[@]}" >"$tmp/$1.log" 2>&1 &
   pid=$!
   daemons+=("$pid")
@@ -124,6 +134,7 @@ start_daemon() { # NAME PROGRAM: starts a daemon on $tmp/NAME.sock, sets $pid
 start_daemon fake "$root/bench/fake-claude"; fake_pid=$pid; fake_sock=$tmp/fake.sock
 real_sock=
 if [ -n "$claude" ]; then start_daemon real "$claude"; real_sock=$tmp/real.sock; fi
+peers_start
 
 # the client as a container runs it: on JDK 25 (through JAVA_HOME), with an AppCDS archive in a cache of
 # its own; the release client directory runs on its own runtime
@@ -182,6 +193,8 @@ client_cmd=$(words "$client")
 # env: the release client gets a cache of its own (an archive made for one jar is not remade for another)
 dist_cmd=${dist:+$(words env CLAUDE_BRIDGE_CACHE="$tmp/cache/dist" "$dist")}
 fake_cmd=$(words "$root/bench/fake-claude")
+# (f): AGENTS calls started at once, timed until the last has exited
+burst() { printf 'for i in $(seq %s); do %s & done; wait' "$agents" "$1"; }
 for ((ROUND = 1; ROUND <= rounds; ROUND++)); do
   note "round $ROUND/$rounds: (a) invocation overhead"
   if [ -n "$real_sock" ]; then
@@ -189,7 +202,11 @@ for ((ROUND = 1; ROUND <= rounds; ROUND++)); do
       direct-version "$(words "$claude" --version)" bridge-version "$client_cmd --version" \
       ${dist:+dist-version "$dist_cmd --version"}
   fi
-  measure a-true 0 "$warmup" "$runs" direct-true "$fake_cmd true" bridge-true "$client_cmd true"
+  a=(direct-true "$fake_cmd true" bridge-true "$client_cmd true")
+  [ -z "$ssh_pfx" ] || a+=(ssh-true "$ssh_pfx $fake_cmd true")
+  [ -z "${socat_pfx[true]:-}" ] || a+=(socat-true "${socat_pfx[true]}")
+  [ -z "$docker_pfx" ] || a+=(docker-true "$docker_pfx true")
+  measure a-true 0 "$warmup" "$runs" "${a[@]}"
   note "round $ROUND/$rounds: (b) client start-up"
   b=(hello "$(words "$java25" "${hello[@]}")"
      bin/claude "$client_cmd true"
@@ -204,10 +221,21 @@ for ((ROUND = 1; ROUND <= rounds; ROUND++)); do
   measure b 0 "$warmup" "$runs" "${b[@]}"
   note "round $ROUND/$rounds: (c) stdout and (d) stdin, $((size / 1048576)) MiB each"
   tw=$((ROUND == 1 ? 1 : 0))
-  measure c 1 "$tw" 1 direct-out "$fake_cmd out $size | cat >/dev/null" bridge-out "$client_cmd out $size | cat >/dev/null"
-  measure d 1 "$tw" 1 direct-in "head -c $size /dev/zero | $fake_cmd in" bridge-in "head -c $size /dev/zero | $client_cmd in"
+  c=(direct-out "$fake_cmd out $size | cat >/dev/null" bridge-out "$client_cmd out $size | cat >/dev/null")
+  d=(direct-in "head -c $size /dev/zero | $fake_cmd in" bridge-in "head -c $size /dev/zero | $client_cmd in")
+  [ -z "$ssh_pfx" ] || { c+=(ssh-out "$ssh_pfx $fake_cmd out $size | cat >/dev/null"); d+=(ssh-in "head -c $size /dev/zero | $ssh_pfx $fake_cmd in"); }
+  [ -z "${socat_pfx[out]:-}" ] || { c+=(socat-out "${socat_pfx[out]} | cat >/dev/null"); d+=(socat-in "head -c $size /dev/zero | ${socat_pfx[in]}"); }
+  [ -z "$docker_pfx" ] || { c+=(docker-out "$docker_pfx out $size | cat >/dev/null"); d+=(docker-in "head -c $size /dev/zero | $docker_pfx in"); }
+  measure c 1 "$tw" 1 "${c[@]}"
+  measure d 1 "$tw" 1 "${d[@]}"
+  note "round $ROUND/$rounds: (f) $agents agents at once"
+  f=(direct-burst "$(burst "$fake_cmd true")" bridge-burst "$(burst "$client_cmd true")")
+  [ -z "$ssh_pfx" ] || f+=(ssh-burst "$(burst "$ssh_pfx $fake_cmd true")")
+  [ -z "${socat_pfx[true]:-}" ] || f+=(socat-burst "$(burst "${socat_pfx[true]}")")
+  [ -z "$docker_pfx" ] || f+=(docker-burst "$(burst "$docker_pfx true")")
+  measure f 1 "$tw" 1 "${f[@]}"
 done
-for g in a-true b c d; do summarise "$g"; done
+for g in a-true b c d f; do summarise "$g"; done
 [ -z "$real_sock" ] || summarise a-version
 
 # --- correctness, memory and CPU: one more run of each stream, its byte count checked -------------
@@ -234,6 +262,17 @@ got=$(head -c "$size" /dev/zero | timed "$tmp/t-in" "$client" in 2>/dev/null | t
 hwm_in=$(vm VmHWM) rss_in=$(field "$tmp/t-in" "Maximum resident") cpu_in=$(client_cpu "$tmp/t-in") dcpu_in=$(cpu_since "$t0")
 sleep 1
 rss_idle_end=$(vm VmRSS)
+# 200 connections open, each a request whose process reads stdin until the caller closes it (the
+# default caps: a few run, the rest wait in the queue); bench/Load.java speaks the protocol itself
+rss_200=
+if jars_and_java 2>/dev/null; then
+  # in the mapped repository: the fake daemon maps it to itself; a refusal fails the figure, not the run
+  if out200=$("$java" -cp "$protocol_jar" bench/Load.java connections "$fake_sock" "$fake_pid" 200 "$root" 2>&1); then
+    rss_200=$(sed -n 's/^200 connections: //p' <<<"$out200")
+  else
+    rss_200="n/a: $(tail -1 <<<"$out200")"
+  fi
+fi
 real_rss=
 if [ -n "$claude" ] && [ -n "$timev" ]; then
   "$timev" -v -o "$tmp/t-real" "$claude" --version >/dev/null; real_rss=$(field "$tmp/t-real" "Maximum resident")
@@ -249,7 +288,7 @@ if [ -n "$real_sock" ]; then
   fi
 fi
 # the daemon's own share of a 'true' call: the duration its log gives each request (accept to EXIT frame)
-daemon_ms=$(awk '/ in=0B / && / out=0B / { for (i = 1; i <= NF; i++) if ($i ~ /^duration=[0-9]+ms$/) print substr($i, 10) + 0 }' \
+daemon_ms=$(awk '/ outcome=exit 0 in=0B out=0B / { for (i = 1; i <= NF; i++) if ($i ~ /^duration=[0-9]+ms$/) print substr($i, 10) + 0 }' \
   "$tmp/fake.log" | median)
 
 # --- the summary ---------------------------------------------------------------------------------
@@ -272,6 +311,11 @@ if [ -n "$real_sock" ]; then
   echo "  output check: $version_check"
 fi
 vs "fake claude 'true' (sh script)" direct-true bridge-true
+peer() { [ -z "${med[$2]:-}" ] || vs "  $1" "$3" "$2"; } # LABEL PEER DIRECT
+peer "the same, ssh ControlMaster" ssh-true direct-true
+peer "the same, socat -b65536" socat-true direct-true
+peer "the same, docker exec" docker-true direct-true
+[ -z "${med[ssh-true]:-}" ] || echo "  bridge added / ssh ControlMaster added: $(ratio "$(sub "${med[bridge-true]}" "${med[direct-true]}")" "$(sub "${med[ssh-true]}" "${med[direct-true]}")")"
 echo
 echo "(b) client start-up: one call of the fake claude's 'true' through the bridge (hello: no call at all)"
 printf '  %-22s %8s %8s %8s %9s  %s\n' variant median min max "vs java" "what it is"
@@ -300,10 +344,28 @@ row "stdout: fake out | cat" "$(mibs "${med[direct-out]}" "$size") MiB/s" "$(mib
   "$(ratio "${med[direct-out]}" "${med[bridge-out]}")" ""
 row "stdin: head | fake in" "$(mibs "${med[direct-in]}" "$size") MiB/s" "$(mibs "${med[bridge-in]}" "$size") MiB/s" \
   "$(ratio "${med[direct-in]}" "${med[bridge-in]}")" ""
+tput() { [ -z "${med[$2]:-}" ] || row "$1" "" "$(mibs "${med[$2]}" "$size") MiB/s" "$(ratio "${med[$3]}" "${med[$2]}")" ""; }
+tput "  stdout, ssh ControlMaster" ssh-out direct-out
+tput "  stdout, socat -b65536" socat-out direct-out
+tput "  stdout, docker exec" docker-out direct-out
+tput "  stdin, ssh ControlMaster" ssh-in direct-in
+tput "  stdin, socat -b65536" socat-in direct-in
+tput "  stdin, docker exec" docker-in direct-in
 echo "  target: bridged at least 0.50 of direct"
+echo
+echo "(f) $agents agents at once: fake 'true' started $agents times together, wall until the last exits (medians)"
+printf '  %-34s %12s %12s\n' "" wall "vs ssh CM"
+burow() { [ -z "${med[$2]:-}" ] || printf '  %-34s %12s %12s\n' "$1" "$(ms "${med[$2]}") ms" "${med[ssh-burst]:+$(ratio "${med[$2]}" "${med[ssh-burst]:-1}")x}"; }
+burow "direct" direct-burst
+burow "bridge (bin/claude)" bridge-burst
+burow "ssh ControlMaster" ssh-burst
+burow "socat -b65536" socat-burst
+burow "docker exec" docker-burst
+echo "  target: the bridge at most 1.5x ssh ControlMaster's"
 echo
 echo "(e) memory and CPU: one more run of each stream"
 echo "  daemon RSS idle after start: $(kib_mib "$rss_idle_start"); idle after the runs: $(kib_mib "$rss_idle_end")"
+echo "  daemon with 200 connections open (default caps, the rest queued): ${rss_200:-n/a (bench/Load.java needs the protocol jar)}"
 echo "  daemon peak RSS $( [ "$reset" = 1 ] && echo "(VmHWM reset before each run)" || echo "(lifetime VmHWM: clear_refs not writable)"): stdout run $(kib_mib "$hwm_out"), stdin run $(kib_mib "$hwm_in")"
 echo "  client peak RSS (/usr/bin/time -v): 'true' $(kib_mib "$rss_true"), stdout run $(kib_mib "$rss_out"), stdin run $(kib_mib "$rss_in")"
 [ -z "$real_rss" ] || echo "  for scale, the real claude --version's own peak RSS: $(kib_mib "$real_rss")"

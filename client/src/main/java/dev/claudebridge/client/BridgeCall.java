@@ -4,7 +4,6 @@ import dev.claudebridge.protocol.BridgeError;
 import dev.claudebridge.protocol.ErrorCode;
 import dev.claudebridge.protocol.Exit;
 import dev.claudebridge.protocol.Frame;
-import dev.claudebridge.protocol.FrameReader;
 import dev.claudebridge.protocol.FrameType;
 import dev.claudebridge.protocol.FrameWriter;
 import dev.claudebridge.protocol.Hello;
@@ -15,13 +14,14 @@ import dev.claudebridge.protocol.Resize;
 import dev.claudebridge.protocol.StdinCredit;
 import dev.claudebridge.protocol.Terminal;
 import dev.claudebridge.protocol.TooLongFrameException;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -35,12 +35,14 @@ final class BridgeCall {
     private final Connection connection;
     private final Invocation invocation;
     private final FrameWriter writer;
-    private final FrameReader reader;
+    private final FrameInput reader;
     // a descriptor closed when we started now holds a file of the JVM's: never write to it
-    private final OutputStream stdout =
-            CallerStdio.closed(1) ? OutputStream.nullOutputStream() : new FileOutputStream(FileDescriptor.out);
     private final OutputStream stderr =
             CallerStdio.closed(2) ? OutputStream.nullOutputStream() : new FileOutputStream(FileDescriptor.err);
+    // output is written from the reader's direct buffer: a FileOutputStream's channel writes it as it is
+    private final WritableByteChannel stdoutChannel = Channels.newChannel(
+            CallerStdio.closed(1) ? OutputStream.nullOutputStream() : new FileOutputStream(FileDescriptor.out));
+    private final WritableByteChannel stderrChannel = Channels.newChannel(stderr);
     private final PrintStream messages = new PrintStream(stderr, true, StandardCharsets.UTF_8);
     private Optional<Terminal> terminal = Optional.empty();
     private final Credit credit = new Credit();
@@ -54,8 +56,8 @@ final class BridgeCall {
         this.invocation = invocation;
         this.writer = new FrameWriter(
                 new BufferedOutputStream(connection.out(), Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
-        this.reader =
-                new FrameReader(new BufferedInputStream(connection.in(), Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
+        // the JNI helper's FileInputStream becomes its FileChannel: reads go into the direct buffer as they are
+        this.reader = new FrameInput(Channels.newChannel(connection.in()));
     }
 
     /** Runs the call and returns the status this process should exit with. */
@@ -95,7 +97,7 @@ final class BridgeCall {
             writer.write(new Hello(Hello.VERSION, "claude-bridge-client", connection.token()).toFrame());
             Optional<Frame> first;
             try {
-                first = reader.read();
+                first = read();
             } catch (javax.net.ssl.SSLException e) {
                 // TLS 1.3: the bridge's verdict on this client's certificate comes after the client's handshake
                 ConnectException refused = TlsConnector.alert(bridge, String.valueOf(e.getMessage()));
@@ -146,7 +148,7 @@ final class BridgeCall {
             return ErrorCode.PROTOCOL_MISMATCH.exitStatus();
         }
         SignalForwarder.install(writer);
-        StdinPump.start(writer, credit, CallerStdio.closed(0));
+        StdinPump.start(writer, Channels.newChannel(connection.out()), credit, CallerStdio.closed(0));
         return stream(sentAt);
     }
 
@@ -154,18 +156,18 @@ final class BridgeCall {
         boolean started = false;
         while (true) {
             try {
-                Optional<Frame> next = reader.read();
-                if (next.isEmpty()) {
+                FrameType type = reader.next();
+                if (type == null) {
                     return lost("the bridge closed the connection");
                 }
-                Frame frame = next.get();
+                if (type == FrameType.STDOUT || type == FrameType.STDERR) {
+                    if (!copy(type)) {
+                        return BROKEN_PIPE_STATUS;
+                    }
+                    continue;
+                }
+                Frame frame = reader.payload(type);
                 switch (frame.type()) {
-                    case STDOUT:
-                    case STDERR:
-                        if (!copy(frame)) {
-                            return BROKEN_PIPE_STATUS;
-                        }
-                        break;
                     case QUEUED:
                         if (!started && System.nanoTime() - sentAt > QUEUE_NOTICE_AFTER_NANOS) {
                             Queued q = Queued.fromFrame(frame);
@@ -198,12 +200,22 @@ final class BridgeCall {
         }
     }
 
-    /** Writes program output to our stdout or stderr; false when our reader has gone away. */
-    private boolean copy(Frame frame) {
+    /** The next frame whole, or empty when the daemon closed the connection between two frames. */
+    private Optional<Frame> read() throws IOException {
+        FrameType type = reader.next();
+        return type == null ? Optional.empty() : Optional.of(reader.payload(type));
+    }
+
+    /**
+     * Writes program output to our stdout or stderr; false when our reader has gone away.
+     *
+     * @throws IOException when the connection failed
+     */
+    private boolean copy(FrameType type) throws IOException {
         try {
-            (frame.type() == FrameType.STDOUT ? stdout : stderr).write(frame.payload());
+            reader.copyPayload(type, type == FrameType.STDOUT ? stdoutChannel : stderrChannel);
             return true;
-        } catch (IOException e) {
+        } catch (FrameInput.OutputFailed e) {
             // closing the connection ends the host process, as SIGPIPE would end a local one
             connection.close();
             return false;

@@ -6,24 +6,38 @@ import dev.claudebridge.protocol.FrameWriter;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 
 /**
  * Copies this process's stdin to STDIN frames, then sends STDIN_EOF. It sends no more than the daemon's
  * STDIN_CREDIT allows: when the host process stops reading, credit stops coming and this thread stops
  * reading too, while the connection stays free for signals.
+ *
+ * <p>Data frames skip the writer's stream: stdin is read into a direct buffer and its frame goes to the
+ * socket from there, header and payload in one gathering write, with no copy on the Java heap. The
+ * writer's lock is held meanwhile, so a SIGNAL or RESIZE frame cannot land inside it.
  */
 final class StdinPump implements Runnable {
     private final FrameWriter writer;
+    private final WritableByteChannel socket;
     private final Credit credit;
 
-    private StdinPump(FrameWriter writer, Credit credit) {
+    private StdinPump(FrameWriter writer, WritableByteChannel socket, Credit credit) {
         this.writer = writer;
+        this.socket = socket;
         this.credit = credit;
     }
 
-    /** @param closed stdin was closed when we started: fd 0 is now a file of the JVM's, send EOF at once */
-    static void start(FrameWriter writer, Credit credit, boolean closed) {
+    /**
+     * @param socket the connection's output, the stream {@code writer} writes to (its buffer is empty
+     *     between frames: every frame is flushed)
+     * @param closed stdin was closed when we started: fd 0 is now a file of the JVM's, send EOF at once
+     */
+    static void start(FrameWriter writer, WritableByteChannel socket, Credit credit, boolean closed) {
         if (closed) {
             try {
                 writer.write(Frame.empty(FrameType.STDIN_EOF));
@@ -32,20 +46,22 @@ final class StdinPump implements Runnable {
             }
             return;
         }
-        Thread t = new Thread(new StdinPump(writer, credit), "stdin-pump");
+        Thread t = new Thread(new StdinPump(writer, socket, credit), "stdin-pump");
         t.setDaemon(true);
         t.start();
     }
 
     @Override
     public void run() {
-        InputStream in = new FileInputStream(FileDescriptor.in);
-        byte[] buf = new byte[Frame.MAX_DATA_PAYLOAD];
+        ReadableByteChannel in = Channels.newChannel(new FileInputStream(FileDescriptor.in));
+        ByteBuffer header = ByteBuffer.allocateDirect(Frame.HEADER_LENGTH);
+        ByteBuffer data = ByteBuffer.allocateDirect(Frame.MAX_DATA_PAYLOAD);
         try {
             while (true) {
+                data.clear();
                 int n;
                 try {
-                    n = in.read(buf);
+                    n = in.read(data);
                 } catch (IOException e) {
                     n = -1; // a closed or unreadable stdin reads as empty, as it would for a local claude
                 }
@@ -53,10 +69,9 @@ final class StdinPump implements Runnable {
                     writer.write(Frame.empty(FrameType.STDIN_EOF));
                     return;
                 }
-                for (int off = 0; off < n; ) {
-                    int len = credit.take(n - off);
-                    writer.write(FrameType.STDIN, buf, off, len);
-                    off += len;
+                data.flip();
+                while (data.hasRemaining()) {
+                    send(header, data, credit.take(data.remaining()));
                 }
             }
         } catch (IOException e) {
@@ -64,5 +79,24 @@ final class StdinPump implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Sends the next {@code len} bytes of {@code data} as one STDIN frame. */
+    private void send(ByteBuffer header, ByteBuffer data, int len) throws IOException {
+        header.clear();
+        header.put((byte) FrameType.STDIN.code()).putInt(len).flip();
+        int limit = data.limit();
+        data.limit(data.position() + len);
+        ByteBuffer[] frame = {header, data};
+        synchronized (writer) {
+            while (data.hasRemaining()) {
+                if (socket instanceof GatheringByteChannel) {
+                    ((GatheringByteChannel) socket).write(frame);
+                } else {
+                    socket.write(header.hasRemaining() ? header : data);
+                }
+            }
+        }
+        data.limit(limit);
     }
 }

@@ -9,9 +9,9 @@ import java.util.Optional;
 /**
  * Reads frames from a stream, whatever the read boundaries. Not thread-safe: one reader per connection.
  *
- * <p>A payload's buffer grows as its bytes arrive (from {@link #FIRST_CHUNK}, doubling), never to the
- * size the header announces before the bytes are there: a peer that announces a megabyte and sends
- * nothing costs a few kilobytes, not a megabyte.
+ * <p>A payload's buffer grows as its bytes arrive (from {@link #FIRST_CHUNK}, or what the stream says
+ * has already arrived, doubling), never to the size the header announces before the bytes are there:
+ * a peer that announces a megabyte and sends nothing costs a few kilobytes, not a megabyte.
  */
 public final class FrameReader {
     /** The payload buffer's first size; data frames (at most 64 KiB) mostly fit at once. */
@@ -51,7 +51,9 @@ public final class FrameReader {
     }
 
     private byte[] readPayload(int length, String what) throws IOException {
-        byte[] payload = new byte[Math.min(length, FIRST_CHUNK)];
+        // what has already arrived is allocated at once (no regrowing copies for a data frame in full
+        // flow); only the part still to come starts small
+        byte[] payload = new byte[Math.min(length, Math.max(FIRST_CHUNK, arrived()))];
         int filled = 0;
         while (true) {
             readFully(payload, filled, payload.length - filled, what);
@@ -60,6 +62,15 @@ public final class FrameReader {
                 return payload;
             }
             payload = Arrays.copyOf(payload, (int) Math.min(length, 2L * filled));
+        }
+    }
+
+    /** Bytes readable without blocking (buffered, or in the socket), or 0 when the stream cannot tell. */
+    private int arrived() {
+        try {
+            return in.available();
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -5,7 +5,9 @@ import java.io.OutputStream;
 
 /**
  * Writes frames to a stream. Thread-safe: each frame goes out whole, so the stdout and stderr pumps
- * and a signal handler can share one writer. Every frame is flushed, because output must stream.
+ * and a signal handler can share one writer. Every frame is flushed, because output must stream. The
+ * lock is the writer itself: code that sends a frame to the same stream by other means (a direct
+ * buffer's gathering write) holds it too.
  */
 public final class FrameWriter {
     private final OutputStream out;

@@ -10,12 +10,20 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An append-only file of lines, each forced to disk before {@link #append} returns, rotated by size:
  * when a line would take the file past {@code maxSize}, {@code PATH} becomes {@code PATH.1},
  * {@code PATH.1} becomes {@code PATH.2}, and so on up to {@code PATH.keep}; the oldest is deleted. A
  * line that cannot be written whole (a full disk) is cut back off, so the file never holds half a record.
+ *
+ * <p>Group commit: lines are written under the lock, but forced outside it, and one force covers every
+ * line written before it began. Concurrent requests thus share fsyncs (one forcing, the others waiting
+ * for it or the next), while each caller still returns only once its own line is on the device. When a
+ * force fails, the lines it would have covered, and any written meanwhile, are cut back off and each of
+ * their callers gets the error.
  */
 public final class AuditLog implements AutoCloseable {
     /** Room held back for end records when the disk fills: a few pages, some twenty records. */
@@ -31,7 +39,38 @@ public final class AuditLog implements AutoCloseable {
     private FileChannel channel;
     private long size;
 
-    private AuditLog(Path path, long maxSize, int keep) {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition forced = lock.newCondition();
+    /** The lines written since the last force began: the next force's. */
+    private Batch batch = new Batch();
+    /** The file's size when the last force began that succeeded: where a failed force cuts back to. */
+    private long durableSize;
+    /** A force is running outside the lock; the channel must not be closed or swapped meanwhile. */
+    private boolean forcing;
+    /** Forces done, for tests: concurrent appends share them. */
+    private long forces;
+
+    /** Lines that one force makes durable; done with {@code failure} null when it succeeded. */
+    private static final class Batch {
+        int lines;
+        boolean done;
+        IOException failure;
+
+        void complete(IOException e) {
+            done = true;
+            failure = e;
+        }
+    }
+
+    /** How the file is forced to the device: {@code force(false)}, i.e. fdatasync; tests watch it. */
+    interface Forcer {
+        void force(FileChannel c) throws IOException;
+    }
+
+    private final Forcer forcer;
+
+    private AuditLog(Path path, long maxSize, int keep, Forcer forcer) {
+        this.forcer = forcer;
         this.path = path;
         this.maxSize = maxSize;
         this.keep = keep;
@@ -44,12 +83,16 @@ public final class AuditLog implements AutoCloseable {
      * @throws IOException when it cannot be opened for appending
      */
     public static AuditLog open(Path path, long maxSize, int keep) throws IOException {
+        return open(path, maxSize, keep, c -> c.force(false));
+    }
+
+    static AuditLog open(Path path, long maxSize, int keep, Forcer forcer) throws IOException {
         Path dir = path.toAbsolutePath().getParent();
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(
                     dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
         }
-        AuditLog log = new AuditLog(path, maxSize, keep);
+        AuditLog log = new AuditLog(path, maxSize, keep, forcer);
         log.reopen();
         log.reserveSpent = !log.takeReserve();
         return log;
@@ -64,30 +107,107 @@ public final class AuditLog implements AutoCloseable {
      *
      * @throws IOException when it could not be written whole; nothing of it remains in the file
      */
-    public synchronized void append(String line) throws IOException {
-        if (reserveSpent) {
-            reserveSpent = !takeReserve(); // room again: the reserve is taken back before anything new starts
+    public void append(String line) throws IOException {
+        lock.lock();
+        try {
+            if (reserveSpent) {
+                reserveSpent = !takeReserve(); // room again: the reserve is taken back before anything new starts
+            }
+            if (reserveSpent) { // the ends of what runs, and of what is refused, come first
+                throw new IOException(
+                        "No space left on device: the audit log's reserve for end records (" + reserve + ") is in use");
+            }
+            awaitDurable(write(line));
+        } finally {
+            lock.unlock();
         }
-        if (reserveSpent) { // the ends of what runs, and of what is refused, come first
-            throw new IOException(
-                    "No space left on device: the audit log's reserve for end records (" + reserve + ") is in use");
-        }
-        write(line);
     }
 
     /**
      * Like {@link #append}, for a record that closes a request ({@code end}): when the disk is full it
      * gives up the reserve and writes into the room that frees.
      */
-    public synchronized void appendEnd(String line) throws IOException {
+    public void appendEnd(String line) throws IOException {
+        lock.lock();
         try {
-            write(line);
-        } catch (IOException e) {
-            if (!Files.deleteIfExists(reserve)) {
-                throw e;
+            try {
+                awaitDurable(write(line));
+            } catch (IOException e) {
+                if (!Files.deleteIfExists(reserve)) {
+                    throw e;
+                }
+                reserveSpent = true;
+                awaitDurable(write(line));
             }
-            reserveSpent = true;
-            write(line);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many forces (fsyncs) of the log there have been. */
+    long forces() {
+        lock.lock();
+        try {
+            return forces;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Returns once the lines of {@code b} are on the device: forcing the file (without the lock, so that
+     * other lines can be written meanwhile, for the next force) unless another thread's force covers them.
+     */
+    private void awaitDurable(Batch b) throws IOException {
+        while (!b.done) {
+            if (forcing) {
+                forced.awaitUninterruptibly();
+                continue;
+            }
+            // no force runs and b is not done: b is the open batch
+            forcing = true;
+            Batch mine = batch;
+            batch = new Batch();
+            long upToSize = size;
+            FileChannel c = channel;
+            IOException failed = null;
+            lock.unlock();
+            try {
+                forcer.force(c);
+            } catch (IOException e) {
+                failed = e;
+            } finally {
+                lock.lock();
+                forcing = false;
+                forces++;
+            }
+            mine.complete(failed);
+            if (failed == null) {
+                durableSize = upToSize;
+            } else {
+                cutBack(failed);
+            }
+            forced.signalAll();
+        }
+        if (b.failure != null) {
+            throw b.failure;
+        }
+    }
+
+    /**
+     * A force failed: the lines written since the last good one are cut back off, those of the batch
+     * opened meanwhile too (their writers get {@code e} as well).
+     */
+    private void cutBack(IOException e) {
+        if (batch.lines > 0) {
+            batch.complete(e);
+            batch = new Batch();
+        }
+        try {
+            channel.truncate(durableSize);
+            size = durableSize;
+        } catch (IOException again) {
+            closeChannel(); // reopened, and measured again, on the next append
         }
     }
 
@@ -117,7 +237,8 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    private void write(String line) throws IOException {
+    /** Writes a line (not yet forced) and returns the batch whose force makes it durable. */
+    private Batch write(String line) throws IOException {
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
         if (channel == null) {
             reopen(); // a rotation or an earlier failure left it closed
@@ -131,8 +252,9 @@ public final class AuditLog implements AutoCloseable {
             while (buf.hasRemaining()) {
                 channel.write(buf);
             }
-            channel.force(false);
             size = before + bytes.length;
+            batch.lines++;
+            return batch;
         } catch (IOException e) {
             try {
                 channel.truncate(before);
@@ -141,6 +263,13 @@ public final class AuditLog implements AutoCloseable {
                 closeChannel(); // reopened, and measured again, on the next append
             }
             throw e;
+        }
+    }
+
+    /** Waits for a running force to end: the channel may then be closed or replaced. */
+    private void awaitNoForce() {
+        while (forcing) {
+            forced.awaitUninterruptibly();
         }
     }
 
@@ -170,9 +299,24 @@ public final class AuditLog implements AutoCloseable {
         channel = FileChannel.open(
                 path, options, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
         size = channel.size();
+        durableSize = size; // what a new channel finds was forced when the one before was closed
     }
 
+    /** Closes the channel, after forcing the lines still waiting for a force (or failing their writers). */
     private void closeChannel() {
+        awaitNoForce();
+        if (channel != null && batch.lines > 0) {
+            IOException failed = null;
+            try {
+                forcer.force(channel);
+                forces++;
+            } catch (IOException e) {
+                failed = e;
+            }
+            batch.complete(failed);
+            batch = new Batch();
+            forced.signalAll();
+        }
         if (channel != null) {
             try {
                 channel.close();
@@ -184,7 +328,12 @@ public final class AuditLog implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        closeChannel();
+    public void close() {
+        lock.lock();
+        try {
+            closeChannel();
+        } finally {
+            lock.unlock();
+        }
     }
 }

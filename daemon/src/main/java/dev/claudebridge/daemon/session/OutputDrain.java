@@ -21,10 +21,14 @@ import java.util.concurrent.atomic.AtomicLong;
 final class OutputDrain {
     /** Output that may wait for a slow caller, per request. */
     static final int LIMIT = 4 * 1024 * 1024;
-    /** Bytes read from a pipe at once, and the largest payload sent. */
-    static final int CHUNK = Frame.MAX_DATA_PAYLOAD / 2;
+    /** Bytes read from a pipe at once, and the largest payload sent: a data frame's whole limit. */
+    static final int CHUNK = Frame.MAX_DATA_PAYLOAD;
 
-    private record Chunk(FrameType type, byte[] data, AtomicLong counter) {}
+    /**
+     * {@code length} bytes of {@code data} to send. The queue counts the whole array, so what waits in
+     * memory stays within {@link #LIMIT}, however the reads were cut.
+     */
+    private record Chunk(FrameType type, byte[] data, int length, AtomicLong counter) {}
 
     private final ArrayDeque<Chunk> queue = new ArrayDeque<>();
     private final FrameWriter writer;
@@ -75,7 +79,18 @@ final class OutputDrain {
                     try (from) {
                         int n;
                         while ((n = from.read(buf)) >= 0) {
-                            if (n > 0 && !put(new Chunk(type, Arrays.copyOf(buf, n), counter))) {
+                            if (n == 0) {
+                                continue;
+                            }
+                            // a mostly full buffer is handed over as it is (no copy) and a new one taken;
+                            // a small read is copied, so that a trickle does not hold 64 KiB per byte
+                            Chunk c = n >= CHUNK / 2
+                                    ? new Chunk(type, buf, n, counter)
+                                    : new Chunk(type, Arrays.copyOf(buf, n), n, counter);
+                            if (c.data() == buf) {
+                                buf = new byte[CHUNK];
+                            }
+                            if (!put(c)) {
                                 break; // nobody to send to: stop reading (the relay ends the tree)
                             }
                         }
@@ -132,8 +147,8 @@ final class OutputDrain {
         try {
             Chunk c;
             while ((c = take()) != null) {
-                writer.write(c.type(), c.data(), 0, c.data().length);
-                c.counter().addAndGet(c.data().length);
+                writer.write(c.type(), c.data(), 0, c.length());
+                c.counter().addAndGet(c.length());
                 sent(c);
             }
         } catch (IOException e) {

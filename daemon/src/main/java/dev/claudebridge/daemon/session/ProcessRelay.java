@@ -39,6 +39,7 @@ final class ProcessRelay {
     private volatile boolean callerGone;
 
     private final java.util.function.UnaryOperator<java.io.OutputStream> stdinGate;
+    private final Window window;
 
     /** @param stdinGate what the caller's stdin passes through on its way to the process (or the stream itself) */
     ProcessRelay(
@@ -46,8 +47,10 @@ final class ProcessRelay {
             FrameReader reader,
             FrameWriter writer,
             Duration killGrace,
-            java.util.function.UnaryOperator<java.io.OutputStream> stdinGate) {
+            java.util.function.UnaryOperator<java.io.OutputStream> stdinGate,
+            Window window) {
         this.stdinGate = stdinGate;
+        this.window = window;
         this.id = info.id();
         this.info = info;
         this.reader = reader;
@@ -64,6 +67,7 @@ final class ProcessRelay {
         try {
             writer.write(Frame.empty(FrameType.STARTED));
             writer.write(new StdinCredit(StdinCredit.INITIAL).toFrame());
+            window.mark(Window.Step.ANNOUNCED);
         } catch (IOException e) {
             // the caller vanished between the spawn and its first frame: no pump or input thread runs yet
             LOG.info("id={} caller gone before the process could be announced; ending the host process tree", id);
@@ -76,11 +80,16 @@ final class ProcessRelay {
         OutputDrain output = new OutputDrain(id, writer, p.stdout(), info.outCounter(), p.stderr(), info.errCounter());
         Thread.ofPlatform().daemon().name("input-" + id).start(() -> copyInput(p));
         Termination t = p.termination().join();
-        if (!output.awaitReaders(DRAIN_AFTER_EXIT_MS) || p.treeAlive()) {
+        window.mark(Window.Step.EXITED);
+        boolean drained = output.awaitReaders(DRAIN_AFTER_EXIT_MS);
+        window.mark(Window.Step.READ_TO_END);
+        if (!drained || p.treeAlive()) {
             // the leader is gone but something it started lives on (or holds its pipes): end it, orphan nothing
             p.terminateTree(killGrace);
         }
+        window.mark(Window.Step.DRAINED);
         p.forgetDescendants();
+        window.mark(Window.Step.RELEASED);
         if (output.awaitReaders(killGrace.toMillis() + 1000)) {
             p.releaseTerminal(); // no reader can still be reading it
         } else {
@@ -105,6 +114,7 @@ final class ProcessRelay {
         } else {
             writer.write(new Exit(t.signaled(), t.value()).toFrame());
         }
+        window.mark(Window.Step.EXIT_SENT);
         return t;
     }
 

@@ -45,6 +45,7 @@ final class Session {
     private final Launcher launcher;
     private final FrameReader reader;
     private final FrameWriter writer;
+    private final Window window = new Window();
     private volatile ProcessTree process;
     private final WriteDeadline output;
     private final PeerCheck check;
@@ -81,6 +82,7 @@ final class Session {
             converse();
         } finally {
             output.release();
+            window.log(info.id());
             if (info.ended().isEmpty()) {
                 info.end("internal", "session ended without an outcome", null);
             }
@@ -107,6 +109,7 @@ final class Session {
             if (!handshake()) {
                 return;
             }
+            window.mark(Window.Step.HELLO);
             Optional<dev.claudebridge.daemon.policy.Profile> profile = settings.profileFor(info.peer());
             profile.ifPresent(p -> info.profile(p.config()));
             Optional<Request> request = readRequest();
@@ -114,14 +117,20 @@ final class Session {
                 return;
             }
             info.request(request.get());
-            try (Plan plan = Plan.of(settings, profile, info.peer(), request.get(), info.id(), conversations, sandbox);
+            window.mark(Window.Step.REQUEST);
+            try (Plan plan = window.after(
+                            Window.Step.POLICY,
+                            Plan.of(settings, profile, info.peer(), request.get(), info.id(), conversations, sandbox));
                     Admission.Permit permit = admission.admit(info, this::queued);
                     WorkingDirectory dir = plan.pinPaths()) {
                 info.hostCwd(dir.path()); // the directory the process is started in, opened after any wait in the queue
                 info.envPassed(plan.envPassed());
                 info.markAdmitted();
+                window.mark(Window.Step.ADMITTED);
                 listener.starting(info);
+                window.mark(Window.Step.AUDIT);
                 ProcessTree p = launcher.launch(plan.spec(), request.get(), dir);
+                window.mark(Window.Step.SPAWN);
                 process = p;
                 dev.claudebridge.daemon.exec.TreeIdentity.of(p.pid()).ifPresent(info::tree);
                 dir.close(); // the child holds the directory now
@@ -133,7 +142,8 @@ final class Session {
                         ? in -> new ControlGate(in, profile.orElseThrow().arguments(), r.cwd(), this::refusedOnStdin)
                         : in -> in;
                 try {
-                    Termination t = new ProcessRelay(info, reader, writer, settings.killGrace(), stdin).relay(p);
+                    Termination t =
+                            new ProcessRelay(info, reader, writer, settings.killGrace(), stdin, window).relay(p);
                     Denial d = stdinRefusal;
                     if (d != null) {
                         info.end(d.code().wireName(), d.getMessage(), t);
