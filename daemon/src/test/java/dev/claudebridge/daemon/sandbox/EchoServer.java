@@ -31,6 +31,23 @@ final class EchoServer implements AutoCloseable {
         return accepted.get();
     }
 
+    /**
+     * The count once it reaches {@code n} (or after 10 s): the proxy answers 200 as soon as its own
+     * connect succeeds, which can be before this server's accept loop has counted the connection.
+     */
+    int acceptedAtLeast(int n) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (accepted.get() < n && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return accepted.get();
+    }
+
     private void serve() {
         while (!socket.isClosed()) {
             try {

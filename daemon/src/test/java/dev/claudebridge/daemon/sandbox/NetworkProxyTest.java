@@ -110,7 +110,7 @@ class NetworkProxyTest {
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
-        assertThat(allowed.accepted()).isEqualTo(1);
+        assertThat(allowed.acceptedAtLeast(1)).isEqualTo(1);
     }
 
     @Test
@@ -150,7 +150,7 @@ class NetworkProxyTest {
                 SocketChannel ch = connect(literal, "127.0.0.1:" + port)) {
             assertThat(statusLine(Channels.newInputStream(ch))).startsWith("HTTP/1.1 200");
         }
-        assertThat(allowed.accepted())
+        assertThat(allowed.acceptedAtLeast(1))
                 .as("the address written in the entry is reached")
                 .isEqualTo(1);
     }
