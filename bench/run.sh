@@ -91,6 +91,8 @@ cp bin/claude bin/claude-bridge "$build/bin/"
 cp client/target/claude-bridge-client.jar daemon/target/claude-bridge.jar "$build/lib/"
 cp -R client/target/native "$build/lib/native"
 client=$build/bin/claude
+native=$build/lib/native/linux-$(uname -m)/claude # the native client, when the build had a C compiler
+[ -x "$native" ] || { native=; note "note: no native client in client/target/native: its rows are skipped"; }
 dist=
 if [ -x dist/target/claude-bridge-client/bin/claude ]; then # the release's client directory, jlink runtime and all
   cp -R dist/target/claude-bridge-client "$tmp/dist"
@@ -182,14 +184,16 @@ client_cmd=$(words "$client")
 # env: the release client gets a cache of its own (an archive made for one jar is not remade for another)
 dist_cmd=${dist:+$(words env CLAUDE_BRIDGE_CACHE="$tmp/cache/dist" "$dist")}
 fake_cmd=$(words "$root/bench/fake-claude")
+native_cmd=${native:+$(words "$native")}
 for ((ROUND = 1; ROUND <= rounds; ROUND++)); do
   note "round $ROUND/$rounds: (a) invocation overhead"
   if [ -n "$real_sock" ]; then
     CLAUDE_BRIDGE_SOCKET=$real_sock measure a-version 0 "$warmup" "$runs" \
       direct-version "$(words "$claude" --version)" bridge-version "$client_cmd --version" \
-      ${dist:+dist-version "$dist_cmd --version"}
+      ${dist:+dist-version "$dist_cmd --version"} ${native:+native-version "$native_cmd --version"}
   fi
-  measure a-true 0 "$warmup" "$runs" direct-true "$fake_cmd true" bridge-true "$client_cmd true"
+  measure a-true 0 "$warmup" "$runs" direct-true "$fake_cmd true" bridge-true "$client_cmd true" \
+    ${native:+native-true "$native_cmd true"}
   note "round $ROUND/$rounds: (b) client start-up"
   b=(hello "$(words "$java25" "${hello[@]}")"
      bin/claude "$client_cmd true"
@@ -267,11 +271,17 @@ row "" direct bridged bridged/direct added
 if [ -n "$real_sock" ]; then
   vs "claude --version (real CLI)" direct-version bridge-version
   [ -z "$dist" ] || vs "  the same, release client dir" direct-version dist-version
+  [ -z "$native" ] || vs "  the same, native client" direct-version native-version
   added=$(sub "${med[bridge-version]}" "${med[direct-version]}")
   echo "  target: the client adds at most 30 ms: $(awk -v a="$added" 'BEGIN { print (a <= 30 ? "met" : "NOT met") }') ($added ms)"
   echo "  output check: $version_check"
 fi
 vs "fake claude 'true' (sh script)" direct-true bridge-true
+if [ -n "$native" ]; then
+  vs "  the same, native client" direct-true native-true
+  added=$(sub "${med[native-true]}" "${med[direct-true]}")
+  echo "  target: the native client adds at most 5 ms: $(awk -v a="$added" 'BEGIN { print (a <= 5 ? "met" : "NOT met") }') ($added ms)"
+fi
 echo
 echo "(b) client start-up: one call of the fake claude's 'true' through the bridge (hello: no call at all)"
 printf '  %-22s %8s %8s %8s %9s  %s\n' variant median min max "vs java" "what it is"
