@@ -321,13 +321,18 @@ static int error_frame(const struct frame *f) {
     if (decode_error(f, &e, err) < 0) {
         return mismatch(err);
     }
-    int newline = e.message_len > 0 && e.message[e.message_len - 1] == '\n';
-    size_t n = e.message_len + 17;
-    char *text = malloc(n);
-    if (text != NULL) {
-        snprintf(text, n, "claude-bridge: %.*s%s", (int) e.message_len, (const char *) e.message, newline ? "" : "\n");
+    /* the message's bytes as they came (a NUL among them included), with a newline when it has none */
+    struct buf text = {0};
+    buf_bytes(&text, "claude-bridge: ", 15);
+    buf_bytes(&text, e.message, e.message_len);
+    if (e.message_len == 0 || e.message[e.message_len - 1] != '\n') {
+        buf_u8(&text, '\n');
     }
-    say(text);
+    restore_terminal();
+    if (!text.failed && !caller_closed(2)) {
+        write_all(2, text.data, text.len);
+    }
+    free(text.data);
     return e.status;
 }
 
