@@ -47,10 +47,10 @@ static size_t rpos, rlen;
 
 /* ---- output ---- */
 
-/* Writes all of p, waiting out EINTR and a descriptor someone else made non-blocking. */
-static int write_all(int fd, const uint8_t *p, size_t n) {
+/* Writes all of v[0..n), waiting out EINTR and a descriptor someone else made non-blocking. */
+static int writev_all(int fd, struct iovec *v, int n) {
     while (n > 0) {
-        ssize_t w = write(fd, p, n);
+        ssize_t w = writev(fd, v, n);
         if (w < 0) {
             if (errno == EINTR) {
                 continue;
@@ -62,10 +62,22 @@ static int write_all(int fd, const uint8_t *p, size_t n) {
             }
             return -1;
         }
-        p += w;
-        n -= (size_t) w;
+        while (n > 0 && (size_t) w >= v->iov_len) {
+            w -= (ssize_t) v->iov_len;
+            v++;
+            n--;
+        }
+        if (n > 0) {
+            v->iov_base = (uint8_t *) v->iov_base + w;
+            v->iov_len -= (size_t) w;
+        }
     }
     return 0;
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n) {
+    struct iovec v = {(void *) p, n};
+    return writev_all(fd, &v, 1);
 }
 
 static void restore_terminal(void) {
@@ -107,29 +119,8 @@ static int send_frame(int type, const void *payload, size_t len) {
     header[0] = (uint8_t) type;
     put_u32(header + 1, (uint32_t) len);
     struct iovec iov[2] = {{header, sizeof header}, {(void *) payload, len}};
-    int iovcnt = len > 0 ? 2 : 1;
-    int r = 0;
     pthread_mutex_lock(&write_lock);
-    struct iovec *v = iov;
-    while (iovcnt > 0) {
-        ssize_t w = writev(sock, v, iovcnt);
-        if (w < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            r = -1;
-            break;
-        }
-        while (iovcnt > 0 && (size_t) w >= v->iov_len) {
-            w -= (ssize_t) v->iov_len;
-            v++;
-            iovcnt--;
-        }
-        if (iovcnt > 0) {
-            v->iov_base = (uint8_t *) v->iov_base + w;
-            v->iov_len -= (size_t) w;
-        }
-    }
+    int r = writev_all(sock, iov, len > 0 ? 2 : 1);
     pthread_mutex_unlock(&write_lock);
     return r;
 }
@@ -179,6 +170,28 @@ static int read_frame(struct frame *f, char *err) {
         }
         rlen += (size_t) n;
     }
+}
+
+/*
+ * Writes a STDOUT or STDERR payload and those of the frames of the same type that follow it, already
+ * whole in the buffer, with one writev: fewer system calls for a stream of 32 KiB frames.
+ */
+static int write_output(int fd, const struct frame *first) {
+    enum { MAX_IOV = 64 };
+    struct iovec iov[MAX_IOV];
+    int n = 0;
+    iov[n++] = (struct iovec){(void *) first->payload, first->length};
+    char err[FRAME_ERR_LEN];
+    while (n < MAX_IOV) {
+        struct frame f;
+        size_t used;
+        if (frame_next(rbuf + rpos, rlen - rpos, &f, &used, err) != FRAME_OK || f.type != first->type) {
+            break;
+        }
+        rpos += used;
+        iov[n++] = (struct iovec){(void *) f.payload, f.length};
+    }
+    return writev_all(fd, iov, n);
 }
 
 /* ---- threads ---- */
@@ -357,7 +370,7 @@ static int stream(long long sent_at, int tty) {
         case F_STDERR: {
             int fd = f.type == F_STDOUT ? 1 : 2;
             /* a descriptor closed when we started is /dev/null of ours now: the output goes nowhere */
-            if (!caller_closed(fd) && write_all(fd, f.payload, f.length) < 0) {
+            if (!caller_closed(fd) && write_output(fd, &f) < 0) {
                 close(sock); /* ends the host process, as SIGPIPE would end a local one */
                 return EXIT_BROKEN_PIPE;
             }
