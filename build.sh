@@ -38,7 +38,7 @@ KUBERNETES_MODELS_VERSION=5.1.0 # the Kubernetes API schema, to validate deploy/
 prerequisites() {
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     missing=
-    for p in tmux util-linux procps hyperfine chromium python3-prometheus-client python3-websockets bubblewrap; do
+    for p in tmux util-linux procps hyperfine chromium python3-prometheus-client python3-websockets bubblewrap musl-tools; do
       dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
     done
     if [ -n "$missing" ]; then

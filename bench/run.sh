@@ -97,6 +97,8 @@ cp bin/claude bin/claude-bridge "$build/bin/"
 cp client/target/claude-bridge-client.jar daemon/target/claude-bridge.jar "$build/lib/"
 cp -R client/target/native "$build/lib/native"
 client=$build/bin/claude
+native=$build/lib/native/linux-$(uname -m)/claude # the native client, when the build had a C compiler
+[ -x "$native" ] || { native=; note "note: no native client in client/target/native: its rows are skipped"; }
 dist=
 if [ -x dist/target/claude-bridge-client/bin/claude ]; then # the release's client directory, jlink runtime and all
   cp -R dist/target/claude-bridge-client "$tmp/dist"
@@ -195,17 +197,19 @@ dist_cmd=${dist:+$(words env CLAUDE_BRIDGE_CACHE="$tmp/cache/dist" "$dist")}
 fake_cmd=$(words "$root/bench/fake-claude")
 # (f): AGENTS calls started at once, timed until the last has exited
 burst() { printf 'for i in $(seq %s); do %s & done; wait' "$agents" "$1"; }
+native_cmd=${native:+$(words "$native")}
 for ((ROUND = 1; ROUND <= rounds; ROUND++)); do
   note "round $ROUND/$rounds: (a) invocation overhead"
   if [ -n "$real_sock" ]; then
     CLAUDE_BRIDGE_SOCKET=$real_sock measure a-version 0 "$warmup" "$runs" \
       direct-version "$(words "$claude" --version)" bridge-version "$client_cmd --version" \
-      ${dist:+dist-version "$dist_cmd --version"}
+      ${dist:+dist-version "$dist_cmd --version"} ${native:+native-version "$native_cmd --version"}
   fi
   a=(direct-true "$fake_cmd true" bridge-true "$client_cmd true")
   [ -z "$ssh_pfx" ] || a+=(ssh-true "$ssh_pfx $fake_cmd true")
   [ -z "${socat_pfx[true]:-}" ] || a+=(socat-true "${socat_pfx[true]}")
   [ -z "$docker_pfx" ] || a+=(docker-true "$docker_pfx true")
+  [ -z "$native" ] || a+=(native-true "$native_cmd true")
   measure a-true 0 "$warmup" "$runs" "${a[@]}"
   note "round $ROUND/$rounds: (b) client start-up"
   b=(hello "$(words "$java25" "${hello[@]}")"
@@ -306,6 +310,7 @@ row "" direct bridged bridged/direct added
 if [ -n "$real_sock" ]; then
   vs "claude --version (real CLI)" direct-version bridge-version
   [ -z "$dist" ] || vs "  the same, release client dir" direct-version dist-version
+  [ -z "$native" ] || vs "  the same, native client" direct-version native-version
   added=$(sub "${med[bridge-version]}" "${med[direct-version]}")
   echo "  target: the client adds at most 30 ms: $(awk -v a="$added" 'BEGIN { print (a <= 30 ? "met" : "NOT met") }') ($added ms)"
   echo "  output check: $version_check"
@@ -316,6 +321,11 @@ peer "the same, ssh ControlMaster" ssh-true direct-true
 peer "the same, socat -b65536" socat-true direct-true
 peer "the same, docker exec" docker-true direct-true
 [ -z "${med[ssh-true]:-}" ] || echo "  bridge added / ssh ControlMaster added: $(ratio "$(sub "${med[bridge-true]}" "${med[direct-true]}")" "$(sub "${med[ssh-true]}" "${med[direct-true]}")")"
+if [ -n "$native" ]; then
+  vs "  the same, native client" direct-true native-true
+  added=$(sub "${med[native-true]}" "${med[direct-true]}")
+  echo "  target: the native client adds at most 5 ms: $(awk -v a="$added" 'BEGIN { print (a <= 5 ? "met" : "NOT met") }') ($added ms)"
+fi
 echo
 echo "(b) client start-up: one call of the fake claude's 'true' through the bridge (hello: no call at all)"
 printf '  %-22s %8s %8s %8s %9s  %s\n' variant median min max "vs java" "what it is"

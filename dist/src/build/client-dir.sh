@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds the self-contained container client, the directory an agent image copies:
 #   claude-bridge-client/bin/claude                      the launcher (finds ../runtime/bin/java first)
+#   claude-bridge-client/bin/claude-native               the native client: one static executable, no runtime
 #   claude-bridge-client/lib/claude-bridge-client.jar
 #   claude-bridge-client/lib/native/linux-ARCH/libclaudebridge.so
 #   claude-bridge-client/runtime/                        a jlink runtime with only the modules the client uses
@@ -12,6 +13,7 @@ arch=$(uname -m)
 dir=$target/claude-bridge-client
 jar=$root/client/target/claude-bridge-client.jar
 native=$root/client/target/native/linux-$arch/libclaudebridge.so
+static=$root/client/target/native/linux-$arch/claude
 for f in "$jar" "$root/bin/claude" "$jdk/bin/jlink" "$jdk/bin/jdeps"; do
   [ -e "$f" ] || { echo "client-dir: $f is missing" >&2; exit 1; }
 done
@@ -46,6 +48,12 @@ rm -rf "$dir/bin" "$dir/lib"
 mkdir -p "$dir/bin" "$dir/lib"
 cp "$root/bin/claude" "$dir/bin/claude"
 chmod 0755 "$dir/bin/claude"
+if [ -x "$static" ]; then
+  cp "$static" "$dir/bin/claude-native"
+  chmod 0755 "$dir/bin/claude-native"
+else
+  echo "client-dir: no native client for linux-$arch (no C compiler at build time); images must use the Java launcher" >&2
+fi
 cp "$jar" "$dir/lib/"
 if [ -f "$native" ]; then
   mkdir -p "$dir/lib/native/linux-$arch"

@@ -29,8 +29,9 @@ class ContainerNamespaceTest {
                         + can.err().strip());
 
         Dockerfile agent = Dockerfile.read(DIST.deploy().resolve("Dockerfile.agent"));
-        String[] copy = agent.all("COPY").getFirst().split("\\s+"); // SOURCES... /opt/claude-bridge-client/
-        String installDir = copy[copy.length - 1].replaceAll("/$", "");
+        String[] copy = agent.all("COPY").getFirst().split("\\s+"); // SOURCES... /opt/claude-bridge-client/bin/
+        String installDir = copy[copy.length - 1].replaceAll("/bin/?$", "");
+        String target = agent.symlink().orElseThrow().get(0);
         String link = agent.symlink().orElseThrow().get(1);
         String socketInside = agent.env("CLAUDE_BRIDGE_SOCKET").orElseThrow();
 
@@ -45,7 +46,7 @@ class ContainerNamespaceTest {
                 BridgeDaemon.start(release, socket, FakeClaude.write(tmp), "--map", "/workspace=" + project)) {
             Proc.Result r = NamespaceContainer.runClaude(
                     Files.createDirectories(tmp.resolve("container")),
-                    new NamespaceContainer.Setup(client, installDir, link, socket, socketInside, project),
+                    new NamespaceContainer.Setup(client, installDir, target, link, socket, socketInside, project),
                     "/workspace/sub",
                     "/workspace/probe.txt",
                     "-p",

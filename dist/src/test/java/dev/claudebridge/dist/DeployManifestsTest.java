@@ -360,9 +360,13 @@ class DeployManifestsTest {
         // from an unpacked client archive, or from the source tree after a build
         List<String> copy = List.of(d.all("COPY").getFirst().split("\\s+"));
         assertThat(copy.subList(0, copy.size() - 1))
-                .containsExactly("claude-bridge-clien[t]", "dist/target/claude-bridge-clien[t]");
-        String dest = copy.getLast().replaceAll("/$", "");
-        assertThat(d.symlink()).contains(List.of(dest + "/bin/claude", "/usr/local/bin/claude"));
+                .containsExactly(
+                        "claude-bridge-clien[t]/bin/claude-nativ[e]",
+                        "dist/target/claude-bridge-clien[t]/bin/claude-nativ[e]");
+        // the native client alone: no Java runtime comes into the image
+        String dest = copy.getLast();
+        assertThat(dest).endsWith("/bin/");
+        assertThat(d.symlink()).contains(List.of(dest + "claude-native", "/usr/local/bin/claude"));
         assertThat(d.env("CLAUDE_BRIDGE_SOCKET")).contains(SOCKET_IN_CONTAINER);
     }
 

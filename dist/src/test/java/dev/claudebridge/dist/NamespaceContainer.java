@@ -19,8 +19,9 @@ final class NamespaceContainer {
             #!/bin/sh
             set -eu
             PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
-            root=$1 client=$2 install=$3 link=$4 socket=$5 socket_in=$6 workspace=$7 cwd=$8 probe=$9
-            shift 9
+            root=$1 client=$2 install=$3 target=$4 link=$5 socket=$6 socket_in=$7 workspace=$8; shift 8
+            cwd=$1 probe=$2
+            shift 2
             mount -t tmpfs -o mode=0755 container-root "$root"
             for d in usr etc; do
               mkdir "$root/$d"
@@ -38,11 +39,11 @@ final class NamespaceContainer {
             mount -t tmpfs tmpfs "$root/tmp"
             # no Java in this container
             if [ -d "$root/usr/lib/jvm" ]; then mount -t tmpfs -o mode=0755 no-java "$root/usr/lib/jvm"; fi
-            # what Dockerfile.agent does: COPY the client directory, ln -s its launcher onto PATH
+            # what Dockerfile.agent does: COPY the client, ln -s it onto PATH
             mkdir -p "$root$install"
             mount --bind "$client" "$root$install"
             mount -t tmpfs tmpfs "$root${link%/*}"
-            ln -s "$install/bin/claude" "$root$link"
+            ln -s "$target" "$root$link"
             # what docker run -v does: the bridge socket and the workspace
             mkdir -p "$root${socket_in%/*}"
             touch "$root$socket_in"
@@ -77,7 +78,15 @@ final class NamespaceContainer {
     }
 
     /** The settings of one run; paths inside the container are absolute container paths. */
-    record Setup(Path clientDir, String installDir, String link, Path socket, String socketInside, Path workspace) {}
+    /** {@code target}: what the image links {@code link} to (the native client, inside {@code installDir}). */
+    record Setup(
+            Path clientDir,
+            String installDir,
+            String target,
+            String link,
+            Path socket,
+            String socketInside,
+            Path workspace) {}
 
     /**
      * Runs {@code claude args...} in the container from {@code cwd}, and writes what the container sees
@@ -99,6 +108,7 @@ final class NamespaceContainer {
                     root.toString(),
                     s.clientDir().toString(),
                     s.installDir(),
+                    s.target(),
                     s.link(),
                     s.socket().toString(),
                     s.socketInside(),

@@ -41,6 +41,9 @@ class ReleaseArchiveTest {
         assertThat(release.resolve("lib/claude-bridge-client.jar")).isRegularFile();
         assertThat(release.resolve("lib/native/linux-" + Dist.arch() + "/libclaudebridge.so"))
                 .isRegularFile();
+        assertThat(release.resolve("lib/native/linux-" + Dist.arch() + "/claude"))
+                .as("the native client")
+                .isExecutable();
         for (String f : List.of(
                 "docker-compose.yml",
                 "Dockerfile.agent",
@@ -59,6 +62,10 @@ class ReleaseArchiveTest {
     void clientDirectoryBringsAMinimalRuntimeWithClassData() throws IOException {
         assertThat(client.getFileName()).hasToString("claude-bridge-client");
         assertThat(client.resolve("bin/claude")).isExecutable();
+        assertThat(client.resolve("bin/claude-native")).isExecutable();
+        assertThat(Files.size(client.resolve("bin/claude-native")))
+                .as("the native client's size")
+                .isLessThanOrEqualTo(2L * 1024 * 1024);
         assertThat(client.resolve("lib/claude-bridge-client.jar")).isRegularFile();
         assertThat(client.resolve("lib/native/linux-" + Dist.arch() + "/libclaudebridge.so"))
                 .isRegularFile();

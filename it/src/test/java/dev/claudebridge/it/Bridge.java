@@ -303,7 +303,6 @@ final class Bridge implements AutoCloseable {
         }
     }
 
-    /** A client process builder: socket set, its own CDS cache, cwd {@code cwd}. */
     private static Path readableClient;
 
     /**
@@ -364,7 +363,12 @@ final class Bridge implements AutoCloseable {
     }
 
     ProcessBuilder client(Path cwd, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(CLIENT.toString()));
+        return client(Client.JAVA, cwd, args);
+    }
+
+    /** A process builder for {@code client}: socket set, the suite's class cache, cwd {@code cwd}. */
+    ProcessBuilder client(Client client, Path cwd, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(client.executable().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
         pb.environment().put("CLAUDE_BRIDGE_SOCKET", socket.toString());
@@ -373,7 +377,11 @@ final class Bridge implements AutoCloseable {
     }
 
     Result run(String... args) {
-        return run(client(dir, args), new byte[0]);
+        return run(Client.JAVA, args);
+    }
+
+    Result run(Client client, String... args) {
+        return run(client(client, dir, args), new byte[0]);
     }
 
     /** Runs a client to completion (60 s limit), feeding {@code stdin} and collecting both outputs. */

@@ -16,8 +16,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Each way of failing to reach a bridge has its own message and exit status, and none of them hangs. */
+/**
+ * Each way of failing to reach a bridge has its own message and exit status, and none of them hangs;
+ * the same message and status from either client.
+ */
 class ConnectErrorsTest {
     private static final String SEED_MESSAGE = """
             Claude Code Bridge Error: Unable to connect to host
@@ -37,8 +42,8 @@ class ConnectErrorsTest {
         Bridge.deleteTree(dir);
     }
 
-    private ProcessBuilder client(String socket, String... args) {
-        ProcessBuilder pb = new ProcessBuilder(Bridge.CLIENT.toString()).directory(dir.toFile());
+    private ProcessBuilder client(Client client, String socket, String... args) {
+        ProcessBuilder pb = new ProcessBuilder(client.executable().toString()).directory(dir.toFile());
         pb.command().addAll(java.util.List.of(args));
         pb.environment().put("CLAUDE_BRIDGE_CACHE", Bridge.CLIENT_CACHE.toString());
         if (socket == null) {
@@ -49,45 +54,49 @@ class ConnectErrorsTest {
         return pb;
     }
 
-    @Test
-    void noBridgeAtTheDefaultPathPrintsTheSeedMessageExactly() {
+    @ParameterizedTest
+    @EnumSource(Client.class)
+    void noBridgeAtTheDefaultPathPrintsTheSeedMessageExactly(Client client) {
         Assumptions.assumeFalse(
                 Files.exists(Path.of("/host/claude-bridge.sock")), "a real /host/claude-bridge.sock exists here");
-        Bridge.Result r = Bridge.run(client(null, "--version"), new byte[0]);
+        Bridge.Result r = Bridge.run(client(client, null, "--version"), new byte[0]);
         assertThat(r.status()).isEqualTo(69);
         assertThat(r.stderr()).startsWith(SEED_MESSAGE);
         assertThat(r.stderr()).contains("no socket at /host/claude-bridge.sock");
         assertThat(r.stdout()).isEmpty();
     }
 
-    @Test
-    void staleSocketFileIsNamedAsSuch() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Client.class)
+    void staleSocketFileIsNamedAsSuch(Client client) throws IOException {
         Path sock = dir.resolve("stale.sock");
         try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             s.bind(UnixDomainSocketAddress.of(sock)); // closed without unlinking: the file stays, nobody listens
         }
-        Bridge.Result r = Bridge.run(client(sock.toString(), "-p", "hi"), new byte[0]);
+        Bridge.Result r = Bridge.run(client(client, sock.toString(), "-p", "hi"), new byte[0]);
         assertThat(r.status()).isEqualTo(69);
         assertThat(r.stderr()).startsWith(SEED_MESSAGE.replace("/host/claude-bridge.sock", sock.toString()));
         assertThat(r.stderr()).contains("nothing is listening on " + sock).contains("stale socket");
     }
 
-    @Test
-    void aDirectoryWhereTheSocketShouldBeIsNamedAsSuch() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Client.class)
+    void aDirectoryWhereTheSocketShouldBeIsNamedAsSuch(Client client) throws IOException {
         // what `docker run -v SOCKET:...` leaves when the socket did not exist yet
         Path sock = Files.createDirectory(dir.resolve("made-by-docker.sock"));
-        Bridge.Result r = Bridge.run(client(sock.toString(), "-p", "hi"), new byte[0]);
+        Bridge.Result r = Bridge.run(client(client, sock.toString(), "-p", "hi"), new byte[0]);
         assertThat(r.status()).isEqualTo(69);
         assertThat(r.stderr()).startsWith(SEED_MESSAGE.replace("/host/claude-bridge.sock", sock.toString()));
         assertThat(r.stderr()).contains(sock + " is a directory").doesNotContain("stale");
     }
 
-    @Test
-    void aSocketThisUserMayNotOpenIsPermissionDenied() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Client.class)
+    void aSocketThisUserMayNotOpenIsPermissionDenied(Client client) throws Exception {
         Assumptions.assumeTrue(
                 "root".equals(System.getProperty("user.name")), "needs root to run the client as another user");
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
-        Path launcher = Bridge.readableClient();
+        Path launcher = client.readableExecutable();
         try (Bridge bridge = Bridge.start("--socket-mode", "0600")) {
             String java = ProcessHandle.current().info().command().orElseThrow();
             ProcessBuilder pb = new ProcessBuilder(
@@ -109,8 +118,9 @@ class ConnectErrorsTest {
         }
     }
 
-    @Test
-    void aPeerThatIsNotABridgeIsAProtocolMismatch() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Client.class)
+    void aPeerThatIsNotABridgeIsAProtocolMismatch(Client client) throws Exception {
         Path sock = dir.resolve("http.sock");
         try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             s.bind(UnixDomainSocketAddress.of(sock));
@@ -122,7 +132,7 @@ class ConnectErrorsTest {
                     // client went away
                 }
             });
-            Bridge.Result r = Bridge.run(client(sock.toString(), "--version"), new byte[0]);
+            Bridge.Result r = Bridge.run(client(client, sock.toString(), "--version"), new byte[0]);
             server.join(TimeUnit.SECONDS.toMillis(10));
             assertThat(r.status()).isEqualTo(76);
             assertThat(r.stderr()).contains("protocol mismatch");
@@ -150,14 +160,15 @@ class ConnectErrorsTest {
         }
     }
 
-    @Test
-    void missingClaudeOnTheHostIsItsOwnError() {
+    @ParameterizedTest
+    @EnumSource(Client.class)
+    void missingClaudeOnTheHostIsItsOwnError(Client client) {
         Path dir2 = Bridge.tempDir();
         try (Bridge bridge = Bridge.start(
                 dir2,
                 java.util.Map.of(),
                 java.util.List.of("--claude", dir2.resolve("no-such-claude").toString()))) {
-            Bridge.Result r = bridge.run("--version");
+            Bridge.Result r = bridge.run(client, "--version");
             assertThat(r.status()).isEqualTo(127);
             assertThat(r.stderr())
                     .contains("claude is not installed on the host")

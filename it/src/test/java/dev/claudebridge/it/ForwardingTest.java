@@ -14,12 +14,20 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** What crosses the bridge, checked end to end with real processes: argv, streams, exit status. */
+/** What crosses the bridge, checked end to end with real processes: argv, streams, exit status; for each client. */
+@ParameterizedClass
+@EnumSource(Client.class)
 class ForwardingTest {
     private static Bridge bridge;
+
+    @Parameter
+    Client client;
 
     @BeforeAll
     static void start() {
@@ -56,7 +64,7 @@ class ForwardingTest {
         for (int i = 0; i < args.size(); i++) {
             argv[i + 1] = args.get(i);
         }
-        Bridge.Result r = bridge.run(argv);
+        Bridge.Result r = bridge.run(client, argv);
         assertThat(r.status()).as(r.toString()).isZero();
         List<String> expected = args.stream()
                 .map(a -> HexFormat.of().formatHex(a.getBytes(StandardCharsets.UTF_8)))
@@ -67,13 +75,13 @@ class ForwardingTest {
     @ParameterizedTest
     @ValueSource(strings = {"--help", "--version", "-p", "-h"})
     void flagsAreNotTheClientsOwn(String flag) {
-        Bridge.Result r = bridge.run("args", flag);
+        Bridge.Result r = bridge.run(client, "args", flag);
         assertThat(r.out().strip()).isEqualTo(HexFormat.of().formatHex(flag.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
     void stdoutAndStderrStaySeparate() {
-        Bridge.Result r = bridge.run("streams");
+        Bridge.Result r = bridge.run(client, "streams");
         assertThat(r.out()).isEqualTo("out-1\nout-2\nout-3\n");
         assertThat(r.stderr()).isEqualTo("err-1\nerr-2\nerr-3\n");
         assertThat(r.status()).isZero();
@@ -82,14 +90,14 @@ class ForwardingTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 42, 255})
     void exitCodeComesBack(int code) {
-        assertThat(bridge.run("exit", Integer.toString(code)).status()).isEqualTo(code);
+        assertThat(bridge.run(client, "exit", Integer.toString(code)).status()).isEqualTo(code);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"TERM:143", "KILL:137", "INT:130", "SEGV:139"})
     void deathBySignalIsReportedLikeAShell(String signalAndStatus) {
         String[] s = signalAndStatus.split(":");
-        Bridge.Result r = bridge.run("signal", s[0]);
+        Bridge.Result r = bridge.run(client, "signal", s[0]);
         assertThat(r.status()).as(r.toString()).isEqualTo(Integer.parseInt(s[1]));
         assertThat(r.stderr()).isEmpty();
     }
@@ -98,7 +106,7 @@ class ForwardingTest {
     void fiftyMebibytesOfBinaryStdinEchoBackByteExact() throws Exception {
         byte[] data = new byte[50 * 1024 * 1024];
         new SplittableRandom(42).nextBytes(data);
-        Bridge.Result r = Bridge.run(bridge.client(bridge.dir, "cat"), data);
+        Bridge.Result r = Bridge.run(bridge.client(client, bridge.dir, "cat"), data);
         assertThat(r.status()).as(r.stderr()).isZero();
         assertThat(r.stdout().length).isEqualTo(data.length);
         assertThat(sha256(r.stdout())).isEqualTo(sha256(data));
@@ -106,15 +114,15 @@ class ForwardingTest {
 
     @Test
     void emptyStdinIsEofAtOnce() {
-        Bridge.Result r = Bridge.run(bridge.client(bridge.dir, "cat"), new byte[0]);
+        Bridge.Result r = Bridge.run(bridge.client(client, bridge.dir, "cat"), new byte[0]);
         assertThat(r.status()).isZero();
         assertThat(r.stdout()).isEmpty();
     }
 
     @Test
     void outputStreamsBeforeTheProcessEnds() throws Exception {
-        Path marker = bridge.dir.resolve("tick-marker");
-        Process p = bridge.client(bridge.dir, "tick", marker.toString()).start();
+        Path marker = bridge.dir.resolve("tick-marker-" + client);
+        Process p = bridge.client(client, bridge.dir, "tick", marker.toString()).start();
         try (InputStream out = p.getInputStream()) {
             byte[] first = out.readNBytes("tick-1\n".length());
             // the fake claude is still waiting for the marker: this line cannot have come from a buffer flushed at exit
@@ -162,20 +170,25 @@ class ForwardingTest {
 
     @Test
     void withoutMappingsTheProcessRunsInAnEmptyPrivateDirectory() throws Exception {
-        Bridge.Result r = bridge.run("cwd");
+        Bridge.Result r = bridge.run(client, "cwd");
         Path cwd = Path.of(r.out().strip());
         assertThat(cwd.getFileName().toString()).startsWith("claude-bridge-");
         assertThat(cwd).isNotEqualTo(bridge.dir);
-        // it is removed when the request ends
+        // it is removed when the request ends, which a client that exits at once may beat by a moment
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Files.exists(cwd) && System.nanoTime() < deadline) {
+            Bridge.sleep(20);
+        }
         assertThat(Files.exists(cwd)).isFalse();
     }
 
     @Test
     void clientRunsOnJava17() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(client == Client.JAVA, "the Java client's own concern");
         Path java17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64/bin/java");
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 Files.isExecutable(java17), "no JDK 17 at " + java17 + ": skipped");
-        ProcessBuilder pb = bridge.client(bridge.dir, "args", "on 17");
+        ProcessBuilder pb = bridge.client(client, bridge.dir, "args", "on 17");
         pb.environment().put("CLAUDE_BRIDGE_JAVA", java17.toString());
         pb.environment()
                 .put("CLAUDE_BRIDGE_CACHE", bridge.dir.resolve("cache17").toString());

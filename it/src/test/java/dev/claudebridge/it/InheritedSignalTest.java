@@ -18,6 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Signals sent to a claude that was started the ways scripts and orchestrators start it: as a
@@ -29,7 +31,8 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * <p>Each run makes the real CLI (against the Messages stand-in) run a Bash tool that sleeps, waits
  * until that sleep is running, then signals the caller's process, exactly as a script would. The direct
  * baseline is one run per signal, under a launcher that leaves that signal inherited ignored; the cases
- * run concurrently, each on a host of its own ({@link HostPool}).
+ * run concurrently, each on a host of its own ({@link HostPool}). A script's background job, nohup's
+ * SIGHUP and SIGTERM run with both clients; the setsid and Python launchers change nothing client-side.
  */
 class InheritedSignalTest {
     private static final String SLEEP = "sleep 87";
@@ -58,21 +61,23 @@ class InheritedSignalTest {
     }
 
     @Execution(ExecutionMode.CONCURRENT)
-    @Test
-    void sigintReachesABackgroundJobOfAScript() throws Exception {
-        compare(BACKGROUND_JOB, "INT");
+    @ParameterizedTest
+    @EnumSource(Client.class)
+    void sigintReachesABackgroundJobOfAScript(Client client) throws Exception {
+        compare(client, BACKGROUND_JOB, "INT");
     }
 
     @Execution(ExecutionMode.CONCURRENT)
-    @Test
-    void sighupReachesAClaudeUnderNohup() throws Exception {
-        compare(NOHUP, "HUP");
+    @ParameterizedTest
+    @EnumSource(Client.class)
+    void sighupReachesAClaudeUnderNohup(Client client) throws Exception {
+        compare(client, NOHUP, "HUP");
     }
 
     @Execution(ExecutionMode.CONCURRENT)
     @Test
     void sigintReachesABackgroundJobUnderSetsid() throws Exception {
-        compare("sh -c 'setsid \"$@\" & echo $! > \"$PIDFILE\"; wait $!' sh", "INT");
+        compare(Client.JAVA, "sh -c 'setsid \"$@\" & echo $! > \"$PIDFILE\"; wait $!' sh", "INT");
     }
 
     @Execution(ExecutionMode.CONCURRENT)
@@ -87,16 +92,17 @@ class InheritedSignalTest {
         Path script = Files.createTempFile("orchestrator", ".py");
         try {
             Files.writeString(script, py);
-            compare("sh -c '/usr/bin/python3 " + script + " \"$@\" & wait $!' sh", "INT");
+            compare(Client.JAVA, "sh -c '/usr/bin/python3 " + script + " \"$@\" & wait $!' sh", "INT");
         } finally {
             Files.deleteIfExists(script);
         }
     }
 
     @Execution(ExecutionMode.CONCURRENT)
-    @Test
-    void sigtermEndsAClaudeUnderNohup() throws Exception {
-        compare(NOHUP, "TERM");
+    @ParameterizedTest
+    @EnumSource(Client.class)
+    void sigtermEndsAClaudeUnderNohup(Client client) throws Exception {
+        compare(client, NOHUP, "TERM");
     }
 
     /**
@@ -104,11 +110,11 @@ class InheritedSignalTest {
      * the signal's direct baseline. {@code launcher} is a shell prefix; one that backgrounds claude
      * writes the background job's PID to $PIDFILE, otherwise the launcher's own PID is claude's (it execs).
      */
-    private static void compare(String launcher, String signal) throws Exception {
+    private static void compare(Client client, String launcher, String signal) throws Exception {
         Outcome direct = direct(signal);
         try (var lease = hosts.borrow()) {
             RealClaudeHost host = lease.host();
-            Outcome bridged = run(host, launcher, signal, true);
+            Outcome bridged = run(host, launcher, signal, client);
             // a direct claude ends its tool on SIGINT and SIGHUP but leaves it running on SIGTERM; the bridge
             // ends the host tree in every case (nothing of a request outlives it)
             if (signal.equals("INT")) {
@@ -143,7 +149,7 @@ class InheritedSignalTest {
     private static Outcome direct(String signal) throws Exception {
         FutureTask<Outcome> task = new FutureTask<>(() -> {
             try (var lease = hosts.borrow()) {
-                Outcome o = run(lease.host(), BASELINE.get(signal), signal, false);
+                Outcome o = run(lease.host(), BASELINE.get(signal), signal, null);
                 System.out.println("direct, SIG" + signal + " under " + BASELINE.get(signal) + ": " + o);
                 return o;
             }
@@ -158,14 +164,16 @@ class InheritedSignalTest {
 
     private record Outcome(int status, boolean sleepEnded, String stdout, String stderr) {}
 
-    private static Outcome run(RealClaudeHost host, String launcher, String signal, boolean bridged) throws Exception {
+    /** One run: through {@code client}, or direct when it is null. */
+    private static Outcome run(RealClaudeHost host, String launcher, String signal, Client client) throws Exception {
+        boolean bridged = client != null;
         host.awaitQuiet();
         host.api.script(Turn.toolUse("Bash", "{\"command\":\"" + SLEEP + "\"}"), Turn.text("done"));
         Path pidFile = Files.createTempFile(host.dir, "pid", "");
         Path out = Files.createTempFile(host.dir, "out", "");
         Path err = Files.createTempFile(host.dir, "err", "");
         List<String> cmd = new ArrayList<>(List.of("sh", "-c", launcher + " \"$@\"", "sh"));
-        cmd.addAll(List.of(host.executable(bridged), "-p", "hello", "--allowedTools", "Bash"));
+        cmd.addAll(List.of(host.executable(client), "-p", "hello", "--allowedTools", "Bash"));
         ProcessBuilder pb = host.environment(
                 new ProcessBuilder(cmd)
                         .directory(host.project.toFile())
@@ -188,7 +196,7 @@ class InheritedSignalTest {
             assertThat(launched.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS))
                     .as(
                             "claude (%s) still runs %d s after SIG%s; stderr: %s",
-                            host.executable(bridged), DEADLINE_SECONDS, signal, Files.readString(err))
+                            host.executable(client), DEADLINE_SECONDS, signal, Files.readString(err))
                     .isTrue();
             // a direct claude ended by SIGTERM or SIGHUP leaves its tool running: look once, without waiting for it
             boolean sleepEnded = bridged ? awaitEnd(sleep) : !Proc.running(sleep.pid());

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -18,11 +20,16 @@ import org.junit.jupiter.params.provider.EnumSource;
  * kind as the caller's where the host can have them: /dev/null and closed ones stay so.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@ParameterizedClass
+@EnumSource(Client.class)
 class OutputDrainTest {
     /** About 4.5 MiB: a slow caller needs several seconds for it, the fake claude writes it in a blink and exits. */
     private static final int LINES = 600_000;
 
     private static Bridge bridge;
+
+    @Parameter
+    Client client;
 
     @BeforeAll
     static void start() {
@@ -42,7 +49,10 @@ class OutputDrainTest {
         byte[] expected = CallerRun.seq(LINES);
         for (int run = 0; run < 2; run++) {
             Bridge.Result r = CallerRun.run(
-                    bridge.client(bridge.dir, "seq", Integer.toString(LINES)), stdin, CallerRun.Reader.SLOW, 90);
+                    bridge.client(client, bridge.dir, "seq", Integer.toString(LINES)),
+                    stdin,
+                    CallerRun.Reader.SLOW,
+                    90);
 
             assertThat(r.status()).as("run %d: %s", run, r.stderr()).isZero();
             assertThat(r.stdout().length).as("run %d: bytes received", run).isEqualTo(expected.length);
@@ -54,7 +64,7 @@ class OutputDrainTest {
     void aFastCallerGetsEveryByteToo() {
         byte[] expected = CallerRun.seq(LINES);
         Bridge.Result r = CallerRun.run(
-                bridge.client(bridge.dir, "seq", Integer.toString(LINES)),
+                bridge.client(client, bridge.dir, "seq", Integer.toString(LINES)),
                 CallerRun.Stdin.DEV_NULL,
                 CallerRun.Reader.FAST,
                 90);
@@ -78,8 +88,12 @@ class OutputDrainTest {
     void aClosedStdinIsClosedForTheHostProcessAsForALocalOne() throws Exception {
         // the client's JVM reuses a closed fd 0 for its modules file: none of it may become the host's input
         Path out = bridge.dir.resolve("cat-out");
-        Process p = bridge.client(bridge.dir)
-                .command("sh", "-c", "exec \"$0\" cat <&- > " + out, Bridge.CLIENT.toString())
+        Process p = bridge.client(client, bridge.dir)
+                .command(
+                        "sh",
+                        "-c",
+                        "exec \"$0\" cat <&- > " + out,
+                        client.executable().toString())
                 .redirectErrorStream(true)
                 .start();
         String bridged = new String(p.getInputStream().readAllBytes());
@@ -96,10 +110,14 @@ class OutputDrainTest {
     }
 
     /** The kinds of the host process's descriptors 0, 1 and 2 when the client runs with these redirections. */
-    private static List<String> hostDescriptors(String redirections) throws Exception {
+    private List<String> hostDescriptors(String redirections) throws Exception {
         Path report = bridge.dir.resolve("stdio-" + System.nanoTime());
-        Process p = bridge.client(bridge.dir)
-                .command("sh", "-c", "exec \"$0\" stdio " + report + " " + redirections, Bridge.CLIENT.toString())
+        Process p = bridge.client(client, bridge.dir)
+                .command(
+                        "sh",
+                        "-c",
+                        "exec \"$0\" stdio " + report + " " + redirections,
+                        client.executable().toString())
                 .redirectErrorStream(true)
                 .start();
         p.getOutputStream().close();

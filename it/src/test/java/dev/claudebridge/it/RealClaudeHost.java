@@ -154,6 +154,11 @@ final class RealClaudeHost implements AutoCloseable {
         return bridged ? Bridge.CLIENT.toString() : claude.toString();
     }
 
+    /** The given bridge client, or the CLI itself when {@code client} is null (a direct run). */
+    String executable(Client client) {
+        return client == null ? claude.toString() : client.executable().toString();
+    }
+
     Path auditLog() {
         return dir.resolve("audit.log");
     }

@@ -13,10 +13,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The real Claude Code CLI from npm (installed by ./build.sh test into .tools/), through the bridge and
- * directly, in the same environment: the caller must not be able to tell the difference.
+ * directly, in the same environment: the caller must not be able to tell the difference, whichever
+ * client it runs (the cheap cases run with both).
  */
 class RealClaudeTest {
     private static Path claude;
@@ -52,13 +55,18 @@ class RealClaudeTest {
     }
 
     private static Bridge.Result bridged(String... args) {
-        return Bridge.run(bridge.client(dir, args), new byte[0]);
+        return bridged(Client.JAVA, args);
     }
 
-    @Test
-    void versionMatchesByteForByte() throws Exception {
+    private static Bridge.Result bridged(Client client, String... args) {
+        return Bridge.run(bridge.client(client, dir, args), new byte[0]);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Client.class)
+    void versionMatchesByteForByte(Client client) throws Exception {
         Bridge.Result d = direct("--version");
-        Bridge.Result b = bridged("--version");
+        Bridge.Result b = bridged(client, "--version");
         assertThat(d.status()).isZero();
         assertThat(b.stdout()).isEqualTo(d.stdout());
         assertThat(b.stderr()).isEqualTo(d.stderr());
@@ -77,10 +85,11 @@ class RealClaudeTest {
         assertThat(b.status()).isEqualTo(d.status());
     }
 
-    @Test
-    void promptWithoutLoginFailsTheSameWay() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Client.class)
+    void promptWithoutLoginFailsTheSameWay(Client client) throws Exception {
         Bridge.Result d = direct("-p", "hello");
-        Bridge.Result b = bridged("-p", "hello");
+        Bridge.Result b = bridged(client, "-p", "hello");
         assertThat(d.status()).isEqualTo(1);
         assertThat(b.status()).isEqualTo(d.status());
         assertThat(b.out()).isEqualTo(d.out()).contains("Not logged in");

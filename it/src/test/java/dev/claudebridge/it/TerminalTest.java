@@ -14,14 +14,23 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Interactive use: the client in a real terminal (tmux) gets a real PTY on the host. The fake program
  * checks what a user would: it is on a tty, of the right size and type; echo-off input works; Ctrl-C
  * interrupts; resizing signals it; and the caller's terminal is left exactly as it was.
  */
+@ParameterizedClass
+@EnumSource(Client.class)
 class TerminalTest {
     private static Bridge bridge;
+
+    @Parameter
+    Client client;
+
     private Tmux tmux;
 
     @BeforeAll
@@ -54,7 +63,7 @@ class TerminalTest {
     }
 
     private String claude(String args) {
-        return Bridge.CLIENT + " " + args;
+        return client.executable() + " " + args;
     }
 
     @Test
@@ -107,7 +116,8 @@ class TerminalTest {
         Path before = bridge.dir.resolve("before-" + hashCode());
         Path after = bridge.dir.resolve("after-" + hashCode());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!Files.exists(after) && System.nanoTime() < deadline) {
+        // the shell creates the file before stty writes it: wait for its line
+        while (read(after).isEmpty() && System.nanoTime() < deadline) {
             Bridge.sleep(50);
         }
         assertThat(read(after)).isEqualTo(read(before)).isNotBlank();
