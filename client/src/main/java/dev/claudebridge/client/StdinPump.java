@@ -81,8 +81,18 @@ final class StdinPump implements Runnable {
         }
     }
 
-    /** Sends the next {@code len} bytes of {@code data} as one STDIN frame. */
+    /**
+     * Sends the next {@code len} bytes of {@code data} as one STDIN frame: straight to a socket channel,
+     * or through the writer (which flushes each frame, so a message transport such as WebSocket sends
+     * it) when the connection's output is a stream of another kind.
+     */
     private void send(ByteBuffer header, ByteBuffer data, int len) throws IOException {
+        if (!(socket instanceof GatheringByteChannel gathering)) {
+            byte[] copy = new byte[len];
+            data.get(copy);
+            writer.write(FrameType.STDIN, copy, 0, len);
+            return;
+        }
         header.clear();
         header.put((byte) FrameType.STDIN.code()).putInt(len).flip();
         int limit = data.limit();
@@ -90,11 +100,7 @@ final class StdinPump implements Runnable {
         ByteBuffer[] frame = {header, data};
         synchronized (writer) {
             while (data.hasRemaining()) {
-                if (socket instanceof GatheringByteChannel) {
-                    ((GatheringByteChannel) socket).write(frame);
-                } else {
-                    socket.write(header.hasRemaining() ? header : data);
-                }
+                gathering.write(frame);
             }
         }
         data.limit(limit);
