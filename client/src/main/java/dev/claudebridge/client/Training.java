@@ -43,6 +43,7 @@ final class Training {
                     "training");
             int status = BridgeCall.run(call);
             daemon.join(5000);
+            TlsConnector.warmUp();
             return status;
         } finally {
             Files.deleteIfExists(socket);

@@ -271,7 +271,7 @@ class DeployManifestsTest {
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out.lines().filter(l -> l.startsWith("ok "))).as(out).hasSize(4);
+        assertThat(out.lines().filter(l -> l.startsWith("ok "))).as(out).hasSize(8);
     }
 
     @Test
@@ -381,6 +381,76 @@ class DeployManifestsTest {
         assertThat(d.copyDestination("bin/")).contains("/opt/claude-bridge/bin/");
         assertThat(d.copyDestination("lib/")).contains("/opt/claude-bridge/lib/");
         assertThat(d.all("ENTRYPOINT")).singleElement().asString().contains("\"/opt/claude-bridge/bin/claude-bridge\"");
+    }
+
+    /** The bridge for other nodes reads its TLS files from the Secret's directory, which the kubelet keeps current. */
+    @Test
+    void tlsBridgeServesItsServiceWithTheSecretsFilesAndAgentsDialTheService() throws IOException {
+        List<Node> docs = Node.loadAll(DEPLOY.resolve("k8s/bridge-tls.yaml"));
+        Path configFile = Files.createTempFile("bridge-tls-config", ".yaml");
+        Node config;
+        try {
+            Files.writeString(
+                    configFile,
+                    docs.stream()
+                            .filter(n -> n.get("kind").text().equals("ConfigMap"))
+                            .findFirst()
+                            .orElseThrow()
+                            .get("data")
+                            .get("config.yaml")
+                            .text());
+            config = Node.load(configFile);
+        } finally {
+            Files.deleteIfExists(configFile);
+        }
+        Node tls = config.get("listeners").list().stream()
+                .filter(l -> l.find("tls").isPresent())
+                .findFirst()
+                .orElseThrow()
+                .get("tls");
+        Node pod = docs.stream()
+                .filter(n -> n.get("kind").text().equals("Deployment"))
+                .findFirst()
+                .orElseThrow()
+                .get("spec")
+                .get("template")
+                .get("spec");
+        Node bridge = pod.get("containers").list().getFirst();
+        Node secretMount = bridge.get("volumeMounts").list().stream()
+                .filter(m -> volume(pod, m.get("name").text()).find("secret").isPresent())
+                .findFirst()
+                .orElseThrow();
+        assertThat(secretMount.find("subPath").isPresent())
+                .as("a subPath mount never sees a renewed Secret")
+                .isFalse();
+        for (String file : List.of("certificate", "key", "client-ca")) {
+            assertThat(tls.get(file).text())
+                    .startsWith(secretMount.get("mountPath").text() + "/");
+        }
+        String port = tls.get("listen").text().replaceAll(".*:", "");
+        Node service = docs.stream()
+                .filter(n -> n.get("kind").text().equals("Service"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(bridge.get("ports").list().getFirst().get("containerPort").text())
+                .isEqualTo(port);
+        Node agent = docs.stream()
+                .filter(n -> n.get("kind").text().equals("Pod"))
+                .findFirst()
+                .orElseThrow()
+                .get("spec")
+                .get("containers")
+                .list()
+                .getFirst();
+        assertThat(env(agent).get("CLAUDE_BRIDGE_URL"))
+                .isEqualTo("tls://" + service.get("metadata").get("name").text() + "."
+                        + service.get("metadata").get("namespace").text() + ".svc:"
+                        + service.get("spec")
+                                .get("ports")
+                                .list()
+                                .getFirst()
+                                .get("port")
+                                .text());
     }
 
     private static Node daemonSet() {

@@ -140,7 +140,7 @@ class TlsTest {
                         home.resolve("audit.log"));
     }
 
-    private static String sha256(String token) {
+    static String sha256(String token) {
         try {
             return "sha256:"
                     + java.util.HexFormat.of()

@@ -62,9 +62,17 @@ final class ConfigCommand implements Runnable {
             }
             out.println(source.path() + ": OK");
             c.listeners()
-                    .forEach(l -> out.println("  listener " + l.socket() + " mode " + l.modeString()
-                            + l.owner().map(o -> " owner " + o).orElse("")
-                            + l.group().map(g -> " group " + g).orElse("")
+                    .forEach(l -> out.println("  listener " + l.name()
+                            + (l.tls().enabled()
+                                    ? " TLS"
+                                            + l.tls()
+                                                    .clientCa()
+                                                    .map(ca -> " client-ca " + ca)
+                                                    .orElse("") + ", "
+                                            + l.tls().tokens().size() + " token(s)"
+                                    : " mode " + l.modeString()
+                                            + l.owner().map(o -> " owner " + o).orElse("")
+                                            + l.group().map(g -> " group " + g).orElse(""))
                             + " profile " + l.profile().orElse("(peer rules only)")));
             c.profiles()
                     .values()
@@ -73,7 +81,14 @@ final class ConfigCommand implements Runnable {
                             + (p.match().isEmpty()
                                     ? ""
                                     : ", match uids " + p.match().uids() + " gids "
-                                            + p.match().gids())
+                                            + p.match().gids()
+                                            + (p.match().certificates().isEmpty()
+                                                    ? ""
+                                                    : " certificates "
+                                                            + p.match().certificates())
+                                            + (p.match().tokens().isEmpty()
+                                                    ? ""
+                                                    : " tokens " + p.match().tokens()))
                             + (p.allowArgs().isEmpty() ? "" : ", allows " + p.allowArgs())
                             + (p.allowSubcommands().isEmpty() ? "" : ", allows subcommands " + p.allowSubcommands())));
             out.println("  audit " + c.audit().path() + " (rotate at "
