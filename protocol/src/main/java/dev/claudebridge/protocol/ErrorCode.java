@@ -37,6 +37,8 @@ public enum ErrorCode {
     PERMISSION_DENIED("permission_denied", 77),
     /** Policy forbids this argument, subcommand or option. */
     POLICY_DENIED("policy_denied", 78),
+    /** A budget of the caller's profile (tokens or cost, per day) is spent; the message says when it resets. */
+    BUDGET_EXHAUSTED("budget_exhausted", 79),
     /** The host has no {@code claude} installed (or the daemon cannot find it). */
     CLAUDE_NOT_FOUND("claude_not_found", 127);
 

@@ -28,6 +28,7 @@ public final class StatusService {
     private final Supplier<List<StatusReport.Listener>> listeners;
     private final Supplier<List<String>> profileNames;
     private volatile List<String> admin = List.of();
+    private volatile UsageStatus usage = UsageStatus.NONE;
 
     /**
      * @param listeners the agents' sockets (read per report: a reload may change them)
@@ -56,6 +57,11 @@ public final class StatusService {
     /** Where the admin endpoints listen, once bound. */
     public void admin(List<String> endpoints) {
         this.admin = List.copyOf(endpoints);
+    }
+
+    /** Where the usage and the login's limits come from. */
+    public void usage(UsageStatus u) {
+        this.usage = u;
     }
 
     public StatusReport report() {
@@ -101,7 +107,9 @@ public final class StatusService {
                 new StatusReport.Totals(
                         tracker.connections(), finished, failed, bytes.stdin(), bytes.stdout(), bytes.stderr()),
                 tracker.recent(),
-                tracker.failures());
+                tracker.failures(),
+                usage.usage(),
+                usage.rateLimit(now));
     }
 
     public byte[] json() {

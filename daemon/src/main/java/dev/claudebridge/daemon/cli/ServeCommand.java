@@ -3,11 +3,13 @@ package dev.claudebridge.daemon.cli;
 import dev.claudebridge.daemon.admin.AdminAddress;
 import dev.claudebridge.daemon.admin.AdminSide;
 import dev.claudebridge.daemon.admin.ReadinessCheck;
+import dev.claudebridge.daemon.admin.UsageStatus;
 import dev.claudebridge.daemon.admin.WritableFileCheck;
 import dev.claudebridge.daemon.admission.AdmissionControl;
 import dev.claudebridge.daemon.admission.Connections;
 import dev.claudebridge.daemon.admission.ProfileLimits;
 import dev.claudebridge.daemon.admission.Shutdown;
+import dev.claudebridge.daemon.admission.Spending;
 import dev.claudebridge.daemon.audit.AuditListener;
 import dev.claudebridge.daemon.audit.AuditLog;
 import dev.claudebridge.daemon.audit.DaemonLost;
@@ -22,6 +24,8 @@ import dev.claudebridge.daemon.session.BaseUrlPin;
 import dev.claudebridge.daemon.session.Conversations;
 import dev.claudebridge.daemon.session.SessionEngine;
 import dev.claudebridge.daemon.transport.ListenerException;
+import dev.claudebridge.daemon.usage.LoginLimits;
+import dev.claudebridge.daemon.usage.UsageBook;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -186,9 +190,11 @@ final class ServeCommand implements Callable<Integer> {
                 Thread.ofPlatform().daemon().name("limits").factory());
         List<String> listenerNames =
                 listener.paths().stream().map(Path::toString).toList();
+        Spending spending = new Spending(new UsageBook(), new LoginLimits());
         AdmissionControl admission =
-                new AdmissionControl(limits, AdmissionSettings.profiles(settings), timer, listenerNames);
+                new AdmissionControl(limits, AdmissionSettings.profiles(settings), timer, listenerNames, spending);
         AdminSide admin = new AdminSide(Main.version(), settings);
+        admin.usage(new UsageStatus(spending.book(), spending.login(), limits));
         admin.queue(admission::waiting);
         admin.readiness().add(new WritableFileCheck("audit", auditLog::path));
         // a warning, not a failure: the daemon serves either way
@@ -207,7 +213,7 @@ final class ServeCommand implements Callable<Integer> {
                 settings,
                 "claude-bridge/" + Main.version(),
                 admission,
-                List.of(new AuditListener(auditLog, settings, ledger), admin.listener()),
+                List.of(spending, new AuditListener(auditLog, settings, ledger), admin.listener()),
                 conversations,
                 sandbox::current);
         Shutdown shutdown = new Shutdown(

@@ -39,6 +39,7 @@ final class ProcessRelay {
     private volatile boolean callerGone;
 
     private final java.util.function.UnaryOperator<java.io.OutputStream> stdinGate;
+    private java.util.function.UnaryOperator<java.io.InputStream> stdoutTap = in -> in;
 
     /** @param stdinGate what the caller's stdin passes through on its way to the process (or the stream itself) */
     ProcessRelay(
@@ -53,6 +54,12 @@ final class ProcessRelay {
         this.reader = reader;
         this.writer = writer;
         this.killGrace = killGrace;
+    }
+
+    /** Has the process's stdout read through {@code tap} (a copy for the usage scanner), before {@link #relay}. */
+    ProcessRelay tapOutput(java.util.function.UnaryOperator<java.io.InputStream> tap) {
+        this.stdoutTap = tap;
+        return this;
     }
 
     /**
@@ -73,7 +80,8 @@ final class ProcessRelay {
             p.releaseTerminal();
             throw e;
         }
-        OutputDrain output = new OutputDrain(id, writer, p.stdout(), info.outCounter(), p.stderr(), info.errCounter());
+        OutputDrain output = new OutputDrain(
+                id, writer, stdoutTap.apply(p.stdout()), info.outCounter(), p.stderr(), info.errCounter());
         Thread.ofPlatform().daemon().name("input-" + id).start(() -> copyInput(p));
         Termination t = p.termination().join();
         if (!output.awaitReaders(DRAIN_AFTER_EXIT_MS) || p.treeAlive()) {

@@ -58,7 +58,9 @@ class StatusTextTest {
                 0,
                 new StatusReport.Totals(20, 12, failures.size(), 0, 100, 5),
                 List.of(),
-                failures);
+                failures,
+                new StatusReport.Usage(List.of()),
+                new StatusReport.RateLimit("unknown", null, null, "", null, false, ""));
     }
 
     @Test
