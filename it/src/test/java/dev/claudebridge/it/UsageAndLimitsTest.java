@@ -202,6 +202,46 @@ class UsageAndLimitsTest {
     }
 
     @Test
+    void aRequestPastItsOwnBudgetIsEndedAfterTheTurnThatPassedIt() throws Exception {
+        try (Host h = new Host("budget: { request-tokens: 1000 }", "start-rate: 0")) {
+            h.api.usage(FIGURES);
+            Process p = h.caller(
+                            "b.sock",
+                            "long-session",
+                            "-p",
+                            "--input-format",
+                            "stream-json",
+                            "--output-format",
+                            "stream-json",
+                            "--verbose")
+                    .start();
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> Bridge.readAll(p.getInputStream()));
+            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> Bridge.readAll(p.getErrorStream()));
+            // one user turn, and stdin left open: an SDK session that would go on
+            p.getOutputStream()
+                    .write("{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":\"hi\"}}\n"
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            p.getOutputStream().flush();
+            try {
+                assertThat(p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS))
+                        .as("ended by its budget")
+                        .isTrue();
+                String stderr = new String(err.join(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(new String(out.join(), java.nio.charset.StandardCharsets.UTF_8))
+                        .contains("\"type\":\"result\"");
+                assertThat(stderr)
+                        .contains("the request used " + TOKENS + " tokens, more than its budget of 1000")
+                        .contains("budget.request-tokens");
+                assertThat(p.exitValue()).isNotZero();
+            } finally {
+                p.destroyForcibly();
+            }
+            JsonNode end = h.audit().endOf("long-session");
+            assertThat(end.path("usage").path("input_tokens").asLong()).isEqualTo(1234);
+        }
+    }
+
+    @Test
     void aLimitReachedAnswerPausesStartsUntilTheResetAndTheNoticeSaysWhy() throws Exception {
         try (Host h = new Host("", "start-rate: 0")) {
             long reset = Instant.now().getEpochSecond() + 30; // far enough ahead for the first run to end before it

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -159,5 +160,24 @@ class MessageRoundTripTest {
     void queued(long position, long length) throws IOException {
         assertThat(Queued.fromFrame(overTheWire(new Queued(position, length).toFrame())))
                 .isEqualTo(new Queued(position, length));
+    }
+
+    @Test
+    void queuedWithAReason() throws IOException {
+        Queued q =
+                new Queued(2, 5, "the API refused the host's login for now (five_hour); starts resume at 17:00:00 UTC");
+        assertThat(Queued.fromFrame(overTheWire(q.toFrame()))).isEqualTo(q);
+        assertThat(new Queued(1, 1).toFrame().payload())
+                .as("no reason: the payload is as it always was")
+                .hasSize(8);
+        assertThat(Queued.fromFrame(new Queued(1, 1).toFrame()).reason()).isEmpty();
+    }
+
+    @Test
+    void aLongReasonIsCutAtACharacterBoundary() {
+        Queued q = new Queued(1, 1, "é".repeat(Queued.MAX_REASON));
+        assertThat(q.reason().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .isLessThanOrEqualTo(Queued.MAX_REASON);
+        assertThat(q.reason()).matches("é+");
     }
 }

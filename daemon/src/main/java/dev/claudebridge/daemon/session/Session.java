@@ -120,11 +120,16 @@ final class Session {
                 info.envPassed(plan.envPassed());
                 info.markAdmitted();
                 listener.starting(info);
+                // a sandboxed claude keeps its transcripts in the caller's own configuration directory
                 Optional<dev.claudebridge.daemon.usage.Transcript> transcript =
-                        plan.confined().isPresent()
-                                ? Optional.empty() // a sandboxed claude writes it in the caller's own config directory
-                                : dev.claudebridge.daemon.usage.Transcript.before(
-                                        plan.spec().command(), plan.spec().env(), dir.path());
+                        dev.claudebridge.daemon.usage.Transcript.before(
+                                plan.spec().command(),
+                                plan.confined()
+                                        .map(c -> java.util.Map.of(
+                                                "CLAUDE_CONFIG_DIR",
+                                                c.configDir().toString()))
+                                        .orElse(plan.spec().env()),
+                                dir.path());
                 ProcessTree p = launcher.launch(plan.spec(), request.get(), dir);
                 process = p;
                 dev.claudebridge.daemon.exec.TreeIdentity.of(p.pid()).ifPresent(info::tree);
