@@ -166,6 +166,23 @@ class UsageAndLimitsTest {
                     .isEqualTo(56);
             assertThat(metric(metrics, "claude_bridge_usage_requests_total", "default", "agent-json", null))
                     .isEqualTo(2);
+            // both exposition formats stay valid with the usage series in them (the Prometheus project's parsers)
+            java.util.Optional<String> python = AdminHttp.python();
+            if (python.isPresent()) {
+                List<AdminHttp.Sample> strict = AdminHttp.parse(
+                        python.get(),
+                        "openmetrics",
+                        AdminHttp.get(h.admin + "/metrics", "Accept", "application/openmetrics-text; version=1.0.0")
+                                .body());
+                assertThat(AdminHttp.value(
+                                strict,
+                                "claude_bridge_usage_tokens_total",
+                                "profile=default",
+                                "client=agent-json",
+                                "kind=cache_read"))
+                        .isEqualTo(2 * 78);
+                AdminHttp.parse(python.get(), "prometheus", metrics);
+            }
         }
     }
 
