@@ -35,8 +35,10 @@ class UsageAndLimitsTest {
         final Path home;
         final Path project;
         final MessagesStandIn api = new MessagesStandIn();
-        final Bridge bridge;
-        final String admin;
+        Bridge bridge;
+        String admin;
+        private final Map<String, String> env;
+        private final Path config;
 
         Host(String profileExtra, String limits) throws IOException {
             String real = System.getProperty("claude.real", "");
@@ -47,14 +49,14 @@ class UsageAndLimitsTest {
             home = Files.createDirectories(dir.resolve("home"));
             Files.writeString(home.resolve(".claude.json"), "{\"hasCompletedOnboarding\":true,\"theme\":\"dark\"}");
             project = Files.createDirectories(dir.resolve("project"));
-            Map<String, String> env = new HashMap<>(Map.of(
+            env = new HashMap<>(Map.of(
                     "HOME", home.toString(),
                     "ANTHROPIC_BASE_URL", api.baseUrl(),
                     "CLAUDE_CODE_OAUTH_TOKEN", "sk-ant-oat01-standin",
                     "DISABLE_AUTOUPDATER", "1",
                     "DISABLE_TELEMETRY", "1",
                     "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"));
-            Path config = Bridge.writeConfig(dir, "config.yaml", """
+            config = Bridge.writeConfig(dir, "config.yaml", """
                     claude: { path: "%s" }
                     listeners: [ { socket: "%s" }, { socket: "%s" } ]
                     limits: { %s }
@@ -78,6 +80,15 @@ class UsageAndLimitsTest {
                 Bridge.deleteTree(dir);
                 throw e;
             }
+            admin = bridge.adminUrl();
+        }
+
+        /** Stops the daemon (SIGTERM, keeping its files) and starts another on the same configuration and audit log. */
+        void restart() throws InterruptedException {
+            bridge.daemon().destroy();
+            assertThat(bridge.daemon().waitFor(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
+            bridge = Bridge.startWithConfig(dir, RealClaudeHost::foreign, env, config, "--admin-listen", "127.0.0.1:0");
             admin = bridge.adminUrl();
         }
 
@@ -215,6 +226,13 @@ class UsageAndLimitsTest {
             assertThat(denied.path("decision").asText()).isEqualTo("denied");
             assertThat(denied.path("rule").asText()).isEqualTo("budget.client-tokens-per-day");
             assertThat(denied.path("client").asText()).isEqualTo("spender");
+
+            h.restart();
+            Bridge.Result afterRestart = h.run("b.sock", "spender", "-p", "after a restart");
+            assertThat(afterRestart.status())
+                    .as("a restart counts today's usage from the audit log again: %s", afterRestart)
+                    .isEqualTo(79);
+            assertThat(h.run("c.sock", "saver", "-p", "hi").status()).isZero();
         }
     }
 

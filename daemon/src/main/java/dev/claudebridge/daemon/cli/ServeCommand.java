@@ -24,6 +24,7 @@ import dev.claudebridge.daemon.session.BaseUrlPin;
 import dev.claudebridge.daemon.session.Conversations;
 import dev.claudebridge.daemon.session.SessionEngine;
 import dev.claudebridge.daemon.transport.ListenerException;
+import dev.claudebridge.daemon.usage.EarlierUsage;
 import dev.claudebridge.daemon.usage.LoginLimits;
 import dev.claudebridge.daemon.usage.UsageBook;
 import java.nio.file.Path;
@@ -190,7 +191,13 @@ final class ServeCommand implements Callable<Integer> {
                 Thread.ofPlatform().daemon().name("limits").factory());
         List<String> listenerNames =
                 listener.paths().stream().map(Path::toString).toList();
-        Spending spending = new Spending(new UsageBook(), new LoginLimits());
+        UsageBook book = new UsageBook();
+        int earlier = EarlierUsage.replay(
+                EarlierUsage.files(auditLog.path(), config.audit().keep()), book, EarlierUsage.today());
+        if (earlier > 0) {
+            LOG.info("budgets: {} requests of today (UTC) counted from the audit log", earlier);
+        }
+        Spending spending = new Spending(book, new LoginLimits());
         AdmissionControl admission =
                 new AdmissionControl(limits, AdmissionSettings.profiles(settings), timer, listenerNames, spending);
         AdminSide admin = new AdminSide(Main.version(), settings);

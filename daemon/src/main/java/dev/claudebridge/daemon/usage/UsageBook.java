@@ -108,6 +108,17 @@ public final class UsageBook {
         }
     }
 
+    /**
+     * Counts a request of today that an earlier daemon ran (from the audit log), for the budgets only:
+     * the figures "since the start" stay this daemon's.
+     */
+    public synchronized void addEarlier(String profile, String identity, TokenUsage u) {
+        rollOver();
+        Key k = key(profile, identity);
+        today.merge(k, Totals.zero(profile, identity).plus(u, identity), (a, b) -> a.plus(u, a.client()));
+        profileToday.merge(profile, Totals.zero(profile, "").plus(u, ""), (a, b) -> a.plus(u, ""));
+    }
+
     /** What a client used today. */
     public synchronized Totals clientToday(String profile, String identity) {
         rollOver();
