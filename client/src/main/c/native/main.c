@@ -96,6 +96,30 @@ static void say(char *text) {
     free(text);
 }
 
+/*
+ * The queue notice with the daemon's reason (why starts wait: the API's limits, the start rate), as the
+ * Java client prints it: control characters, C0 and C1, shown as '?'.
+ */
+static char *queued_reason(const uint8_t *r, size_t n, uint32_t position, uint32_t length) {
+    char *line = malloc(n + 96);
+    if (line == NULL) {
+        return NULL;
+    }
+    size_t at = (size_t) sprintf(line, "claude-bridge: waiting: ");
+    for (size_t i = 0; i < n; i++) {
+        if (r[i] < 0x20 || r[i] == 0x7f) {
+            line[at++] = '?';
+        } else if (r[i] == 0xc2 && i + 1 < n && r[i + 1] >= 0x80 && r[i + 1] <= 0x9f) {
+            line[at++] = '?';
+            i++;
+        } else {
+            line[at++] = (char) r[i];
+        }
+    }
+    sprintf(line + at, " (position %lu of %lu)\n", (unsigned long) position, (unsigned long) length);
+    return line;
+}
+
 static void finish(int status) __attribute__((noreturn));
 static void finish(int status) {
     restore_terminal(); /* on every way out: the caller's shell gets its terminal back as it was */
@@ -382,10 +406,14 @@ static int stream(long long sent_at, int tty) {
                     close(sock);
                     return mismatch(err);
                 }
-                char line[96];
-                snprintf(line, sizeof line, "claude-bridge: waiting for a free slot (position %lu of %lu)\n",
-                         (unsigned long) a, (unsigned long) b);
-                say(strdup(line));
+                if (f.length > 8) {
+                    say(queued_reason(f.payload + 8, f.length - 8, a, b));
+                } else {
+                    char line[96];
+                    snprintf(line, sizeof line, "claude-bridge: waiting for a free slot (position %lu of %lu)\n",
+                             (unsigned long) a, (unsigned long) b);
+                    say(strdup(line));
+                }
             }
             break;
         case F_STDIN_CREDIT:

@@ -171,8 +171,12 @@ final class BridgeCall {
                     case QUEUED:
                         if (!started && System.nanoTime() - sentAt > QUEUE_NOTICE_AFTER_NANOS) {
                             Queued q = Queued.fromFrame(frame);
-                            say("claude-bridge: waiting for a free slot (position " + q.position() + " of " + q.length()
-                                    + ")\n");
+                            say(
+                                    q.reason().isEmpty()
+                                            ? "claude-bridge: waiting for a free slot (position " + q.position()
+                                                    + " of " + q.length() + ")\n"
+                                            : "claude-bridge: waiting: " + printable(q.reason()) + " (position "
+                                                    + q.position() + " of " + q.length() + ")\n");
                         }
                         break;
                     case STDIN_CREDIT:
@@ -220,6 +224,13 @@ final class BridgeCall {
             connection.close();
             return false;
         }
+    }
+
+    /** The daemon's words with control characters made harmless: the notice prints on the caller's terminal. */
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return b.toString();
     }
 
     private int error(BridgeError e) {

@@ -242,8 +242,10 @@ final class Bridge implements AutoCloseable {
             Map<String, String> env,
             Path config,
             String... serveArgs) {
-        List<String> cmd = new ArrayList<>(
-                List.of(DAEMON.toString(), "serve", "--config", config.toString(), "--admin-listen", "off"));
+        List<String> cmd = new ArrayList<>(List.of(DAEMON.toString(), "serve", "--config", config.toString()));
+        if (!List.of(serveArgs).contains("--admin-listen")) {
+            cmd.addAll(List.of("--admin-listen", "off"));
+        }
         cmd.addAll(List.of(serveArgs));
         return launch(dir, drop, env, cmd);
     }

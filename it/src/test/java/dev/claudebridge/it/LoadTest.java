@@ -58,6 +58,10 @@ class LoadTest {
                         "--client-max-queued",
                         "300",
                         "--rate",
+                        "0",
+                        // the fake claude calls no API: starts need not be spaced, and 240 of them at the
+                        // default rate would spend most of the test's time waiting
+                        "--start-rate",
                         "0"))) {
             // warm up under load, with a real client too: the JDK starts its I/O pollers (an epoll
             // descriptor each) only when a virtual thread first waits for a slow peer, and its carrier

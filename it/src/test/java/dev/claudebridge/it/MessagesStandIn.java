@@ -71,7 +71,21 @@ final class MessagesStandIn implements AutoCloseable {
 
     record ToolUse(String name, String inputJson) implements Turn {}
 
+    /** Token counts the stand-in reports for each agent-loop answer (side requests then report none). */
+    record Usage(long input, long output, long cacheRead, long cacheCreation) {
+        String json(long outputTokens) {
+            return "{\"input_tokens\":" + input + ",\"output_tokens\":" + outputTokens + ",\"cache_read_input_tokens\":"
+                    + cacheRead + ",\"cache_creation_input_tokens\":" + cacheCreation + "}";
+        }
+    }
+
+    /** An answer the API refuses: this status, with these headers (e.g. {@code anthropic-ratelimit-unified-*}). */
+    record Refusal(int status, Map<String, String> headers) {}
+
     private final HttpServer server;
+    private volatile Usage usage;
+    private volatile Map<String, String> extraHeaders = Map.of();
+    private final Deque<Refusal> refusals = new ArrayDeque<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Deque<Turn> script = new ArrayDeque<>();
     private int toolIds;
@@ -145,6 +159,28 @@ final class MessagesStandIn implements AutoCloseable {
                 "1");
     }
 
+    /** Reports these token counts for each agent-loop answer from now on, and none for side requests. */
+    MessagesStandIn usage(Usage u) {
+        this.usage = u;
+        return this;
+    }
+
+    /** Sends these headers with every answer of /v1/messages from now on (rate-limit state, e.g.). */
+    MessagesStandIn headers(Map<String, String> headers) {
+        this.extraHeaders = Map.copyOf(headers);
+        return this;
+    }
+
+    /** The next agent-loop requests are refused with these answers, in order. */
+    synchronized MessagesStandIn refuse(Refusal... answers) {
+        refusals.addAll(List.of(answers));
+        return this;
+    }
+
+    private synchronized Refusal nextRefusal(boolean agentLoop) {
+        return agentLoop ? refusals.poll() : null;
+    }
+
     List<Received> received() {
         return List.copyOf(received);
     }
@@ -182,11 +218,22 @@ final class MessagesStandIn implements AutoCloseable {
             if (ex.getRequestMethod().equals("POST") && path.equals("/v1/messages")) {
                 Matcher m = MODEL.matcher(body);
                 String model = m.find() ? m.group(1) : "claude-stand-in";
+                extraHeaders.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+                Refusal refused = nextRefusal(r.agentLoop());
+                if (refused != null) {
+                    refused.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+                    json(
+                            ex,
+                            refused.status(),
+                            "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"stand-in refusal\"}}");
+                    return;
+                }
                 Turn turn = next(r.agentLoop());
+                Usage u = usage == null ? null : r.agentLoop() ? usage : new Usage(0, 0, 0, 0);
                 if (STREAM.matcher(body).find()) {
-                    stream(ex, model, turn);
+                    stream(ex, model, turn, u);
                 } else {
-                    json(ex, 200, message(model, "[" + block(turn, true) + "]", stopReason(turn), 5));
+                    json(ex, 200, message(model, "[" + block(turn, true) + "]", stopReason(turn), 5, u));
                 }
             } else if (ex.getRequestMethod().equals("POST") && path.equals("/v1/messages/count_tokens")) {
                 json(ex, 200, "{\"input_tokens\":10}");
@@ -223,12 +270,15 @@ final class MessagesStandIn implements AutoCloseable {
     }
 
     /** The Messages streaming format: one content block, delivered as events flushed one by one. */
-    private void stream(HttpExchange ex, String model, Turn turn) throws IOException {
+    private void stream(HttpExchange ex, String model, Turn turn, Usage usage) throws IOException {
         ex.getResponseHeaders().set("Content-Type", "text/event-stream");
         ex.getResponseHeaders().set("Cache-Control", "no-cache");
         ex.sendResponseHeaders(200, 0); // chunked, as the real API streams
         OutputStream out = ex.getResponseBody();
-        event(out, "message_start", "{\"type\":\"message_start\",\"message\":" + message(model, "[]", "null", 1) + "}");
+        event(
+                out,
+                "message_start",
+                "{\"type\":\"message_start\",\"message\":" + message(model, "[]", "null", 1, usage) + "}");
         event(
                 out,
                 "content_block_start",
@@ -263,14 +313,22 @@ final class MessagesStandIn implements AutoCloseable {
                 out,
                 "message_delta",
                 "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":" + stopReason(turn)
-                        + ",\"stop_sequence\":null},\"usage\":{\"output_tokens\":5}}");
+                        + ",\"stop_sequence\":null},\"usage\":{\"output_tokens\":"
+                        + (usage == null ? 5 : usage.output())
+                        + "}}");
         event(out, "message_stop", "{\"type\":\"message_stop\"}");
     }
 
-    private static String message(String model, String content, String stopReason, int outputTokens) {
-        return "{\"id\":\"msg_standin\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model
-                + "\",\"content\":" + content + ",\"stop_reason\":" + stopReason
-                + ",\"stop_sequence\":null,\"usage\":{\"input_tokens\":10,\"output_tokens\":" + outputTokens + "}}";
+    private final java.util.concurrent.atomic.AtomicLong messageIds = new java.util.concurrent.atomic.AtomicLong();
+
+    private String message(String model, String content, String stopReason, int outputTokens, Usage u) {
+        String usageJson = u == null
+                ? "{\"input_tokens\":10,\"output_tokens\":" + outputTokens + "}"
+                : u.json(outputTokens == 1 ? 1 : u.output());
+        return "{\"id\":\"msg_standin_" + messageIds.incrementAndGet()
+                + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model + "\",\"content\":"
+                + content + ",\"stop_reason\":" + stopReason + ",\"stop_sequence\":null,\"usage\":" + usageJson
+                + "}";
     }
 
     /** A JSON string's contents. */

@@ -272,6 +272,25 @@ class SandboxTest {
     }
 
     /** Runs one Bash turn through {@code bridge} and returns what claude sent back to the model as its result. */
+    @Test
+    void aSandboxedRunsUsageIsReadFromTheTranscriptItWrote() {
+        ProcessBuilder pb = sandboxed.client(workspace, "-p", "hi");
+        pb.environment().put("CLAUDE_BRIDGE_CLIENT_NAME", "usage-in-sandbox");
+        Bridge.Result r = Bridge.run(pb, new byte[0]);
+        assertThat(r.status()).as("%s", r).isZero();
+        com.fasterxml.jackson.databind.JsonNode end =
+                new AuditLines(dir.resolve("sandboxed").resolve("audit.log")).endOf("usage-in-sandbox");
+        com.fasterxml.jackson.databind.JsonNode u = end.path("usage");
+        assertThat(u.path("source").asText())
+                .as("plain text in a sandbox: its transcript, in the caller's configuration directory: %s", end)
+                .isEqualTo("transcript");
+        assertThat(u.path("input_tokens").asLong())
+                .as("the stand-in's figures: %s", end)
+                .isEqualTo(10);
+        assertThat(u.path("output_tokens").asLong()).isEqualTo(5);
+        assertThat(u.path("turns").asLong()).isEqualTo(1);
+    }
+
     private static String bash(Bridge bridge, String command) {
         String permission = bridge == sandboxed ? "--dangerously-skip-permissions" : "--allowedTools=Bash";
         return SandboxRuns.bash(api, bridge, workspace, permission, command);

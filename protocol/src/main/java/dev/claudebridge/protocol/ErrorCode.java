@@ -43,6 +43,8 @@ public enum ErrorCode {
     TOKEN_REFUSED("token_refused", 80),
     /** Client-side: the bridge's certificate does not name the host the client connected to. */
     HOST_MISMATCH("host_mismatch", 81),
+    /** A budget of the caller's profile (tokens or cost, per day) is spent; the message says when it resets. */
+    BUDGET_EXHAUSTED("budget_exhausted", 82),
     /** The host has no {@code claude} installed (or the daemon cannot find it). */
     CLAUDE_NOT_FOUND("claude_not_found", 127);
 

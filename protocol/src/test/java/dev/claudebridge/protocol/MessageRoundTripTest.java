@@ -171,4 +171,23 @@ class MessageRoundTripTest {
         assertThat(back.toString()).doesNotContain("secret-token");
         assertThat(Hello.fromFrame(new Hello(1, "x").toFrame()).token()).isEmpty();
     }
+
+    @Test
+    void queuedWithAReason() throws IOException {
+        Queued q =
+                new Queued(2, 5, "the API refused the host's login for now (five_hour); starts resume at 17:00:00 UTC");
+        assertThat(Queued.fromFrame(overTheWire(q.toFrame()))).isEqualTo(q);
+        assertThat(new Queued(1, 1).toFrame().payload())
+                .as("no reason: the payload is as it always was")
+                .hasSize(8);
+        assertThat(Queued.fromFrame(new Queued(1, 1).toFrame()).reason()).isEmpty();
+    }
+
+    @Test
+    void aLongReasonIsCutAtACharacterBoundary() {
+        Queued q = new Queued(1, 1, "é".repeat(Queued.MAX_REASON));
+        assertThat(q.reason().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .isLessThanOrEqualTo(Queued.MAX_REASON);
+        assertThat(q.reason()).matches("é+");
+    }
 }

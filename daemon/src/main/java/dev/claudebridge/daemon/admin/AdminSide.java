@@ -95,6 +95,12 @@ public final class AdminSide implements AutoCloseable {
         return SessionListener.all(List.of(tracker, metrics, load)); // load after tracker: it counts what tracker holds
     }
 
+    /** Shows the usage per client and the login's rate-limit state (status API and metrics); call once, before {@link #start}. */
+    public void usage(UsageStatus usage) {
+        metrics.usage(usage);
+        status.usage(usage);
+    }
+
     /** Where other parts add their readiness checks (e.g. the audit log's). */
     public Readiness readiness() {
         return readiness;

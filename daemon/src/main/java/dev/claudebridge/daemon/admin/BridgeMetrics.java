@@ -138,6 +138,11 @@ public final class BridgeMetrics implements SessionListener {
         }
     }
 
+    /** Adds the usage and rate-limit metrics ({@link UsageMetrics}); once. */
+    void usage(UsageStatus usage) {
+        UsageMetrics.register(registry, usage);
+    }
+
     private <T extends io.prometheus.metrics.model.registry.Collector> T register(T metric) {
         registry.register(metric);
         return metric;

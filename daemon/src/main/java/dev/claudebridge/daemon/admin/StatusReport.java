@@ -25,6 +25,8 @@ import java.util.List;
  *     {@code stopping} (a shutdown has begun); null from a daemon older than the field
  * @param load running and queued counts over the last ten minutes ({@code t} in epoch milliseconds),
  *     a point each time one changed, oldest first
+ * @param usage what the host claude reported it used, per client, since the daemon started
+ * @param rateLimit the login's rate-limit state as claude last reported it, and whether starts wait for it
  */
 public record StatusReport(
         String version,
@@ -43,7 +45,9 @@ public record StatusReport(
         List<RequestView> recent,
         List<RequestView> failures,
         String state,
-        List<LoadPoint> load) {
+        List<LoadPoint> load,
+        Usage usage,
+        RateLimit rateLimit) {
 
     /** The host's claude: where it was found, and its {@code --version} ("" when unknown). */
     public record Claude(boolean found, String path, String version, boolean answering, String detail) {}
@@ -62,6 +66,31 @@ public record StatusReport(
 
     /** Running and queued requests at a moment ({@code t}: epoch milliseconds). */
     public record LoadPoint(long t, int running, int queued) {}
+    /**
+     * Usage per client since the daemon started, largest first: at most {@link #USAGE_CLIENTS} clients, the
+     * rest added up in one entry whose client is "other". A client is a caller identity of a profile, shown
+     * by the name it gives (its {@code CLAUDE_BRIDGE_CLIENT_NAME} or host name), else by the identity;
+     * {@code costUsd} adds up what claude reported (0 for requests it reported no cost for).
+     */
+    public record Usage(List<dev.claudebridge.daemon.usage.UsageBook.Totals> clients) {}
+
+    public static final int USAGE_CLIENTS = 50;
+
+    /**
+     * The login's rate-limit state: {@code status} is "allowed", "allowed_warning", "rejected" or
+     * "unknown" (claude reported nothing yet); {@code utilization} (0 to 1) and {@code resetsAt} (ISO-8601)
+     * are null when claude did not say; {@code reason} names the limit ("five_hour", ..., "http 429");
+     * {@code seenAt} when it was reported; {@code startsPaused} whether new requests wait for it now, and
+     * {@code pauseReason} what they are told.
+     */
+    public record RateLimit(
+            String status,
+            Double utilization,
+            String resetsAt,
+            String reason,
+            String seenAt,
+            boolean startsPaused,
+            String pauseReason) {}
 
     /** Counts since the daemon started. */
     public record Totals(long connections, long finished, long failed, long bytesIn, long bytesOut, long bytesErr) {}

@@ -30,6 +30,7 @@ public final class StatusService {
     private volatile List<String> admin = List.of();
     private volatile Supplier<String> state = () -> "serving";
     private volatile LoadHistory load;
+    private volatile UsageStatus usage = UsageStatus.NONE;
 
     /**
      * @param listeners the agents' sockets (read per report: a reload may change them)
@@ -73,6 +74,11 @@ public final class StatusService {
     /** {@code serving}, {@code draining} or {@code stopping}. */
     String state() {
         return state.get();
+    }
+
+    /** Where the usage and the login's limits come from. */
+    public void usage(UsageStatus u) {
+        this.usage = u;
     }
 
     public StatusReport report() {
@@ -120,7 +126,9 @@ public final class StatusService {
                 tracker.recent(),
                 tracker.failures(),
                 state(),
-                history());
+                history(),
+                usage.usage(),
+                usage.rateLimit(now));
     }
 
     private List<StatusReport.LoadPoint> history() {

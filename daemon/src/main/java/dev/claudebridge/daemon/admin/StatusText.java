@@ -11,7 +11,31 @@ import java.util.stream.Collectors;
 public final class StatusText {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
+    /** Clients listed under "usage": the largest spenders. */
+    private static final int USAGE_LINES = 5;
+
     private StatusText() {}
+
+    /** The login's rate-limit state, when claude has reported one (a daemon that predates it reports none). */
+    private static void api(StringBuilder out, StatusReport.RateLimit r, ZoneId zone) {
+        if (r == null || r.status() == null || r.status().equals("unknown")) {
+            return;
+        }
+        StringBuilder b = new StringBuilder(r.status());
+        if (r.utilization() != null) {
+            b.append(", ").append(Math.round(r.utilization() * 100)).append("% used");
+        }
+        if (r.reason() != null && !r.reason().isEmpty()) {
+            b.append(" (").append(r.reason()).append(')');
+        }
+        if (r.resetsAt() != null) {
+            b.append(", resets ").append(TIME.format(Instant.parse(r.resetsAt()).atZone(zone)));
+        }
+        if (r.startsPaused()) {
+            b.append("; STARTS PAUSED");
+        }
+        line(out, "api", b.toString());
+    }
 
     public static String render(StatusReport s, ZoneId zone) {
         StringBuilder out = new StringBuilder();
@@ -62,6 +86,18 @@ public final class StatusText {
                     "profile",
                     p.name() + ": " + p.running() + " running, " + p.queued() + " queued, " + p.finished()
                             + " finished, " + p.failed() + " failed");
+        }
+        api(out, s.rateLimit(), zone);
+        if (s.usage() != null) {
+            s.usage().clients().stream()
+                    .limit(USAGE_LINES)
+                    .forEach(c -> line(
+                            out,
+                            "usage",
+                            c.client() + (c.profile().isEmpty() ? "" : " (" + c.profile() + ")") + ": "
+                                    + c.tokens() + " tokens, $"
+                                    + String.format(java.util.Locale.ROOT, "%.2f", c.costUsd()) + ", "
+                                    + c.requests() + (c.requests() == 1 ? " request" : " requests")));
         }
         if (!s.running().isEmpty()) {
             out.append("\nRUNNING\n");

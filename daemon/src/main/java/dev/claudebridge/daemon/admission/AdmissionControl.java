@@ -19,6 +19,8 @@ public final class AdmissionControl implements Admission {
     private final Watchdog watchdog;
     private final Supplier<LimitsConfig> limits;
     private volatile String drainedBy;
+    private final Spending spending;
+    private final ScheduledExecutorService timer;
 
     /**
      * @param limits the current global limits
@@ -38,9 +40,28 @@ public final class AdmissionControl implements Admission {
             Function<SessionInfo, ProfileLimits> profiles,
             ScheduledExecutorService timer,
             java.util.List<String> listeners) {
+        this(
+                limits,
+                profiles,
+                timer,
+                listeners,
+                new Spending(
+                        new dev.claudebridge.daemon.usage.UsageBook(),
+                        new dev.claudebridge.daemon.usage.LoginLimits()));
+    }
+
+    /** @param spending the budgets and the login's limits (also a session listener: give it to the engine too) */
+    public AdmissionControl(
+            Supplier<LimitsConfig> limits,
+            Function<SessionInfo, ProfileLimits> profiles,
+            ScheduledExecutorService timer,
+            java.util.List<String> listeners,
+            Spending spending) {
         this.profiles = profiles;
         this.limits = limits;
-        this.queue = new FairQueue(limits, listeners);
+        this.spending = spending;
+        this.timer = timer;
+        this.queue = new FairQueue(limits, listeners, new StartPacer(limits, spending.login()));
         this.watchdog = new Watchdog(timer, limits);
     }
 
@@ -53,11 +74,19 @@ public final class AdmissionControl implements Admission {
         if (drainedBy != null) {
             throw Drain.refusal();
         }
+        spending.check(session);
         ClientKey key = ClientKey.of(p.profile(), session);
         rates.take(key, p);
         FairQueue.Slot slot = queue.acquire(key, p, notice);
-        return watchdog.watch(
+        Permit watched = watchdog.watch(
                 session.id(), () -> session.bytesIn() + session.bytesOut() + session.bytesErr(), p, slot::close);
+        dev.claudebridge.daemon.config.BudgetConfig budget = session.profile()
+                .map(dev.claudebridge.daemon.config.ProfileConfig::budget)
+                .orElse(dev.claudebridge.daemon.config.BudgetConfig.NONE);
+        if (budget.requestTokens() == 0 && budget.requestUsd() == 0) {
+            return watched;
+        }
+        return new RequestBudget(watched, session, budget, timer);
     }
 
     @Override

@@ -44,9 +44,16 @@ final class FairQueue {
     private int waiting;
     private boolean closed;
 
-    FairQueue(Supplier<LimitsConfig> limits, java.util.List<String> listeners) {
+    private final StartPacer pacer;
+
+    FairQueue(Supplier<LimitsConfig> limits, java.util.List<String> listeners, StartPacer pacer) {
         this.limits = limits;
         this.places = new Shares(listeners);
+        this.pacer = pacer;
+    }
+
+    FairQueue(Supplier<LimitsConfig> limits, java.util.List<String> listeners) {
+        this(limits, listeners, StartPacer.NONE);
     }
 
     FairQueue(Supplier<LimitsConfig> limits) {
@@ -67,7 +74,7 @@ final class FairQueue {
             }
             LimitsConfig l = limits.get();
             dispatch(l); // a reload may have raised a cap
-            if (hasRoom(profile, l)) {
+            if (hasRoom(profile, l) && paced(System.nanoTime())) {
                 // after dispatch, room for this profile means none of its requests is waiting: no one is overtaken
                 return take(profile);
             }
@@ -111,8 +118,12 @@ final class FairQueue {
             try {
                 t = System.nanoTime();
                 while (!w.granted && !w.refused && t < deadline && t < nextCheck) {
-                    w.turn.awaitNanos(Math.min(deadline, nextCheck) - t);
+                    long opens = pacer.opensAt(t);
+                    w.turn.awaitNanos(Math.min(Math.min(deadline, nextCheck), opens > t ? opens : Long.MAX_VALUE) - t);
                     t = System.nanoTime();
+                    if (!w.granted && !w.refused && paced(t)) {
+                        dispatch(limits.get()); // the start rate or the API's limits let the next one in now
+                    }
                 }
                 if (w.granted) {
                     return new Slot(w.profile);
@@ -122,10 +133,12 @@ final class FairQueue {
                 }
                 if (t >= deadline) {
                     leave(w);
+                    String why = pacer.reason();
                     throw new Refusal(
                             ErrorCode.QUEUE_TIMEOUT,
                             "no free slot within the queue timeout of " + Units.formatDuration(w.profile.queueTimeout())
-                                    + " (profile " + w.profile.profile() + "); try again later");
+                                    + " (profile " + w.profile.profile() + ")" + (why.isEmpty() ? "" : ": " + why)
+                                    + "; try again later");
                 }
                 now = position(w);
             } catch (InterruptedException e) {
@@ -141,7 +154,7 @@ final class FairQueue {
                     || (!shownOnce && t - enqueued >= FIRST_SHOWN_NANOS);
             if (due) {
                 try {
-                    notice.position(now.position(), now.length());
+                    notice.position(now.position(), now.length(), now.reason());
                 } catch (RuntimeException e) {
                     leave(w); // the caller is gone
                     throw e;
@@ -202,7 +215,7 @@ final class FairQueue {
 
     /** Gives free slots to waiting requests, one client at a time in turn. Called with the lock held. */
     private void dispatch(LimitsConfig l) {
-        while (running < l.maxRunning() && !lines.isEmpty()) {
+        while (running < l.maxRunning() && !lines.isEmpty() && paced(System.nanoTime())) {
             Waiter next = null;
             for (ArrayDeque<Waiter> line : lines.values()) {
                 if (hasRoom(line.peekFirst().profile, l)) {
@@ -231,7 +244,12 @@ final class FairQueue {
                 && (p.maxRunning() == 0 || runningByProfile.getOrDefault(p.profile(), 0) < p.maxRunning());
     }
 
+    private boolean paced(long now) {
+        return pacer.opensAt(now) <= now;
+    }
+
     private Slot take(ProfileLimits p) {
+        pacer.started(System.nanoTime());
         running++;
         runningByProfile.merge(p.profile(), 1, Integer::sum);
         return new Slot(p);
@@ -279,7 +297,7 @@ final class FairQueue {
             }
             ahead += Math.min(len, k) + (before && len > k ? 1 : 0);
         }
-        return new Position(ahead + 1, waiting);
+        return new Position(ahead + 1, waiting, pacer.reason());
     }
 
     static Refusal shuttingDown() {
@@ -288,7 +306,7 @@ final class FairQueue {
                 "the bridge is shutting down and did not start this request; try again when it is back");
     }
 
-    private record Position(long position, long length) {}
+    private record Position(long position, long length, String reason) {}
 
     private static final class Waiter {
         final ClientKey key;

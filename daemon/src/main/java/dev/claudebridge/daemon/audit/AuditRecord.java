@@ -29,6 +29,7 @@ final class AuditRecord {
                     ErrorCode.BAD_REQUEST,
                     ErrorCode.CWD_NOT_MAPPED,
                     ErrorCode.RATE_LIMITED,
+                    ErrorCode.BUDGET_EXHAUSTED,
                     ErrorCode.QUEUE_FULL,
                     ErrorCode.QUEUE_TIMEOUT,
                     ErrorCode.SHUTTING_DOWN,
@@ -111,8 +112,27 @@ final class AuditRecord {
                 operator.put("auth", by.auth());
                 operator.put("from", by.from());
             });
+            if (s.started().isPresent()) {
+                usage(o.putObject("usage"), s.usage());
+            }
         }
         return o.toString();
+    }
+
+    /** What claude reported it used; source "none" (and zeros) when it reported nothing the daemon could read. */
+    private static void usage(ObjectNode o, dev.claudebridge.daemon.usage.TokenUsage u) {
+        o.put("source", u.source());
+        o.put("model", u.model());
+        o.put("turns", u.turns());
+        o.put("input_tokens", u.inputTokens());
+        o.put("output_tokens", u.outputTokens());
+        o.put("cache_read_tokens", u.cacheReadTokens());
+        o.put("cache_creation_tokens", u.cacheCreationTokens());
+        if (u.costUsd().isPresent()) {
+            o.put("cost_usd", u.costUsd().getAsDouble());
+        } else {
+            o.putNull("cost_usd");
+        }
     }
 
     /** allowed (it ran), denied (policy or admission refused it), abandoned (the caller left first), failed. */

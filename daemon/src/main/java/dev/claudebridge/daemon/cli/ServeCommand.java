@@ -4,11 +4,13 @@ import dev.claudebridge.daemon.admin.AdminAddress;
 import dev.claudebridge.daemon.admin.AdminSide;
 import dev.claudebridge.daemon.admin.OperatorToken;
 import dev.claudebridge.daemon.admin.ReadinessCheck;
+import dev.claudebridge.daemon.admin.UsageStatus;
 import dev.claudebridge.daemon.admin.WritableFileCheck;
 import dev.claudebridge.daemon.admission.AdmissionControl;
 import dev.claudebridge.daemon.admission.Connections;
 import dev.claudebridge.daemon.admission.ProfileLimits;
 import dev.claudebridge.daemon.admission.Shutdown;
+import dev.claudebridge.daemon.admission.Spending;
 import dev.claudebridge.daemon.audit.AuditListener;
 import dev.claudebridge.daemon.audit.AuditLog;
 import dev.claudebridge.daemon.audit.DaemonLost;
@@ -23,6 +25,9 @@ import dev.claudebridge.daemon.session.BaseUrlPin;
 import dev.claudebridge.daemon.session.Conversations;
 import dev.claudebridge.daemon.session.SessionEngine;
 import dev.claudebridge.daemon.transport.ListenerException;
+import dev.claudebridge.daemon.usage.EarlierUsage;
+import dev.claudebridge.daemon.usage.LoginLimits;
+import dev.claudebridge.daemon.usage.UsageBook;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -207,9 +212,17 @@ final class ServeCommand implements Callable<Integer> {
                 Thread.ofPlatform().daemon().name("limits").factory());
         List<String> listenerNames = listener.names();
         settings.onReload(listener::reload); // a TLS listener's renewed certificate, key and client CA
+        UsageBook book = new UsageBook();
+        int earlier = EarlierUsage.replay(
+                EarlierUsage.files(auditLog.path(), config.audit().keep()), book, EarlierUsage.today());
+        if (earlier > 0) {
+            LOG.info("budgets: {} requests of today (UTC) counted from the audit log", earlier);
+        }
+        Spending spending = new Spending(book, new LoginLimits());
         AdmissionControl admission =
-                new AdmissionControl(limits, AdmissionSettings.profiles(settings), timer, listenerNames);
+                new AdmissionControl(limits, AdmissionSettings.profiles(settings), timer, listenerNames, spending);
         AdminSide admin = new AdminSide(Main.version(), settings);
+        admin.usage(new UsageStatus(spending.book(), spending.login(), limits));
         admin.queue(admission::waiting);
         admin.readiness().add(new WritableFileCheck("audit", auditLog::path));
         // a warning, not a failure: the daemon serves either way
@@ -228,7 +241,7 @@ final class ServeCommand implements Callable<Integer> {
                 settings,
                 "claude-bridge/" + Main.version(),
                 admission,
-                List.of(new AuditListener(auditLog, settings, ledger), admin.listener()),
+                List.of(spending, new AuditListener(auditLog, settings, ledger), admin.listener()),
                 conversations,
                 sandbox::current);
         Shutdown shutdown = new Shutdown(

@@ -69,6 +69,11 @@ final class SettingFlags {
                     "DURATION",
                     LimitsConfig.WRITE_DEADLINE,
                     "A caller that takes no output for this long while a write to it waits counts as gone; 0: never"),
+            limit(
+                    "--start-rate",
+                    "PER_SECOND",
+                    LimitsConfig.START_RATE,
+                    "Processes started per second at most, all profiles together (e.g. 0.5); 0: no limit"),
             everyProfile(
                     "--profile-max-running",
                     "N",

@@ -20,6 +20,9 @@ import java.util.function.Function;
  *     identity may hold a quarter of it
  * @param writeDeadline how long one write to a caller may wait for it to read before the caller counts
  *     as gone (0: no limit)
+ * @param startRate processes started per second at most, over all profiles (0: no limit)
+ * @param apiBackoff how long starts pause after a 429 that named no reset time
+ * @param apiPauseAbove the login's reported utilization (0 to 1) at which starts pause until the limit resets
  */
 public record LimitsConfig(
         int maxRunning,
@@ -30,7 +33,10 @@ public record LimitsConfig(
         int clientMaxConnections,
         int clientMaxQueued,
         long handshakeMemory,
-        Duration writeDeadline) {
+        Duration writeDeadline,
+        double startRate,
+        Duration apiBackoff,
+        double apiPauseAbove) {
     /** {@code auto}: derived from this host, or from another limit. */
     public static final int AUTO = 0;
 
@@ -46,7 +52,10 @@ public record LimitsConfig(
             v.get(LimitsConfig.CLIENT_MAX_CONNECTIONS),
             v.get(LimitsConfig.CLIENT_MAX_QUEUED),
             v.get(LimitsConfig.HANDSHAKE_MEMORY),
-            v.get(LimitsConfig.WRITE_DEADLINE)));
+            v.get(LimitsConfig.WRITE_DEADLINE),
+            v.get(LimitsConfig.START_RATE),
+            v.get(LimitsConfig.API_BACKOFF),
+            v.get(LimitsConfig.API_PAUSE_ABOVE)));
 
     /** Twice the cores, at most one per GiB of memory ({@link #autoMaxRunning()}). */
     public static final Setting<LimitsConfig, Integer> MAX_RUNNING =
@@ -79,6 +88,18 @@ public record LimitsConfig(
 
     public static final Setting<LimitsConfig, Duration> WRITE_DEADLINE =
             TABLE.duration("write-deadline", Duration.ofSeconds(60), LimitsConfig::writeDeadline);
+
+    /** Starting many sessions in the same second is throttled by the API: at most this many a second (0: no limit). */
+    public static final Setting<LimitsConfig, Double> START_RATE =
+            TABLE.decimal("start-rate", 5, 0, 1000, LimitsConfig::startRate);
+
+    /** How long starts pause after the API refused a request (429) without saying when its limit resets. */
+    public static final Setting<LimitsConfig, Duration> API_BACKOFF =
+            TABLE.duration("api-backoff", Duration.ofSeconds(30), LimitsConfig::apiBackoff);
+
+    /** At this share of the login's limit (claude's reported utilization), starts pause until it resets; 1: only once refused. */
+    public static final Setting<LimitsConfig, Double> API_PAUSE_ABOVE =
+            TABLE.decimal("api-pause-above", 1, 0, 1, LimitsConfig::apiPauseAbove);
 
     public LimitsConfig {
         if (maxRunning < 0 || maxQueued < 0 || maxConnections < 1 || clientMaxConnections < 0 || clientMaxQueued < 0) {

@@ -21,6 +21,7 @@ import java.util.List;
  * @param claudeSettings which settings files claude loads, and whether the daemon adds its own
  * @param mcpHosts the hosts a caller's remote (http, sse) MCP servers may be at: a name, or {@code *.DOMAIN}
  *     for the names under it; none: remote servers are refused
+ * @param budget tokens and cost its clients may use per day and per request
  */
 public record ProfileConfig(
         String name,
@@ -36,7 +37,8 @@ public record ProfileConfig(
         RequestLimits request,
         SandboxConfig sandbox,
         ClaudeSettingsConfig claudeSettings,
-        List<String> mcpHosts) {
+        List<String> mcpHosts,
+        BudgetConfig budget) {
     private static final Table<ProfileConfig> TABLE = new Table<>(v -> new ProfileConfig(
             v.get(ProfileConfig.NAME),
             v.get(ProfileConfig.MATCH),
@@ -51,7 +53,8 @@ public record ProfileConfig(
             v.get(ProfileConfig.REQUEST),
             v.get(ProfileConfig.SANDBOX),
             v.get(ProfileConfig.CLAUDE_SETTINGS),
-            v.get(ProfileConfig.MCP_HOSTS)));
+            v.get(ProfileConfig.MCP_HOSTS),
+            v.get(ProfileConfig.BUDGET)));
 
     /** Its key under {@code profiles:}, not a key of its own. */
     public static final Setting<ProfileConfig, String> NAME =
@@ -88,6 +91,8 @@ public record ProfileConfig(
             TABLE.inline(ClaudeSettingsConfig.TABLE, ProfileConfig::claudeSettings);
     public static final Setting<ProfileConfig, List<String>> MCP_HOSTS =
             TABLE.list("mcp-hosts", List.of(), ProfileConfig::host, ProfileConfig::mcpHosts);
+    public static final Setting<ProfileConfig, BudgetConfig> BUDGET =
+            TABLE.section("budget", BudgetConfig.TABLE, ProfileConfig::budget);
 
     public ProfileConfig {
         mappings = List.copyOf(mappings);

@@ -96,6 +96,30 @@ final class Table<R> {
         return scalar(key, dflt, v -> Units.integer(v, min, max), String::valueOf, get);
     }
 
+    Setting<R, Double> decimal(String key, double dflt, double min, double max, Function<R, Double> get) {
+        return scalar(key, dflt, v -> Units.decimal(v, min, max), Units::formatDecimal, get);
+    }
+
+    Setting<R, Long> number(String key, long dflt, long min, long max, Function<R, Long> get) {
+        return scalar(
+                key,
+                dflt,
+                v -> {
+                    try {
+                        long n = Long.parseLong(v.trim());
+                        if (n < min || n > max) {
+                            throw new IllegalArgumentException(
+                                    "expected a whole number from " + min + " to " + max + ", got " + n);
+                        }
+                        return n;
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("expected a whole number, got '" + v + "'");
+                    }
+                },
+                String::valueOf,
+                get);
+    }
+
     Setting<R, Long> size(String key, long dflt, long min, long max, Function<R, Long> get) {
         return scalar(key, dflt, v -> Units.size(v, min, max), Units::formatSize, get);
     }

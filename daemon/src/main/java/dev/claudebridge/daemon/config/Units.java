@@ -127,6 +127,25 @@ public final class Units {
         }
     }
 
+    /** A decimal number between {@code min} and {@code max} (e.g. {@code 2.5}; no exponent, no sign beyond {@code -}). */
+    public static double decimal(String text, double min, double max) {
+        String t = text.trim();
+        if (!t.matches("-?[0-9]+(\\.[0-9]+)?|-?\\.[0-9]+")) {
+            throw new IllegalArgumentException("expected a number such as 2 or 0.5, got '" + text + "'");
+        }
+        double v = Double.parseDouble(t);
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(
+                    "expected a number from " + formatDecimal(min) + " to " + formatDecimal(max) + ", got " + t);
+        }
+        return v;
+    }
+
+    /** As {@link #decimal} reads it: {@code 2}, {@code 0.5}. */
+    public static String formatDecimal(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
     /** {@code on} or {@code off} as the documentation writes them, or {@code true} or {@code false}; nothing else ({@code yes} is a string). */
     public static boolean bool(String text) {
         return switch (text.trim()) {

@@ -151,9 +151,10 @@ public final class Sandbox implements AutoCloseable {
             List<Path> programs = programs(prefix);
             List<String> command = new java.util.ArrayList<>(spec.command());
             command.set(0, programs.getFirst().toString());
+            Path config = configDir(owner);
             Layout layout = new Layout(
                     home,
-                    configDir(owner),
+                    config,
                     programs,
                     readOnly,
                     writable,
@@ -163,7 +164,7 @@ public final class Sandbox implements AutoCloseable {
                     net.map(NetworkGrant::socket),
                     managedView);
             return new Confined(
-                    spec.asInnerSession(Bubblewrap.command(bwrap, session, layout, command), env), grant, net);
+                    spec.asInnerSession(Bubblewrap.command(bwrap, session, layout, command), env), grant, net, config);
         } catch (IOException | RuntimeException e) {
             grant.close();
             net.ifPresent(NetworkGrant::close);
@@ -316,8 +317,12 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** A confined process, its credential grant and its network socket, which end with the run. */
-    public record Confined(ProcessSpec spec, Grant grant, Optional<NetworkGrant> network) implements AutoCloseable {
+    /**
+     * A confined process, its credential grant and its network socket, which end with the run; and the
+     * host directory its claude keeps its configuration and transcripts in (its {@code ~/.claude} inside).
+     */
+    public record Confined(ProcessSpec spec, Grant grant, Optional<NetworkGrant> network, Path configDir)
+            implements AutoCloseable {
         @Override
         public void close() {
             grant.close();

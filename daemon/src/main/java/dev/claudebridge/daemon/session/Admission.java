@@ -40,5 +40,10 @@ public interface Admission {
     /** Where admission reports a waiting request's place in the queue. */
     interface QueueNotice {
         void position(long position, long length);
+
+        /** The place, and why starts are held back beyond the slots ("" when only slots are), for the caller to show. */
+        default void position(long position, long length, String reason) {
+            position(position, length);
+        }
     }
 }

@@ -40,6 +40,7 @@ final class ProcessRelay {
 
     private final java.util.function.UnaryOperator<java.io.OutputStream> stdinGate;
     private final Window window;
+    private java.util.function.UnaryOperator<java.io.InputStream> stdoutTap = in -> in;
 
     /** @param stdinGate what the caller's stdin passes through on its way to the process (or the stream itself) */
     ProcessRelay(
@@ -56,6 +57,12 @@ final class ProcessRelay {
         this.reader = reader;
         this.writer = writer;
         this.killGrace = killGrace;
+    }
+
+    /** Has the process's stdout read through {@code tap} (a copy for the usage scanner), before {@link #relay}. */
+    ProcessRelay tapOutput(java.util.function.UnaryOperator<java.io.InputStream> tap) {
+        this.stdoutTap = tap;
+        return this;
     }
 
     /**
@@ -77,7 +84,8 @@ final class ProcessRelay {
             p.releaseTerminal();
             throw e;
         }
-        OutputDrain output = new OutputDrain(id, writer, p.stdout(), info.outCounter(), p.stderr(), info.errCounter());
+        OutputDrain output = new OutputDrain(
+                id, writer, stdoutTap.apply(p.stdout()), info.outCounter(), p.stderr(), info.errCounter());
         Thread.ofPlatform().daemon().name("input-" + id).start(() -> copyInput(p));
         Termination t = p.termination().join();
         window.mark(Window.Step.EXITED);

@@ -6,6 +6,8 @@ import dev.claudebridge.daemon.exec.Termination;
 import dev.claudebridge.daemon.exec.WorkingDirectory;
 import dev.claudebridge.daemon.policy.Denial;
 import dev.claudebridge.daemon.sandbox.Sandbox;
+import dev.claudebridge.daemon.usage.OutputScanner;
+import dev.claudebridge.daemon.usage.TokenUsage;
 import dev.claudebridge.protocol.BridgeError;
 import dev.claudebridge.protocol.ErrorCode;
 import dev.claudebridge.protocol.Frame;
@@ -121,13 +123,23 @@ final class Session {
             try (Plan plan = window.after(
                             Window.Step.POLICY,
                             Plan.of(settings, profile, info.peer(), request.get(), info.id(), conversations, sandbox));
-                    Admission.Permit permit = admission.admit(info, this::queued);
+                    Admission.Permit permit = admission.admit(info, queueNotice());
                     WorkingDirectory dir = plan.pinPaths()) {
                 info.hostCwd(dir.path()); // the directory the process is started in, opened after any wait in the queue
                 info.envPassed(plan.envPassed());
                 info.markAdmitted();
                 window.mark(Window.Step.ADMITTED);
                 listener.starting(info);
+                // a sandboxed claude keeps its transcripts in the caller's own configuration directory
+                Optional<dev.claudebridge.daemon.usage.Transcript> transcript =
+                        dev.claudebridge.daemon.usage.Transcript.before(
+                                plan.spec().command(),
+                                plan.confined()
+                                        .map(c -> java.util.Map.of(
+                                                "CLAUDE_CONFIG_DIR",
+                                                c.configDir().toString()))
+                                        .orElse(plan.spec().env()),
+                                dir.path());
                 window.mark(Window.Step.AUDIT);
                 ProcessTree p = launcher.launch(plan.spec(), request.get(), dir);
                 window.mark(Window.Step.SPAWN);
@@ -141,9 +153,15 @@ final class Session {
                 java.util.function.UnaryOperator<java.io.OutputStream> stdin = ControlGate.applies(r.argv())
                         ? in -> new ControlGate(in, profile.orElseThrow().arguments(), r.cwd(), this::refusedOnStdin)
                         : in -> in;
+                Optional<OutputScanner> scanner =
+                        OutputScanner.wanted(r.argv(), r.terminal().isPresent())
+                                ? Optional.of(new OutputScanner(state -> listener.rateLimit(info, state)))
+                                : Optional.empty();
+                scanner.ifPresent(sc -> info.usageSoFar(sc::usage));
                 try {
-                    Termination t =
-                            new ProcessRelay(info, reader, writer, settings.killGrace(), stdin, window).relay(p);
+                    Termination t = new ProcessRelay(info, reader, writer, settings.killGrace(), stdin, window)
+                            .tapOutput(in -> scanner.map(sc -> sc.tap(in)).orElse(in))
+                            .relay(p);
                     Denial d = stdinRefusal;
                     if (d != null) {
                         info.end(d.code().wireName(), d.getMessage(), t);
@@ -154,6 +172,9 @@ final class Session {
                 } finally {
                     // whatever went wrong, nothing of this request outlives it (and its slot is not freed before)
                     p.end(settings.killGrace());
+                    info.usage(scanner.flatMap(OutputScanner::usage)
+                            .or(() -> transcript.flatMap(tr -> tr.usage(state -> listener.rateLimit(info, state))))
+                            .orElse(TokenUsage.NONE));
                 }
             }
         } catch (Refusal e) {
@@ -228,9 +249,23 @@ final class Session {
         }
     }
 
-    private void queued(long position, long length) {
+    private Admission.QueueNotice queueNotice() {
+        return new Admission.QueueNotice() {
+            @Override
+            public void position(long position, long length) {
+                queued(position, length, "");
+            }
+
+            @Override
+            public void position(long position, long length, String reason) {
+                queued(position, length, reason);
+            }
+        };
+    }
+
+    private void queued(long position, long length, String reason) {
         try {
-            writer.write(new Queued(position, length).toFrame());
+            writer.write(new Queued(position, length, reason).toFrame());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -33,6 +33,9 @@ public final class SessionInfo {
     private volatile ProfileConfig profile;
     private volatile String rule = "";
     private volatile Operator endedBy;
+    private volatile dev.claudebridge.daemon.usage.TokenUsage usage = dev.claudebridge.daemon.usage.TokenUsage.NONE;
+    private volatile java.util.function.Supplier<Optional<dev.claudebridge.daemon.usage.TokenUsage>> usageSoFar =
+            Optional::empty;
 
     SessionInfo(String id, Peer peer) {
         this.id = id;
@@ -123,6 +126,24 @@ public final class SessionInfo {
 
     public Optional<Termination> termination() {
         return Optional.ofNullable(termination);
+    }
+
+    /** What claude reported it used, once the request is over ({@link dev.claudebridge.daemon.usage.TokenUsage#NONE} before, or when it said nothing). */
+    public dev.claudebridge.daemon.usage.TokenUsage usage() {
+        return usage;
+    }
+
+    /** What claude has reported so far while it runs (its result messages in JSON output); empty when nothing yet. */
+    public Optional<dev.claudebridge.daemon.usage.TokenUsage> usageSoFar() {
+        return usageSoFar.get();
+    }
+
+    void usage(dev.claudebridge.daemon.usage.TokenUsage u) {
+        this.usage = u;
+    }
+
+    void usageSoFar(java.util.function.Supplier<Optional<dev.claudebridge.daemon.usage.TokenUsage>> live) {
+        this.usageSoFar = live;
     }
 
     /** Bytes of stdin received from the caller. */

@@ -23,6 +23,9 @@ public interface SessionListener {
     /** The session is over, whatever the outcome (refused, failed, exited, caller gone). */
     default void finished(SessionInfo session) {}
 
+    /** The host claude reported the login's rate-limit state (from the relay's threads: must not block). */
+    default void rateLimit(SessionInfo session, dev.claudebridge.daemon.usage.RateLimitInfo state) {}
+
     /** One listener that tells each of {@code listeners} every event, in order. */
     static SessionListener all(List<SessionListener> listeners) {
         return new FanOut(List.copyOf(listeners));
@@ -48,6 +51,11 @@ public interface SessionListener {
         @Override
         public void finished(SessionInfo s) {
             listeners.forEach(l -> l.finished(s));
+        }
+
+        @Override
+        public void rateLimit(SessionInfo s, dev.claudebridge.daemon.usage.RateLimitInfo r) {
+            listeners.forEach(l -> l.rateLimit(s, r));
         }
     }
 }

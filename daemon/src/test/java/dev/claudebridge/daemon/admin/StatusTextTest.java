@@ -33,6 +33,50 @@ class StatusTextTest {
     }
 
     private static StatusReport report(boolean ready, List<RequestView> running, List<RequestView> failures) {
+        return report(
+                ready,
+                running,
+                failures,
+                new StatusReport.Usage(List.of()),
+                new StatusReport.RateLimit("unknown", null, null, "", null, false, ""));
+    }
+
+    @Test
+    void theApisLimitsAndTheLargestSpendersAreShown() {
+        String text = StatusText.render(
+                report(
+                        true,
+                        List.of(),
+                        List.of(),
+                        new StatusReport.Usage(List.of(
+                                new dev.claudebridge.daemon.usage.UsageBook.Totals(
+                                        "default", "agent-1", 3, 1000, 200, 50, 7, 1.234),
+                                new dev.claudebridge.daemon.usage.UsageBook.Totals(
+                                        "default", "agent-2", 1, 10, 2, 0, 0, 0))),
+                        new StatusReport.RateLimit(
+                                "rejected",
+                                1.0,
+                                "2025-01-01T11:00:00Z",
+                                "five_hour",
+                                "2025-01-01T10:00:00Z",
+                                true,
+                                "the API refused the host's login for now")),
+                ZoneOffset.UTC);
+        assertThat(text)
+                .contains("  api       rejected, 100% used (five_hour), resets 11:00:00; STARTS PAUSED\n")
+                .contains("  usage     agent-1 (default): 1257 tokens, $1.23, 3 requests\n")
+                .contains("  usage     agent-2 (default): 12 tokens, $0.00, 1 request\n");
+        assertThat(StatusText.render(report(true, List.of(), List.of()), ZoneOffset.UTC))
+                .doesNotContain("  api ")
+                .doesNotContain("  usage ");
+    }
+
+    private static StatusReport report(
+            boolean ready,
+            List<RequestView> running,
+            List<RequestView> failures,
+            StatusReport.Usage usage,
+            StatusReport.RateLimit rateLimit) {
         return new StatusReport(
                 "1.0.0",
                 "2025-01-01T08:00:00Z",
@@ -60,7 +104,9 @@ class StatusTextTest {
                 List.of(),
                 failures,
                 "serving",
-                List.of());
+                List.of(),
+                usage,
+                rateLimit);
     }
 
     @Test
