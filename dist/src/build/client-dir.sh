@@ -18,7 +18,7 @@ for f in "$jar" "$root/bin/claude" "$jdk/bin/jlink" "$jdk/bin/jdeps"; do
   [ -e "$f" ] || { echo "client-dir: $f is missing" >&2; exit 1; }
 done
 
-# The modules the client needs, as jdeps sees them (java.base and jdk.unsupported, for sun.misc.Signal).
+# The modules the client needs, as jdeps sees them (java.base, java.net.http for wss://, and jdk.unsupported for sun.misc.Signal).
 modules=$("$jdk/bin/jdeps" --print-module-deps --ignore-missing-deps "$jar")
 case ",$modules," in *,jdk.unsupported,*) ;; *) modules="$modules,jdk.unsupported" ;; esac
 

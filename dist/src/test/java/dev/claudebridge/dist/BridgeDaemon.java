@@ -91,6 +91,23 @@ final class BridgeDaemon implements AutoCloseable {
         return log.toString();
     }
 
+    /**
+     * The log once it holds {@code text} (or after 20 s): a request's summary line is written after its
+     * EXIT frame, so the caller can be done before it is there.
+     */
+    String logWith(String text) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (!log.toString().contains(text) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return log.toString();
+    }
+
     @Override
     public void close() {
         if (!process.isAlive()) {

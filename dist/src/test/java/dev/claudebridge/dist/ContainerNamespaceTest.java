@@ -63,7 +63,7 @@ class ContainerNamespaceTest {
             assertThat(Files.readAllLines(project.resolve("probe.txt")))
                     .as("inside the container: no Java anywhere, claude is the installed client")
                     .containsExactly("jvm=[]", "java-exit=127", "claude=" + link);
-            assertThat(daemon.log()).contains("outcome=exit 3");
+            assertThat(daemon.logWith("outcome=exit 3")).contains("outcome=exit 3");
         }
     }
 }

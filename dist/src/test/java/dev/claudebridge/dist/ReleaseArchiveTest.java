@@ -71,7 +71,7 @@ class ReleaseArchiveTest {
                 .isRegularFile();
         Path runtime = client.resolve("runtime");
         assertThat(runtime.resolve("bin/java")).isExecutable();
-        assertThat(Files.readAllLines(runtime.resolve("release"))).contains("MODULES=\"java.base jdk.unsupported\"");
+        assertThat(Files.readAllLines(runtime.resolve("release"))).contains("MODULES=\"java.base java.net.http jdk.unsupported\"");
         assertThat(runtime.resolve("lib/server/classes.jsa")).isRegularFile();
         assertThat(runtime.resolve("include")).doesNotExist();
         assertThat(runtime.resolve("man")).doesNotExist();
@@ -113,7 +113,7 @@ class ReleaseArchiveTest {
             assertThat(r.out()).isEqualTo(FakeClaude.stdout(project, "-p", "hello world", "", "--verbose"));
             assertThat(r.err()).as("stderr is exactly the host claude's").isEqualTo(FakeClaude.STDERR);
             assertThat(r.exit()).isEqualTo(FakeClaude.EXIT);
-            assertThat(daemon.log()).contains("outcome=exit 3");
+            assertThat(daemon.logWith("outcome=exit 3")).contains("outcome=exit 3");
         }
     }
 
