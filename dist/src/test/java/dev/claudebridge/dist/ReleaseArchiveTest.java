@@ -71,7 +71,8 @@ class ReleaseArchiveTest {
                 .isRegularFile();
         Path runtime = client.resolve("runtime");
         assertThat(runtime.resolve("bin/java")).isExecutable();
-        assertThat(Files.readAllLines(runtime.resolve("release"))).contains("MODULES=\"java.base java.net.http jdk.unsupported\"");
+        assertThat(Files.readAllLines(runtime.resolve("release")))
+                .contains("MODULES=\"java.base java.net.http jdk.unsupported\"");
         assertThat(runtime.resolve("lib/server/classes.jsa")).isRegularFile();
         assertThat(runtime.resolve("include")).doesNotExist();
         assertThat(runtime.resolve("man")).doesNotExist();
