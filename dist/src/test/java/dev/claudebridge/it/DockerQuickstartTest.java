@@ -46,7 +46,12 @@ class DockerQuickstartTest {
             Path home = Files.createDirectories(work.resolve("home"));
             Path bin = Files.createDirectories(work.resolve("bin"));
             Files.writeString(home.resolve(".claude.json"), "{\"hasCompletedOnboarding\":true}");
-            Files.createSymbolicLink(bin.resolve("claude"), claude);
+            // the newcomer's own copy: the checkout holding .tools may sit in a directory the plain user
+            // cannot enter (a private temporary clone), so a link would not do (and the chown below would
+            // reach a hard link's original)
+            Files.copy(claude.toRealPath(), bin.resolve("claude"));
+            Files.setPosixFilePermissions(
+                    bin.resolve("claude"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.createSymbolicLink(bin.resolve("docker"), Path.of(DockerEnv.DOCKER));
             Path release = DockerEnv.unpackRelease(Files.createDirectories(work.resolve("unpacked")));
             String doc = Files.readString(release.resolve("docs/DEPLOY.md"));
