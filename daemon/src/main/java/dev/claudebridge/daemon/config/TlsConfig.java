@@ -58,6 +58,18 @@ public record TlsConfig(
         return listen.isPresent();
     }
 
+    /** The host of {@code listen}: a name or an IP address, an IPv6 literal without its brackets. */
+    public String host() {
+        String l = listen.orElseThrow();
+        return l.substring(0, l.lastIndexOf(':')).replaceAll("^\\[|\\]$", "");
+    }
+
+    /** The port of {@code listen}. */
+    public int port() {
+        String l = listen.orElseThrow();
+        return Integer.parseInt(l.substring(l.lastIndexOf(':') + 1));
+    }
+
     /** What is missing for this listener to start, if anything. */
     public Optional<String> problem() {
         if (certificate.isEmpty() || key.isEmpty()) {

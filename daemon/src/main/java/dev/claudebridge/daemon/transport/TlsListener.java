@@ -56,10 +56,8 @@ public final class TlsListener implements Listener {
             throw new ListenerException(c.name() + ": " + p);
         });
         State state = new State(TlsFiles.context(tls), tls);
-        String listen = tls.listen().orElseThrow();
-        int colon = listen.lastIndexOf(':');
-        String host = listen.substring(0, colon).replaceAll("^\\[|\\]$", "");
-        int port = Integer.parseInt(listen.substring(colon + 1));
+        String host = tls.host();
+        int port = tls.port();
         try {
             ServerSocket server = new ServerSocket();
             try {

@@ -83,11 +83,7 @@ public final class WebSocketListener implements Listener {
         tls.problem().ifPresent(p -> {
             throw new ListenerException(c.name() + ": " + p);
         });
-        String listen = tls.listen().orElseThrow();
-        int colon = listen.lastIndexOf(':');
-        String host = listen.substring(0, colon).replaceAll("^\\[|\\]$", "");
-        int port = Integer.parseInt(listen.substring(colon + 1));
-        return bind(c.name(), new InetSocketAddress(host, port), TlsFiles.context(tls), tls);
+        return bind(c.name(), new InetSocketAddress(tls.host(), tls.port()), TlsFiles.context(tls), tls);
     }
 
     /**
