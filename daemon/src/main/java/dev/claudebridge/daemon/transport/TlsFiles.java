@@ -1,6 +1,8 @@
 package dev.claudebridge.daemon.transport;
 
+import dev.claudebridge.daemon.config.ListenerConfig;
 import dev.claudebridge.daemon.config.TlsConfig;
+import dev.claudebridge.daemon.session.BridgeSettings;
 import dev.claudebridge.protocol.Pem;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,9 +12,12 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.util.List;
+import java.util.function.BiConsumer;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A TLS listener's PEM files made into an {@link SSLContext}: the server's chain and PKCS#8 key, and the
@@ -21,8 +26,40 @@ import javax.net.ssl.TrustManagerFactory;
  */
 final class TlsFiles {
     private static final char[] NO_PASSWORD = new char[0];
+    private static final Logger LOG = LoggerFactory.getLogger(TlsFiles.class);
 
     private TlsFiles() {}
+
+    /**
+     * A network listener's TLS side, checked before it binds.
+     *
+     * @throws ListenerException when the certificate, the key or client authentication is missing
+     */
+    static TlsConfig checked(ListenerConfig c) {
+        c.tls().problem().ifPresent(p -> {
+            throw new ListenerException(c.name() + ": " + p);
+        });
+        return c.tls();
+    }
+
+    /**
+     * A reload for the network listener called {@code name}: its files read again and handed to
+     * {@code use} with its new configuration; on a problem the listener keeps what it has, and the log
+     * says why.
+     */
+    static void reload(BridgeSettings settings, String name, BiConsumer<TlsConfig, SSLContext> use) {
+        settings.config().listeners().stream()
+                .filter(l -> l.name().equals(name))
+                .findFirst()
+                .ifPresent(l -> {
+                    try {
+                        use.accept(l.tls(), context(l.tls()));
+                        LOG.info("{}: TLS certificate, key and client CA read again", name);
+                    } catch (RuntimeException e) {
+                        LOG.error("{}: keeping the TLS files read before: {}", name, e.getMessage());
+                    }
+                });
+    }
 
     static SSLContext context(TlsConfig c) {
         Path certFile = c.certificate().orElseThrow();

@@ -51,10 +51,7 @@ public final class TlsListener implements Listener {
      * @throws ListenerException when a file is unusable, client authentication is missing, or the address cannot be bound
      */
     public static TlsListener bind(ListenerConfig c) {
-        TlsConfig tls = c.tls();
-        tls.problem().ifPresent(p -> {
-            throw new ListenerException(c.name() + ": " + p);
-        });
+        TlsConfig tls = TlsFiles.checked(c);
         State state = new State(TlsFiles.context(tls), tls);
         String host = tls.host();
         int port = tls.port();
@@ -89,17 +86,7 @@ public final class TlsListener implements Listener {
      */
     @Override
     public void reload(BridgeSettings settings) {
-        settings.config().listeners().stream()
-                .filter(l -> l.name().equals(name))
-                .findFirst()
-                .ifPresent(l -> {
-                    try {
-                        state = new State(TlsFiles.context(l.tls()), l.tls());
-                        LOG.info("{}: TLS certificate, key and client CA read again", name);
-                    } catch (ListenerException e) {
-                        LOG.error("{}: keeping the TLS files read before: {}", name, e.getMessage());
-                    }
-                });
+        TlsFiles.reload(settings, name, (tls, context) -> state = new State(context, tls));
     }
 
     @Override

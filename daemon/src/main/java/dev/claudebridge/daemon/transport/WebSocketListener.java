@@ -79,10 +79,7 @@ public final class WebSocketListener implements Listener {
      * @throws ListenerException when a file is unusable, client authentication is missing, or the address cannot be bound
      */
     public static WebSocketListener bind(ListenerConfig c) {
-        TlsConfig tls = c.tls();
-        tls.problem().ifPresent(p -> {
-            throw new ListenerException(c.name() + ": " + p);
-        });
+        TlsConfig tls = TlsFiles.checked(c);
         return bind(c.name(), new InetSocketAddress(tls.host(), tls.port()), TlsFiles.context(tls), tls);
     }
 
@@ -162,21 +159,16 @@ public final class WebSocketListener implements Listener {
     /** A reload: the next connection is served with the TLS files as they are now. */
     @Override
     public void reload(BridgeSettings settings) {
-        settings.config().listeners().stream()
-                .filter(l -> l.name().equals(name))
-                .findFirst()
-                .ifPresent(l -> {
-                    try {
-                        SSLContext context = TlsFiles.context(l.tls());
-                        ssl.reload(f -> {
-                            f.setSslContext(context);
-                            clientAuthentication((SslContextFactory.Server) f, l.tls());
-                        });
-                        LOG.info("{}: TLS certificate, key and client CA read again", name);
-                    } catch (Exception e) {
-                        LOG.error("{}: keeping the TLS files read before: {}", name, e.getMessage());
-                    }
+        TlsFiles.reload(settings, name, (tls, context) -> {
+            try {
+                ssl.reload(f -> {
+                    f.setSslContext(context);
+                    clientAuthentication((SslContextFactory.Server) f, tls);
                 });
+            } catch (Exception e) {
+                throw new ListenerException("Jetty did not take the new TLS context: " + e.getMessage(), e);
+            }
+        });
     }
 
     private InetSocketAddress bound;
