@@ -509,14 +509,19 @@ class TlsTest {
     }
 
     static void awaitPort(int p) {
+        awaitPort("127.0.0.1", p);
+    }
+
+    /** Until something listens on {@code host:p} (30 s at most). */
+    static void awaitPort(String host, int p) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket("127.0.0.1", p)) {
+            try (Socket s = new Socket(host, p)) {
                 return;
             } catch (IOException e) {
                 Bridge.sleep(50);
             }
         }
-        throw new AssertionError("nothing listens on " + p);
+        throw new AssertionError("nothing listens on " + host + ":" + p);
     }
 }

@@ -78,6 +78,8 @@ class TlsTwoHostsTest {
                         TlsTest.sha256(TOKEN),
                         dir.resolve("audit.log")));
         bridge = Bridge.startWithConfig(dir, Map.of(), config);
+        // the fixture waits for the socket, which is bound before the TLS listener
+        TlsTest.awaitPort(HOST_IP, port);
     }
 
     @AfterAll
