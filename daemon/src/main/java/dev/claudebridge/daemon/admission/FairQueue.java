@@ -67,6 +67,7 @@ final class FairQueue {
      */
     Slot acquire(ClientKey key, ProfileLimits profile, QueueNotice notice) {
         Waiter w;
+        Position arrived;
         lock.lock();
         try {
             if (closed) {
@@ -97,20 +98,22 @@ final class FairQueue {
             w = new Waiter(key, profile, lock.newCondition());
             lines.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(w);
             waiting++;
+            arrived = position(w); // where it stood on arrival, before anyone behind it can change that
         } finally {
             lock.unlock();
         }
-        return await(w, notice);
+        return await(w, notice, arrived);
     }
 
-    private Slot await(Waiter w, QueueNotice notice) {
+    private Slot await(Waiter w, QueueNotice notice, Position arrived) {
         long enqueued = System.nanoTime();
         long timeout = w.profile.queueTimeout().toNanos();
         long deadline = timeout == 0 ? Long.MAX_VALUE : enqueued + timeout;
         long nextCheck = enqueued;
-        long lastSent = 0;
         boolean shownOnce = false;
-        Position sent = null;
+        tell(w, notice, arrived);
+        Position sent = arrived;
+        long lastSent = enqueued;
         while (true) {
             Position now;
             long t;
@@ -148,22 +151,25 @@ final class FairQueue {
             } finally {
                 lock.unlock();
             }
-            boolean due = sent == null
-                    || !now.equals(sent)
+            boolean due = !now.equals(sent)
                     || t - lastSent >= HEARTBEAT_NANOS
                     || (!shownOnce && t - enqueued >= FIRST_SHOWN_NANOS);
             if (due) {
-                try {
-                    notice.position(now.position(), now.length(), now.reason());
-                } catch (RuntimeException e) {
-                    leave(w); // the caller is gone
-                    throw e;
-                }
+                tell(w, notice, now);
                 sent = now;
                 lastSent = t;
                 shownOnce |= t - enqueued >= FIRST_SHOWN_NANOS;
             }
             nextCheck = shownOnce ? t + TICK_NANOS : enqueued + FIRST_SHOWN_NANOS;
+        }
+    }
+
+    private void tell(Waiter w, QueueNotice notice, Position now) {
+        try {
+            notice.position(now.position(), now.length(), now.reason());
+        } catch (RuntimeException e) {
+            leave(w); // the caller is gone
+            throw e;
         }
     }
 

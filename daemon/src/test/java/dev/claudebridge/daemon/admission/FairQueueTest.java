@@ -184,7 +184,10 @@ class FairQueueTest {
         Waiting b1 = Waiting.start(q, key("b"), P);
         await(q::waiting, 4);
 
-        // told at once where they stood when they arrived
+        // told at once where they stood when they arrived (the notice is written just after the place is taken)
+        for (Waiting w : List.of(a1, a2, a3, b1)) {
+            awaitNotices(w, 1);
+        }
         assertThat(a1.notices().getFirst()).containsExactly(1, 1);
         assertThat(a2.notices().getFirst()).containsExactly(2, 2);
         assertThat(a3.notices().getFirst()).containsExactly(3, 3);
