@@ -91,7 +91,7 @@ public record LimitsConfig(
 
     /** Starting many sessions in the same second is throttled by the API: at most this many a second (0: no limit). */
     public static final Setting<LimitsConfig, Double> START_RATE =
-            TABLE.decimal("start-rate", 5, 0, 1000, LimitsConfig::startRate);
+            TABLE.decimal("start-rate", 0, 0, 1000, LimitsConfig::startRate);
 
     /** How long starts pause after the API refused a request (429) without saying when its limit resets. */
     public static final Setting<LimitsConfig, Duration> API_BACKOFF =
