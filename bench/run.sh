@@ -230,6 +230,7 @@ for ((ROUND = 1; ROUND <= rounds; ROUND++)); do
   [ -z "$ssh_pfx" ] || { c+=(ssh-out "$ssh_pfx $fake_cmd out $size | cat >/dev/null"); d+=(ssh-in "head -c $size /dev/zero | $ssh_pfx $fake_cmd in"); }
   [ -z "${socat_pfx[out]:-}" ] || { c+=(socat-out "${socat_pfx[out]} | cat >/dev/null"); d+=(socat-in "head -c $size /dev/zero | ${socat_pfx[in]}"); }
   [ -z "$docker_pfx" ] || { c+=(docker-out "$docker_pfx out $size | cat >/dev/null"); d+=(docker-in "head -c $size /dev/zero | $docker_pfx in"); }
+  [ -z "$native" ] || { c+=(native-out "$native_cmd out $size | cat >/dev/null"); d+=(native-in "head -c $size /dev/zero | $native_cmd in"); }
   measure c 1 "$tw" 1 "${c[@]}"
   measure d 1 "$tw" 1 "${d[@]}"
   note "round $ROUND/$rounds: (f) $agents agents at once"
@@ -237,6 +238,7 @@ for ((ROUND = 1; ROUND <= rounds; ROUND++)); do
   [ -z "$ssh_pfx" ] || f+=(ssh-burst "$(burst "$ssh_pfx $fake_cmd true")")
   [ -z "${socat_pfx[true]:-}" ] || f+=(socat-burst "$(burst "${socat_pfx[true]}")")
   [ -z "$docker_pfx" ] || f+=(docker-burst "$(burst "$docker_pfx true")")
+  [ -z "$native" ] || f+=(native-burst "$(burst "$native_cmd true")")
   measure f 1 "$tw" 1 "${f[@]}"
 done
 for g in a-true b c d f; do summarise "$g"; done
@@ -361,6 +363,8 @@ tput "  stdout, docker exec" docker-out direct-out
 tput "  stdin, ssh ControlMaster" ssh-in direct-in
 tput "  stdin, socat -b65536" socat-in direct-in
 tput "  stdin, docker exec" docker-in direct-in
+tput "  stdout, native client" native-out direct-out
+tput "  stdin, native client" native-in direct-in
 echo "  target: bridged at least 0.50 of direct"
 echo
 echo "(f) $agents agents at once: fake 'true' started $agents times together, wall until the last exits (medians)"
@@ -368,10 +372,15 @@ printf '  %-34s %12s %12s\n' "" wall "vs ssh CM"
 burow() { [ -z "${med[$2]:-}" ] || printf '  %-34s %12s %12s\n' "$1" "$(ms "${med[$2]}") ms" "${med[ssh-burst]:+$(ratio "${med[$2]}" "${med[ssh-burst]:-1}")x}"; }
 burow "direct" direct-burst
 burow "bridge (bin/claude)" bridge-burst
+burow "bridge (native client)" native-burst
 burow "ssh ControlMaster" ssh-burst
 burow "socat -b65536" socat-burst
 burow "docker exec" docker-burst
-echo "  target: the bridge at most 1.5x ssh ControlMaster's"
+if [ -n "${med[native-burst]:-}" ] && [ -n "${med[ssh-burst]:-}" ]; then
+  echo "  target: the bridge (native client, as in the agent image) at most 1.5x ssh ControlMaster's: $(awk -v a="${med[native-burst]}" -v b="${med[ssh-burst]}" 'BEGIN { print (a <= 1.5 * b ? "met" : "NOT met") }')"
+else
+  echo "  target: the bridge at most 1.5x ssh ControlMaster's"
+fi
 echo
 echo "(e) memory and CPU: one more run of each stream"
 echo "  daemon RSS idle after start: $(kib_mib "$rss_idle_start"); idle after the runs: $(kib_mib "$rss_idle_end")"
