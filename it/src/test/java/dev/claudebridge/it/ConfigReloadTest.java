@@ -35,8 +35,15 @@ class ConfigReloadTest {
                     max-running: 64
                 %s
                 audit: { path: %s }
+                admin: { socket: %s }
                 """.formatted(
-                        dir.resolve("policy-claude"), dir.resolve("b.sock"), ws, ws, extra, dir.resolve("audit.log"));
+                        dir.resolve("policy-claude"),
+                        dir.resolve("b.sock"),
+                        ws,
+                        ws,
+                        extra,
+                        dir.resolve("audit.log"),
+                        dir.resolve("admin.sock"));
     }
 
     @BeforeEach
@@ -93,6 +100,30 @@ class ConfigReloadTest {
         awaitLog("configuration reloaded from " + config, 1);
         Bridge.Result r = run("--enable-auto-mode", "-p", "hi");
         assertThat(r.status()).as(r.toString()).isZero();
+    }
+
+    @Test
+    void reloadCommandWaitsForTheDaemonsVerdictOnItsAdminSocket() throws Exception {
+        Files.writeString(config, yaml("    allow-args: [--enable-auto-mode]"));
+        Process reload = new ProcessBuilder(Bridge.DAEMON.toString(), "reload", "--socket", bridge.socket.toString())
+                .redirectErrorStream(true)
+                .start();
+        String said = new String(Bridge.readAll(reload.getInputStream()));
+        assertThat(reload.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(reload.exitValue()).as(said).isZero();
+        // the verdict, not a pointer to the log: by the time the command returns, the new policy serves
+        assertThat(said).contains("the new configuration is in force: profiles [default]");
+        Bridge.Result r = run("--enable-auto-mode", "-p", "hi");
+        assertThat(r.status()).as(r.toString()).isZero();
+        // a change the daemon cannot take without a restart is named in the verdict
+        Files.writeString(config, yaml("").replace("b.sock", "other.sock"));
+        reload = new ProcessBuilder(Bridge.DAEMON.toString(), "reload", "--socket", bridge.socket.toString())
+                .redirectErrorStream(true)
+                .start();
+        said = new String(Bridge.readAll(reload.getInputStream()));
+        assertThat(reload.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(reload.exitValue()).as(said).isZero();
+        assertThat(said).contains("needs a restart to take effect: listeners");
     }
 
     @Test

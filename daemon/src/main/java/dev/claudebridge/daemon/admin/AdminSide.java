@@ -101,6 +101,11 @@ public final class AdminSide implements AutoCloseable {
         status.usage(usage);
     }
 
+    /** Shows the last configuration reload's outcome in the status report; call before {@link #start}. */
+    public void reloads(java.util.function.Supplier<StatusReport.Reload> reloads) {
+        status.reloads(reloads);
+    }
+
     /** Where other parts add their readiness checks (e.g. the audit log's). */
     public Readiness readiness() {
         return readiness;

@@ -27,6 +27,8 @@ import java.util.List;
  *     a point each time one changed, oldest first
  * @param usage what the host claude reported it used, per client, since the daemon started
  * @param rateLimit the login's rate-limit state as claude last reported it, and whether starts wait for it
+ * @param reload the daemon's pid and its last configuration reload's outcome; null from a daemon older than
+ *     the field
  */
 public record StatusReport(
         String version,
@@ -47,7 +49,8 @@ public record StatusReport(
         String state,
         List<LoadPoint> load,
         Usage usage,
-        RateLimit rateLimit) {
+        RateLimit rateLimit,
+        Reload reload) {
 
     /** The host's claude: where it was found, and its {@code --version} ("" when unknown). */
     public record Claude(boolean found, String path, String version, boolean answering, String detail) {}
@@ -63,6 +66,18 @@ public record StatusReport(
 
     /** Requests of one profile: running and queued now, finished and failed since the start. */
     public record Profile(String name, long running, long queued, long finished, long failed) {}
+
+    /**
+     * The daemon's reloads, so {@code claude-bridge reload} can tell the operator whether the one it asked
+     * for was put in force.
+     *
+     * @param pid the daemon's process id (the reload command checks it answers for the daemon it signalled)
+     * @param count reloads attempted since the start, accepted or not
+     * @param at when the last one ended (ISO-8601; "" before the first)
+     * @param accepted whether the last one put its configuration in force
+     * @param detail what it changed, or why it was rejected
+     */
+    public record Reload(long pid, long count, String at, boolean accepted, String detail) {}
 
     /** Running and queued requests at a moment ({@code t}: epoch milliseconds). */
     public record LoadPoint(long t, int running, int queued) {}

@@ -31,6 +31,7 @@ public final class StatusService {
     private volatile Supplier<String> state = () -> "serving";
     private volatile LoadHistory load;
     private volatile UsageStatus usage = UsageStatus.NONE;
+    private volatile Supplier<StatusReport.Reload> reloads = () -> null;
 
     /**
      * @param listeners the agents' sockets (read per report: a reload may change them)
@@ -81,6 +82,11 @@ public final class StatusService {
         this.usage = u;
     }
 
+    /** Where the last reload's outcome comes from. */
+    public void reloads(Supplier<StatusReport.Reload> reloads) {
+        this.reloads = reloads;
+    }
+
     public StatusReport report() {
         Instant now = clock.instant();
         List<Readiness.CheckResult> checks = readiness.evaluate();
@@ -128,7 +134,8 @@ public final class StatusService {
                 state(),
                 history(),
                 usage.usage(),
-                usage.rateLimit(now));
+                usage.rateLimit(now),
+                reloads.get());
     }
 
     private List<StatusReport.LoadPoint> history() {

@@ -64,6 +64,13 @@ public final class StatusText {
                                 .map(l -> l.address() + (l.profile().isEmpty() ? "" : " (profile " + l.profile() + ")"))
                                 .collect(Collectors.joining(", ")));
         line(out, "admin", String.join(", ", s.admin()));
+        if (s.reload() != null && s.reload().count() > 0) { // a rejected reload would otherwise show only in the log
+            line(
+                    out,
+                    "reload",
+                    (s.reload().accepted() ? "in force" : "REJECTED, the previous configuration stays") + " ("
+                            + s.reload().at() + "): " + s.reload().detail());
+        }
         line(
                 out,
                 "checks",

@@ -1,5 +1,6 @@
 package dev.claudebridge.daemon.cli;
 
+import dev.claudebridge.daemon.config.BridgeConfig;
 import dev.claudebridge.daemon.config.Defaults;
 import dev.claudebridge.daemon.config.ListenerConfig;
 import dev.claudebridge.daemon.session.BridgeSettings;
@@ -12,6 +13,7 @@ import dev.claudebridge.daemon.transport.WebSocketListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** The agents' listeners from the configuration (sockets, TLS and WebSocket addresses), bound together, served together, closed together. */
@@ -59,6 +61,14 @@ final class ListenerSet implements AutoCloseable {
     /** Every listener's name (a socket's path, {@code tls://HOST:PORT}). */
     List<String> names() {
         return listeners.stream().map(Listener::name).toList();
+    }
+
+    /** Why some listener could not serve with a reload's configuration (its TLS files), if one could not. */
+    Optional<String> check(BridgeConfig next) {
+        return listeners.stream()
+                .map(l -> l.check(next))
+                .flatMap(Optional::stream)
+                .findFirst();
     }
 
     /** A reload's new TLS files for the TLS listeners. */

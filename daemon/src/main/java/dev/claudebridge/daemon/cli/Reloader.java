@@ -1,15 +1,20 @@
 package dev.claudebridge.daemon.cli;
 
+import dev.claudebridge.daemon.admin.StatusReport;
 import dev.claudebridge.daemon.config.BridgeConfig;
 import dev.claudebridge.daemon.config.ConfigException;
 import dev.claudebridge.daemon.session.BridgeSettings;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +33,10 @@ final class Reloader implements Supplier<BridgeSettings> {
     private final Map<String, String> env;
     private final AtomicReference<BridgeSettings> current;
     private final List<Consumer<BridgeSettings>> hooks = new CopyOnWriteArrayList<>();
-    private volatile java.util.function.Function<BridgeConfig, java.util.Optional<String>> veto =
-            c -> java.util.Optional.empty();
+    private final List<Function<BridgeConfig, Optional<String>>> vetoes = new CopyOnWriteArrayList<>();
+    private final AtomicLong attempts = new AtomicLong();
+    private volatile StatusReport.Reload last =
+            new StatusReport.Reload(ProcessHandle.current().pid(), 0, "", true, "");
 
     Reloader(ConfigOptions options, Map<String, String> env, BridgeConfig initial) {
         this.options = options;
@@ -47,9 +54,17 @@ final class Reloader implements Supplier<BridgeSettings> {
         hooks.add(hook);
     }
 
-    /** Decides whether a configuration that reads well can be put in force; its answer is why not. */
-    void veto(java.util.function.Function<BridgeConfig, java.util.Optional<String>> check) {
-        veto = check;
+    /**
+     * Adds a check of whether a configuration that reads well can be put in force (the sandbox it needs,
+     * a TLS listener's new files); its answer is why not. Every check must pass.
+     */
+    void veto(Function<BridgeConfig, Optional<String>> check) {
+        vetoes.add(check);
+    }
+
+    /** The last reload's outcome, for the status report (and so for {@code claude-bridge reload}). */
+    StatusReport.Reload last() {
+        return last;
     }
 
     /** Reloads on every SIGHUP (which otherwise would end the JVM). */
@@ -68,18 +83,21 @@ final class Reloader implements Supplier<BridgeSettings> {
             for (String problem : e.getMessage().split("\n")) {
                 LOG.error("  {}", problem); // one line each: log arguments are escaped
             }
-            return false;
+            return rejected(e.getMessage());
         } catch (IllegalArgumentException e) {
             LOG.error("configuration reload REJECTED, the previous configuration stays in force: {}", e.getMessage());
-            return false;
+            return rejected(e.getMessage());
         }
-        java.util.Optional<String> vetoed = veto.apply(next);
-        if (vetoed.isPresent()) {
-            LOG.error("configuration reload REJECTED, the previous configuration stays in force: {}", vetoed.get());
-            return false;
+        for (Function<BridgeConfig, Optional<String>> veto : vetoes) {
+            Optional<String> vetoed = veto.apply(next);
+            if (vetoed.isPresent()) {
+                LOG.error("configuration reload REJECTED, the previous configuration stays in force: {}", vetoed.get());
+                return rejected(vetoed.get());
+            }
         }
         BridgeConfig before = current.get().config();
-        for (String change : notReloaded(before, next)) {
+        List<String> restart = notReloaded(before, next);
+        for (String change : restart) {
             LOG.warn("configuration reload: {} changed, which takes effect only after a restart", change);
         }
         BridgeSettings settings = BridgeSettings.of(next, env);
@@ -89,7 +107,21 @@ final class Reloader implements Supplier<BridgeSettings> {
                 "configuration reloaded from {}: profiles {}; new requests use it, running ones keep theirs",
                 file,
                 next.profiles().keySet());
+        record(
+                true,
+                "profiles " + next.profiles().keySet()
+                        + (restart.isEmpty() ? "" : "; needs a restart to take effect: " + String.join(", ", restart)));
         return true;
+    }
+
+    private boolean rejected(String why) {
+        record(false, why);
+        return false;
+    }
+
+    private void record(boolean accepted, String detail) {
+        last = new StatusReport.Reload(
+                last.pid(), attempts.incrementAndGet(), Instant.now().toString(), accepted, detail);
     }
 
     /** The parts bound at start. */

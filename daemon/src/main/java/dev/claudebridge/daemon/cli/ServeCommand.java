@@ -211,6 +211,7 @@ final class ServeCommand implements Callable<Integer> {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("limits").factory());
         List<String> listenerNames = listener.names();
+        settings.veto(listener::check); // a renewed certificate that does not read rejects the reload
         settings.onReload(listener::reload); // a TLS listener's renewed certificate, key and client CA
         UsageBook book = new UsageBook();
         int earlier = EarlierUsage.replay(
@@ -224,6 +225,7 @@ final class ServeCommand implements Callable<Integer> {
         AdminSide admin = new AdminSide(Main.version(), settings);
         admin.usage(new UsageStatus(spending.book(), spending.login(), limits));
         admin.queue(admission::waiting);
+        admin.reloads(settings::last);
         admin.readiness().add(new WritableFileCheck("audit", auditLog::path));
         // a warning, not a failure: the daemon serves either way
         admin.readiness()

@@ -1,5 +1,7 @@
 package dev.claudebridge.daemon.transport;
 
+import dev.claudebridge.daemon.config.BridgeConfig;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** One transport's listener: accepts connections and hands each, on a thread of its own, to a handler. */
@@ -12,6 +14,15 @@ public interface Listener extends AutoCloseable {
 
     /** A reload: a listener with files of its own (TLS certificates) reads them again; the rest ignore it. */
     default void reload(dev.claudebridge.daemon.session.BridgeSettings settings) {}
+
+    /**
+     * Whether this listener could serve with a reload's configuration (a TLS listener's new files must
+     * read); the answer is why not. Checked before the reload is put in force, so a bad certificate
+     * rejects the whole reload instead of being skipped while the reload reports success.
+     */
+    default Optional<String> check(BridgeConfig next) {
+        return Optional.empty();
+    }
 
     /** Stops accepting; connections already handed over go on. */
     @Override

@@ -1,5 +1,6 @@
 package dev.claudebridge.daemon.transport;
 
+import dev.claudebridge.daemon.config.BridgeConfig;
 import dev.claudebridge.daemon.config.ListenerConfig;
 import dev.claudebridge.daemon.config.TlsConfig;
 import dev.claudebridge.daemon.session.BridgeSettings;
@@ -12,6 +13,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -57,6 +59,21 @@ final class TlsFiles {
                         LOG.info("{}: TLS certificate, key and client CA read again", name);
                     } catch (RuntimeException e) {
                         LOG.error("{}: keeping the TLS files read before: {}", name, e.getMessage());
+                    }
+                });
+    }
+
+    /** Why the network listener called {@code name} could not serve with {@code next}'s TLS files, if it could not. */
+    static Optional<String> check(BridgeConfig next, String name) {
+        return next.listeners().stream()
+                .filter(l -> l.name().equals(name))
+                .findFirst()
+                .flatMap(l -> {
+                    try {
+                        context(checked(l));
+                        return Optional.empty();
+                    } catch (RuntimeException e) {
+                        return Optional.of(name + ": " + e.getMessage());
                     }
                 });
     }

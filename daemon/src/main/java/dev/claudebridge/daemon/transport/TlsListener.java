@@ -1,5 +1,6 @@
 package dev.claudebridge.daemon.transport;
 
+import dev.claudebridge.daemon.config.BridgeConfig;
 import dev.claudebridge.daemon.config.ListenerConfig;
 import dev.claudebridge.daemon.config.TlsConfig;
 import dev.claudebridge.daemon.session.BridgeSettings;
@@ -87,6 +88,11 @@ public final class TlsListener implements Listener {
     @Override
     public void reload(BridgeSettings settings) {
         TlsFiles.reload(settings, name, (tls, context) -> state = new State(context, tls));
+    }
+
+    @Override
+    public Optional<String> check(BridgeConfig next) {
+        return TlsFiles.check(next, name);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.claudebridge.daemon.transport;
 
+import dev.claudebridge.daemon.config.BridgeConfig;
 import dev.claudebridge.daemon.config.ListenerConfig;
 import dev.claudebridge.daemon.config.TlsConfig;
 import dev.claudebridge.daemon.session.BridgeSettings;
@@ -169,6 +170,11 @@ public final class WebSocketListener implements Listener {
                 throw new ListenerException("Jetty did not take the new TLS context: " + e.getMessage(), e);
             }
         });
+    }
+
+    @Override
+    public Optional<String> check(BridgeConfig next) {
+        return TlsFiles.check(next, name);
     }
 
     private InetSocketAddress bound;

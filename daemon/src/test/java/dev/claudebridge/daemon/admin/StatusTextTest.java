@@ -42,6 +42,26 @@ class StatusTextTest {
     }
 
     @Test
+    void aRejectedReloadIsShownWithItsReason() {
+        StatusReport.Reload rejected = new StatusReport.Reload(
+                42, 2, "2025-01-01T10:04:00Z", false, "tls://127.0.0.1:9443: no certificate in /etc/b/server.crt");
+        String text = StatusText.render(
+                report(
+                        true,
+                        List.of(),
+                        List.of(),
+                        new StatusReport.Usage(List.of()),
+                        new StatusReport.RateLimit("unknown", null, null, "", null, false, ""),
+                        rejected),
+                ZoneOffset.UTC);
+        assertThat(text)
+                .contains("  reload    REJECTED, the previous configuration stays (2025-01-01T10:04:00Z):"
+                        + " tls://127.0.0.1:9443: no certificate in /etc/b/server.crt\n");
+        assertThat(StatusText.render(report(true, List.of(), List.of()), ZoneOffset.UTC))
+                .doesNotContain("  reload ");
+    }
+
+    @Test
     void theApisLimitsAndTheLargestSpendersAreShown() {
         String text = StatusText.render(
                 report(
@@ -77,6 +97,16 @@ class StatusTextTest {
             List<RequestView> failures,
             StatusReport.Usage usage,
             StatusReport.RateLimit rateLimit) {
+        return report(ready, running, failures, usage, rateLimit, null);
+    }
+
+    private static StatusReport report(
+            boolean ready,
+            List<RequestView> running,
+            List<RequestView> failures,
+            StatusReport.Usage usage,
+            StatusReport.RateLimit rateLimit,
+            StatusReport.Reload reload) {
         return new StatusReport(
                 "1.0.0",
                 "2025-01-01T08:00:00Z",
@@ -106,7 +136,8 @@ class StatusTextTest {
                 "serving",
                 List.of(),
                 usage,
-                rateLimit);
+                rateLimit,
+                reload);
     }
 
     @Test
