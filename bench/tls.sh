@@ -1,19 +1,36 @@
 #!/usr/bin/env bash
-# A trivial call (the stand-in claude's `true`) through the bridge over its Unix socket, over TCP +
-# TLS 1.3 on 127.0.0.1 (token authentication, and mutual TLS) and over WebSocket (wss://, token), side by
-# side: what a network transport adds to a call.
-#   bench/tls.sh [--runs N]        (default 30 runs per row, after 3 warm-up runs)
-# Needs: hyperfine, openssl (the test certificates), the built tree (./build.sh package or mvn install).
+# What a network transport adds, side by side in one run: a trivial call (the stand-in claude's `true`)
+# and a stream of stdout, through the bridge over its Unix socket (Java and native client), over TCP +
+# TLS 1.3 on 127.0.0.1 (token authentication, and mutual TLS) and over WebSocket (wss://, token), and
+# through ssh with ControlMaster to a private sshd on loopback (what a user would pick to reach another
+# host instead).
+#   bench/tls.sh [--runs N] [--size BYTES]   (default 30 runs per trivial-call row after 3 warm-up
+#                                            runs; 3 runs of 256 MiB per stream row)
+# Needs: hyperfine, openssl (the test certificates), the built tree (./build.sh package or mvn install);
+# sshd and ssh for the ssh row (bench/peers.sh installs them when run as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=30
-[ "${1:-}" = --runs ] && runs=$2
+root=$(pwd)
+runs=30 size=268435456
+while [ $# -gt 0 ]; do
+  case $1 in
+    --runs) runs=$2; shift ;;
+    --size) size=$2; shift ;;
+    *) echo "bench/tls.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
 fail() { echo "bench/tls.sh: $*" >&2; exit 1; }
+note() { echo "$*" >&2; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+# shellcheck source=bench/peers.sh
+. bench/peers.sh
 command -v hyperfine >/dev/null || fail "hyperfine is needed"
 command -v openssl >/dev/null || fail "openssl is needed (for the test certificates)"
 tmp=$(mktemp -d)
 pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; peers_stop; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 
 # a CA, the bridge's certificate for 127.0.0.1, a client certificate
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=bench-ca \
@@ -51,8 +68,23 @@ unix="env CLAUDE_BRIDGE_SOCKET=$tmp/b.sock bin/claude true"
 tls="env CLAUDE_BRIDGE_URL=tls://127.0.0.1:$port CLAUDE_BRIDGE_CA=$tmp/ca.crt CLAUDE_BRIDGE_TOKEN_FILE=$tmp/token bin/claude true"
 mtls="env CLAUDE_BRIDGE_URL=tls://127.0.0.1:$port CLAUDE_BRIDGE_CA=$tmp/ca.crt CLAUDE_BRIDGE_CERT=$tmp/client.crt CLAUDE_BRIDGE_KEY=$tmp/client.key bin/claude true"
 wss="env CLAUDE_BRIDGE_URL=wss://127.0.0.1:$wsport CLAUDE_BRIDGE_CA=$tmp/ca.crt CLAUDE_BRIDGE_TOKEN_FILE=$tmp/token bin/claude true"
+native=$(ls client/target/native/linux-"$(uname -m)"/claude 2>/dev/null || true)
+peers_packages
+peer_ssh_start
+fake=$PWD/bench/fake-claude
 for c in "$unix" "$tls" "$mtls" "$wss"; do $c || fail "a call failed: $c"; done
 # the launcher makes its ahead-of-time cache in the background after the first call: measure with it
 for _ in $(seq 600); do ls "$CLAUDE_BRIDGE_CACHE"/*.aot >/dev/null 2>&1 && [ ! -e "$(ls "$CLAUDE_BRIDGE_CACHE"/*.aot | head -1).lock" ] && break; sleep 0.2; done
-hyperfine -N -w 3 -r "$runs" --style basic -n unix "$unix" -n tls-token "$tls" -n mutual-tls "$mtls" -n wss-token "$wss"
+rows=(-n unix "$unix" -n tls-token "$tls" -n mutual-tls "$mtls" -n wss-token "$wss")
+[ -z "$native" ] || rows+=(-n unix-native "env CLAUDE_BRIDGE_SOCKET=$tmp/b.sock $native true")
+[ -z "$ssh_pfx" ] || rows+=(-n ssh-controlmaster "$ssh_pfx $(words "$fake") true")
+echo "trivial call ('true'):"
+hyperfine -N -w 3 -r "$runs" --style basic "${rows[@]}"
+out() { printf '%s out %s | cat >/dev/null' "${1% true}" "$size"; } # the same command, streaming SIZE bytes
+streams=(-n unix "$(out "$unix")" -n tls-token "$(out "$tls")" -n wss-token "$(out "$wss")")
+[ -z "$native" ] || streams+=(-n unix-native "$(out "env CLAUDE_BRIDGE_SOCKET=$tmp/b.sock $native true")")
+[ -z "$ssh_pfx" ] || streams+=(-n ssh-controlmaster "$ssh_pfx $(words "$fake") out $size | cat >/dev/null")
+streams+=(-n direct "$(words "$fake") out $size | cat >/dev/null")
+echo "stdout, $((size / 1048576)) MiB (MiB/s = size / time):"
+hyperfine -w 1 -r 3 --style basic "${streams[@]}"
 echo "machine: nproc $(nproc), Linux $(uname -r)"
