@@ -12,6 +12,8 @@ case $mode in
   cat)     exec cat ;;
   streams) i=1; while [ $i -le 3 ]; do echo "out-$i"; echo "err-$i" >&2; i=$((i+1)); done ;;
   exit)    exit "$1" ;;
+  graceful) # like the real claude: a SIGTERM ends it with status 0
+           trap 'exit 0' TERM; while :; do sleep 0.1; done ;;
   signal)  kill -"$1" $$ ;;
   tick)    # first line now, second only once the test has seen the first (it creates the marker)
            echo tick-1; n=0; while [ ! -e "$1" ] && [ $n -lt 400 ]; do sleep 0.05; n=$((n+1)); done; echo tick-2 ;;

@@ -249,6 +249,25 @@ class LimitsTest {
     }
 
     @Test
+    void aProgramThatExitsZeroWhenTheBridgeEndsItDoesNotLookLikeASuccess() throws Exception {
+        // the real claude exits 0 on SIGTERM: a request cut short by a limit must not read as done
+        try (Bridge bridge = Bridge.start("--max-runtime", "1s")) {
+            Bridge.Result r = runWithStdinOpen(bridge, "graceful");
+
+            assertThat(r.status()).as(r.toString()).isEqualTo(143);
+            assertThat(r.stderr()).contains("the max-runtime of 1s");
+            AuditLines audit = new AuditLines(bridge.auditLog());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (audit.ends().stream().noneMatch(e -> e.has("exit_code")) && System.nanoTime() < deadline) {
+                Bridge.sleep(20);
+            }
+            assertThat(audit.ends())
+                    .as("the audit keeps the program's own status")
+                    .anyMatch(e -> e.has("exit_code") && e.path("exit_code").asInt() == 0);
+        }
+    }
+
+    @Test
     void aRequestIdleLongerThanTheIdleTimeoutIsEndedAndTheCallerToldWhy() throws Exception {
         try (Bridge bridge = Bridge.start("--idle-timeout", "1s")) {
             Bridge.Result r = runWithStdinOpen(bridge, "cat");

@@ -43,6 +43,8 @@ final class ProcessRelay {
     private java.util.function.UnaryOperator<java.io.InputStream> stdoutTap = in -> in;
 
     /** @param stdinGate what the caller's stdin passes through on its way to the process (or the stream itself) */
+    private java.util.function.BooleanSupplier endedEarly = () -> false;
+
     ProcessRelay(
             SessionInfo info,
             FrameReader reader,
@@ -62,6 +64,12 @@ final class ProcessRelay {
     /** Has the process's stdout read through {@code tap} (a copy for the usage scanner), before {@link #relay}. */
     ProcessRelay tapOutput(java.util.function.UnaryOperator<java.io.InputStream> tap) {
         this.stdoutTap = tap;
+        return this;
+    }
+
+    /** Whether the daemon itself ended the process early (a limit, a shutdown, a refused stdin line). */
+    ProcessRelay endedEarly(java.util.function.BooleanSupplier early) {
+        this.endedEarly = early;
         return this;
     }
 
@@ -115,9 +123,10 @@ final class ProcessRelay {
             p.end(killGrace);
             throw new IOException("caller disconnected");
         }
-        if (info.endedBy().isPresent() && !t.signaled() && t.value() == 0) {
-            // claude exits 0 on SIGTERM; a request an operator ended must not look like a success to its
-            // caller, so it reads as ended by that signal (the audit keeps the real status)
+        if ((info.endedBy().isPresent() || endedEarly.getAsBoolean()) && !t.signaled() && t.value() == 0) {
+            // claude exits 0 on SIGTERM; a request an operator, a limit or a shutdown ended must not look
+            // like a success to its caller, so it reads as ended by that signal (the audit keeps the real
+            // status)
             writer.write(new Exit(true, 15).toFrame());
         } else {
             writer.write(new Exit(t.signaled(), t.value()).toFrame());

@@ -161,6 +161,7 @@ final class Session {
                 try {
                     Termination t = new ProcessRelay(info, reader, writer, settings.killGrace(), stdin, window)
                             .tapOutput(in -> scanner.map(sc -> sc.tap(in)).orElse(in))
+                            .endedEarly(() -> stopReason != null)
                             .relay(p);
                     Denial d = stdinRefusal;
                     if (d != null) {
