@@ -98,10 +98,16 @@ class NativeFrameDecoderTest {
         }
     }
 
-    /** Frames only a client sends (besides STDIN): the harness checks their framing, not their fields. */
+    /**
+     * Frames only a client sends (besides STDIN): the harness checks their framing, not their fields. A
+     * HELLO with a token is one: a daemon's HELLO never carries one, so the client's decoder need not split it.
+     */
     private static boolean isRequestLike(List<String> frame) {
         String type = frame.get(0);
-        return type.equals("type: REQUEST") || type.equals("type: SIGNAL") || type.equals("type: RESIZE");
+        return type.equals("type: REQUEST")
+                || type.equals("type: SIGNAL")
+                || type.equals("type: RESIZE")
+                || frame.stream().anyMatch(l -> l.startsWith("token:"));
     }
 
     @Test
