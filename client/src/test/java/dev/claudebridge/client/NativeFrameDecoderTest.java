@@ -92,22 +92,25 @@ class NativeFrameDecoderTest {
                     expected.add(line);
                 }
             }
+            // only a client sends a token, so a client's decoder need not split it off: its software name is
+            // the rest of the payload, and not compared
+            boolean token = frame.stream().anyMatch(l -> l.startsWith("token:"));
             Result r = run(List.of(harness.toString(), "describe", file.toString()), 30);
             assertThat(r.status).as("%s: %s", v.getKey(), r.out).isZero();
-            assertThat(r.out.lines().toList()).as(v.getKey()).isEqualTo(expected);
+            assertThat(r.out.lines()
+                            .filter(l -> !(token && l.startsWith("software:")))
+                            .toList())
+                    .as(v.getKey())
+                    .isEqualTo(expected.stream()
+                            .filter(l -> !(token && l.startsWith("software:")))
+                            .toList());
         }
     }
 
-    /**
-     * Frames only a client sends (besides STDIN): the harness checks their framing, not their fields. A
-     * HELLO with a token is one: a daemon's HELLO never carries one, so the client's decoder need not split it.
-     */
+    /** Frames only a client sends (besides STDIN): the harness checks their framing, not their fields. */
     private static boolean isRequestLike(List<String> frame) {
         String type = frame.get(0);
-        return type.equals("type: REQUEST")
-                || type.equals("type: SIGNAL")
-                || type.equals("type: RESIZE")
-                || frame.stream().anyMatch(l -> l.startsWith("token:"));
+        return type.equals("type: REQUEST") || type.equals("type: SIGNAL") || type.equals("type: RESIZE");
     }
 
     @Test
