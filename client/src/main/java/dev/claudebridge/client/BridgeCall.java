@@ -184,6 +184,9 @@ final class BridgeCall {
                 }
                 Frame frame = reader.payload(type);
                 switch (frame.type()) {
+                    case QUEUED:
+                        // an older daemon's queue could send a notice just after STARTED: harmless, so tolerated
+                        break;
                     case STDIN_CREDIT:
                         credit.grant(StdinCredit.fromFrame(frame).bytes());
                         break;
