@@ -1,6 +1,7 @@
 package dev.claudebridge.client;
 
 import dev.claudebridge.protocol.BridgeError;
+import dev.claudebridge.protocol.ClientHandshake;
 import dev.claudebridge.protocol.ErrorCode;
 import dev.claudebridge.protocol.Exit;
 import dev.claudebridge.protocol.Frame;
@@ -92,35 +93,20 @@ final class BridgeCall {
     }
 
     private int converse() {
+        ClientHandshake handshake = new ClientHandshake(this::read, writer);
         long sentAt;
         try {
-            writer.write(new Hello(Hello.VERSION, "claude-bridge-client", connection.token()).toFrame());
-            Optional<Frame> first;
+            ClientHandshake.Outcome greeted;
             try {
-                first = read();
+                greeted = handshake.greet(new Hello(Hello.VERSION, "claude-bridge-client", connection.token()));
             } catch (javax.net.ssl.SSLException e) {
                 // TLS 1.3: the bridge's verdict on this client's certificate comes after the client's handshake
                 ConnectException refused = TlsConnector.alert(bridge, String.valueOf(e.getMessage()));
                 say(refused.getMessage());
                 return refused.code().exitStatus();
             }
-            if (first.isEmpty()) {
-                return lost("the bridge closed the connection during the handshake");
-            }
-            if (first.get().type() == FrameType.ERROR) {
-                return error(BridgeError.fromFrame(first.get()));
-            }
-            Hello hello;
-            try {
-                hello = Hello.fromFrame(first.get());
-            } catch (ProtocolException e) {
-                say(Messages.protocolMismatch("the socket's peer is not a claude-bridge daemon"));
-                return ErrorCode.PROTOCOL_MISMATCH.exitStatus();
-            }
-            if (hello.version() != Hello.VERSION) {
-                say(Messages.protocolMismatch("daemon (" + hello.software() + ") speaks version " + hello.version()
-                        + ", this client speaks " + Hello.VERSION));
-                return ErrorCode.PROTOCOL_MISMATCH.exitStatus();
+            if (!(greeted instanceof ClientHandshake.Greeted)) {
+                return ended(greeted);
             }
             Frame request;
             try {
@@ -139,21 +125,51 @@ final class BridgeCall {
                         + "-byte request limit"));
                 return ErrorCode.BAD_REQUEST.exitStatus();
             }
-            writer.write(request);
+            handshake.request(request);
             sentAt = System.nanoTime();
+            // signals and stdin EOF may go out while the request waits; stdin itself waits for credit
+            SignalForwarder.install(writer);
+            StdinPump.start(writer, Channels.newChannel(connection.out()), credit, CallerStdio.closed(0));
+            ClientHandshake.Outcome start = handshake.awaitStart(q -> queued(q, sentAt));
+            if (!(start instanceof ClientHandshake.Started)) {
+                return ended(start);
+            }
+            terminal.ifPresent(t -> enterTerminalMode());
         } catch (IOException e) {
             return lost(String.valueOf(e.getMessage()));
         } catch (ProtocolException e) {
             say(Messages.protocolMismatch(e.getMessage()));
+            connection.close();
             return ErrorCode.PROTOCOL_MISMATCH.exitStatus();
         }
-        SignalForwarder.install(writer);
-        StdinPump.start(writer, Channels.newChannel(connection.out()), credit, CallerStdio.closed(0));
-        return stream(sentAt);
+        return stream();
     }
 
-    private int stream(long sentAt) {
-        boolean started = false;
+    /** The status of a handshake that ended before the process started: refused, or the connection closed. */
+    private int ended(ClientHandshake.Outcome outcome) {
+        if (outcome instanceof ClientHandshake.Refused r) {
+            return error(r.error());
+        }
+        ClientHandshake.Closed c = (ClientHandshake.Closed) outcome;
+        return lost(
+                c.when().equals("during the handshake")
+                        ? "the bridge closed the connection during the handshake"
+                        : "the bridge closed the connection");
+    }
+
+    /** A notice on stderr only when the wait has lasted: most waits are too short to be worth a line. */
+    private void queued(Queued q, long sentAt) {
+        if (System.nanoTime() - sentAt > QUEUE_NOTICE_AFTER_NANOS) {
+            say(
+                    q.reason().isEmpty()
+                            ? "claude-bridge: waiting for a free slot (position " + q.position() + " of " + q.length()
+                                    + ")\n"
+                            : "claude-bridge: waiting: " + printable(q.reason()) + " (position " + q.position() + " of "
+                                    + q.length() + ")\n");
+        }
+    }
+
+    private int stream() {
         while (true) {
             try {
                 FrameType type = reader.next();
@@ -169,22 +185,10 @@ final class BridgeCall {
                 Frame frame = reader.payload(type);
                 switch (frame.type()) {
                     case QUEUED:
-                        if (!started && System.nanoTime() - sentAt > QUEUE_NOTICE_AFTER_NANOS) {
-                            Queued q = Queued.fromFrame(frame);
-                            say(
-                                    q.reason().isEmpty()
-                                            ? "claude-bridge: waiting for a free slot (position " + q.position()
-                                                    + " of " + q.length() + ")\n"
-                                            : "claude-bridge: waiting: " + printable(q.reason()) + " (position "
-                                                    + q.position() + " of " + q.length() + ")\n");
-                        }
+                        // an older daemon's queue could send a notice just after STARTED: harmless, so tolerated
                         break;
                     case STDIN_CREDIT:
                         credit.grant(StdinCredit.fromFrame(frame).bytes());
-                        break;
-                    case STARTED:
-                        started = true;
-                        terminal.ifPresent(t -> enterTerminalMode());
                         break;
                     case EXIT:
                         return Exit.fromFrame(frame).shellStatus();

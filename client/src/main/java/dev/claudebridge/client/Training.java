@@ -5,9 +5,7 @@ import dev.claudebridge.protocol.Frame;
 import dev.claudebridge.protocol.FrameReader;
 import dev.claudebridge.protocol.FrameType;
 import dev.claudebridge.protocol.FrameWriter;
-import dev.claudebridge.protocol.Hello;
-import dev.claudebridge.protocol.Request;
-import dev.claudebridge.protocol.StdinCredit;
+import dev.claudebridge.protocol.ServerHandshake;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -51,16 +49,16 @@ final class Training {
         }
     }
 
-    /** Answers one call the way the daemon does: HELLO, STARTED, credit, output on both streams, EXIT. */
+    /** Answers one call the way the daemon does: its handshake, output on both streams, EXIT. */
     private static void standInDaemon(ServerSocketChannel server) {
         try (SocketChannel ch = server.accept()) {
             FrameReader in = new FrameReader(Channels.newInputStream(ch));
             FrameWriter out = new FrameWriter(Channels.newOutputStream(ch));
-            Hello.fromFrame(in.read().orElseThrow());
-            out.write(new Hello(Hello.VERSION, "training").toFrame());
-            Request.fromFrame(in.read().orElseThrow());
-            out.write(Frame.empty(FrameType.STARTED));
-            out.write(new StdinCredit(StdinCredit.INITIAL).toFrame());
+            ServerHandshake handshake = new ServerHandshake(in, out, "training");
+            handshake.readHello().orElseThrow();
+            handshake.accept();
+            handshake.readRequest().orElseThrow();
+            handshake.start();
             out.write(new Frame(FrameType.STDOUT, "0.0.0 (training)\n".getBytes(StandardCharsets.UTF_8)));
             out.write(new Frame(FrameType.STDERR, new byte[0]));
             out.write(Exit.code(0).toFrame());

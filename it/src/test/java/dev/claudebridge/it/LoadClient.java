@@ -1,6 +1,7 @@
 package dev.claudebridge.it;
 
 import dev.claudebridge.protocol.BridgeError;
+import dev.claudebridge.protocol.ClientHandshake;
 import dev.claudebridge.protocol.Exit;
 import dev.claudebridge.protocol.Frame;
 import dev.claudebridge.protocol.FrameReader;
@@ -23,24 +24,32 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A client that speaks the wire protocol itself, so a test can hold hundreds of calls open without a
- * JVM each, and see every frame (QUEUED, STARTED) with the time it arrived.
+ * A client that speaks the wire protocol itself (its opening through the protocol's {@link
+ * ClientHandshake}), so a test can hold hundreds of calls open without a JVM each, and see every frame
+ * (QUEUED, STARTED) with the time it arrived.
  */
 final class LoadClient implements AutoCloseable {
     private final SocketChannel ch;
     private final FrameReader reader;
     private final FrameWriter writer;
+    private final ClientHandshake handshake;
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     private final List<Queued> notices = new ArrayList<>();
     private long firstQueuedNanos;
     private long startedNanos;
-    private Frame ended;
+    /** The request is sent and the daemon has not yet said STARTED, ERROR or closed: the handshake reads. */
+    private boolean waiting;
+
+    private boolean ended;
+    private Exit exit;
+    private BridgeError error;
 
     private LoadClient(SocketChannel ch) {
         this.ch = ch;
         this.reader = new FrameReader(new BufferedInputStream(Channels.newInputStream(ch), 1 << 17));
         this.writer = new FrameWriter(Channels.newOutputStream(ch));
+        this.handshake = new ClientHandshake(reader, writer);
     }
 
     static LoadClient connect(Path socket) {
@@ -51,48 +60,73 @@ final class LoadClient implements AutoCloseable {
         }
     }
 
-    /** Connects and sends HELLO and REQUEST (cwd "/", no variables); the answer is read by the other methods. */
+    /**
+     * Connects, exchanges HELLOs and sends the REQUEST (cwd "/", no variables); the answer to it is read by
+     * the other methods.
+     */
     static LoadClient call(Path socket, String clientName, String... argv) {
         LoadClient c = connect(socket);
         try {
-            c.writer.write(new Hello(Hello.VERSION, "load-client").toFrame());
-            c.writer.write(new Request(List.of(argv), Map.of(), "/", Optional.empty(), clientName).toFrame());
+            ClientHandshake.Outcome greeted = c.handshake.greet(new Hello(Hello.VERSION, "load-client"));
+            if (greeted instanceof ClientHandshake.Greeted) {
+                c.handshake.request(new Request(List.of(argv), Map.of(), "/", Optional.empty(), clientName));
+                c.waiting = true;
+            } else {
+                c.end(greeted);
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            c.ended = true; // the daemon closed the connection
         }
         return c;
     }
 
     /** Reads until the request is queued or started (or refused); true unless it ended. */
     boolean awaitQueuedOrStarted() {
-        while (true) {
-            Optional<Frame> f = next();
-            if (f.isEmpty()) {
-                return false;
-            }
-            switch (f.get().type()) {
-                case QUEUED, STARTED -> {
-                    return true;
-                }
-                case EXIT, ERROR -> {
-                    ended = f.get();
-                    return false;
-                }
-                default -> {}
-            }
+        if (!waiting) {
+            drain(); // nothing requested (or already started): whatever comes, up to the end
+            return startedNanos != 0 && !ended;
         }
+        ClientHandshake.Outcome o = next();
+        return o instanceof ClientHandshake.Waiting || o instanceof ClientHandshake.Started;
     }
 
     /** Reads until STARTED (true) or the end. */
     boolean awaitStarted() {
-        while (startedNanos == 0) {
-            Optional<Frame> f = next();
-            if (f.isEmpty() || f.get().type() == FrameType.EXIT || f.get().type() == FrameType.ERROR) {
-                ended = f.orElse(null);
-                return false;
-            }
+        while (waiting) {
+            next();
         }
-        return true;
+        return startedNanos != 0 && !ended;
+    }
+
+    /** One step of the wait for a slot, noted as it comes. */
+    private ClientHandshake.Outcome next() {
+        try {
+            ClientHandshake.Outcome o = handshake.next();
+            if (o instanceof ClientHandshake.Waiting w) {
+                notices.add(w.notice());
+                if (firstQueuedNanos == 0) {
+                    firstQueuedNanos = System.nanoTime();
+                }
+            } else if (o instanceof ClientHandshake.Started) {
+                startedNanos = System.nanoTime();
+                waiting = false;
+            } else {
+                end(o);
+            }
+            return o;
+        } catch (IOException e) {
+            waiting = false;
+            ended = true; // the daemon closed the connection
+            return new ClientHandshake.Closed(String.valueOf(e.getMessage()));
+        }
+    }
+
+    private void end(ClientHandshake.Outcome o) {
+        waiting = false;
+        ended = true;
+        if (o instanceof ClientHandshake.Refused r) {
+            error = r.error();
+        }
     }
 
     void stdin(byte[] data) {
@@ -113,24 +147,12 @@ final class LoadClient implements AutoCloseable {
 
     /** Reads to the last frame. */
     Outcome finish() {
-        while (ended == null) {
-            Optional<Frame> f = next();
-            if (f.isEmpty()) {
-                break;
-            }
-            if (f.get().type() == FrameType.EXIT || f.get().type() == FrameType.ERROR) {
-                ended = f.get();
-            }
-        }
-        Optional<Exit> exit =
-                ended != null && ended.type() == FrameType.EXIT ? Optional.of(Exit.fromFrame(ended)) : Optional.empty();
-        Optional<BridgeError> error = ended != null && ended.type() == FrameType.ERROR
-                ? Optional.of(BridgeError.fromFrame(ended))
-                : Optional.empty();
+        awaitStarted();
+        drain();
         close();
         return new Outcome(
-                exit,
-                error,
+                Optional.ofNullable(exit),
+                Optional.ofNullable(error),
                 stdout.toByteArray(),
                 stderr.toByteArray(),
                 List.copyOf(notices),
@@ -138,28 +160,32 @@ final class LoadClient implements AutoCloseable {
                 startedNanos);
     }
 
-    private Optional<Frame> next() {
-        try {
-            Optional<Frame> f = reader.read();
-            f.ifPresent(this::note);
-            return f;
-        } catch (IOException e) {
-            return Optional.empty(); // the daemon closed the connection
-        }
-    }
-
-    private void note(Frame f) {
-        switch (f.type()) {
-            case STDOUT -> stdout.writeBytes(f.payload());
-            case STDERR -> stderr.writeBytes(f.payload());
-            case QUEUED -> {
-                notices.add(Queued.fromFrame(f));
-                if (firstQueuedNanos == 0) {
-                    firstQueuedNanos = System.nanoTime();
-                }
+    /** Reads the call's streams to EXIT, ERROR or the connection's end. */
+    private void drain() {
+        while (!ended) {
+            Optional<Frame> f;
+            try {
+                f = reader.read();
+            } catch (IOException e) {
+                f = Optional.empty(); // the daemon closed the connection
             }
-            case STARTED -> startedNanos = System.nanoTime();
-            default -> {}
+            if (f.isEmpty()) {
+                ended = true;
+                break;
+            }
+            switch (f.get().type()) {
+                case STDOUT -> stdout.writeBytes(f.get().payload());
+                case STDERR -> stderr.writeBytes(f.get().payload());
+                case EXIT -> {
+                    exit = Exit.fromFrame(f.get());
+                    ended = true;
+                }
+                case ERROR -> {
+                    error = BridgeError.fromFrame(f.get());
+                    ended = true;
+                }
+                default -> {}
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.claudebridge.protocol.BridgeError;
+import dev.claudebridge.protocol.ClientHandshake;
 import dev.claudebridge.protocol.Exit;
 import dev.claudebridge.protocol.Frame;
 import dev.claudebridge.protocol.FrameReader;
@@ -448,15 +449,24 @@ class TlsTest {
         }
     }
 
-    /** One call over TLS by the protocol itself (200 JVMs would not fit this machine): HELLO with a token, REQUEST, frames to EXIT. */
+    /** One call over TLS by the protocol itself (200 JVMs would not fit this machine): the handshake with a token, frames to EXIT. */
     private static String rawCall(SSLContext ctx, int p, String token) {
         try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket()) {
             s.connect(new InetSocketAddress("127.0.0.1", p), 30_000);
             s.setSoTimeout(120_000);
             FrameWriter w = new FrameWriter(s.getOutputStream());
             FrameReader r = new FrameReader(new BufferedInputStream(s.getInputStream()));
-            w.write(new Hello(Hello.VERSION, "tls-load", Optional.of(token)).toFrame());
-            w.write(new Request(List.of("streams"), Map.of(), "/", Optional.empty(), "tls-load").toFrame());
+            ClientHandshake.Outcome opened = new ClientHandshake(r, w)
+                    .open(
+                            new Hello(Hello.VERSION, "tls-load", Optional.of(token)),
+                            new Request(List.of("streams"), Map.of(), "/", Optional.empty(), "tls-load"),
+                            queued -> {});
+            if (opened instanceof ClientHandshake.Refused refused) {
+                return "error " + refused.error().message();
+            }
+            if (opened instanceof ClientHandshake.Closed) {
+                return "closed early: ";
+            }
             StringBuilder out = new StringBuilder();
             while (true) {
                 Optional<Frame> f = r.read();

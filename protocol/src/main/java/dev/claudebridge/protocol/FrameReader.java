@@ -13,7 +13,7 @@ import java.util.Optional;
  * has already arrived, doubling), never to the size the header announces before the bytes are there:
  * a peer that announces a megabyte and sends nothing costs a few kilobytes, not a megabyte.
  */
-public final class FrameReader {
+public final class FrameReader implements FrameSource {
     /** The payload buffer's first size; data frames (at most 64 KiB) mostly fit at once. */
     static final int FIRST_CHUNK = 16 * 1024;
 
@@ -31,6 +31,7 @@ public final class FrameReader {
      *     the payload is read or buffered
      * @throws CorruptedFrameException on an unknown type or a stream cut mid-frame
      */
+    @Override
     public Optional<Frame> read() throws IOException {
         int first = in.read();
         if (first < 0) {

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  */
 final class FrameDescription {
     private static final Set<String> STRINGS =
-            Set.of("software", "arg", "env", "cwd", "tty.term", "client", "text", "code", "message");
+            Set.of("software", "token", "arg", "env", "cwd", "tty.term", "client", "text", "code", "message");
     private static final Set<String> NAMES = Set.of("type", "signal", "kind", "stdio.in", "stdio.out", "stdio.err");
     private static final Set<String> NUMBERS = Set.of(
             "version",
@@ -104,6 +104,7 @@ final class FrameDescription {
                 Hello h = Hello.fromFrame(frame);
                 add(f, "version", h.version());
                 f.add(new Field("software", h.software()));
+                h.token().ifPresent(t -> f.add(new Field("token", t)));
             }
             case REQUEST -> {
                 Request r = Request.fromFrame(frame);
@@ -166,7 +167,11 @@ final class FrameDescription {
         FrameType type = FrameType.valueOf(one(fields, "type"));
         switch (type) {
             case HELLO:
-                return new Hello(number(fields, "version"), one(fields, "software")).toFrame();
+                return new Hello(
+                                number(fields, "version"),
+                                one(fields, "software"),
+                                all(fields, "token").stream().findFirst())
+                        .toFrame();
             case REQUEST: {
                 Map<String, String> env = new LinkedHashMap<>();
                 for (String kv : all(fields, "env")) {

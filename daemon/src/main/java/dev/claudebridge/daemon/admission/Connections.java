@@ -10,6 +10,7 @@ import dev.claudebridge.protocol.ErrorCode;
 import dev.claudebridge.protocol.FrameReader;
 import dev.claudebridge.protocol.FrameWriter;
 import dev.claudebridge.protocol.ProtocolException;
+import dev.claudebridge.protocol.ServerHandshake;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -149,9 +150,10 @@ public final class Connections {
         ScheduledFuture<?> deadline =
                 timer.schedule(c::close, l.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
         try {
-            new FrameReader(c.in()).read();
-            new FrameWriter(c.out())
-                    .write(BridgeError.of(ErrorCode.QUEUE_FULL, message).toFrame());
+            ServerHandshake handshake = new ServerHandshake(new FrameReader(c.in()), new FrameWriter(c.out()), "");
+            if (handshake.readHello().isPresent()) {
+                handshake.refuse(BridgeError.of(ErrorCode.QUEUE_FULL, message));
+            }
         } catch (IOException | ProtocolException e) {
             // gone, or not a claude-bridge client: nothing to tell
         } finally {

@@ -1,6 +1,7 @@
 package dev.claudebridge.daemon.admission;
 
 import dev.claudebridge.protocol.Frame;
+import dev.claudebridge.protocol.ServerHandshake;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,9 +18,6 @@ final class HandshakeGuard extends FilterInputStream {
     interface Claim {
         void claim(long bytes);
     }
-
-    /** HELLO, then REQUEST. */
-    private static final int HANDSHAKE_FRAMES = 2;
 
     private final byte[] header = new byte[Frame.HEADER_LENGTH];
     private int headerFill;
@@ -109,7 +107,7 @@ final class HandshakeGuard extends FilterInputStream {
 
     private void frameDone() {
         headerFill = 0;
-        if (++frames == HANDSHAKE_FRAMES) {
+        if (++frames == ServerHandshake.CLIENT_FRAMES) {
             complete = true;
         }
     }

@@ -6,10 +6,10 @@ import dev.claudebridge.daemon.exec.Termination;
 import dev.claudebridge.protocol.Exit;
 import dev.claudebridge.protocol.Frame;
 import dev.claudebridge.protocol.FrameReader;
-import dev.claudebridge.protocol.FrameType;
 import dev.claudebridge.protocol.FrameWriter;
 import dev.claudebridge.protocol.ProtocolException;
 import dev.claudebridge.protocol.Resize;
+import dev.claudebridge.protocol.ServerHandshake;
 import dev.claudebridge.protocol.Signal;
 import dev.claudebridge.protocol.StdinCredit;
 import java.io.IOException;
@@ -33,6 +33,7 @@ final class ProcessRelay {
     private final String id;
     private final FrameReader reader;
     private final FrameWriter writer;
+    private final ServerHandshake handshake;
     private final SessionInfo info;
     private final Duration killGrace;
     private volatile boolean finished;
@@ -49,6 +50,7 @@ final class ProcessRelay {
             SessionInfo info,
             FrameReader reader,
             FrameWriter writer,
+            ServerHandshake handshake,
             Duration killGrace,
             java.util.function.UnaryOperator<java.io.OutputStream> stdinGate,
             Window window) {
@@ -58,6 +60,7 @@ final class ProcessRelay {
         this.info = info;
         this.reader = reader;
         this.writer = writer;
+        this.handshake = handshake;
         this.killGrace = killGrace;
     }
 
@@ -80,8 +83,7 @@ final class ProcessRelay {
      */
     Termination relay(ProcessTree p) throws IOException {
         try {
-            writer.write(Frame.empty(FrameType.STARTED));
-            writer.write(new StdinCredit(StdinCredit.INITIAL).toFrame());
+            handshake.start(); // STARTED and the first stdin credit
             window.mark(Window.Step.ANNOUNCED);
         } catch (IOException e) {
             // the caller vanished between the spawn and its first frame: no pump or input thread runs yet

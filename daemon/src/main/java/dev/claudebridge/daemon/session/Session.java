@@ -13,10 +13,11 @@ import dev.claudebridge.protocol.ErrorCode;
 import dev.claudebridge.protocol.Frame;
 import dev.claudebridge.protocol.FrameReader;
 import dev.claudebridge.protocol.FrameWriter;
+import dev.claudebridge.protocol.HandshakeException;
 import dev.claudebridge.protocol.Hello;
-import dev.claudebridge.protocol.ProtocolException;
 import dev.claudebridge.protocol.Queued;
 import dev.claudebridge.protocol.Request;
+import dev.claudebridge.protocol.ServerHandshake;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -39,7 +40,6 @@ final class Session {
 
     private final SessionInfo info;
     private final BridgeSettings settings;
-    private final String software;
     private final Admission admission;
     private final SessionListener listener;
     private final Conversations conversations;
@@ -47,6 +47,7 @@ final class Session {
     private final Launcher launcher;
     private final FrameReader reader;
     private final FrameWriter writer;
+    private final ServerHandshake handshake;
     private final Window window = new Window();
     private volatile ProcessTree process;
     private final WriteDeadline output;
@@ -67,7 +68,6 @@ final class Session {
         this.info = info;
         this.check = check;
         this.settings = settings;
-        this.software = software;
         this.admission = admission;
         this.listener = listener;
         this.conversations = conversations;
@@ -76,6 +76,7 @@ final class Session {
         this.reader = new FrameReader(new BufferedInputStream(in, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
         this.output = new WriteDeadline(out, admission.writeDeadline());
         this.writer = new FrameWriter(new BufferedOutputStream(output, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
+        this.handshake = new ServerHandshake(reader, writer, software);
     }
 
     void run() {
@@ -159,7 +160,8 @@ final class Session {
                                 : Optional.empty();
                 scanner.ifPresent(sc -> info.usageSoFar(sc::usage));
                 try {
-                    Termination t = new ProcessRelay(info, reader, writer, settings.killGrace(), stdin, window)
+                    Termination t = new ProcessRelay(
+                                    info, reader, writer, handshake, settings.killGrace(), stdin, window)
                             .tapOutput(in -> scanner.map(sc -> sc.tap(in)).orElse(in))
                             .endedEarly(() -> stopReason != null)
                             .relay(p);
@@ -204,48 +206,35 @@ final class Session {
 
     /** Reads the caller's HELLO and answers it; false (after telling the caller why) on a mismatch. */
     private boolean handshake() throws IOException {
-        Hello hello;
+        Optional<Hello> hello;
         try {
-            Optional<Frame> f = reader.read();
-            if (f.isEmpty()) {
-                info.end(ErrorCode.CONNECTION_LOST.wireName(), "closed before the handshake", null);
-                return false;
-            }
-            hello = Hello.fromFrame(f.get());
+            hello = handshake.readHello();
         } catch (PeerRefused e) {
             info.rule("transport");
             info.end(e.code().wireName(), e.getMessage(), null); // no frame reaches a peer whose handshake failed
             return false;
-        } catch (ProtocolException e) {
-            refuse(
-                    ErrorCode.PROTOCOL_MISMATCH,
-                    "this is a claude-bridge daemon, and the peer did not start with a claude-bridge HELLO ("
-                            + e.getMessage() + ")");
+        } catch (HandshakeException e) {
+            refuse(e.code(), e.getMessage());
             return false;
         }
-        if (hello.version() != Hello.VERSION) {
-            refuse(
-                    ErrorCode.PROTOCOL_MISMATCH,
-                    "the client (" + hello.software() + ") speaks protocol version " + hello.version()
-                            + ", this daemon (" + software + ") speaks version " + Hello.VERSION
-                            + "; update the older of the two");
+        if (hello.isEmpty()) {
+            info.end(ErrorCode.CONNECTION_LOST.wireName(), "closed before the handshake", null);
             return false;
         }
-        info.peer(check.check(info.peer(), hello.token(), settings)); // a Refusal is answered as any other
-        writer.write(new Hello(Hello.VERSION, software).toFrame());
+        info.peer(check.check(info.peer(), hello.get().token(), settings)); // a Refusal is answered as any other
+        handshake.accept();
         return true;
     }
 
     private Optional<Request> readRequest() throws IOException {
         try {
-            Optional<Frame> f = reader.read();
-            if (f.isEmpty()) {
+            Optional<Request> r = handshake.readRequest();
+            if (r.isEmpty()) {
                 info.end(ErrorCode.CONNECTION_LOST.wireName(), "closed before the request", null);
-                return Optional.empty();
             }
-            return Optional.of(Request.fromFrame(f.get()));
-        } catch (ProtocolException e) {
-            refuse(ErrorCode.BAD_REQUEST, "malformed request: " + e.getMessage());
+            return r;
+        } catch (HandshakeException e) {
+            refuse(e.code(), e.getMessage());
             return Optional.empty();
         }
     }
@@ -266,7 +255,7 @@ final class Session {
 
     private void queued(long position, long length, String reason) {
         try {
-            writer.write(new Queued(position, length, reason).toFrame());
+            handshake.queued(new Queued(position, length, reason));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -342,7 +331,7 @@ final class Session {
     private void refuse(ErrorCode code, String message) {
         info.end(code.wireName(), message, null);
         try {
-            writer.write(BridgeError.of(code, message).toFrame());
+            handshake.refuse(BridgeError.of(code, message));
         } catch (IOException e) {
             // the caller is gone; the outcome is recorded all the same
         }

@@ -7,6 +7,7 @@ import dev.claudebridge.daemon.session.BridgeSettings;
 import dev.claudebridge.daemon.session.Peer;
 import dev.claudebridge.daemon.session.SessionEngine;
 import dev.claudebridge.protocol.BridgeError;
+import dev.claudebridge.protocol.ClientHandshake;
 import dev.claudebridge.protocol.Exit;
 import dev.claudebridge.protocol.Frame;
 import dev.claudebridge.protocol.FrameReader;
@@ -137,14 +138,30 @@ final class Harness implements AutoCloseable {
     /** What a request ended with, as the caller saw it. */
     record Outcome(int status, String stdout, String stderr, String error) {}
 
-    /** Runs one request to its end, as the container client would (HELLO, REQUEST, EOF of stdin). */
+    /** Runs one request to its end, as the container client would (its handshake, EOF of stdin). */
     Outcome run(String... argv) {
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             FrameWriter w = new FrameWriter(Channels.newOutputStream(ch));
             FrameReader r = new FrameReader(Channels.newInputStream(ch));
-            w.write(new Hello(Hello.VERSION, "harness").toFrame());
-            w.write(new Request(List.of(argv), Map.of(), dir.toString(), Optional.empty(), "harness").toFrame());
+            ClientHandshake handshake = new ClientHandshake(r, w);
+            ClientHandshake.Outcome greeted = handshake.greet(new Hello(Hello.VERSION, "harness"));
+            if (greeted instanceof ClientHandshake.Refused refused) {
+                return new Outcome(
+                        refused.error().exitStatus(), "", "", refused.error().code());
+            }
+            if (!(greeted instanceof ClientHandshake.Greeted)) {
+                throw new AssertionError("daemon closed during the handshake");
+            }
+            handshake.request(new Request(List.of(argv), Map.of(), dir.toString(), Optional.empty(), "harness"));
             w.write(Frame.empty(FrameType.STDIN_EOF));
+            ClientHandshake.Outcome start = handshake.awaitStart(queued -> {});
+            if (start instanceof ClientHandshake.Refused refused) {
+                return new Outcome(
+                        refused.error().exitStatus(), "", "", refused.error().code());
+            }
+            if (!(start instanceof ClientHandshake.Started)) {
+                throw new AssertionError("daemon closed without EXIT or ERROR");
+            }
             StringBuilder out = new StringBuilder();
             StringBuilder err = new StringBuilder();
             while (true) {
@@ -160,7 +177,7 @@ final class Harness implements AutoCloseable {
                         return new Outcome(e.exitStatus(), out.toString(), err.toString(), e.code());
                     }
                     default -> {
-                        // HELLO, QUEUED, STARTED: nothing to collect
+                        // STDIN_CREDIT: nothing to collect
                     }
                 }
             }
