@@ -461,6 +461,20 @@ final class Posix {
         }
     }
 
+    /**
+     * Whether any process, zombies included, is in process group {@code pgid}: false only when the
+     * kernel says there is none (ESRCH); a group of another user's processes (EPERM) exists.
+     */
+    static boolean groupExists(int pgid) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(CAPTURE);
+            int r = (int) KILL.invokeExact(state, -pgid, 0);
+            return r == 0 || errno(state) != ESRCH;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     /** Blocks until the child ends and returns its raw wait status. Call from a platform thread. */
     static int waitpid(int pid) {
         try (Arena a = Arena.ofConfined()) {

@@ -31,6 +31,9 @@ final class ProcStat {
     /** The live (non-zombie) processes of a process group, from one scan of /proc. */
     static Set<Long> groupMembers(long pgid) {
         Set<Long> members = new HashSet<>();
+        if (!Posix.groupExists((int) pgid)) {
+            return members; // the kernel knows the group is empty: no scan of every process on the host
+        }
         forEachLive((pid, stat) -> {
             if (pgrp(stat) == pgid) {
                 members.add(pid);

@@ -207,6 +207,24 @@ class HostProcessTest {
     }
 
     @Test
+    void aGroupIsFoundWhileAnyMemberLivesAndNotOnceNoneDoes() throws Exception {
+        HostProcess p = sh("sleep 30 >/dev/null & echo $!");
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.stdout(), StandardCharsets.UTF_8));
+        long sleeper = Long.parseLong(out.readLine().trim());
+        grandchildren.add(ProcessHandle.of(sleeper).orElseThrow());
+        p.termination().get(20, SECONDS);
+
+        // the leader is gone, its child lives on in its group: the kernel's answer must not hide it
+        assertThat(Posix.groupExists(p.pid())).isTrue();
+        assertThat(ProcStat.groupMembers(p.pid())).containsExactly(sleeper);
+
+        HostProcess alone = sh("exit 0");
+        alone.termination().get(20, SECONDS);
+        assertThat(Posix.groupExists(alone.pid())).as("a reaped leader's group").isFalse();
+        assertThat(ProcStat.groupMembers(alone.pid())).isEmpty();
+    }
+
+    @Test
     void theChildInheritsNoOtherDescriptorOfTheDaemon() throws Exception {
         Path marker = Files.writeString(tmp.resolve("open-in-the-daemon.txt"), "x");
         try (FileInputStream held = new FileInputStream(marker.toFile())) {
