@@ -44,6 +44,13 @@ class ReleaseArchiveTest {
         assertThat(release.resolve("lib/native/linux-" + Dist.arch() + "/claude"))
                 .as("the native client")
                 .isExecutable();
+        for (String helper : List.of("claude-bridge-cgroup", "claude-bridge-session")) {
+            // the session helper is what a sandboxed profile's process starts under: without it the
+            // release's daemon refuses every profile that asks for the sandbox
+            assertThat(release.resolve("lib/native/linux-" + Dist.arch() + "/" + helper))
+                    .as("the daemon's helper " + helper)
+                    .isExecutable();
+        }
         for (String f : List.of(
                 "docker-compose.yml",
                 "Dockerfile.agent",
