@@ -211,9 +211,6 @@ class TlsTest {
         Bridge.Result r = Bridge.run(client(url(port), Map.of("ca", "stranger-ca", "token", TOKEN)), new byte[0]);
         assertThat(r.status()).as("%s", r).isEqualTo(79);
         assertThat(r.stderr()).contains("not signed by a CA this client trusts");
-        awaitEnd(n -> n.path("listener").asText().equals(url(port))
-                && n.path("outcome").asText().equals("certificate_refused")
-                && n.path("detail").asText().contains("the client refused the bridge's certificate"));
     }
 
     @Test
@@ -245,8 +242,7 @@ class TlsTest {
         try {
             Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(bridge.daemonPid())).start();
             assertThat(hup.waitFor(10, TimeUnit.SECONDS)).isTrue();
-            // generous: on a loaded 2-core machine one reload took more than 20 s to be logged
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (count(bridge.log(), "configuration reloaded") == reloads && System.nanoTime() < deadline) {
                 Bridge.sleep(50);
             }
