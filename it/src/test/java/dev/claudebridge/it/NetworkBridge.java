@@ -1,5 +1,6 @@
 package dev.claudebridge.it;
 
+import dev.claudebridge.protocol.Pem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -7,6 +8,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -14,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * What the TLS and WebSocket suites share: the agents' tokens, a network listener's configuration on
@@ -112,6 +118,7 @@ final class NetworkBridge {
         Bridge bridge = Bridge.startWithConfig(dir, env, configFile(dir, config(dir, claude, listeners, more)));
         try {
             listeners.forEach(l -> awaitPort(l.host(), l.port()));
+            listeners.stream().filter(Listener::websocket).forEach(NetworkBridge::awaitUpgrades);
         } catch (AssertionError e) {
             bridge.close();
             throw e;
@@ -140,6 +147,55 @@ final class NetworkBridge {
                 .append(dir.resolve("audit.log"))
                 .append("\" }\n")
                 .toString();
+    }
+
+    /**
+     * Until a WebSocket listener upgrades (30 s at most): it accepts connections as soon as it is bound
+     * but answers 503 until the daemon serves them, and a client takes a 503 for an unavailable bridge.
+     */
+    static void awaitUpgrades(Listener l) {
+        SSLContext tls = trustingTheSharedCa();
+        String upgrade = "GET /claude-bridge HTTP/1.1\r\nHost: " + l.host() + ":" + l.port()
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13"
+                + "\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: claude-bridge.v1\r\n\r\n";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String answer = "";
+        while (System.nanoTime() < deadline) {
+            try (SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(l.host(), l.port())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(upgrade.getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                answer = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+                if (answer.startsWith("HTTP/1.1 101")) {
+                    return;
+                }
+            } catch (IOException e) {
+                answer = e.toString();
+            }
+            Bridge.sleep(100);
+        }
+        throw new AssertionError("no WebSocket upgrade on " + l.url() + " within 30 s: " + answer);
+    }
+
+    /** A TLS 1.3 client context that trusts the shared PKI's CA. */
+    static SSLContext trustingTheSharedCa() {
+        try {
+            KeyStore ts = KeyStore.getInstance("PKCS12");
+            ts.load(null, null);
+            ts.setCertificateEntry(
+                    "ca",
+                    Pem.certificates(Files.readAllBytes(TestPki.shared().caCertificate()))
+                            .getFirst());
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ts);
+            SSLContext ctx = SSLContext.getInstance("TLSv1.3");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Writes (or rewrites, for a reload) {@code dir/config.yaml}. */

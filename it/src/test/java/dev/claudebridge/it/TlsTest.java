@@ -10,7 +10,6 @@ import dev.claudebridge.protocol.FrameReader;
 import dev.claudebridge.protocol.FrameType;
 import dev.claudebridge.protocol.FrameWriter;
 import dev.claudebridge.protocol.Hello;
-import dev.claudebridge.protocol.Pem;
 import dev.claudebridge.protocol.Request;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -19,8 +18,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -363,7 +359,7 @@ class TlsTest {
         int p = NetworkBridge.freePort();
         // a handshake-timeout for a loaded 2-core machine: 200 TLS handshakes at once by a cold JVM take seconds
         try (Bridge b = another(p, "120s")) {
-            SSLContext ctx = trusting(TestPki.shared().caCertificate());
+            SSLContext ctx = NetworkBridge.trustingTheSharedCa();
             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
             // warm up: the JIT compiles TLS's code paths on both sides
             for (int i = 0; i < 10; i++) {
@@ -419,18 +415,6 @@ class TlsTest {
     private static Map<String, Long> tally(List<String> answers) {
         return answers.stream()
                 .collect(java.util.stream.Collectors.groupingBy(a -> a, java.util.stream.Collectors.counting()));
-    }
-
-    private static SSLContext trusting(Path caFile) throws Exception {
-        KeyStore ts = KeyStore.getInstance("PKCS12");
-        ts.load(null, null);
-        List<Certificate> cas = Pem.certificates(Files.readAllBytes(caFile));
-        ts.setCertificateEntry("ca", cas.getFirst());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ts);
-        SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
     }
 
     private static int count(String text, String what) {
