@@ -1,7 +1,8 @@
 /*
  * connect(2) to the bridge's Unix socket, with the Java client's message for each way it can fail
  * (SocketConnector.failure, Messages): the seed's "Unable to connect to host" text word for word.
- * This client speaks unix:// only; a URL of another scheme is a bridge it cannot reach.
+ * This client speaks unix:// only; a URL of another scheme is a bridge it cannot reach, and says so
+ * in a message of its own.
  */
 #include "connect.h"
 
@@ -74,10 +75,12 @@ int bridge_connect(const char *entry, int *status, char **message) {
     if (strncmp(entry, "unix://", 7) == 0) {
         path = entry + 7;
     } else if (strstr(entry, "://") != NULL) {
-        char *why = format("%s: this client speaks unix:// only (use the Java client for other transports)", entry);
-        int r = unavailable(entry, why, status, message);
-        free(why);
-        return r;
+        /* not the "Unable to connect" text: the bridge may be fine, this client cannot speak to it */
+        *status = EXIT_BRIDGE_UNAVAILABLE;
+        *message = format("claude-bridge: %s: this client speaks unix:// only; a tls:// or wss:// bridge needs\n"
+                          "the Java client (bin/claude), or a bridge socket mounted into this container.\n",
+                          entry);
+        return -1;
     }
     struct sockaddr_un addr;
     memset(&addr, 0, sizeof addr);

@@ -507,7 +507,11 @@ static int converse(int argc, char **argv) {
 int main(int argc, char **argv) {
     caller_check_closed(); /* first: nothing may take a closed descriptor's number */
     signal(SIGPIPE, SIG_IGN); /* a closed reader shows as EPIPE, handled where it happens */
-    const char *list = getenv("CLAUDE_BRIDGE_SOCKET");
+    /* as the Java client: CLAUDE_BRIDGE_URL, when set, wins over CLAUDE_BRIDGE_SOCKET */
+    const char *list = getenv("CLAUDE_BRIDGE_URL");
+    if (list == NULL || strspn(list, " \t\n\r\f\v") == strlen(list)) {
+        list = getenv("CLAUDE_BRIDGE_SOCKET");
+    }
     char *sockets = strdup(list != NULL ? list : "");
     int status = EXIT_BRIDGE_UNAVAILABLE;
     char *message = NULL;

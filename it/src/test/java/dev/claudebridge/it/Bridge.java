@@ -41,6 +41,8 @@ final class Bridge implements AutoCloseable {
     final Path socket;
     final Path log;
     private final Process daemon;
+    /** The variables that point a client at this daemon other than by its socket (a network transport's). */
+    private Map<String, String> reach = Map.of();
 
     private Bridge(Path dir, Process daemon) {
         this.dir = dir;
@@ -368,14 +370,28 @@ final class Bridge implements AutoCloseable {
         return client(Client.JAVA, cwd, args);
     }
 
-    /** A process builder for {@code client}: socket set, the suite's class cache, cwd {@code cwd}. */
+    /** A process builder for {@code client}: the way to this daemon set, the suite's class cache, cwd {@code cwd}. */
     ProcessBuilder client(Client client, Path cwd, String... args) {
         List<String> cmd = new ArrayList<>(List.of(client.executable().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
-        pb.environment().put("CLAUDE_BRIDGE_SOCKET", socket.toString());
-        pb.environment().put("CLAUDE_BRIDGE_CACHE", CLIENT_CACHE.toString());
+        pb.environment().putAll(clientEnvironment());
         return pb;
+    }
+
+    /** From now on, clients reach this daemon with these variables instead of its socket. */
+    void reachedBy(Map<String, String> env) {
+        reach = Map.copyOf(env);
+    }
+
+    /** The variables a client needs to reach this daemon: its socket or its transport's, and the suite's class cache. */
+    Map<String, String> clientEnvironment() {
+        Map<String, String> env = new java.util.HashMap<>(reach);
+        if (reach.isEmpty()) {
+            env.put("CLAUDE_BRIDGE_SOCKET", socket.toString());
+        }
+        env.put("CLAUDE_BRIDGE_CACHE", CLIENT_CACHE.toString());
+        return env;
     }
 
     Result run(String... args) {

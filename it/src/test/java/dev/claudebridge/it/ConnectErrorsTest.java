@@ -66,6 +66,30 @@ class ConnectErrorsTest {
         assertThat(r.stdout()).isEmpty();
     }
 
+    @Test
+    void theNativeClientSaysATlsOrWebSocketBridgeIsBeyondItAndMovesOnToASocketListedAfter() {
+        Client.NATIVE.executable(); // skips the test where the native client was not built
+        try (Bridge bridge = Bridge.start()) {
+            for (String url : java.util.List.of("tls://127.0.0.1:8443", "wss://bridge.example:8443")) {
+                ProcessBuilder pb = bridge.client(Client.NATIVE, dir, "streams");
+                // the URL list wins over the socket, as for the Java client
+                pb.environment().put("CLAUDE_BRIDGE_URL", url);
+                Bridge.Result r = Bridge.run(pb, new byte[0]);
+                assertThat(r.status()).as("%s", r).isEqualTo(69);
+                assertThat(r.stderr())
+                        .isEqualTo("claude-bridge: " + url + ": this client speaks unix:// only; a tls:// or wss://"
+                                + " bridge needs\nthe Java client (bin/claude), or a bridge socket mounted into this"
+                                + " container.\n");
+                assertThat(r.stdout()).isEmpty();
+
+                pb.environment().put("CLAUDE_BRIDGE_URL", url + ",unix://" + bridge.socket);
+                Bridge.Result next = Bridge.run(pb, new byte[0]);
+                assertThat(next.status()).as("%s", next).isZero();
+                assertThat(next.out()).isEqualTo("out-1\nout-2\nout-3\n");
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Client.class)
     void staleSocketFileIsNamedAsSuch(Client client) throws IOException {

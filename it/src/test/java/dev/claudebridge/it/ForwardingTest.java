@@ -12,31 +12,39 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** What crosses the bridge, checked end to end with real processes: argv, streams, exit status; for each client. */
+/**
+ * What crosses the bridge, checked end to end with real processes: argv, streams, exit status; for each
+ * client over each transport it speaks.
+ */
 @ParameterizedClass
-@EnumSource(Client.class)
+@MethodSource("dev.claudebridge.it.Transport#withEveryClient")
 class ForwardingTest {
+    private static final TransportBridges BRIDGES = new TransportBridges(Transport::startWithFakeClaude);
     private static Bridge bridge;
 
-    @Parameter
+    @Parameter(0)
     Client client;
 
-    @BeforeAll
-    static void start() {
-        bridge = Bridge.start();
+    @Parameter(1)
+    Transport transport;
+
+    @BeforeEach
+    void start() {
+        bridge = BRIDGES.over(transport);
     }
 
     @AfterAll
     static void stop() {
-        bridge.close();
+        BRIDGES.close();
     }
 
     @Test
@@ -104,6 +112,7 @@ class ForwardingTest {
 
     @Test
     void fiftyMebibytesOfBinaryStdinEchoBackByteExact() throws Exception {
+        Assumptions.assumeTrue(transport.carriesTheHeavyCases(), "moves bytes as another transport does: skipped");
         byte[] data = new byte[50 * 1024 * 1024];
         new SplittableRandom(42).nextBytes(data);
         Bridge.Result r = Bridge.run(bridge.client(client, bridge.dir, "cat"), data);
@@ -184,10 +193,10 @@ class ForwardingTest {
 
     @Test
     void clientRunsOnJava17() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(client == Client.JAVA, "the Java client's own concern");
+        Assumptions.assumeTrue(
+                client == Client.JAVA && transport == Transport.UNIX, "the Java client's own concern, once");
         Path java17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64/bin/java");
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                Files.isExecutable(java17), "no JDK 17 at " + java17 + ": skipped");
+        Assumptions.assumeTrue(Files.isExecutable(java17), "no JDK 17 at " + java17 + ": skipped");
         ProcessBuilder pb = bridge.client(client, bridge.dir, "args", "on 17");
         pb.environment().put("CLAUDE_BRIDGE_JAVA", java17.toString());
         pb.environment()

@@ -7,45 +7,51 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Output arrives whole whatever the caller's speed, and the host process's descriptors are of the same
- * kind as the caller's where the host can have them: /dev/null and closed ones stay so.
+ * kind as the caller's where the host can have them: /dev/null and closed ones stay so; for each client
+ * over each transport it speaks (TLS once: with a token).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 @ParameterizedClass
-@EnumSource(Client.class)
+@MethodSource("dev.claudebridge.it.Transport#withEveryClientOverEachByteStream")
 class OutputDrainTest {
     /** About 4.5 MiB: a slow caller needs several seconds for it, the fake claude writes it in a blink and exits. */
     private static final int LINES = 600_000;
 
+    private static final TransportBridges BRIDGES = new TransportBridges(Transport::startWithFakeClaude);
     private static Bridge bridge;
 
-    @Parameter
+    @Parameter(0)
     Client client;
 
-    @BeforeAll
-    static void start() {
-        bridge = Bridge.start();
+    @Parameter(1)
+    Transport transport;
+
+    @BeforeEach
+    void start() {
+        bridge = BRIDGES.over(transport);
     }
 
     @AfterAll
     static void stop() {
-        if (bridge != null) {
-            bridge.close();
-        }
+        BRIDGES.close();
     }
 
     @ParameterizedTest
     @EnumSource(CallerRun.Stdin.class)
     void aSlowCallerGetsEveryByteOfAProcessThatWroteItAllAndExited(CallerRun.Stdin stdin) {
+        Assumptions.assumeTrue(transport.carriesTheHeavyCases(), "moves bytes as another transport does: skipped");
         byte[] expected = CallerRun.seq(LINES);
         for (int run = 0; run < 2; run++) {
             Bridge.Result r = CallerRun.run(
@@ -62,6 +68,7 @@ class OutputDrainTest {
 
     @Test
     void aFastCallerGetsEveryByteToo() {
+        Assumptions.assumeTrue(transport.carriesTheHeavyCases(), "moves bytes as another transport does: skipped");
         byte[] expected = CallerRun.seq(LINES);
         Bridge.Result r = CallerRun.run(
                 bridge.client(client, bridge.dir, "seq", Integer.toString(LINES)),

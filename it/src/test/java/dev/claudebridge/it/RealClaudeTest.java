@@ -74,6 +74,24 @@ class RealClaudeTest {
         assertThat(b.out()).contains("Claude Code");
     }
 
+    /** Over WebSocket, which is TLS and then framing of its own: a daemon of its own costs seconds, so once. */
+    @Test
+    void overWebSocketTheRealCliIsIndistinguishableToo() throws Exception {
+        Path own = Files.createDirectory(dir.resolve("wss"));
+        try (Bridge networked = Transport.WSS_TOKEN.start(own, claude, Map.of("HOME", home.toString()))) {
+            Bridge.Result d = direct("--version");
+            Bridge.Result b = Bridge.run(networked.client(dir, "--version"), new byte[0]);
+            assertThat(b.stdout()).isEqualTo(d.stdout());
+            assertThat(b.status()).as("%s", b).isEqualTo(d.status()).isZero();
+
+            Bridge.Result dp = direct("-p", "hello");
+            Bridge.Result bp = Bridge.run(networked.client(dir, "-p", "hello"), new byte[0]);
+            assertThat(bp.status()).as("%s", bp).isEqualTo(dp.status()).isEqualTo(1);
+            assertThat(bp.out()).isEqualTo(dp.out()).contains("Not logged in");
+            assertThat(bp.stderr()).isEqualTo(dp.stderr());
+        }
+    }
+
     @Test
     void helpMatchesByteForByte() throws Exception {
         Bridge.Result d = direct("--help");

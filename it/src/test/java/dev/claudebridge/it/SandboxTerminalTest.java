@@ -92,7 +92,7 @@ class SandboxTerminalTest {
     @BeforeEach
     void openTerminal() throws IOException {
         project = Files.createTempDirectory(projects, "p");
-        tmux = Tmux.forClient(bridge.socket, COLUMNS, ROWS);
+        tmux = Tmux.forClient(bridge, COLUMNS, ROWS);
     }
 
     @AfterEach

@@ -2,59 +2,74 @@ package dev.claudebridge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Interactive use: the client in a real terminal (tmux) gets a real PTY on the host. The fake program
  * checks what a user would: it is on a tty, of the right size and type; echo-off input works; Ctrl-C
- * interrupts; resizing signals it; and the caller's terminal is left exactly as it was.
+ * interrupts; resizing signals it; and the caller's terminal is left exactly as it was. For each client,
+ * over the socket and over TLS: the terminal is the client's, only its bytes travel.
  */
 @ParameterizedClass
-@EnumSource(Client.class)
+@MethodSource("overTheSocketAndTls")
 class TerminalTest {
+    private static final TransportBridges BRIDGES = new TransportBridges(TerminalTest::start);
     private static Bridge bridge;
 
-    @Parameter
+    @Parameter(0)
     Client client;
+
+    @Parameter(1)
+    Transport transport;
 
     private Tmux tmux;
 
-    @BeforeAll
-    static void start() throws Exception {
-        Assumptions.assumeTrue(Tmux.available(), "tmux is not installed (./build.sh test installs it): skipped");
-        Path dir = Bridge.tempDir();
-        Path fake = dir.resolve("fake-tty");
-        try (var in = TerminalTest.class.getResourceAsStream("/fake-tty.sh")) {
-            Files.write(fake, in.readAllBytes());
+    /** Every client over the socket, and over TLS with a token: the other transports carry a PTY's bytes the same way. */
+    static Stream<Arguments> overTheSocketAndTls() {
+        return Transport.withEveryClient()
+                .filter(a -> a.get()[1] == Transport.UNIX || a.get()[1] == Transport.TLS_TOKEN);
+    }
+
+    private static Bridge start(Transport transport) {
+        try {
+            Path dir = Bridge.tempDir();
+            Path fake = dir.resolve("fake-tty");
+            try (var in = TerminalTest.class.getResourceAsStream("/fake-tty.sh")) {
+                Files.write(fake, in.readAllBytes());
+            }
+            Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+            return transport.start(dir, fake);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
-        bridge = Bridge.start(dir, Map.of(), Bridge.withClaude(fake));
     }
 
     @AfterAll
     static void stop() {
-        if (bridge != null) {
-            bridge.close();
-        }
+        BRIDGES.close();
     }
 
     @BeforeEach
     void terminal() {
-        tmux = Tmux.forClient(bridge.socket, 100, 30);
+        Assumptions.assumeTrue(Tmux.available(), "tmux is not installed (./build.sh test installs it): skipped");
+        bridge = BRIDGES.over(transport);
+        tmux = Tmux.forClient(bridge, 100, 30);
     }
 
     @AfterEach

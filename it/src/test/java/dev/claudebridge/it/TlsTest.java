@@ -11,18 +11,14 @@ import dev.claudebridge.protocol.FrameReader;
 import dev.claudebridge.protocol.FrameType;
 import dev.claudebridge.protocol.FrameWriter;
 import dev.claudebridge.protocol.Hello;
-import dev.claudebridge.protocol.Pem;
 import dev.claudebridge.protocol.Request;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,69 +44,47 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class TlsTest {
-    private static final String TOKEN = "token-of-agent-t-0123456789abcdefghijklmnop";
+    private static final String TOKEN = NetworkBridge.TOKEN;
     private static final String REVOKED = "token-to-be-revoked-0123456789abcdefghijkl";
-    private static final String SUBJECT = "CN=agent-1,O=test";
+    private static final String SUBJECT = TestPki.AGENT_SUBJECT;
 
     private static Path dir;
-    private static Path pki;
-    private static TestPki ca;
-    private static Path config;
+    private static Path claude;
     private static int port;
     private static int wrongNamePort;
     private static Bridge bridge;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start() {
         dir = Bridge.tempDir();
-        pki = Files.createDirectory(dir.resolve("pki"));
-        ca = TestPki.ca(pki, "test-ca");
-        TestPki stranger = TestPki.ca(pki, "stranger-ca");
-        // two at a time: each is a keytool JVM or three
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        List<CompletableFuture<Path>> made = List.of(
-                CompletableFuture.supplyAsync(
-                        () -> ca.leaf("server", "CN=bridge", "ip:127.0.0.1,dns:localhost", false), pool),
-                CompletableFuture.supplyAsync(
-                        () -> ca.leaf("wrong-name", "CN=elsewhere", "dns:elsewhere.example", false), pool),
-                CompletableFuture.supplyAsync(() -> ca.leaf("agent-1", SUBJECT, "", false), pool),
-                CompletableFuture.supplyAsync(() -> ca.leaf("expired", "CN=agent-old,O=test", "", true), pool),
-                CompletableFuture.supplyAsync(() -> stranger.leaf("stranger", "CN=agent-1,O=test", "", false), pool));
-        made.forEach(CompletableFuture::join);
-        pool.shutdown();
-        Bridge.fakeClaude(dir);
-        port = freePort();
-        wrongNamePort = freePort();
-        config = Bridge.writeConfig(dir, "config.yaml", yaml(true));
-        bridge = Bridge.startWithConfig(dir, Map.of(), config);
-        awaitPort(port);
+        claude = Bridge.fakeClaude(dir);
+        port = NetworkBridge.freePort();
+        wrongNamePort = NetworkBridge.freePort();
+        bridge = NetworkBridge.start(dir, claude, listeners(port, wrongNamePort, true), more("10s"));
     }
 
     @AfterAll
     static void stop() {
         if (bridge != null) {
-            bridge.close(); // and the directory, certificates included
+            bridge.close(); // and the directory
         }
     }
 
-    private static String yaml(boolean withRevokable) {
-        return yaml(dir, port, wrongNamePort, "10s", withRevokable);
+    /** A TLS listener on {@code tls} (certificates, {@link #TOKEN} and maybe {@link #REVOKED}) and one with the wrong name. */
+    private static List<NetworkBridge.Listener> listeners(int tls, int wrongName, boolean withRevokable) {
+        List<String> tokens = new ArrayList<>(List.of(NetworkBridge.TOKEN_NAME + "=" + TOKEN));
+        if (withRevokable) {
+            tokens.add("revokable=" + REVOKED);
+        }
+        return List.of(
+                NetworkBridge.Listener.tls(tls).tokens(tokens).profile("default"),
+                NetworkBridge.Listener.tls(wrongName)
+                        .on("127.0.0.1", "wrong-name")
+                        .tokens(List.of()));
     }
 
-    /** A daemon in {@code home} with a socket (for the fixture), a TLS listener on {@code tls} and one with the wrong name. */
-    private static String yaml(Path home, int tls, int wrongName, String handshakeTimeout, boolean withRevokable) {
+    private static String more(String handshakeTimeout) {
         return """
-                claude: { path: %s }
-                listeners:
-                  - { socket: %s }
-                  - profile: default
-                    tls:
-                      listen: 127.0.0.1:%d
-                      certificate: %s
-                      key: %s
-                      client-ca: %s
-                      tokens: [ "agent-t=%s" %s ]
-                  - tls: { listen: "127.0.0.1:%d", certificate: %s, key: %s, client-ca: %s }
                 profiles:
                   default: { rate: { per-minute: 0 }, max-running: 64 }
                   certs: { match: { certificates: [ "%s" ] }, rate: { per-minute: 0 }, max-running: 64 }
@@ -122,67 +95,26 @@ class TlsTest {
                   client-max-queued: 400
                   max-connections: 600
                   client-max-connections: 600
-                audit: { path: %s }
-                """.formatted(
-                        dir.resolve("fake-claude"),
-                        home.resolve("b.sock"),
-                        tls,
-                        pki.resolve("server.crt"),
-                        pki.resolve("server.key"),
-                        ca.caCertificate(),
-                        sha256(TOKEN),
-                        withRevokable ? ", \"revokable=" + sha256(REVOKED) + "\"" : "",
-                        wrongName,
-                        pki.resolve("wrong-name.crt"),
-                        pki.resolve("wrong-name.key"),
-                        ca.caCertificate(),
-                        SUBJECT,
-                        handshakeTimeout,
-                        home.resolve("audit.log"));
+                """.formatted(SUBJECT, handshakeTimeout);
     }
 
-    static String sha256(String token) {
-        try {
-            return "sha256:"
-                    + java.util.HexFormat.of()
-                            .formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                                    .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** A client of {@code urls} with the given TLS variables (file names in the PKI directory, or token values). */
-    private static ProcessBuilder client(String urls, Map<String, String> tls, String... args) throws IOException {
+    /** A client of {@code urls} with the given TLS variables (names of the shared PKI's files, or token values). */
+    private static ProcessBuilder client(String urls, Map<String, String> tls, String... args) {
         ProcessBuilder pb = bridge.client(dir, args);
-        pb.environment().remove("CLAUDE_BRIDGE_SOCKET");
-        pb.environment().put("CLAUDE_BRIDGE_URL", urls);
-        pb.environment().put("CLAUDE_BRIDGE_CA", ca.caCertificate().toString());
-        for (Map.Entry<String, String> e : tls.entrySet()) {
-            switch (e.getKey()) {
-                case "cert" -> {
-                    pb.environment()
-                            .put(
-                                    "CLAUDE_BRIDGE_CERT",
-                                    pki.resolve(e.getValue() + ".crt").toString());
-                    pb.environment()
-                            .put(
-                                    "CLAUDE_BRIDGE_KEY",
-                                    pki.resolve(e.getValue() + ".key").toString());
-                }
-                case "token" -> {
-                    Path f = Files.writeString(Files.createTempFile(dir, "token", ""), e.getValue() + "\n");
-                    pb.environment().put("CLAUDE_BRIDGE_TOKEN_FILE", f.toString());
-                }
+        Map<String, String> env = pb.environment();
+        NetworkBridge.reach(env, urls);
+        tls.forEach((key, value) -> {
+            switch (key) {
+                case "cert" -> NetworkBridge.presentCertificate(env, value);
+                case "token" -> NetworkBridge.sendToken(env, dir, value);
                 case "ca" ->
-                    pb.environment()
-                            .put(
-                                    "CLAUDE_BRIDGE_CA",
-                                    pki.resolve(e.getValue() + ".crt").toString());
-                default -> throw new IllegalArgumentException(e.getKey());
+                    env.put(
+                            "CLAUDE_BRIDGE_CA",
+                            TestPki.shared().certificate(value).toString());
+                default -> throw new IllegalArgumentException(key);
             }
-        }
-        pb.environment().put("CLAUDE_BRIDGE_CLIENT_NAME", "tls-" + System.nanoTime());
+        });
+        env.put("CLAUDE_BRIDGE_CLIENT_NAME", "tls-" + System.nanoTime());
         return pb;
     }
 
@@ -215,7 +147,7 @@ class TlsTest {
 
     @Test
     void aRequestRunsEndToEndWithAClientCertificateBoundToItsProfile() throws Exception {
-        ProcessBuilder pb = client(url(port), Map.of("cert", "agent-1"), "streams");
+        ProcessBuilder pb = client(url(port), Map.of("cert", "agent"), "streams");
         String name = pb.environment().get("CLAUDE_BRIDGE_CLIENT_NAME");
         Bridge.Result r = Bridge.run(pb, new byte[0]);
         assertThat(r.status()).as("%s", r).isZero();
@@ -263,7 +195,7 @@ class TlsTest {
 
     @Test
     void aBridgeWhoseCertificateNamesAnotherHostIsRefusedByTheClient() throws Exception {
-        Bridge.Result r = Bridge.run(client(url(wrongNamePort), Map.of("cert", "agent-1")), new byte[0]);
+        Bridge.Result r = Bridge.run(client(url(wrongNamePort), Map.of("cert", "agent")), new byte[0]);
         assertThat(r.status()).as("%s", r).isEqualTo(81);
         assertThat(r.stderr()).contains("host name mismatch").contains("does not name 127.0.0.1");
         awaitEnd(n -> n.path("listener").asText().equals(url(wrongNamePort))
@@ -302,7 +234,8 @@ class TlsTest {
         Bridge.Result before = Bridge.run(client(url(port), Map.of("token", REVOKED), "streams"), new byte[0]);
         assertThat(before.status()).as("%s", before).isZero();
         int reloads = count(bridge.log(), "configuration reloaded");
-        Files.writeString(config, yaml(false));
+        NetworkBridge.configFile(
+                dir, NetworkBridge.config(dir, claude, listeners(port, wrongNamePort, false), more("10s")));
         try {
             Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(bridge.daemonPid())).start();
             assertThat(hup.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -319,7 +252,8 @@ class TlsTest {
                             .status())
                     .isZero();
         } finally {
-            Files.writeString(config, yaml(true));
+            NetworkBridge.configFile(
+                    dir, NetworkBridge.config(dir, claude, listeners(port, wrongNamePort, true), more("10s")));
         }
     }
 
@@ -363,7 +297,10 @@ class TlsTest {
                   - tls: { listen: "127.0.0.1:%d", certificate: %s, key: %s }
                 audit: { path: %s }
                 """.formatted(
-                        freePort(), pki.resolve("server.crt"), pki.resolve("server.key"), dir.resolve("open.log")));
+                        NetworkBridge.freePort(),
+                        TestPki.shared().certificate("server"),
+                        TestPki.shared().key("server"),
+                        dir.resolve("open.log")));
         Process p = new ProcessBuilder(
                         Bridge.DAEMON.toString(), "serve", "--config", file.toString(), "--admin-listen", "off")
                 .redirectErrorStream(true)
@@ -382,26 +319,24 @@ class TlsTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
         String token = Files.readString(file).strip();
-        assertThat(out).isEqualTo("agent-x=" + sha256(token)).doesNotContain(token);
+        assertThat(out).isEqualTo("agent-x=" + NetworkBridge.sha256(token)).doesNotContain(token);
         assertThat(Files.getPosixFilePermissions(file))
                 .containsExactlyInAnyOrder(
                         java.nio.file.attribute.PosixFilePermission.OWNER_READ,
                         java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
     }
 
-    /** A daemon of its own (its own directory, audit log and ports), started from {@link #yaml}. */
-    private static Bridge another(int tls, String handshakeTimeout) throws IOException {
+    /** A daemon of its own (its own directory, audit log and ports) with this suite's listeners. */
+    private static Bridge another(int tls, String handshakeTimeout) {
         Path home = Bridge.tempDir();
-        Path file = Bridge.writeConfig(home, "config.yaml", yaml(home, tls, freePort(), handshakeTimeout, false));
-        Bridge b = Bridge.startWithConfig(home, Map.of(), file);
-        awaitPort(tls);
-        return b;
+        return NetworkBridge.start(
+                home, claude, listeners(tls, NetworkBridge.freePort(), false), more(handshakeTimeout));
     }
 
     @Test
     void whenTheFirstBridgeIsKilledTheNextCallGoesToTheOther() throws Exception {
-        int first = freePort();
-        int second = freePort();
+        int first = NetworkBridge.freePort();
+        int second = NetworkBridge.freePort();
         try (Bridge a = another(first, "10s");
                 Bridge b = another(second, "10s")) {
             String urls = url(first) + "," + url(second);
@@ -422,10 +357,10 @@ class TlsTest {
 
     @Test
     void twoHundredConcurrentCallsOverTlsAllSucceed() throws Exception {
-        int p = freePort();
+        int p = NetworkBridge.freePort();
         // a handshake-timeout for a loaded 2-core machine: 200 TLS handshakes at once by a cold JVM take seconds
         try (Bridge b = another(p, "120s")) {
-            SSLContext ctx = trusting(ca.caCertificate());
+            SSLContext ctx = NetworkBridge.trustingTheSharedCa();
             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
             // warm up: the JIT compiles TLS's code paths on both sides
             for (int i = 0; i < 10; i++) {
@@ -492,46 +427,11 @@ class TlsTest {
                 .collect(java.util.stream.Collectors.groupingBy(a -> a, java.util.stream.Collectors.counting()));
     }
 
-    private static SSLContext trusting(Path caFile) throws Exception {
-        KeyStore ts = KeyStore.getInstance("PKCS12");
-        ts.load(null, null);
-        List<Certificate> cas = Pem.certificates(Files.readAllBytes(caFile));
-        ts.setCertificateEntry("ca", cas.getFirst());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ts);
-        SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
-    }
-
     private static int count(String text, String what) {
         int n = 0;
         for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
             n++;
         }
         return n;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    static void awaitPort(int p) {
-        awaitPort("127.0.0.1", p);
-    }
-
-    /** Until something listens on {@code host:p} (30 s at most). */
-    static void awaitPort(String host, int p) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket(host, p)) {
-                return;
-            } catch (IOException e) {
-                Bridge.sleep(50);
-            }
-        }
-        throw new AssertionError("nothing listens on " + host + ":" + p);
     }
 }

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -32,7 +30,6 @@ class TlsTwoHostsTest {
     private static final String HOST_IP = "10.231." + NET + ".1";
 
     private static Path dir;
-    private static TestPki ca;
     private static Bridge bridge;
     private static int port;
     private static boolean made;
@@ -54,32 +51,21 @@ class TlsTwoHostsTest {
         must("ip", "netns", "exec", NS, "ip", "link", "set", "lo", "up");
 
         dir = Bridge.tempDir();
-        Path pki = Files.createDirectory(dir.resolve("pki"));
-        ca = TestPki.ca(pki, "two-hosts-ca");
-        ca.leaf("server", "CN=bridge", "ip:" + HOST_IP, false);
-        Bridge.fakeClaude(dir);
-        port = TlsTest.freePort();
-        Path config = Bridge.writeConfig(dir, "config.yaml", """
-                claude: { path: %s }
-                listeners:
-                  - { socket: %s }
-                  - tls: { listen: "%s:%d", certificate: %s, key: %s, tokens: [ "remote=%s" ] }
+        // the shared CA signs this test's own server certificate, for the link's address alone
+        TestPki.shared().leaf("link-server", "CN=bridge", "ip:" + HOST_IP, false);
+        port = NetworkBridge.freePort();
+        bridge = NetworkBridge.start(
+                dir,
+                Bridge.fakeClaude(dir),
+                List.of(NetworkBridge.Listener.tls(port)
+                        .on(HOST_IP, "link-server")
+                        .mutual(false)
+                        .tokens(List.of("remote=" + TOKEN))),
+                """
                 profiles:
                   default: { rate: { per-minute: 0 } }
                 limits: { handshake-timeout: 60s }
-                audit: { path: %s }
-                """.formatted(
-                        dir.resolve("fake-claude"),
-                        dir.resolve("b.sock"),
-                        HOST_IP,
-                        port,
-                        pki.resolve("server.crt"),
-                        pki.resolve("server.key"),
-                        TlsTest.sha256(TOKEN),
-                        dir.resolve("audit.log")));
-        bridge = Bridge.startWithConfig(dir, Map.of(), config);
-        // the fixture waits for the socket, which is bound before the TLS listener
-        TlsTest.awaitPort(HOST_IP, port);
+                """);
     }
 
     @AfterAll
@@ -99,11 +85,8 @@ class TlsTwoHostsTest {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", NS));
         cmd.addAll(pb.command());
         pb.command(cmd);
-        pb.environment().remove("CLAUDE_BRIDGE_SOCKET");
-        pb.environment().put("CLAUDE_BRIDGE_URL", urls);
-        pb.environment().put("CLAUDE_BRIDGE_CA", ca.caCertificate().toString());
-        Path token = Files.writeString(Files.createTempFile(dir, "token", ""), TOKEN);
-        pb.environment().put("CLAUDE_BRIDGE_TOKEN_FILE", token.toString());
+        NetworkBridge.reach(pb.environment(), urls);
+        NetworkBridge.sendToken(pb.environment(), dir, TOKEN);
         pb.environment().put("CLAUDE_BRIDGE_CLIENT_NAME", "remote-" + System.nanoTime());
         return pb;
     }

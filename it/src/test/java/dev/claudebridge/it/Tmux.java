@@ -35,20 +35,12 @@ final class Tmux implements AutoCloseable {
         run(List.of("tmux", "-L", server, "set-option", "-g", "status", "off"));
     }
 
-    /** A terminal whose shell calls the bridge on {@code socket} as a container would: the client's settings, nothing else. */
-    static Tmux forClient(Path socket, int columns, int rows) {
-        return new Tmux(
-                columns,
-                rows,
-                java.util.Map.of(
-                        "CLAUDE_BRIDGE_SOCKET",
-                        socket.toString(),
-                        "CLAUDE_BRIDGE_CACHE",
-                        Bridge.CLIENT_CACHE.toString(),
-                        "TERM",
-                        "xterm-256color",
-                        "PS1",
-                        "$ "));
+    /** A terminal whose shell calls {@code bridge} as a container would: the client's settings, nothing else. */
+    static Tmux forClient(Bridge bridge, int columns, int rows) {
+        java.util.Map<String, String> env = new java.util.HashMap<>(bridge.clientEnvironment());
+        env.put("TERM", "xterm-256color");
+        env.put("PS1", "$ ");
+        return new Tmux(columns, rows, env);
     }
 
     /** The widths (in characters) of a screen's horizontal rules: the lines made only of box-drawing dashes. */

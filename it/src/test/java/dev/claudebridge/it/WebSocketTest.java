@@ -29,52 +29,22 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class WebSocketTest {
-    private static final String TOKEN = "ws-agent-token-0123456789abcdefghijklmnopq";
-    private static final String SUBJECT = "CN=ws-agent,O=test";
+    private static final String TOKEN = NetworkBridge.TOKEN;
     /** Debian's python3 (python3-websockets is a Debian package; a pyenv python on PATH lacks it). */
     private static final Path PYTHON = Path.of("/usr/bin/python3");
 
     private static Path dir;
-    private static Path pki;
-    private static TestPki ca;
-    private static int port;
+    private static NetworkBridge.Listener listener;
     private static Bridge bridge;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start() {
         dir = Bridge.tempDir();
-        pki = Files.createDirectory(dir.resolve("pki"));
-        ca = TestPki.ca(pki, "test-ca");
-        ca.leaf("server", "CN=bridge", "ip:127.0.0.1,dns:localhost", false);
-        ca.leaf("agent", SUBJECT, "", false);
-        Bridge.fakeClaude(dir);
-        port = TlsTest.freePort();
-        Path config = Bridge.writeConfig(dir, "config.yaml", """
-                claude: { path: %s }
-                listeners:
-                  - { socket: %s }
-                  - profile: default
-                    tls:
-                      listen: 127.0.0.1:%d
-                      websocket: true
-                      certificate: %s
-                      key: %s
-                      client-ca: %s
-                      tokens: [ "ws-agent=%s" ]
-                profiles:
-                  default: { rate: { per-minute: 0 } }
-                audit: { path: %s }
-                """.formatted(
-                        dir.resolve("fake-claude"),
-                        dir.resolve("b.sock"),
-                        port,
-                        pki.resolve("server.crt"),
-                        pki.resolve("server.key"),
-                        ca.caCertificate(),
-                        sha256(TOKEN),
-                        dir.resolve("audit.log")));
-        bridge = Bridge.startWithConfig(dir, Map.of(), config);
-        TlsTest.awaitPort(port);
+        listener = NetworkBridge.Listener.tls(NetworkBridge.freePort())
+                .websocket(true)
+                .profile("default");
+        bridge = NetworkBridge.start(
+                dir, Bridge.fakeClaude(dir), List.of(listener), "profiles: { default: { rate: { per-minute: 0 } } }");
     }
 
     @AfterAll
@@ -85,14 +55,7 @@ class WebSocketTest {
     }
 
     private static String url() {
-        return "wss://127.0.0.1:" + port;
-    }
-
-    private static String sha256(String token) throws Exception {
-        return "sha256:"
-                + HexFormat.of()
-                        .formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                                .digest(token.getBytes(StandardCharsets.UTF_8)));
+        return listener.url();
     }
 
     private static Path tokenFile(String token) throws IOException {
@@ -102,9 +65,7 @@ class WebSocketTest {
     /** The Java client on the WebSocket listener. */
     private static ProcessBuilder javaClient(Map<String, String> env, String... args) {
         ProcessBuilder pb = bridge.client(dir, args);
-        pb.environment().remove("CLAUDE_BRIDGE_SOCKET");
-        pb.environment().put("CLAUDE_BRIDGE_URL", url());
-        pb.environment().put("CLAUDE_BRIDGE_CA", ca.caCertificate().toString());
+        NetworkBridge.reach(pb.environment(), url());
         pb.environment().put("CLAUDE_BRIDGE_CLIENT_NAME", "ws-" + System.nanoTime());
         pb.environment().putAll(env);
         return pb;
@@ -119,7 +80,7 @@ class WebSocketTest {
                 PYTHON.toString(),
                 Path.of("src/test/python/ws_client.py").toAbsolutePath().toString(),
                 url() + "/claude-bridge",
-                ca.caCertificate().toString(),
+                TestPki.shared().caCertificate().toString(),
                 token == null ? "-" : tokenFile(token).toString(),
                 dir.toString()));
         cmd.addAll(List.of(args));
@@ -155,7 +116,7 @@ class WebSocketTest {
         JsonNode end = audit().endOf(name);
         assertThat(end.path("listener").asText()).isEqualTo(url());
         assertThat(end.path("peer").path("kind").asText()).isEqualTo("token");
-        assertThat(end.path("peer").path("name").asText()).isEqualTo("ws-agent");
+        assertThat(end.path("peer").path("name").asText()).isEqualTo(NetworkBridge.TOKEN_NAME);
         assertThat(Files.readString(dir.resolve("audit.log"))).doesNotContain(TOKEN);
     }
 
@@ -163,8 +124,9 @@ class WebSocketTest {
     void theJavaClientWithACertificateGetsTheProcessesStatusAndStreams() throws Exception {
         ProcessBuilder pb = javaClient(
                 Map.of(
-                        "CLAUDE_BRIDGE_CERT", pki.resolve("agent.crt").toString(),
-                        "CLAUDE_BRIDGE_KEY", pki.resolve("agent.key").toString()),
+                        "CLAUDE_BRIDGE_CERT",
+                                TestPki.shared().certificate("agent").toString(),
+                        "CLAUDE_BRIDGE_KEY", TestPki.shared().key("agent").toString()),
                 "streams");
         String name = pb.environment().get("CLAUDE_BRIDGE_CLIENT_NAME");
         Bridge.Result r = Bridge.run(pb, new byte[0]);
@@ -173,7 +135,7 @@ class WebSocketTest {
         assertThat(r.stderr()).contains("err-1").contains("err-3");
         JsonNode end = audit().endOf(name);
         assertThat(end.path("peer").path("kind").asText()).isEqualTo("certificate");
-        assertThat(end.path("peer").path("name").asText()).isEqualTo(SUBJECT);
+        assertThat(end.path("peer").path("name").asText()).isEqualTo(TestPki.AGENT_SUBJECT);
 
         Bridge.Result seven = Bridge.run(
                 javaClient(Map.of("CLAUDE_BRIDGE_TOKEN_FILE", tokenFile(TOKEN).toString()), "exit", "7"), new byte[0]);
@@ -237,8 +199,7 @@ class WebSocketTest {
 
     @Test
     void aClientThatDoesNotTrustTheBridgesCertificateSaysSo() throws Exception {
-        Path stranger = TestPki.ca(Files.createTempDirectory(dir, "other"), "stranger-ca")
-                .caCertificate();
+        Path stranger = TestPki.stranger().caCertificate();
         Bridge.Result r = Bridge.run(
                 javaClient(Map.of(
                         "CLAUDE_BRIDGE_CA", stranger.toString(),
