@@ -28,6 +28,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
@@ -60,7 +62,7 @@ class TlsTest {
         claude = Bridge.fakeClaude(dir);
         port = NetworkBridge.freePort();
         wrongNamePort = NetworkBridge.freePort();
-        bridge = NetworkBridge.start(dir, claude, listeners(port, wrongNamePort, true), more("10s"));
+        bridge = NetworkBridge.start(dir, claude, listeners(port, wrongNamePort, true), more(dir, "10s"));
     }
 
     @AfterAll
@@ -83,7 +85,8 @@ class TlsTest {
                         .tokens(List.of()));
     }
 
-    private static String more(String handshakeTimeout) {
+    /** The profiles and limits of a daemon in {@code home}, with its admin socket there. */
+    private static String more(Path home, String handshakeTimeout) {
         return """
                 profiles:
                   default: { rate: { per-minute: 0 }, max-running: 64 }
@@ -95,7 +98,8 @@ class TlsTest {
                   client-max-queued: 400
                   max-connections: 600
                   client-max-connections: 600
-                """.formatted(SUBJECT, handshakeTimeout);
+                admin: { socket: "%s" }
+                """.formatted(SUBJECT, handshakeTimeout, home.resolve("admin.sock"));
     }
 
     /** A client of {@code urls} with the given TLS variables (names of the shared PKI's files, or token values). */
@@ -235,7 +239,7 @@ class TlsTest {
         assertThat(before.status()).as("%s", before).isZero();
         int reloads = count(bridge.log(), "configuration reloaded");
         NetworkBridge.configFile(
-                dir, NetworkBridge.config(dir, claude, listeners(port, wrongNamePort, false), more("10s")));
+                dir, NetworkBridge.config(dir, claude, listeners(port, wrongNamePort, false), more(dir, "10s")));
         try {
             Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(bridge.daemonPid())).start();
             assertThat(hup.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -253,7 +257,31 @@ class TlsTest {
                     .isZero();
         } finally {
             NetworkBridge.configFile(
-                    dir, NetworkBridge.config(dir, claude, listeners(port, wrongNamePort, true), more("10s")));
+                    dir, NetworkBridge.config(dir, claude, listeners(port, wrongNamePort, true), more(dir, "10s")));
+        }
+    }
+
+    @Test
+    void aReloadWhoseCertificateDoesNotReadIsRejectedAndTheListenerKeepsItsOwn() throws Exception {
+        // a renewal caught half-written: the file the configuration names is not a certificate
+        Path broken = Files.writeString(dir.resolve("half-written.crt"), "-----BEGIN CERTIFICATE-----\nMIIB\n");
+        String good = NetworkBridge.config(dir, claude, listeners(port, wrongNamePort, true), more(dir, "10s"));
+        String server = TestPki.shared().certificate("server").toString();
+        assertThat(good).contains(server);
+        NetworkBridge.configFile(
+                dir, good.replaceFirst(Pattern.quote(server), Matcher.quoteReplacement(broken.toString())));
+        try {
+            Bridge.Result reload = Operators.cli("reload", "--socket", bridge.socket.toString());
+            assertThat(reload.status()).as("%s", reload).isEqualTo(1);
+            assertThat(reload.stderr())
+                    .contains("REJECTED by the daemon, which keeps its configuration")
+                    .contains(url(port).substring("tls://".length()))
+                    .contains(broken.toString());
+            // the listener serves on with the certificate it had
+            Bridge.Result after = Bridge.run(client(url(port), Map.of("token", TOKEN), "streams"), new byte[0]);
+            assertThat(after.status()).as("%s", after).isZero();
+        } finally {
+            NetworkBridge.configFile(dir, good);
         }
     }
 
@@ -330,7 +358,7 @@ class TlsTest {
     private static Bridge another(int tls, String handshakeTimeout) {
         Path home = Bridge.tempDir();
         return NetworkBridge.start(
-                home, claude, listeners(tls, NetworkBridge.freePort(), false), more(handshakeTimeout));
+                home, claude, listeners(tls, NetworkBridge.freePort(), false), more(home, handshakeTimeout));
     }
 
     @Test

@@ -23,11 +23,21 @@ final class TlsHandshakeInput extends FilterInputStream {
     private final SSLSocket ssl;
     private final Socket plain;
     private volatile boolean shaken;
+    private volatile boolean closedHere;
 
     TlsHandshakeInput(SSLSocket ssl, Socket plain) {
         super(null);
         this.ssl = ssl;
         this.plain = plain;
+    }
+
+    /**
+     * The daemon is closing this connection (its handshake-timeout): a handshake failing from now on
+     * failed because of that. The socket's own state cannot tell: a TLS socket closes its transport itself
+     * on a fatal alert, so a client that refused the bridge's certificate would look timed out.
+     */
+    void closingHere() {
+        closedHere = true;
     }
 
     /** Whether the handshake is done. */
@@ -70,7 +80,7 @@ final class TlsHandshakeInput extends FilterInputStream {
 
     private PeerRefused refusal(IOException e) {
         String from = "TLS handshake with " + plain.getInetAddress().getHostAddress() + " failed: ";
-        if (TlsListener.closedHere(plain, e)) {
+        if (closedHere) {
             return new PeerRefused(
                     ErrorCode.CONNECTION_LOST,
                     from + "not finished within the handshake-timeout (a stalled or slow client)",

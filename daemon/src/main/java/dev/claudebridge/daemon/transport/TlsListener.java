@@ -11,7 +11,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -140,7 +139,10 @@ public final class TlsListener implements Listener {
                 accepted,
                 in,
                 ssl.getOutputStream(),
-                () -> close(in.shaken() ? ssl : null, plain),
+                () -> {
+                    in.closingHere(); // before the close: the handshake's failure is then ours, not the peer's
+                    close(in.shaken() ? ssl : null, plain);
+                },
                 (peer, token, settings) ->
                         ClientAuthentication.peer(name, clientCertificate(ssl), peer, token, settings));
     }
@@ -205,8 +207,4 @@ public final class TlsListener implements Listener {
         }
     }
 
-    /** Whether a socket error is the close of the handshake deadline, not the peer's doing. */
-    static boolean closedHere(Socket plain, IOException e) {
-        return plain.isClosed() && e instanceof SocketException;
-    }
 }
