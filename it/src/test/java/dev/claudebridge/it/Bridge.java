@@ -261,7 +261,12 @@ final class Bridge implements AutoCloseable {
         pb.environment().putAll(env);
         try {
             Bridge b = new Bridge(dir, pb.start());
-            b.awaitListening();
+            try {
+                b.awaitListening();
+            } catch (RuntimeException e) {
+                b.daemon.destroyForcibly(); // a daemon that listens too late would outlive the test
+                throw e;
+            }
             return b;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -12,20 +12,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A hostile caller's arguments, over a real socket to a daemon running a real claude with the default
- * profile and a stand-in Messages API. Each refusal is checked for its message, exit status 78, its
- * audit record, and that the daemon still serves afterwards; the positive controls show that what a
- * normal caller and the Agent SDK pass still runs. Subclasses pick the CLI: the pinned one and the
- * newest checked. The tests run side by side, each on a host of its own ({@link HostPool}).
+ * profile and a stand-in Messages API. Each refusal is checked for its message, exit status 78 and its
+ * audit record, and each test that refused anything checks that the daemon still serves afterwards.
+ * The positive controls here show that what a normal caller and the Agent SDK pass still runs; they
+ * run against both CLIs (the subclasses pick one: the pinned one and the newest checked), because only
+ * claude itself can show it accepts an argv. The refusals are the daemon's, decided before any claude
+ * starts and from one table for both CLIs ({@code ClaudeCli}), so they run once, in
+ * {@link HostileArgumentsPinnedTest}. The tests run side by side, each on a host of its own
+ * ({@link HostPool}).
  */
 abstract class HostileArguments {
     /** The hosts of each CLI; the tests run side by side, each on a host of its own. */
@@ -34,23 +35,20 @@ abstract class HostileArguments {
     private static final AtomicInteger CALLS = new AtomicInteger();
 
     private HostPool.Lease lease;
-    private Path home;
+    Path home;
     private Path workspace;
-    private MessagesStandIn api;
-    private MessagesStandIn exfil;
+    MessagesStandIn api;
+    MessagesStandIn exfil;
     private AuditLines audit;
+    /** Whether the test refused anything: then the daemon must still serve at its end. */
+    private boolean refusedAny;
 
     /** One user turn as the Agent SDK writes it on stdin. */
-    private static final String USER_MESSAGE =
+    static final String USER_MESSAGE =
             "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":\"hi\"},\"parent_tool_use_id\":null,\"session_id\":\"\"}\n";
 
     /** The system property naming the CLI to run. */
     abstract String cliProperty();
-
-    /** Whether the CLI knows --await-initialize (the newest Agent SDK's launch flag). */
-    boolean readsInitializeAtLaunch() {
-        return false;
-    }
 
     @BeforeEach
     void borrow() throws Exception {
@@ -69,11 +67,17 @@ abstract class HostileArguments {
 
     @AfterEach
     void giveBack() {
-        if (exfil != null) {
-            exfil.close();
-        }
-        if (lease != null) {
-            lease.close();
+        try {
+            if (refusedAny) {
+                stillServing(); // a refusal that broke the daemon would have failed the next call already
+            }
+        } finally {
+            if (exfil != null) {
+                exfil.close();
+            }
+            if (lease != null) {
+                lease.close();
+            }
         }
     }
 
@@ -84,7 +88,7 @@ abstract class HostileArguments {
     }
 
     /** One call from the mapped project directory under a client name of its own; returns its result and its end record. */
-    private Call call(byte[] stdin, String... args) {
+    Call call(byte[] stdin, String... args) {
         String client = "hostile-" + CALLS.incrementAndGet();
         ProcessBuilder pb = lease.host().bridge.client(workspace, args);
         pb.environment().put("CLAUDE_BRIDGE_CLIENT_NAME", client);
@@ -92,17 +96,18 @@ abstract class HostileArguments {
         return new Call(r, audit.endOf(client));
     }
 
-    private record Call(Bridge.Result result, JsonNode end) {}
+    record Call(Bridge.Result result, JsonNode end) {}
 
     /** stream-json both ways, as the Agent SDK runs claude, then {@code more}. */
-    private static String[] streamJson(String... more) {
+    static String[] streamJson(String... more) {
         List<String> argv = new java.util.ArrayList<>(
                 List.of("--output-format", "stream-json", "--verbose", "--input-format", "stream-json"));
         argv.addAll(List.of(more));
         return argv.toArray(String[]::new);
     }
 
-    private Call refused(String rule, String... args) {
+    Call refused(String rule, String... args) {
+        refusedAny = true;
         Call c = call(new byte[0], args);
         assertThat(c.result().status()).as("%s: %s", List.of(args), c.result()).isEqualTo(78);
         assertThat(c.result().stderr())
@@ -121,7 +126,6 @@ abstract class HostileArguments {
                         .stderr()
                         .substring("claude-bridge: ".length())
                         .strip());
-        stillServing();
         return c;
     }
 
@@ -129,130 +133,6 @@ abstract class HostileArguments {
         Call v = call(new byte[0], "--version");
         assertThat(v.result().status()).as("still serving: %s", v.result()).isZero();
         assertThat(v.result().out()).contains("Claude Code");
-    }
-
-    @Test
-    @Execution(ExecutionMode.CONCURRENT)
-    void mcpServeIsNotAHostShell() {
-        Call c = refused("mcp serve", "mcp", "serve");
-        assertThat(c.result().stderr())
-                .contains("`claude mcp serve` is never allowed")
-                .contains("No profile can allow it");
-        refused("mcp serve", "--", "mcp", "serve");
-        refused("mcp serve", "--verbose", "mcp", "serve");
-    }
-
-    @ParameterizedTest
-    @Execution(ExecutionMode.CONCURRENT)
-    @ValueSource(strings = {"--settings", "--settings="})
-    void settingsCannotSendTheHostsKeyElsewhere(String spelling) {
-        String json = "{\"env\":{\"ANTHROPIC_BASE_URL\":\"" + exfil.baseUrl() + "\"}}";
-        Call c = spelling.endsWith("=")
-                ? refused("--settings:env", "-p", "hi", spelling + json)
-                : refused("--settings:env", "-p", "hi", spelling, json);
-        assertThat(c.result().stderr()).contains("'env'").contains("cannot be allowed by configuration");
-        refused("--settings:apiKeyHelper", "-p", "hi", "--settings", "{\"apiKeyHelper\":\"echo x\"}");
-        refused("--settings", "-p", "hi", "--system-prompt", "--settings", json); // claude's early scan would read it
-        assertThat(exfil.received()).as("nothing reached the other server").isEmpty();
-    }
-
-    @Test
-    @Execution(ExecutionMode.CONCURRENT)
-    void deniedSubcommandsDoNotPassAfterTheEndOfOptions() throws Exception {
-        refused(
-                "mcp add-json",
-                "--",
-                "mcp",
-                "add-json",
-                "evil",
-                "{\"type\":\"stdio\",\"command\":\"sh\",\"args\":[\"-c\",\"id\"]}");
-        refused("mcp add", "--model", "x", "--", "mcp", "add", "evil", "--", "sh");
-        refused("plugin", "--", "plugin", "install", "x");
-        refused("update", "--", "update");
-        refused("auth logout", "--", "auth", "logout");
-        assertThat(Files.readString(home.resolve(".claude.json"))).doesNotContain("evil");
-    }
-
-    @Test
-    @Execution(ExecutionMode.CONCURRENT)
-    void ordinaryArgumentsDoNotApproveHostCommands() {
-        assertThat(refused("--allowedTools=Bash", "-p", "hi", "--allowedTools", "Bash")
-                        .result()
-                        .stderr())
-                .contains("allow-args: [\"--allowedTools=Bash\"]");
-        refused("--allowedTools=Bash", "-p", "hi", "--allowed-tools=Bash(curl:*)");
-        refused("--allowedTools=Bash", "-p", "hi", "--settings", "{\"permissions\":{\"allow\":[\"Bash\"]}}");
-        refused(
-                "--permission-mode=bypassPermissions",
-                "-p",
-                "hi",
-                "--settings",
-                "{\"permissions\":{\"defaultMode\":\"bypassPermissions\"}}");
-        refused("--settings:hooks", "-p", "hi", "--settings", "{\"hooks\":{\"SessionStart\":[]}}");
-        refused("--mcp-config:stdio", "-p", "hi", "--mcp-config", "{\"mcpServers\":{\"e\":{\"command\":\"sh\"}}}");
-        refused(
-                "--mcp-config:http",
-                "-p",
-                "hi",
-                "--mcp-config",
-                "{\"mcpServers\":{\"e\":{\"type\":\"http\",\"url\":\"" + exfil.baseUrl() + "/mcp\"}}}");
-        refused(
-                "--mcp-config:sse",
-                "-p",
-                "hi",
-                "--mcp-config={\"mcpServers\":{\"e\":{\"type\":\"sse\",\"url\":\"http://x\\\\@127.0.0.1/\"}}}");
-        refused("--plugin-url", "-p", "hi", "--plugin-url", "http://127.0.0.1:1/p.zip");
-        assertThat(exfil.received()).as("the unlisted MCP host heard nothing").isEmpty();
-        refused("--dangerously-skip-permissions", "-p", "hi", "--dangerously-skip-permissions");
-    }
-
-    @Test
-    @Execution(ExecutionMode.CONCURRENT)
-    void permissionRulesCannotReachOutsideTheWorkspace() {
-        String secret = home.resolve(".aws/credentials").toString();
-        api.script(
-                MessagesStandIn.Turn.toolUse("Read", "{\"file_path\":\"" + secret + "\"}"),
-                MessagesStandIn.Turn.text("done"));
-        int before = api.agentLoopBodies().size();
-        Call c = refused("--allowedTools=outside-workspace", "-p", "read it", "--allowedTools", "Read(//**)");
-        assertThat(c.result().stderr()).contains("reaches outside the working directory");
-        refused("--allowedTools=outside-workspace", "-p", "read it", "--allowedTools=Read(~/.aws/**)");
-        refused("--allowedTools=outside-workspace", "-p", "read it", "--allowedTools", "Read");
-        refused(
-                "--allowedTools=outside-workspace",
-                "-p",
-                "read it",
-                "--settings",
-                "{\"permissions\":{\"allow\":[\"Read(../../**)\"]}}");
-        assertThat(api.agentLoopBodies()).hasSize(before);
-        assertThat(String.join("", api.agentLoopBodies())).doesNotContain("HOST-SECRET-AWS");
-        api.script();
-    }
-
-    @ParameterizedTest
-    @Execution(ExecutionMode.CONCURRENT)
-    @ValueSource(strings = {"[/../../../../etc/passwd", "{/../../../../etc/passwd", " [1,2", "{\"model\":\"x\""})
-    void jsonLikeValuesThatClaudeWouldReadAsPathsAreRefused(String value) {
-        assertThat(refused("--settings", "-p", "hi", "--settings", value)
-                        .result()
-                        .stderr())
-                .contains("--settings");
-    }
-
-    @Test
-    @Execution(ExecutionMode.CONCURRENT)
-    void workOutsideTheRequestIsNeverStarted() {
-        refused("--cloud", "-p", "hi", "--cloud");
-        refused("--teleport", "--teleport");
-        refused("--bg", "-p", "hi", "--bg");
-        refused("--background", "-p", "--", "--background");
-        refused("--remote-control", "--remote-control");
-        refused("self-hosted-runner", "self-hosted-runner");
-        refused("daemon", "daemon", "status");
-        refused("attach", "attach", "x");
-        refused("stop", "stop", "x");
-        refused("agents", "agents");
-        refused("--not-an-option", "-p", "hi", "--not-an-option");
     }
 
     @Test
@@ -270,35 +150,6 @@ abstract class HostileArguments {
         // what claude does read as a verb behind options: VERB ID, with no option before it that picks a mode
         refused("stop", "--model", "-p", "stop", "abcdef12");
         refused("respawn", "--verbose", "respawn", "--all");
-    }
-
-    @Test
-    @Execution(ExecutionMode.CONCURRENT)
-    void theNewestAgentSdksLaunchFlagRunsAndTheSettingsItCouldCarryDoNot() {
-        refused(
-                "--initialize-fields",
-                "--output-format",
-                "stream-json",
-                "--verbose",
-                "--input-format",
-                "stream-json",
-                "--await-initialize",
-                "--initialize-fields=settings");
-        refused(
-                "--managed-settings-in-initialize",
-                "--input-format",
-                "stream-json",
-                "--await-initialize",
-                "--managed-settings-in-initialize");
-        Assumptions.assumeTrue(readsInitializeAtLaunch(), "this CLI predates --await-initialize: the rest is skipped");
-        byte[] stdin =
-                ("{\"type\":\"control_request\",\"request_id\":\"init-1\",\"request\":{\"subtype\":\"initialize\"}}\n"
-                                + USER_MESSAGE)
-                        .getBytes(StandardCharsets.UTF_8);
-        Call c = call(stdin, streamJson("--model=claude-sonnet-4-5", "--await-initialize"));
-        assertThat(c.end().path("decision").asText()).as("%s", c.result()).isEqualTo("allowed");
-        assertThat(c.result().status()).as("%s", c.result()).isZero();
-        assertThat(c.result().out()).contains("\"request_id\":\"init-1\"").contains(MessagesStandIn.REPLY);
     }
 
     @Test
