@@ -212,6 +212,12 @@ class TlsTest {
         Bridge.Result r = Bridge.run(client(url(port), Map.of("ca", "stranger-ca", "token", TOKEN)), new byte[0]);
         assertThat(r.status()).as("%s", r).isEqualTo(79);
         assertThat(r.stderr()).contains("not signed by a CA this client trusts");
+        // the daemon's record says the client broke the handshake off: its alert, or its close if the
+        // close overtook the alert; never the handshake-timeout, which the daemon did not reach
+        awaitEnd(n -> n.path("detail").asText().contains("TLS handshake with")
+                && (n.path("detail").asText().contains("the client refused the bridge's certificate")
+                        || n.path("detail").asText().contains("the client went away")
+                        || n.path("detail").asText().contains("the client closed the connection")));
     }
 
     @Test

@@ -206,5 +206,4 @@ public final class TlsListener implements Listener {
             LOG.debug("closing {}: {}", name, e.toString());
         }
     }
-
 }

@@ -63,6 +63,7 @@ public final class WebSocketListener implements Listener {
     private final Server server;
     private final String name;
     private final AtomicReference<Consumer<Connection>> handler = new AtomicReference<>();
+    private final java.util.concurrent.CountDownLatch serving = new java.util.concurrent.CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread.Builder connections = Thread.ofVirtual().name("ws-conn-", 1);
 
@@ -85,8 +86,9 @@ public final class WebSocketListener implements Listener {
     }
 
     /**
-     * Binds and starts accepting upgrades (connections that arrive before {@link #serve} are refused
-     * with 503).
+     * Binds and starts accepting upgrades. An upgrade that arrives before {@link #serve} waits for it (as
+     * a connection to the other listeners waits in the kernel's backlog until the daemon accepts it), and
+     * is refused with 503 only if the daemon is not serving within the upgrade deadline.
      *
      * @param tls the server's certificate and key, and the client CAs
      * @param config whether client certificates are required (a client CA and no tokens), asked for
@@ -128,7 +130,7 @@ public final class WebSocketListener implements Listener {
                             "offer the WebSocket subprotocol " + SUBPROTOCOL);
                     return null;
                 }
-                if (listener.handler.get() == null) {
+                if (!listener.awaitServing()) {
                     Response.writeError(
                             request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "the bridge is starting");
                     return null;
@@ -198,9 +200,20 @@ public final class WebSocketListener implements Listener {
         return name;
     }
 
+    /** Waits (at most the upgrade deadline) until the daemon serves; false if it does not. */
+    private boolean awaitServing() {
+        try {
+            return serving.await(UPGRADE_DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     @Override
     public void serve(Consumer<Connection> handler) {
         this.handler.set(handler);
+        serving.countDown();
         try {
             closed.await();
         } catch (InterruptedException e) {

@@ -42,7 +42,12 @@ class WebSocketListenerTest {
     @BeforeEach
     void start() throws Exception {
         certs = TestCertificates.make(dir);
-        listener = WebSocketListener.bind(
+        listener = bound();
+        serving = Thread.ofVirtual().start(() -> listener.serve(WebSocketListenerTest::echo));
+    }
+
+    private WebSocketListener bound() throws Exception {
+        return WebSocketListener.bind(
                 "wss://test",
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 certs.server(),
@@ -53,20 +58,41 @@ class WebSocketListenerTest {
                         java.util.Optional.empty(),
                         java.util.List.of(),
                         true));
-        // an echo peer: every frame read is written back, until the client's end of stream
-        serving = Thread.ofVirtual()
-                .start(() -> listener.serve(c -> {
-                    try (c) {
-                        FrameReader r = new FrameReader(c.in());
-                        FrameWriter w = new FrameWriter(c.out());
-                        java.util.Optional<Frame> f;
-                        while ((f = r.read()).isPresent()) {
-                            w.write(f.get());
-                        }
-                    } catch (IOException e) {
-                        // the client went away
-                    }
-                }));
+    }
+
+    /** An echo peer: every frame read is written back, until the client's end of stream. */
+    private static void echo(dev.claudebridge.daemon.transport.Connection c) {
+        try (c) {
+            FrameReader r = new FrameReader(c.in());
+            FrameWriter w = new FrameWriter(c.out());
+            java.util.Optional<Frame> f;
+            while ((f = r.read()).isPresent()) {
+                w.write(f.get());
+            }
+        } catch (IOException e) {
+            // the client went away
+        }
+    }
+
+    @Test
+    void anUpgradeArrivingBeforeTheDaemonServesWaitsForIt() throws Exception {
+        // as a connection to a socket waits in the backlog while the daemon is still starting
+        WebSocketListener starting = bound();
+        Thread late = null;
+        try {
+            URI early = URI.create("wss://127.0.0.1:" + starting.address().getPort() + WebSocketListener.PATH);
+            CompletableFuture<WebSocket> ws = http().newWebSocketBuilder()
+                    .subprotocols(WebSocketListener.SUBPROTOCOL)
+                    .buildAsync(early, new Messages());
+            Thread.sleep(1500); // the upgrade is in by now (it would have been answered 503)
+            late = Thread.ofVirtual().start(() -> starting.serve(WebSocketListenerTest::echo));
+            assertThat(ws.get(30, TimeUnit.SECONDS).getSubprotocol()).isEqualTo(WebSocketListener.SUBPROTOCOL);
+        } finally {
+            starting.close();
+            if (late != null) {
+                late.join(10_000);
+            }
+        }
     }
 
     @AfterEach
