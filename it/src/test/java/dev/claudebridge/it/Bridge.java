@@ -44,6 +44,8 @@ final class Bridge implements AutoCloseable {
     /** The variables that point a client at this daemon other than by its socket (a network transport's). */
     private Map<String, String> reach = Map.of();
 
+    private List<String> clientHost = List.of();
+
     private Bridge(Path dir, Process daemon) {
         this.dir = dir;
         this.socket = dir.resolve("b.sock");
@@ -377,7 +379,8 @@ final class Bridge implements AutoCloseable {
 
     /** A process builder for {@code client}: the way to this daemon set, the suite's class cache, cwd {@code cwd}. */
     ProcessBuilder client(Client client, Path cwd, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(client.executable().toString()));
+        List<String> cmd = new ArrayList<>(clientHost);
+        cmd.add(client.executable().toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
         pb.environment().putAll(clientEnvironment());
@@ -386,7 +389,21 @@ final class Bridge implements AutoCloseable {
 
     /** From now on, clients reach this daemon with these variables instead of its socket. */
     void reachedBy(Map<String, String> env) {
+        reachedBy(env, List.of());
+    }
+
+    /**
+     * Like {@link #reachedBy(Map)}, the clients run with {@code host} in front of their command (e.g.
+     * {@code ip netns exec NS}: on another "host", {@link TwoHosts}).
+     */
+    void reachedBy(Map<String, String> env, List<String> host) {
         reach = Map.copyOf(env);
+        clientHost = List.copyOf(host);
+    }
+
+    /** What runs a command where this daemon's clients run: nothing, or {@link TwoHosts#agent()}. */
+    List<String> clientHost() {
+        return clientHost;
     }
 
     /** The variables a client needs to reach this daemon: its socket or its transport's, and the suite's class cache. */

@@ -17,6 +17,11 @@ final class Tmux implements AutoCloseable {
     private final String server = "cbit-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
 
     Tmux(int columns, int rows, java.util.Map<String, String> env) {
+        this(columns, rows, env, List.of());
+    }
+
+    /** Like {@link #Tmux(int, int, java.util.Map)}, its shell run with {@code host} in front (another "host"). */
+    Tmux(int columns, int rows, java.util.Map<String, String> env, List<String> host) {
         List<String> cmd = new ArrayList<>(List.of(
                 "tmux",
                 "-L",
@@ -30,17 +35,21 @@ final class Tmux implements AutoCloseable {
                 "-y",
                 Integer.toString(rows)));
         env.forEach((k, v) -> cmd.addAll(List.of("-e", k + "=" + v)));
+        cmd.addAll(host);
         cmd.add("sh");
         run(cmd);
         run(List.of("tmux", "-L", server, "set-option", "-g", "status", "off"));
     }
 
-    /** A terminal whose shell calls {@code bridge} as a container would: the client's settings, nothing else. */
+    /**
+     * A terminal whose shell calls {@code bridge} as a container would: the client's settings, nothing
+     * else, on the clients' "host".
+     */
     static Tmux forClient(Bridge bridge, int columns, int rows) {
         java.util.Map<String, String> env = new java.util.HashMap<>(bridge.clientEnvironment());
         env.put("TERM", "xterm-256color");
         env.put("PS1", "$ ");
-        return new Tmux(columns, rows, env);
+        return new Tmux(columns, rows, env, bridge.clientHost());
     }
 
     /** The widths (in characters) of a screen's horizontal rules: the lines made only of box-drawing dashes. */

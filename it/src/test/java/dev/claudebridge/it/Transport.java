@@ -11,7 +11,9 @@ import org.junit.jupiter.params.provider.Arguments;
 /**
  * How a client reaches the daemon in a suite run over every transport (as Netty runs its socket tests
  * over each): the Unix socket, TLS with a token, TLS with a client certificate, and WebSocket with a
- * token. Each knows the listener to give the daemon and the variables to give the client.
+ * token. Each knows the listener to give the daemon and the variables to give the client. The network
+ * ones cross a link between two "hosts" ({@link TwoHosts}): the daemon here, the client in the agent's
+ * network namespace; the socket is not network-namespaced, so its clients run here.
  */
 enum Transport {
     UNIX,
@@ -55,7 +57,10 @@ enum Transport {
         return start(dir, Bridge.fakeClaude(dir));
     }
 
-    /** A daemon in {@code dir} running {@code claude}, listening on this transport; its clients use it. */
+    /**
+     * A daemon in {@code dir} running {@code claude}, listening on this transport; its clients use it. The
+     * network transports listen on {@link TwoHosts}' link and their clients run on the agent's "host".
+     */
     Bridge start(Path dir, Path claude) {
         return start(dir, claude, Map.of());
     }
@@ -65,8 +70,10 @@ enum Transport {
         if (this == UNIX) {
             return Bridge.start(dir, daemonEnv, Bridge.withClaude(claude));
         }
-        NetworkBridge.Listener listener =
-                NetworkBridge.Listener.tls(NetworkBridge.freePort()).websocket(this == WSS_TOKEN);
+        TwoHosts hosts = TwoHosts.shared();
+        NetworkBridge.Listener listener = NetworkBridge.Listener.tls(NetworkBridge.freePort())
+                .on(hosts.hostAddress, hosts.serverCertificate)
+                .websocket(this == WSS_TOKEN);
         Map<String, String> env = new HashMap<>();
         NetworkBridge.reach(env, listener.url());
         if (this == TLS_CERTIFICATE) {
@@ -75,7 +82,7 @@ enum Transport {
             NetworkBridge.sendToken(env, dir, NetworkBridge.TOKEN);
         }
         Bridge bridge = NetworkBridge.start(dir, claude, daemonEnv, List.of(listener), "");
-        bridge.reachedBy(env);
+        bridge.reachedBy(env, hosts.agent());
         return bridge;
     }
 }
