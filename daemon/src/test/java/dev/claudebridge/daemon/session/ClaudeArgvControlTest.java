@@ -57,6 +57,21 @@ class ClaudeArgvControlTest {
         assertThat(s.path("env").path("ANTHROPIC_BASE_URL").asText()).isEqualTo("http://pinned");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"--version", "-v", "-V"})
+    void aLoneVersionFlagGoesAsItIsSoClaudeAnswersBeforeLoadingAnything(String flag) {
+        assertThat(settings(DEFAULT, flag)).containsExactly(flag);
+    }
+
+    @Test
+    void theVersionBesideAnythingElseStillGetsTheDaemonsSettings() {
+        assertThat(settings(DEFAULT, "--version", "--verbose"))
+                .startsWith("--settings")
+                .contains("--setting-sources", "user")
+                .endsWith("--version", "--verbose");
+        assertThat(settings(DEFAULT, "-p", "--version")).startsWith("--settings");
+    }
+
     @Test
     void everyCallerSpellingIsTakenOut() {
         List<String> out = settings(
