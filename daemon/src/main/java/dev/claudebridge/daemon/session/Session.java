@@ -36,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * rest, so a caller that stops reading pauses the host process instead of filling the daemon's heap.
  */
 final class Session {
+    /**
+     * The connection's read buffer. Small, because every connection holds one from its HELLO on, queued
+     * ones too (200 connections: 12 MiB of heap at 64 KiB); a data frame's payload is read past it,
+     * straight into the frame's own array, so a larger one would not save a read.
+     */
+    static final int INPUT_BUFFER = 8 * 1024;
+
     private static final Logger LOG = LoggerFactory.getLogger("request");
 
     private final SessionInfo info;
@@ -73,7 +80,7 @@ final class Session {
         this.conversations = conversations;
         this.sandbox = sandbox;
         this.launcher = launcher;
-        this.reader = new FrameReader(new BufferedInputStream(in, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
+        this.reader = new FrameReader(new BufferedInputStream(in, INPUT_BUFFER));
         this.output = new WriteDeadline(out, admission.writeDeadline());
         this.writer = new FrameWriter(new BufferedOutputStream(output, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
         this.handshake = new ServerHandshake(reader, writer, software);
