@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Durability: a conversation's owner is on disk before claude starts, yet without a journal commit
  * of its own on the request's path. {@link #claim} writes the line and wakes a thread that forces the
- * file at once; {@link #awaitDurable}, called just before the spawn, waits for that force. Meanwhile the
+ * file at once; {@link #awaitDurable}, called just before the spawn, waits for the force that covers
+ * the request's own lines (a request without a claim waits for nothing). Meanwhile the
  * request is admitted and its audit start record written and forced, so the two fdatasyncs run at the
  * same time and the filesystem's journal (ext4's jbd2, XFS's log) commits them together; one force also
  * covers the lines of every request that claimed before it began. The guarantee rests only on the
@@ -62,13 +63,23 @@ public final class Conversations {
 
     /** Forces the file whenever lines are written: started by the first claim. */
     private Thread syncer;
+    /** The lines, [first, last], that the calling thread's request claimed and has not awaited yet. */
+    private final ThreadLocal<long[]> pending = new ThreadLocal<>();
 
-    private Conversations(Optional<Path> file) {
+    /** How the file is forced: {@code force(false)}, i.e. fdatasync; tests make it fail. */
+    interface Forcer {
+        void force(FileChannel c) throws IOException;
+    }
+
+    private final Forcer forcer;
+
+    private Conversations(Optional<Path> file, Forcer forcer) {
         this.file = file;
+        this.forcer = forcer;
     }
 
     public static Conversations inMemory() {
-        return new Conversations(Optional.empty());
+        return new Conversations(Optional.empty(), c -> {});
     }
 
     /**
@@ -77,7 +88,11 @@ public final class Conversations {
      * @throws UncheckedIOException when it cannot be read or written
      */
     public static Conversations open(Path file) {
-        Conversations c = new Conversations(Optional.of(file));
+        return open(file, c -> c.force(false));
+    }
+
+    static Conversations open(Path file, Forcer forcer) {
+        Conversations c = new Conversations(Optional.of(file), forcer);
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             if (Files.exists(file)) {
@@ -155,6 +170,12 @@ public final class Conversations {
                     channel.write(buf);
                 }
                 written++;
+                long[] mine = pending.get();
+                if (mine == null) {
+                    pending.set(new long[] {written, written});
+                } else {
+                    mine[1] = written;
+                }
                 if (syncer == null) {
                     syncer = Thread.ofPlatform()
                             .daemon()
@@ -171,30 +192,37 @@ public final class Conversations {
     }
 
     /**
-     * Returns once every line {@link #claim}ed so far is on the device.
+     * Returns once the lines the calling thread {@link #claim}ed (the request's, claimed on its own
+     * thread) are on the device; at once when it claimed none.
      *
-     * @throws UncheckedIOException when a force that covered them failed (the request must not run unrecorded)
+     * @throws UncheckedIOException when the force that covered them failed (the request must not run unrecorded)
      */
-    synchronized void awaitDurable() {
-        long target = written;
-        boolean interrupted = false;
-        while (covered < target) {
-            try {
-                wait();
-            } catch (InterruptedException e) {
-                interrupted = true; // the spawn must not pass an unforced record: keep waiting
+    void awaitDurable() {
+        long[] mine = pending.get();
+        if (mine == null) {
+            return;
+        }
+        pending.remove();
+        synchronized (this) {
+            boolean interrupted = false;
+            while (covered < mine[1]) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the spawn must not pass an unforced record: keep waiting
+                }
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        for (Failed f : failed) {
-            // the first force to cover a line decides: after a failed fsync a later one proves nothing of it
-            if (f.from() < target && target <= f.through()) {
-                throw new UncheckedIOException(
-                        "cannot record conversations in " + file.orElseThrow() + ": "
-                                + f.error().getMessage(),
-                        f.error());
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            for (Failed f : failed) {
+                // the first force to cover a line decides: after a failed fsync a later one proves nothing of it
+                if (f.from() < mine[1] && mine[0] <= f.through()) {
+                    throw new UncheckedIOException(
+                            "cannot record conversations in " + file.orElseThrow() + ": "
+                                    + f.error().getMessage(),
+                            f.error());
+                }
             }
         }
     }
@@ -219,7 +247,7 @@ public final class Conversations {
             }
             IOException e = null;
             try {
-                c.force(false);
+                forcer.force(c);
             } catch (IOException x) {
                 e = x;
             }

@@ -104,4 +104,23 @@ class ConversationsTest {
         memory.awaitDurable();
         assertThat(memory.owner("a")).contains("A");
     }
+
+    @Test
+    void aRequestWhoseRecordCouldNotBeForcedIsRefusedAndTheNextOneRuns(@TempDir Path dir) {
+        java.util.concurrent.atomic.AtomicBoolean fail = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Conversations c = Conversations.open(dir.resolve("c.jsonl"), ch -> {
+            if (fail.getAndSet(false)) {
+                throw new java.io.IOException("Input/output error");
+            }
+            ch.force(false);
+        });
+        c.claim("a", "A", "/w");
+        assertThatThrownBy(() -> ConversationControl.awaitRecorded(c))
+                .isInstanceOf(Refusal.class)
+                .hasMessageContaining("could not record the conversation")
+                .hasMessageContaining("Input/output error");
+        c.claim("b", "A", "/w"); // a later force succeeds; it proves nothing of "a", but "b" may run
+        ConversationControl.awaitRecorded(c);
+        assertThat(Conversations.open(dir.resolve("c.jsonl")).owner("b")).contains("A");
+    }
 }
