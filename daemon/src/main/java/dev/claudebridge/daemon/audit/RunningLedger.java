@@ -17,6 +17,8 @@ import java.util.stream.Stream;
  */
 public final class RunningLedger {
     private final Path dir;
+    /** The directory is known to exist: made once, and again only when a write finds it gone. */
+    private volatile boolean made;
 
     private RunningLedger(Path dir) {
         this.dir = dir;
@@ -34,8 +36,16 @@ public final class RunningLedger {
     /** Notes a started tree; a failure is returned for the caller to log (the tree runs all the same). */
     Optional<IOException> add(String requestId, TreeIdentity tree) {
         try {
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve(safe(requestId)), tree.line() + "\n");
+            if (!made) {
+                Files.createDirectories(dir);
+                made = true;
+            }
+            try {
+                Files.writeString(dir.resolve(safe(requestId)), tree.line() + "\n");
+            } catch (java.nio.file.NoSuchFileException e) {
+                Files.createDirectories(dir); // removed meanwhile (by hand): the entry must still be kept
+                Files.writeString(dir.resolve(safe(requestId)), tree.line() + "\n");
+            }
             return Optional.empty();
         } catch (IOException e) {
             return Optional.of(e);

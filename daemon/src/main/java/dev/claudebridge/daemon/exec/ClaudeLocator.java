@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -63,13 +65,51 @@ public final class ClaudeLocator {
                                 + "/usr/local/bin, /usr/bin and /opt/homebrew/bin");
     }
 
+    /**
+     * The last command worked out, and the file it was worked out from (where {@code found} leads):
+     * asked on every request, it is reused while that file is the same one (inode, size, modification
+     * time), so a request does not resolve the links and read the file's head again. Only a command
+     * whose interpreter came from no search (none, or a shebang's absolute path) is kept: a search
+     * could find another one later.
+     */
+    private record Known(Path found, Object fileKey, FileTime modified, long size, ClaudeCommand command) {
+        boolean holdsFor(Path candidate, BasicFileAttributes a) {
+            return found.equals(candidate)
+                    && java.util.Objects.equals(fileKey, a.fileKey())
+                    && modified.equals(a.lastModifiedTime())
+                    && size == a.size()
+                    && (command.prefix().size() == 1
+                            || Files.isExecutable(Path.of(command.prefix().getFirst())));
+        }
+    }
+
+    private volatile Known known;
+
     /** The command that runs claude, or empty when no install was found. */
     public Optional<ClaudeCommand> locate() {
         for (Path candidate : candidates()) {
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                Optional<ClaudeCommand> cmd = commandFor(candidate);
-                if (cmd.isPresent()) {
-                    return cmd;
+            BasicFileAttributes a;
+            try {
+                a = Files.readAttributes(candidate, BasicFileAttributes.class); // through the links, as exec goes
+            } catch (IOException e) {
+                continue;
+            }
+            if (a.isRegularFile() && Files.isExecutable(candidate)) {
+                Known k = known;
+                if (k != null && k.holdsFor(candidate, a)) {
+                    return Optional.of(k.command());
+                }
+                Optional<Worked> w = worked(candidate);
+                if (w.isPresent()) {
+                    known = w.get().searched()
+                            ? null
+                            : new Known(
+                                    candidate,
+                                    a.fileKey(),
+                                    a.lastModifiedTime(),
+                                    a.size(),
+                                    w.get().command());
+                    return Optional.of(w.get().command());
                 }
             }
         }
@@ -78,6 +118,13 @@ public final class ClaudeLocator {
 
     /** How to run one executable: directly, or through the interpreter its shebang names. */
     Optional<ClaudeCommand> commandFor(Path found) {
+        return worked(found).map(Worked::command);
+    }
+
+    /** A command, and whether its interpreter had to be searched for. */
+    private record Worked(ClaudeCommand command, boolean searched) {}
+
+    private Optional<Worked> worked(Path found) {
         Path real;
         byte[] head;
         try {
@@ -87,7 +134,8 @@ public final class ClaudeLocator {
             return Optional.empty();
         }
         if (head.length < 2 || head[0] != '#' || head[1] != '!') {
-            return Optional.of(new ClaudeCommand(found, List.of(real.toString()))); // ELF or anything exec can run
+            // ELF or anything exec can run
+            return Optional.of(new Worked(new ClaudeCommand(found, List.of(real.toString())), false));
         }
         List<String> shebang = shebang(head);
         if (shebang.isEmpty()) {
@@ -104,7 +152,8 @@ public final class ClaudeLocator {
             }
             interpreter = args.removeFirst();
         }
-        Optional<Path> program = interpreter.startsWith("/") && Files.isExecutable(Path.of(interpreter))
+        boolean absolute = interpreter.startsWith("/") && Files.isExecutable(Path.of(interpreter));
+        Optional<Path> program = absolute
                 ? Optional.of(Path.of(interpreter))
                 : findInterpreter(Path.of(interpreter).getFileName().toString(), found, real);
         if (program.isEmpty()) {
@@ -114,7 +163,7 @@ public final class ClaudeLocator {
         prefix.add(program.get().toString());
         prefix.addAll(args);
         prefix.add(real.toString());
-        return Optional.of(new ClaudeCommand(found, prefix));
+        return Optional.of(new Worked(new ClaudeCommand(found, prefix), !absolute));
     }
 
     private Optional<Path> findInterpreter(String name, Path link, Path real) {

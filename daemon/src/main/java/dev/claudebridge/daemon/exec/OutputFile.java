@@ -7,7 +7,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
@@ -137,7 +136,10 @@ final class OutputFile implements AutoCloseable {
 
     /** Creates {@code dir} with mode 0700, or checks that it is a directory of ours that nobody else can enter. */
     private static void privateDirectory(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+        java.util.Map<String, Object> a;
+        try {
+            a = Files.readAttributes(dir, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS); // one stat
+        } catch (java.nio.file.NoSuchFileException e) {
             try {
                 Files.createDirectory(
                         dir,
@@ -145,28 +147,35 @@ final class OutputFile implements AutoCloseable {
                                 PosixFilePermission.OWNER_READ,
                                 PosixFilePermission.OWNER_WRITE,
                                 PosixFilePermission.OWNER_EXECUTE)));
-            } catch (java.nio.file.FileAlreadyExistsException e) {
+            } catch (java.nio.file.FileAlreadyExistsException again) {
                 // made meanwhile by another request: checked below
             }
+            a = Files.readAttributes(dir, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
         }
-        PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (!a.isDirectory()
-                || (int) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS) != effectiveUid()
-                || !a.permissions()
-                        .equals(EnumSet.of(
-                                PosixFilePermission.OWNER_READ,
-                                PosixFilePermission.OWNER_WRITE,
-                                PosixFilePermission.OWNER_EXECUTE))) {
+        int mode = (Integer) a.get("mode");
+        if ((mode & S_IFMT) != S_IFDIR || (int) a.get("uid") != Uid.EFFECTIVE || (mode & 07777) != 0700) {
             throw new IOException(dir + " is not a directory of mode 0700 owned by the daemon's user");
         }
     }
 
-    private static int effectiveUid() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("Uid:")) {
-                return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]);
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFDIR = 0040000;
+
+    /** The daemon's effective uid, read once (it never changes). */
+    private static final class Uid {
+        static final int EFFECTIVE = read();
+
+        private static int read() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith("Uid:")) {
+                        return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]);
+                    }
+                }
+            } catch (IOException e) {
+                // below
             }
+            return -1; // matches no directory: output files are refused and the caller gets a pipe
         }
-        throw new IOException("no Uid line in /proc/self/status");
     }
 }

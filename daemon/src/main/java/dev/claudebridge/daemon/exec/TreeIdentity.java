@@ -70,12 +70,22 @@ public record TreeIdentity(long pid, long startTime, long pgid, String boot) {
         }
     }
 
-    static String bootId() {
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
-        } catch (IOException e) {
-            return "unknown";
+    /** This boot's id, read once: no process outlives the boot it started in. */
+    private static final class Boot {
+        static final String ID = read();
+
+        private static String read() {
+            try {
+                return Files.readString(Path.of("/proc/sys/kernel/random/boot_id"))
+                        .strip();
+            } catch (IOException e) {
+                return "unknown";
+            }
         }
+    }
+
+    static String bootId() {
+        return Boot.ID;
     }
 
     /** The fields of /proc/PID/stat after "(comm)": [0] state, [1] ppid, [2] pgrp, ... [19] starttime. */

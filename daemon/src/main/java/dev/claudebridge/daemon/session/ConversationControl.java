@@ -39,14 +39,29 @@ final class ConversationControl {
                 } catch (IllegalStateException e) {
                     throw deny("the session id " + id + " is another caller's conversation");
                 } catch (java.io.UncheckedIOException e) {
-                    // a conversation nobody could later prove is the caller's must not start
-                    throw new Refusal(
-                            ErrorCode.INTERNAL,
-                            RULE,
-                            "the bridge could not record the conversation: " + e.getMessage());
+                    throw unrecorded(e);
                 }
             }
         }
+    }
+
+    /**
+     * Returns once the claims recorded so far are on disk; called after the audit log's start record is
+     * forced and before claude starts (why then: {@link Conversations}).
+     *
+     * @throws Refusal when they cannot be forced
+     */
+    static void awaitRecorded(Conversations records) {
+        try {
+            records.awaitDurable();
+        } catch (java.io.UncheckedIOException e) {
+            throw unrecorded(e);
+        }
+    }
+
+    /** A conversation nobody could later prove is the caller's must not start. */
+    private static Refusal unrecorded(java.io.UncheckedIOException e) {
+        return new Refusal(ErrorCode.INTERNAL, RULE, "the bridge could not record the conversation: " + e.getMessage());
     }
 
     private ConversationControl() {}

@@ -3,6 +3,8 @@ package dev.claudebridge.daemon.session;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +30,15 @@ import org.slf4j.LoggerFactory;
  * <p>Kept in a file of JSON lines (one per claim or use, rewritten compactly at start, records unused
  * for {@link #RETENTION} dropped), so ownership survives a restart of the daemon. {@link #inMemory()}
  * keeps them for the daemon's lifetime only.
+ *
+ * <p>Durability: a conversation's owner is on disk before claude starts, yet without a journal commit
+ * of its own on the request's path. {@link #claim} writes the line and wakes a thread that forces the
+ * file at once; {@link #awaitDurable}, called just before the spawn, waits for the force that covers
+ * the request's own lines (a request without a claim waits for nothing). Meanwhile the
+ * request is admitted and its audit start record written and forced, so the two fdatasyncs run at the
+ * same time and the filesystem's journal (ext4's jbd2, XFS's log) commits them together; one force also
+ * covers the lines of every request that claimed before it began. The guarantee rests only on the
+ * force of this file completing before the spawn, never on the other file's commit.
  */
 public final class Conversations {
     private static final Logger LOG = LoggerFactory.getLogger(Conversations.class);
@@ -39,13 +50,36 @@ public final class Conversations {
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private final Optional<Path> file;
+    /** The file, open for appending, from {@link #open} on. */
+    private FileChannel channel;
+    /** Lines written, and the last line a force has covered, failed or not (both guarded by this). */
+    private long written;
 
-    private Conversations(Optional<Path> file) {
+    private long covered;
+    /** The lines, (from, through], of the latest forces that failed, with their errors; guarded by this. */
+    private final java.util.ArrayDeque<Failed> failed = new java.util.ArrayDeque<>();
+
+    private record Failed(long from, long through, IOException error) {}
+
+    /** Forces the file whenever lines are written: started by the first claim. */
+    private Thread syncer;
+    /** The lines, [first, last], that the calling thread's request claimed and has not awaited yet. */
+    private final ThreadLocal<long[]> pending = new ThreadLocal<>();
+
+    /** How the file is forced: {@code force(false)}, i.e. fdatasync; tests make it fail. */
+    interface Forcer {
+        void force(FileChannel c) throws IOException;
+    }
+
+    private final Forcer forcer;
+
+    private Conversations(Optional<Path> file, Forcer forcer) {
         this.file = file;
+        this.forcer = forcer;
     }
 
     public static Conversations inMemory() {
-        return new Conversations(Optional.empty());
+        return new Conversations(Optional.empty(), c -> {});
     }
 
     /**
@@ -54,7 +88,11 @@ public final class Conversations {
      * @throws UncheckedIOException when it cannot be read or written
      */
     public static Conversations open(Path file) {
-        Conversations c = new Conversations(Optional.of(file));
+        return open(file, c -> c.force(false));
+    }
+
+    static Conversations open(Path file, Forcer forcer) {
+        Conversations c = new Conversations(Optional.of(file), forcer);
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             if (Files.exists(file)) {
@@ -88,6 +126,7 @@ public final class Conversations {
                     file,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            c.channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep conversation records in " + file + ": " + e.getMessage(), e);
         }
@@ -112,7 +151,8 @@ public final class Conversations {
     }
 
     /**
-     * Records a conversation as the owner's (a new one), or that the owner used it again.
+     * Records a conversation as the owner's (a new one), or that the owner used it again. The line is
+     * written, not forced: {@link #awaitDurable} does that before claude starts.
      *
      * @throws IllegalStateException when it belongs to someone else
      * @throws UncheckedIOException when the record cannot be written (the request must not run unrecorded)
@@ -125,19 +165,103 @@ public final class Conversations {
         Entry e = new Entry(id, owner, cwd, Instant.now());
         if (file.isPresent()) {
             try {
-                Files.writeString(
-                        file.get(),
-                        line(e) + "\n",
-                        StandardCharsets.UTF_8,
-                        StandardOpenOption.APPEND,
-                        StandardOpenOption.CREATE,
-                        StandardOpenOption.SYNC);
+                ByteBuffer buf = ByteBuffer.wrap((line(e) + "\n").getBytes(StandardCharsets.UTF_8));
+                while (buf.hasRemaining()) {
+                    channel.write(buf);
+                }
+                written++;
+                long[] mine = pending.get();
+                if (mine == null) {
+                    pending.set(new long[] {written, written});
+                } else {
+                    mine[1] = written;
+                }
+                if (syncer == null) {
+                    syncer = Thread.ofPlatform()
+                            .daemon()
+                            .name("conversation-sync")
+                            .start(this::sync);
+                }
+                notifyAll(); // the syncer starts forcing it now, while the request goes on to its audit record
             } catch (IOException x) {
                 throw new UncheckedIOException(
                         "cannot record conversation " + id + " in " + file.get() + ": " + x.getMessage(), x);
             }
         }
         put(e);
+    }
+
+    /**
+     * Returns once the lines the calling thread {@link #claim}ed (the request's, claimed on its own
+     * thread) are on the device; at once when it claimed none.
+     *
+     * @throws UncheckedIOException when the force that covered them failed (the request must not run unrecorded)
+     */
+    void awaitDurable() {
+        long[] mine = pending.get();
+        if (mine == null) {
+            return;
+        }
+        pending.remove();
+        synchronized (this) {
+            boolean interrupted = false;
+            while (covered < mine[1]) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the spawn must not pass an unforced record: keep waiting
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            for (Failed f : failed) {
+                // the first force to cover a line decides: after a failed fsync a later one proves nothing of it
+                if (f.from() < mine[1] && mine[0] <= f.through()) {
+                    throw new UncheckedIOException(
+                            "cannot record conversations in " + file.orElseThrow() + ": "
+                                    + f.error().getMessage(),
+                            f.error());
+                }
+            }
+        }
+    }
+
+    /** The syncer: forces the file whenever lines were written since the last force began. */
+    private void sync() {
+        while (true) {
+            long from;
+            long upTo;
+            FileChannel c;
+            synchronized (this) {
+                while (written == covered) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                from = covered;
+                upTo = written;
+                c = channel;
+            }
+            IOException e = null;
+            try {
+                forcer.force(c);
+            } catch (IOException x) {
+                e = x;
+            }
+            synchronized (this) {
+                if (e != null) {
+                    failed.addLast(new Failed(from, upTo, e));
+                    if (failed.size() > 64) {
+                        failed.removeFirst(); // long past: nobody still waits for those lines
+                    }
+                }
+                covered = upTo;
+                notifyAll();
+            }
+        }
     }
 
     private void put(Entry e) {

@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The running phase of a session: the process's output drained into STDOUT/STDERR frames
  * ({@link OutputDrain}), the caller's STDIN/SIGNAL frames into the process, and the exit. Output
- * readers, the sender and the input copy run on platform
- * threads because they block in pipe reads and writes, which would pin virtual threads; their number is
- * bounded by the number of running processes.
+ * readers, the sender and the stdin writer run on platform threads because they block in pipe reads
+ * and writes, which would pin virtual threads; their number is bounded by the number of running
+ * processes. The input loop reads the caller's frames from the connection on a virtual thread.
  */
 final class ProcessRelay {
     private static final Logger LOG = LoggerFactory.getLogger("request");
@@ -96,7 +96,8 @@ final class ProcessRelay {
         }
         OutputDrain output = new OutputDrain(
                 id, writer, stdoutTap.apply(p.stdout()), info.outCounter(), p.stderr(), info.errCounter());
-        Thread.ofPlatform().daemon().name("input-" + id).start(() -> copyInput(p));
+        // a virtual thread: it blocks only in socket reads, which do not pin it, and costs no platform thread
+        Thread.ofVirtual().name("input-" + id).start(() -> copyInput(p));
         Termination t = p.termination().join();
         window.mark(Window.Step.EXITED);
         boolean drained = output.awaitReaders(DRAIN_AFTER_EXIT_MS);

@@ -138,6 +138,8 @@ final class Session {
                 info.markAdmitted();
                 window.mark(Window.Step.ADMITTED);
                 listener.starting(info);
+                // after the start record's force, which on most filesystems already carried the claim's line
+                ConversationControl.awaitRecorded(conversations);
                 // a sandboxed claude keeps its transcripts in the caller's own configuration directory
                 Optional<dev.claudebridge.daemon.usage.Transcript> transcript =
                         dev.claudebridge.daemon.usage.Transcript.before(

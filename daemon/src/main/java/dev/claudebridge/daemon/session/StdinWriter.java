@@ -12,7 +12,8 @@ import java.util.function.IntConsumer;
 /**
  * Feeds the caller's stdin to the process on a thread of its own, so that a process which does not
  * read its input cannot stall the caller's other frames: a SIGNAL still arrives, and a vanished caller
- * is still noticed. The caller may only send what it has credit for ({@link StdinCredit}); each chunk
+ * is still noticed. The thread starts with the first data: a caller whose input is empty (most calls)
+ * costs none, its EOF just closes the process's stdin. The caller may only send what it has credit for ({@link StdinCredit}); each chunk
  * written to the process is credited back, so at most {@link StdinCredit#INITIAL} bytes wait here.
  */
 final class StdinWriter {
@@ -24,7 +25,10 @@ final class StdinWriter {
     private final AtomicLong queued = new AtomicLong();
     private volatile boolean open = true;
     private boolean finished;
-    private final Thread thread;
+    /** Started by the first {@link #write}; guarded by this. */
+    private Thread thread;
+
+    private final String name;
 
     /**
      * @param credit called with the byte count of each chunk written to (or dropped by) the process, to
@@ -33,13 +37,20 @@ final class StdinWriter {
     StdinWriter(OutputStream stdin, String name, IntConsumer credit) {
         this.stdin = stdin;
         this.credit = credit;
-        this.thread = Thread.ofPlatform().daemon().name(name).start(this::run);
+        this.name = name;
     }
 
     /** Waits (up to {@code millis}) for the writer thread to end after {@link #finish} or {@link #abort}. */
     void awaitEnd(long millis) {
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t == null) {
+            return; // never started: finish or abort closed the stdin themselves
+        }
         try {
-            thread.join(millis);
+            t.join(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -50,19 +61,29 @@ final class StdinWriter {
      *
      * @throws ProtocolException when the caller sent more than its credit
      */
-    void write(byte[] data) {
+    synchronized void write(byte[] data) {
         if (queued.addAndGet(data.length) > StdinCredit.INITIAL) {
             throw new ProtocolException(
                     "the caller sent more STDIN than its credit of " + StdinCredit.INITIAL + " bytes");
         }
+        if (finished) {
+            return; // after the EOF: nothing reads it any more
+        }
         queue.add(data);
+        if (thread == null) {
+            thread = Thread.ofPlatform().daemon().name(name).start(this::run);
+        }
     }
 
     /** Closes the process's stdin after what is queued (the caller's EOF). */
     synchronized void finish() throws InterruptedException {
         if (!finished) {
             finished = true;
-            queue.put(EOF);
+            if (thread == null) {
+                SessionEngine.closeQuietly(stdin); // nothing was written: no thread to wait for
+            } else {
+                queue.put(EOF);
+            }
         }
     }
 
@@ -70,8 +91,14 @@ final class StdinWriter {
     synchronized void abort() {
         open = false;
         queue.clear();
+        if (thread == null) {
+            if (!finished) {
+                SessionEngine.closeQuietly(stdin);
+            }
+        } else {
+            queue.offer(EOF); // always: clear() may just have dropped the EOF that finish() queued
+        }
         finished = true;
-        queue.offer(EOF); // always: clear() may just have dropped the EOF that finish() queued
     }
 
     private void run() {

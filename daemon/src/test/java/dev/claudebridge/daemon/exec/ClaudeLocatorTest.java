@@ -172,6 +172,31 @@ class ClaudeLocatorTest {
     }
 
     @Test
+    void anUpgradeIsNoticedOnTheNextRequest() throws Exception {
+        // the native installer re-points its link; npm replaces the file; an interpreter goes away
+        Path v1 = nativeBinary(home.resolve(".local/share/claude/versions/2.1.0"));
+        Path v2 = nativeBinary(home.resolve(".local/share/claude/versions/2.2.0"));
+        Path link = symlink(home.resolve(".local/bin/claude"), Path.of("../share/claude/versions/2.1.0"));
+        ClaudeLocator l = locator("");
+        assertThat(l.locate().orElseThrow().prefix()).containsExactly(v1.toString());
+        assertThat(l.locate().orElseThrow().prefix()).containsExactly(v1.toString());
+
+        Files.delete(link);
+        symlink(link, Path.of("../share/claude/versions/2.2.0"));
+        assertThat(l.locate().orElseThrow().prefix()).containsExactly(v2.toString());
+
+        Path node = fakeNode(tmp.resolve("node-dist/bin/node"));
+        Path script = tmp.resolve("next.tmp");
+        write(script, "#!" + node + "\n", "rwxr-xr-x");
+        Files.move(script, v2, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThat(l.locate().orElseThrow().prefix()).containsExactly(node.toString(), v2.toString());
+
+        Files.delete(node);
+        // looked for again by name (this host's own node, or none): never the one that is gone
+        assertThat(l.locate().map(ClaudeCommand::prefix).orElse(List.of())).doesNotContain(node.toString());
+    }
+
+    @Test
     void aShebangWhoseInterpreterCannotBeFoundFindsNothing() throws IOException {
         Path script =
                 write(tmp.resolve("bin/claude"), "#!/usr/bin/env claude-bridge-no-such-interpreter\n", "rwxr-xr-x");
