@@ -64,6 +64,7 @@ final class Session {
             Launcher launcher,
             InputStream in,
             OutputStream out,
+            Optional<java.nio.channels.WritableByteChannel> rawOut,
             PeerCheck check) {
         this.info = info;
         this.check = check;
@@ -74,7 +75,7 @@ final class Session {
         this.sandbox = sandbox;
         this.launcher = launcher;
         this.reader = new FrameReader(new BufferedInputStream(in, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
-        this.output = new WriteDeadline(out, admission.writeDeadline());
+        this.output = new WriteDeadline(out, rawOut, admission.writeDeadline());
         this.writer = new FrameWriter(new BufferedOutputStream(output, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
         this.handshake = new ServerHandshake(reader, writer, software);
     }
@@ -161,7 +162,7 @@ final class Session {
                 scanner.ifPresent(sc -> info.usageSoFar(sc::usage));
                 try {
                     Termination t = new ProcessRelay(
-                                    info, reader, writer, handshake, settings.killGrace(), stdin, window)
+                                    info, reader, writer, output, handshake, settings.killGrace(), stdin, window)
                             .tapOutput(in -> scanner.map(sc -> sc.tap(in)).orElse(in))
                             .endedEarly(() -> stopReason != null)
                             .relay(p);
