@@ -265,7 +265,7 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         shutdown.installSignalHandlers();
-        listener.serve(c -> connections.serve(c, (in, out) -> engine.serve(in, out, c.peer(), c.check())));
+        listener.serve(c -> connections.serve(c, (in, out) -> engine.serve(in, out, c.peer(), c.check(), c.rawOut())));
         int status = shutdown.awaitStopped();
         auditLog.close();
         sandbox.close();

@@ -33,6 +33,7 @@ final class ProcessRelay {
     private final String id;
     private final FrameReader reader;
     private final FrameWriter writer;
+    private final WriteDeadline output;
     private final ServerHandshake handshake;
     private final SessionInfo info;
     private final Duration killGrace;
@@ -50,6 +51,7 @@ final class ProcessRelay {
             SessionInfo info,
             FrameReader reader,
             FrameWriter writer,
+            WriteDeadline output,
             ServerHandshake handshake,
             Duration killGrace,
             java.util.function.UnaryOperator<java.io.OutputStream> stdinGate,
@@ -60,6 +62,7 @@ final class ProcessRelay {
         this.info = info;
         this.reader = reader;
         this.writer = writer;
+        this.output = output;
         this.handshake = handshake;
         this.killGrace = killGrace;
     }
@@ -94,13 +97,13 @@ final class ProcessRelay {
             p.releaseTerminal();
             throw e;
         }
-        OutputDrain output = new OutputDrain(
-                id, writer, stdoutTap.apply(p.stdout()), info.outCounter(), p.stderr(), info.errCounter());
+        OutputDrain drain = new OutputDrain(
+                id, writer, output, stdoutTap.apply(p.stdout()), info.outCounter(), p.stderr(), info.errCounter());
         // a virtual thread: it blocks only in socket reads, which do not pin it, and costs no platform thread
         Thread.ofVirtual().name("input-" + id).start(() -> copyInput(p));
         Termination t = p.termination().join();
         window.mark(Window.Step.EXITED);
-        boolean drained = output.awaitReaders(DRAIN_AFTER_EXIT_MS);
+        boolean drained = drain.awaitReaders(DRAIN_AFTER_EXIT_MS);
         window.mark(Window.Step.READ_TO_END);
         if (!drained || p.treeAlive()) {
             // the leader is gone but something it started lives on (or holds its pipes): end it, orphan nothing
@@ -109,7 +112,7 @@ final class ProcessRelay {
         window.mark(Window.Step.DRAINED);
         p.forgetDescendants();
         window.mark(Window.Step.RELEASED);
-        if (output.awaitReaders(killGrace.toMillis() + 1000)) {
+        if (drain.awaitReaders(killGrace.toMillis() + 1000)) {
             p.releaseTerminal(); // no reader can still be reading it
         } else {
             LOG.warn(
@@ -118,11 +121,11 @@ final class ProcessRelay {
         }
         // EXIT goes after the last byte of output, however slowly the caller reads: a caller that stops
         // reading altogether is cut off by the connection's write deadline, which fails the sender
-        while (!output.awaitSent(1000) && !callerGone) {
+        while (!drain.awaitSent(1000) && !callerGone) {
             // the input loop notices a vanished caller and sets callerGone
         }
         finished = true;
-        if (callerGone || output.failed()) {
+        if (callerGone || drain.failed()) {
             p.end(killGrace);
             throw new IOException("caller disconnected");
         }

@@ -10,7 +10,6 @@ import dev.claudebridge.daemon.usage.OutputScanner;
 import dev.claudebridge.daemon.usage.TokenUsage;
 import dev.claudebridge.protocol.BridgeError;
 import dev.claudebridge.protocol.ErrorCode;
-import dev.claudebridge.protocol.Frame;
 import dev.claudebridge.protocol.FrameReader;
 import dev.claudebridge.protocol.FrameWriter;
 import dev.claudebridge.protocol.HandshakeException;
@@ -42,6 +41,12 @@ final class Session {
      * straight into the frame's own array, so a larger one would not save a read.
      */
     static final int INPUT_BUFFER = 8 * 1024;
+    /**
+     * The buffer the frame writer fills, held from accept on like the read buffer. Control frames fit
+     * it whole; on a Unix socket output payloads bypass it ({@code OutputDrain}'s single write), and
+     * elsewhere a payload larger than it is written past it, after the header.
+     */
+    static final int OUTPUT_BUFFER = 8 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger("request");
 
@@ -71,6 +76,7 @@ final class Session {
             Launcher launcher,
             InputStream in,
             OutputStream out,
+            Optional<java.nio.channels.WritableByteChannel> rawOut,
             PeerCheck check) {
         this.info = info;
         this.check = check;
@@ -81,8 +87,8 @@ final class Session {
         this.sandbox = sandbox;
         this.launcher = launcher;
         this.reader = new FrameReader(new BufferedInputStream(in, INPUT_BUFFER));
-        this.output = new WriteDeadline(out, admission.writeDeadline());
-        this.writer = new FrameWriter(new BufferedOutputStream(output, Frame.HEADER_LENGTH + Frame.MAX_DATA_PAYLOAD));
+        this.output = new WriteDeadline(out, rawOut, admission.writeDeadline());
+        this.writer = new FrameWriter(new BufferedOutputStream(output, OUTPUT_BUFFER));
         this.handshake = new ServerHandshake(reader, writer, software);
     }
 
@@ -170,7 +176,7 @@ final class Session {
                 scanner.ifPresent(sc -> info.usageSoFar(sc::usage));
                 try {
                     Termination t = new ProcessRelay(
-                                    info, reader, writer, handshake, settings.killGrace(), stdin, window)
+                                    info, reader, writer, output, handshake, settings.killGrace(), stdin, window)
                             .tapOutput(in -> scanner.map(sc -> sc.tap(in)).orElse(in))
                             .endedEarly(() -> stopReason != null)
                             .relay(p);

@@ -3,8 +3,10 @@ package dev.claudebridge.daemon.session;
 import dev.claudebridge.daemon.sandbox.Sandbox;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -91,6 +93,15 @@ public final class SessionEngine {
 
     /** Serves one connection whose peer the transport tells in full only after the HELLO. */
     public void serve(InputStream in, OutputStream out, Peer peer, PeerCheck check) {
+        serve(in, out, peer, check, Optional.empty());
+    }
+
+    /**
+     * Serves one connection; {@code rawOut} is the channel {@code out} writes to unchanged, if any, which
+     * the output relay then writes its direct buffers to.
+     */
+    public void serve(
+            InputStream in, OutputStream out, Peer peer, PeerCheck check, Optional<WritableByteChannel> rawOut) {
         SessionInfo info = new SessionInfo(prefix + "-" + sequence.incrementAndGet(), peer);
         Session s = new Session(
                 info,
@@ -103,6 +114,7 @@ public final class SessionEngine {
                 launcher,
                 in,
                 out,
+                rawOut,
                 check);
         live.add(s);
         try {

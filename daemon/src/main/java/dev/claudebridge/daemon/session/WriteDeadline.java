@@ -2,7 +2,10 @@ package dev.claudebridge.daemon.session;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,6 +29,7 @@ final class WriteDeadline extends OutputStream {
     }
 
     private final OutputStream out;
+    private final Optional<WritableByteChannel> channel;
     private volatile long deadlineNanos;
     /** When the write in progress began (never {@link #IDLE}), or {@link #IDLE}. */
     private volatile long writingSince = IDLE;
@@ -34,8 +38,10 @@ final class WriteDeadline extends OutputStream {
     /** When the deadline was last shortened: a write blocked since before gets the new deadline from then. */
     private volatile long shortenedAt = IDLE;
 
-    WriteDeadline(OutputStream out, Duration deadline) {
+    /** @param channel the channel {@code out} writes to unchanged, if any: {@link #write(ByteBuffer)} uses it */
+    WriteDeadline(OutputStream out, Optional<WritableByteChannel> channel, Duration deadline) {
         this.out = out;
+        this.channel = channel;
         this.deadlineNanos = deadline.isZero() ? Long.MAX_VALUE : deadline.toNanos();
         OPEN.add(this);
     }
@@ -70,6 +76,27 @@ final class WriteDeadline extends OutputStream {
         begin();
         try {
             out.write(b, off, len);
+        } finally {
+            writingSince = IDLE;
+        }
+    }
+
+    /** Whether {@link #write(ByteBuffer)} can send a buffer straight to the connection's channel. */
+    boolean writesBuffers() {
+        return channel.isPresent();
+    }
+
+    /**
+     * Writes all of {@code b} straight to the connection's channel, under the same deadline: one system
+     * call for a direct buffer, and no copy. Whoever calls it keeps frames whole (holds the frame writer).
+     */
+    void write(ByteBuffer b) throws IOException {
+        WritableByteChannel ch = channel.orElseThrow();
+        begin();
+        try {
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
         } finally {
             writingSince = IDLE;
         }

@@ -6,6 +6,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.WritableByteChannel;
+import java.util.Optional;
 
 /**
  * One accepted connection as the rest of the daemon sees it, whatever its transport: two streams and
@@ -18,12 +20,26 @@ import java.io.OutputStream;
  * @param channel the transport's channel under both streams
  * @param check what the transport learns of the peer once the HELLO is read (a TLS peer's certificate
  *     or token); a Unix socket's peer is complete at accept
+ * @param rawOut the channel that {@code out} writes to unchanged, where there is one (a Unix socket): a
+ *     writer may send a direct buffer to it in one write, without the stream's copy; empty where the
+ *     stream encodes what it writes (TLS, WebSocket)
  */
-public record Connection(Peer peer, InputStream in, OutputStream out, Closeable channel, PeerCheck check)
+public record Connection(
+        Peer peer,
+        InputStream in,
+        OutputStream out,
+        Closeable channel,
+        PeerCheck check,
+        Optional<WritableByteChannel> rawOut)
         implements AutoCloseable {
     /** A connection whose peer is known in full at accept. */
     public Connection(Peer peer, InputStream in, OutputStream out, Closeable channel) {
         this(peer, in, out, channel, PeerCheck.ACCEPTED);
+    }
+
+    /** A connection whose output stream encodes what it writes (no raw channel). */
+    public Connection(Peer peer, InputStream in, OutputStream out, Closeable channel, PeerCheck check) {
+        this(peer, in, out, channel, check, Optional.empty());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.claudebridge.daemon.transport;
 
 import dev.claudebridge.daemon.session.Peer;
+import dev.claudebridge.daemon.session.PeerCheck;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -173,8 +174,13 @@ public final class UnixSocketListener implements Listener {
                 pause(); // e.g. out of descriptors: do not spin
                 continue;
             }
-            connections.start(() -> handler.accept(
-                    new Connection(peer(ch), Channels.newInputStream(ch), Channels.newOutputStream(ch), ch)));
+            connections.start(() -> handler.accept(new Connection(
+                    peer(ch),
+                    Channels.newInputStream(ch),
+                    Channels.newOutputStream(ch),
+                    ch,
+                    PeerCheck.ACCEPTED,
+                    Optional.of(ch))));
         }
     }
 
