@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Reads frames from a stream, whatever the read boundaries. Not thread-safe: one reader per connection.
@@ -33,6 +34,16 @@ public final class FrameReader implements FrameSource {
      */
     @Override
     public Optional<Frame> read() throws IOException {
+        return read(null);
+    }
+
+    /**
+     * Like {@link #read()}, but a data frame that announces a whole {@link Frame#MAX_DATA_PAYLOAD} is read
+     * into an array from {@code fullPayloads} (when it gives one of that length) instead of a new one: a
+     * reader that hands each array back after use streams data without garbage. Only for a peer already
+     * admitted to send data: the array is taken before the bytes arrive.
+     */
+    public Optional<Frame> read(Supplier<byte[]> fullPayloads) throws IOException {
         int first = in.read();
         if (first < 0) {
             return Optional.empty();
@@ -47,6 +58,13 @@ public final class FrameReader implements FrameSource {
         if (length > Frame.maxPayload(type)) {
             throw new TooLongFrameException(
                     type + " frame announces " + length + " bytes; the limit is " + Frame.maxPayload(type));
+        }
+        if (fullPayloads != null && length == Frame.MAX_DATA_PAYLOAD && Frame.maxPayload(type) == length) {
+            byte[] reused = fullPayloads.get();
+            if (reused != null && reused.length == length) {
+                readFully(reused, 0, reused.length, type + " payload");
+                return Optional.of(new Frame(type, reused));
+            }
         }
         return Optional.of(new Frame(type, readPayload((int) length, type + " payload")));
     }

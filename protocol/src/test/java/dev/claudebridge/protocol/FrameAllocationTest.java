@@ -73,4 +73,28 @@ class FrameAllocationTest {
                         + 64 * 1024); // doubling: the last buffer is at most twice what arrived, all of them at most
         // twice that
     }
+
+    @org.junit.jupiter.api.Test
+    void aWholeDataPayloadIsReadIntoTheArrayTheReaderIsGiven() throws Exception {
+        byte[] full = new byte[Frame.MAX_DATA_PAYLOAD];
+        new Random(7).nextBytes(full);
+        byte[] half = Arrays.copyOf(full, Frame.MAX_DATA_PAYLOAD / 2);
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        FrameWriter w = new FrameWriter(wire);
+        w.write(FrameType.STDIN, full, 0, full.length);
+        w.write(FrameType.STDIN, half, 0, half.length);
+        w.write(FrameType.STDIN, full, 0, full.length);
+        byte[] given = new byte[Frame.MAX_DATA_PAYLOAD];
+        byte[] wrongLength = new byte[10];
+        FrameReader r =
+                new FrameReader(new ChoppyInputStream(wire.toByteArray(), new java.util.SplittableRandom(3), 7000));
+
+        Frame first = r.read(() -> given).orElseThrow();
+        assertThat(first.payload()).isSameAs(given).isEqualTo(full);
+        Frame second = r.read(() -> given).orElseThrow(); // not a whole payload: an array of its own
+        assertThat(second.payload()).isNotSameAs(given).isEqualTo(half);
+        Frame third = r.read(() -> wrongLength).orElseThrow(); // an array that does not fit is not used
+        assertThat(third.payload()).isNotSameAs(wrongLength).isEqualTo(full);
+        assertThat(r.read(() -> given)).isEmpty();
+    }
 }

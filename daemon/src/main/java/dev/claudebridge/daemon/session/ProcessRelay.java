@@ -146,7 +146,7 @@ final class ProcessRelay {
         StdinWriter stdin = new StdinWriter(stdinGate.apply(p.stdin()), "stdin-" + id, this::credit);
         try {
             while (true) {
-                Optional<Frame> next = reader.read();
+                Optional<Frame> next = reader.read(PayloadPool.STDIN::take);
                 if (next.isEmpty()) {
                     break;
                 }

@@ -118,6 +118,7 @@ final class StdinWriter {
                 }
                 queued.addAndGet(-data.length);
                 credit.accept(data.length);
+                PayloadPool.STDIN.give(data); // written (or dropped): nothing holds it any more
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -65,4 +65,40 @@ class StdinWriterTest {
         after.awaitEnd(10_000);
         assertThat(some.closed).isTrue();
     }
+
+    /**
+     * A stream of whole payloads, taken from the pool as the caller-input loop takes them and sent only
+     * with credit, as a caller must: the writer hands each back once written, so a few arrays carry it
+     * all, and none is reused before its bytes reached the process.
+     */
+    @Test
+    void wholePayloadsGoBackToThePoolOnceWrittenAndAFewCarryAStream() throws Exception {
+        Stdin stdin = new Stdin();
+        java.util.concurrent.Semaphore credit = new java.util.concurrent.Semaphore((int)
+                (dev.claudebridge.protocol.StdinCredit.INITIAL / dev.claudebridge.protocol.Frame.MAX_DATA_PAYLOAD));
+        StdinWriter w = new StdinWriter(stdin, "stdin-test", n -> credit.release());
+        java.util.Set<byte[]> arrays = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        int frames = 200;
+        for (int i = 0; i < frames; i++) {
+            credit.acquire();
+            byte[] a = PayloadPool.STDIN.take();
+            java.util.Arrays.fill(a, (byte) i);
+            arrays.add(a);
+            w.write(a);
+        }
+        w.finish();
+        w.awaitEnd(30_000);
+        byte[] got = stdin.toByteArray();
+        assertThat(got).hasSize(frames * dev.claudebridge.protocol.Frame.MAX_DATA_PAYLOAD);
+        for (int i = 0; i < frames; i++) {
+            int at = i * dev.claudebridge.protocol.Frame.MAX_DATA_PAYLOAD;
+            assertThat(got[at]).as("frame %d's first byte", i).isEqualTo((byte) i);
+            assertThat(got[at + dev.claudebridge.protocol.Frame.MAX_DATA_PAYLOAD - 1])
+                    .as("frame %d's last byte", i)
+                    .isEqualTo((byte) i);
+        }
+        // at most the credit's worth in flight, plus what other tests left in the shared pool
+        assertThat(arrays.size()).isLessThanOrEqualTo(4 + 16);
+        assertThat(PayloadPool.STDIN.free()).isPositive();
+    }
 }
