@@ -26,7 +26,8 @@ import java.util.Set;
  * (its own settings, {@link DaemonSettings}, merged over the caller's validated ones) and its
  * {@code --setting-sources} (the profile's sources, narrowed by the caller's), in front of the caller's
  * arguments; the caller's own {@code --settings} and {@code --setting-sources} are taken out, because
- * claude keeps only the last value of each and the daemon's must be the one it reads.
+ * claude keeps only the last value of each and the daemon's must be the one it reads. The one exception
+ * is a lone version flag ({@link #VERSION_ONLY}), which claude answers before reading any of it.
  *
  * <p>claude also reads these options in an early scan of the raw argv, before its parser runs, which
  * does not know which words are values of other options ({@code --append-system-prompt --settings ...}).
