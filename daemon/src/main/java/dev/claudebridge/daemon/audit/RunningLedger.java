@@ -17,8 +17,6 @@ import java.util.stream.Stream;
  */
 public final class RunningLedger {
     private final Path dir;
-    /** The directory is known to exist: made once, and again only when a write finds it gone. */
-    private volatile boolean made;
 
     private RunningLedger(Path dir) {
         this.dir = dir;
@@ -36,15 +34,15 @@ public final class RunningLedger {
     /** Notes a started tree; a failure is returned for the caller to log (the tree runs all the same). */
     Optional<IOException> add(String requestId, TreeIdentity tree) {
         try {
-            if (!made) {
-                Files.createDirectories(dir);
-                made = true;
-            }
+            Path entry = dir.resolve(safe(requestId));
+            String line = tree.line() + "\n";
             try {
-                Files.writeString(dir.resolve(safe(requestId)), tree.line() + "\n");
+                Files.writeString(entry, line);
             } catch (java.nio.file.NoSuchFileException e) {
-                Files.createDirectories(dir); // removed meanwhile (by hand): the entry must still be kept
-                Files.writeString(dir.resolve(safe(requestId)), tree.line() + "\n");
+                // the directory is made by the first entry (or again, if removed by hand meanwhile): a
+                // request pays for the write alone, not for a check that the directory is there
+                Files.createDirectories(dir);
+                Files.writeString(entry, line);
             }
             return Optional.empty();
         } catch (IOException e) {
